@@ -1,0 +1,157 @@
+"""Contacts: GET (paged) / by ContactID or ContactNumber, PUT create, POST update-or-create.
+
+Guess (documented in harness/README.md): POST without ContactID updates the active contact
+with the same ContactNumber, else the one with the same Name; PUT never matches and refuses
+a taken name. IsCustomer / IsSupplier cannot be set: they follow the documents.
+"""
+
+import re
+
+from .base import Entity
+from .validation import CONTACT_NAME_TAKEN, text
+
+STATUSES = ("ACTIVE", "ARCHIVED", "GDPRREQUEST")
+ADDRESS_TYPES = ("POBOX", "STREET", "DELIVERY")
+PHONE_TYPES = ("DEFAULT", "DDI", "MOBILE", "FAX", "OFFICE")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+LIMITS = {"FirstName": 255, "LastName": 255, "EmailAddress": 255, "AccountNumber": 50,
+          "ContactNumber": 50, "TaxNumber": 50, "CompanyNumber": 50, "BankAccountDetails": 255,
+          "AccountsReceivableTaxType": 50, "AccountsPayableTaxType": 50,
+          "SalesDefaultAccountCode": 10, "PurchasesDefaultAccountCode": 10}
+
+
+class Contacts(Entity):
+    kind = "contact"
+    collection = "Contacts"
+    id_field = "ContactID"
+    category = "CONTACT"
+    paged = True
+    list_filters = {"IDs": "ContactID"}
+
+    def get(self, tenant, key):
+        return super().get(tenant, key) or self.by_number(tenant, key)
+
+    def by_number(self, tenant, number):
+        keys = self.store.find(self.kind, "ContactNumber", number, tenant) if number else []
+        return self.store.get(self.kind, keys[-1], tenant) if keys else None
+
+    def by_name(self, tenant, name, active_only=True):
+        keys = self.store.find(self.kind, "Name", name, tenant) if name else []
+        found = [self.store.get(self.kind, k, tenant) for k in keys]
+        active = [c for c in found if c.get("ContactStatus") == "ACTIVE"]
+        if active or active_only:
+            return active[-1] if active else None
+        return found[-1] if found else None
+
+    def match(self, tenant, element, method):
+        if method != "POST":
+            return None
+        return self.by_number(tenant, element.get("ContactNumber")) or self.by_name(tenant, element.get("Name"))
+
+    def build(self, tenant, element, existing, errors, ctx):
+        record = self.new_record(existing)
+        name = text(element, "Name", errors, limit=255, required=existing is None,
+                    required_message="The contact name must be specified.")  # (guess)
+        if name is not None:
+            name = name.strip()
+            if not name:
+                errors.add("The contact name must be specified.")  # (guess)
+            record["Name"] = name
+        for field, limit in LIMITS.items():
+            value = text(element, field, errors, limit=limit)
+            if value is not None:
+                record[field] = value
+        email = element.get("EmailAddress")
+        if isinstance(email, str) and email and not EMAIL.match(email):
+            errors.add("Email address must be valid.")  # (guess)
+        if "ContactStatus" in element:
+            if element["ContactStatus"] not in STATUSES:
+                errors.add("ContactStatus must be one of %s." % ", ".join(STATUSES))  # (guess)
+            else:
+                record["ContactStatus"] = element["ContactStatus"]
+        record.setdefault("ContactStatus", "ACTIVE")
+        if "DefaultCurrency" in element:
+            record["DefaultCurrency"] = element["DefaultCurrency"]
+        self._addresses(element, record, errors)
+        self._phones(element, record, errors)
+        if isinstance(element.get("ContactPersons"), list):
+            record["ContactPersons"] = [
+                {k: p.get(k) for k in ("FirstName", "LastName", "EmailAddress", "IncludeInEmails") if k in p}
+                for p in element["ContactPersons"] if isinstance(p, dict)]
+        if record["ContactStatus"] == "ACTIVE" and record.get("Name"):
+            other = self.by_name(tenant, record["Name"])
+            if other and other["ContactID"] != record["ContactID"]:
+                errors.add(CONTACT_NAME_TAKEN.format(name=record["Name"]))
+        record.setdefault("IsCustomer", False)
+        record.setdefault("IsSupplier", False)
+        record.setdefault("HasAttachments", False)
+        record.setdefault("HasValidationErrors", False)
+        record.setdefault("Addresses", [])
+        record.setdefault("Phones", [])
+        record.setdefault("ContactGroups", [])
+        record.setdefault("ContactPersons", [])
+        return record
+
+    @staticmethod
+    def _addresses(element, record, errors):
+        addresses = element.get("Addresses")
+        if addresses is None:
+            return
+        if not isinstance(addresses, list):
+            errors.add("Addresses must be a list.")  # (guess)
+            return
+        out = []
+        for addr in addresses:
+            if not isinstance(addr, dict) or addr.get("AddressType") not in ADDRESS_TYPES:
+                errors.add("AddressType must be one of POBOX, STREET, DELIVERY.")  # (guess)
+                continue
+            clean = {"AddressType": addr["AddressType"]}
+            for field in ("AddressLine1", "AddressLine2", "AddressLine3", "AddressLine4", "City",
+                          "Region", "PostalCode", "Country", "AttentionTo"):
+                value = text(addr, field, errors, limit=500)
+                if value is not None:
+                    clean[field] = value
+            out.append(clean)
+        record["Addresses"] = out
+
+    @staticmethod
+    def _phones(element, record, errors):
+        phones = element.get("Phones")
+        if phones is None:
+            return
+        if not isinstance(phones, list):
+            errors.add("Phones must be a list.")  # (guess)
+            return
+        out = []
+        for phone in phones:
+            if not isinstance(phone, dict) or phone.get("PhoneType") not in PHONE_TYPES:
+                errors.add("PhoneType must be one of %s." % ", ".join(PHONE_TYPES))  # (guess)
+                continue
+            clean = {"PhoneType": phone["PhoneType"]}
+            for field in ("PhoneNumber", "PhoneAreaCode", "PhoneCountryCode"):
+                value = text(phone, field, errors, limit=50)
+                if value is not None:
+                    clean[field] = value
+            out.append(clean)
+        record["Phones"] = out
+
+    def mark_role(self, tenant, contact_id, doc_type, ctx=None):
+        """A sales document makes its contact a customer, a purchase one a supplier."""
+        record = self.store.get(self.kind, contact_id, tenant)
+        if record is None:
+            return
+        flag = "IsCustomer" if doc_type in ("ACCREC", "ACCRECCREDIT") else "IsSupplier"
+        if not record.get(flag):
+            record = dict(record, **{flag: True})
+            record["_updated"] = self.clock.now()
+            self.store.put(self.kind, contact_id, record, tenant)
+
+    def summary(self, record):
+        """The contact as embedded in a document."""
+        out = {"ContactID": record["ContactID"], "Name": record.get("Name")}
+        for field in ("ContactNumber", "EmailAddress", "FirstName", "LastName", "ContactStatus"):
+            if record.get(field):
+                out[field] = record[field]
+        out["HasValidationErrors"] = False
+        return out
+

@@ -1,0 +1,39 @@
+"""Purchase orders: GET (paged) / by id or number, PUT create, POST update-or-create."""
+
+from .documents import Document
+from .validation import ORDER_NUMBER_TAKEN, text
+
+
+class PurchaseOrders(Document):
+    kind = "purchaseorder"
+    collection = "PurchaseOrders"
+    id_field = "PurchaseOrderID"
+    number_field = "PurchaseOrderNumber"
+    paged = True
+    statuses = ("DRAFT", "SUBMITTED", "AUTHORISED", "BILLED", "DELETED")
+    number_prefix = {"": "PO-"}
+    number_taken_message = ORDER_NUMBER_TAKEN
+    needs_account_code = False
+    date_fields = ("Date", "DeliveryDate", "ExpectedArrivalDate")
+    list_filters = {"Status": "Status"}
+
+    def locked(self, record):
+        return False
+
+    def check_transition(self, existing, element, errors):
+        if element.get("Status") == "VOIDED":
+            errors.add("Status must be one of %s." % ", ".join(self.statuses))  # (guess)
+            return False
+        return super().check_transition(existing, element, errors)
+
+    def extra_fields(self, tenant, element, record, errors):
+        for field in ("DeliveryAddress", "AttentionTo", "Telephone", "DeliveryInstructions"):
+            value = text(element, field, errors, limit=500)
+            if value is not None:
+                record[field] = value
+        record.setdefault("SentToContact", False)
+
+    def match(self, tenant, element, method):
+        if method == "POST" and element.get("PurchaseOrderNumber"):
+            return self.get(tenant, element["PurchaseOrderNumber"])
+        return None

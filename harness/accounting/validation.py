@@ -1,0 +1,74 @@
+"""Validation helpers and the messages Xero really sends.
+
+Messages quoted in shared/xero-facts.md are copied verbatim. Where Xero's wording is not
+public, the message is our best rendering and is marked "(guess)" here so it can be
+corrected without hunting.
+"""
+
+from ..xerojson import to_decimal
+
+CONTACT_NAME_TAKEN = (
+    "The contact name {name} is already assigned to another contact. "
+    "The contact name must be unique across all active contacts."
+)
+CONTACT_ARCHIVED = (
+    "The contact with the specified contact details has been archived. "
+    "The contact must be unarchived before it can be used."
+)
+CONTACT_NAME_REQUIRED = "The contact name must be specified."  # (guess)
+CONTACT_NOT_FOUND = "Contact with ContactID {id} could not be found."  # (guess)
+INVOICE_NUMBER_TAKEN = "Invoice # must be unique."
+ORDER_NUMBER_TAKEN = "Order number must be unique"
+CREDIT_NOTE_NUMBER_TAKEN = "Credit Note # must be unique."  # (guess, by analogy)
+ITEM_CODE_INVALID = "Item code '{code}' is not valid"
+ITEM_CODE_TAKEN = "Item code '{code}' already exists."  # (guess)
+ITEM_CODE_REQUIRED = "Item code must be specified."  # (guess)
+ACCOUNT_CODE_INVALID = "Account code '{code}' has been removed as it does not match a recognised account."
+ACCOUNT_CODE_REQUIRED = "Account code must be specified."  # (guess)
+ACCOUNT_CODE_TAKEN = "Please enter a unique Code."  # (guess)
+TAX_TYPE_INVALID = "The TaxType code {code} does not exist or cannot be used for this type of transaction."
+PAYMENT_TOO_BIG = "Payment amount exceeds the amount outstanding on this document"
+PAYMENT_NOT_AUTHORISED = "Payment can only be made against Authorised documents."  # (guess)
+PAYMENT_ACCOUNT_INVALID = (
+    "Payments can only be made to accounts of type BANK or accounts with payments enabled."  # (guess)
+)
+DOCUMENT_LOCKED = "This document cannot be edited as it has a payment or credit note allocated to it."
+STATUS_CHANGE_INVALID = "Invoice not of valid status for modification"  # (guess)
+LINE_ITEMS_REQUIRED = "At least one line item must be specified for an approved document."  # (guess)
+DUE_DATE_REQUIRED = "Due Date is required."  # (guess)
+TYPE_INVALID = "Invalid document type {type}."  # (guess)
+ALLOCATION_TOO_BIG = "The amount allocated exceeds the amount outstanding on the invoice."  # (guess)
+CREDIT_TOO_SMALL = "The amount allocated exceeds the remaining credit on the credit note."  # (guess)
+
+
+def too_long(field, limit):
+    return "The {field} field must be {limit} characters or less.".format(field=field, limit=limit)  # (guess)
+
+
+class Errors(list):
+    """ValidationErrors for one element: a list of {"Message": ...}."""
+
+    def add(self, message):
+        self.append({"Message": message})
+
+
+def text(element, field, errors, limit=None, required=False, required_message=None):
+    value = element.get(field)
+    if value is None or value == "":
+        if required:
+            errors.add(required_message or "{} must be specified.".format(field))
+        return value
+    if not isinstance(value, str):
+        errors.add("{} must be a string.".format(field))  # (guess)
+        return None
+    if limit and len(value) > limit:
+        errors.add(too_long(field, limit))
+    return value
+
+
+def number(element, field, errors):
+    try:
+        return to_decimal(element.get(field), field)
+    except ValueError as exc:
+        errors.add(str(exc))
+        return None

@@ -1,0 +1,152 @@
+"""The admin API under ``/__harness__/``: what tests, demos and benchmarks use to drive the
+simulator. It is not part of Xero and needs no token (bind the harness to loopback).
+
+  GET  state                     every object, as JSON
+  POST reset        {seed?}      wipe everything (then seed "demo" if asked)
+  POST seed         {name}       load a seed ("demo")
+  POST organisations {name, tenant_id?, country?, currency?}   with a standard chart and taxes
+  GET|POST clients  {client_id, client_secret, redirect_uris, scopes, name, webhook_url,
+                     webhook_key, tenant_ids, custom_tenant}
+  POST clients/<id> {…}          change an app (e.g. its webhook URL)
+  GET|POST|DELETE faults {kind, count, status, delay, mode, method, path, tenant, retry_after}
+  GET|POST limits   {enabled, concurrent, minute, day, app_minute}
+  POST tokens/expire {client_id?}        every access token expires now
+  POST connections/<id>/revoke           the organisation is disconnected
+  POST clock/advance {seconds}
+  POST webhooks/intent {client_id}       Xero's intent-to-receive check
+  POST webhooks/flush {timeout?}         wait until deliveries are done
+  POST webhooks/retry                    pending retries are due now
+  POST webhooks/drop {count}             the next N deliveries are lost
+  GET  webhooks/deliveries
+  GET  requests                          the most recent requests
+  POST payments {tenant, InvoiceID | CreditNoteID, Amount, Date?, AccountCode?}
+"""
+
+from werkzeug.wrappers import Response
+
+from . import seed as seeds
+from .xerojson import dumps, loads
+
+PREFIX = "__harness__"
+
+
+def _json(body, status=200):
+    return Response(dumps(body), status=status, content_type="application/json; charset=utf-8")
+
+
+def handle(app, request, parts):
+    low = [p.lower() for p in parts]
+    try:
+        body = loads(request.get_data(as_text=True) or "{}") if request.method in ("POST", "PUT", "PATCH") else {}
+    except ValueError as exc:
+        return _json({"error": "invalid JSON: %s" % exc}, 400)
+    if not isinstance(body, dict):
+        return _json({"error": "a JSON object is expected"}, 400)
+    try:
+        return _route(app, request, parts, low, body)
+    except (KeyError, ValueError, TypeError) as exc:
+        return _json({"error": "%s: %s" % (exc.__class__.__name__, exc)}, 400)
+
+
+def _route(app, request, parts, low, body):
+    method = request.method
+    ident = app.identity
+    if low == ["state"]:
+        return _json(app.store.dump())
+    if low == ["reset"] and method == "POST":
+        app.store.clear()
+        app.limits.reset()
+        app.faults.clear()
+        if body.get("seed"):
+            seeds.load(app, body["seed"])
+        return _json({"ok": True})
+    if low == ["seed"] and method == "POST":
+        return _json(seeds.load(app, body.get("name", "demo")))
+    if low == ["organisations"]:
+        if method == "POST":
+            org = seeds.organisation(app, body["name"], tenant_id=body.get("tenant_id"),
+                                     country=body.get("country", "GB"), currency=body.get("currency", "GBP"))
+            return _json(org, 201)
+        return _json(ident.organisations())
+    if low == ["clients"]:
+        if method == "POST":
+            return _json(ident.register_client(**_client_args(body)), 201)
+        return _json(ident.clients())
+    if len(low) == 2 and low[0] == "clients" and method == "POST":
+        return _json(ident.update_client(parts[1], **_client_args(body)))
+    if low == ["faults"]:
+        if method == "POST":
+            return _json(app.faults.add(**body).describe(), 201)
+        if method == "DELETE":
+            app.faults.clear()
+            return _json({"ok": True})
+        return _json(app.faults.describe())
+    if low == ["limits"]:
+        if method == "POST":
+            app.limits.configure(**body)
+        return _json(app.limits.snapshot())
+    if low == ["tokens", "expire"] and method == "POST":
+        return _json({"expired": ident.expire_tokens(body.get("client_id"))})
+    if len(low) == 3 and low[0] == "connections" and low[2] == "revoke" and method == "POST":
+        conn = app.store.get("connection", low[1])
+        if not conn:
+            return _json({"error": "no such connection"}, 404)
+        app.store.delete("connection", conn["id"])
+        return _json({"ok": True})
+    if low == ["clock", "advance"] and method == "POST":
+        app.clock.advance(float(body["seconds"]))
+        return _json({"now": app.clock.now()})
+    if low[:1] == ["webhooks"]:
+        return _webhooks(app, low[1:], method, body)
+    if low == ["requests"]:
+        return _json(list(app.recent))
+    if low == ["payments"] and method == "POST":
+        return _payment(app, body)
+    return _json({"error": "unknown admin route"}, 404)
+
+
+def _client_args(body):
+    keys = ("client_id", "client_secret", "redirect_uris", "scopes", "name", "webhook_url",
+            "webhook_key", "tenant_ids", "custom_tenant")
+    return {k: body[k] for k in keys if k in body}
+
+
+def _webhooks(app, low, method, body):
+    hooks = app.webhooks
+    if low == ["intent"] and method == "POST":
+        return _json(hooks.intent_to_receive(body["client_id"]))
+    if low == ["flush"] and method == "POST":
+        return _json({"done": hooks.flush(float(body.get("timeout", 10)))})
+    if low == ["retry"] and method == "POST":
+        hooks.retry_now()
+        return _json({"done": hooks.flush(float(body.get("timeout", 10)))})
+    if low == ["drop"] and method == "POST":
+        hooks.drop_next(int(body.get("count", 1)))
+        return _json({"ok": True})
+    if low == ["deliveries"]:
+        return _json(hooks.deliveries())
+    return _json({"error": "unknown admin route"}, 404)
+
+
+def record_payment(app, tenant, doc_ref, amount, date=None, account_code=None, reference=""):
+    """Create a payment as a Xero user would in the web app (used by the page and the API)."""
+    books = app.books
+    if account_code is None:
+        bank = next((a for a in books.accounts.records(tenant) if a.get("Type") == "BANK"
+                     and a.get("Status") == "ACTIVE"), None)
+        account_code = bank["Code"] if bank else None
+    payment = dict(doc_ref, Account={"Code": account_code}, Amount=amount, Reference=reference)
+    if date:
+        payment["Date"] = date
+    return books.payments.write(tenant, [payment], "PUT")[0]
+
+
+def _payment(app, body):
+    tenant = body["tenant"].lower()
+    if body.get("InvoiceID") or body.get("InvoiceNumber"):
+        ref = {"Invoice": {k: body[k] for k in ("InvoiceID", "InvoiceNumber") if body.get(k)}}
+    else:
+        ref = {"CreditNote": {"CreditNoteID": body["CreditNoteID"]}}
+    ok, out = record_payment(app, tenant, ref, body["Amount"], body.get("Date"), body.get("AccountCode"),
+                             body.get("Reference", ""))
+    return _json(out, 201 if ok else 400)

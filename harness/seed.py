@@ -1,0 +1,140 @@
+"""Seed data: UK-style organisations with a standard chart of accounts and VAT rates, a few
+MSP contacts and items for the import demo, and a demo OAuth app.
+
+``--seed demo`` gives two organisations, "Northwind IT Services" and "Contoso Managed
+Services", and the OAuth client ``demo-client`` / ``demo-secret`` allowed to redirect to
+Odoo's callback on localhost:8069 (more URIs can be added with --redirect-uri).
+"""
+
+import uuid
+
+TAX_RATES = [
+    ("20% (VAT on Income)", "OUTPUT2", 20, "OUTPUT"),
+    ("20% (VAT on Expenses)", "INPUT2", 20, "INPUT"),
+    ("5% (VAT on Income)", "RROUTPUT", 5, "OUTPUT"),
+    ("5% (VAT on Expenses)", "RRINPUT", 5, "INPUT"),
+    ("Zero Rated Income", "ZERORATEDOUTPUT", 0, "ZERORATEDOUTPUT"),
+    ("Zero Rated Expenses", "ZERORATEDINPUT", 0, "ZERORATEDINPUT"),
+    ("Exempt Income", "EXEMPTOUTPUT", 0, "EXEMPTOUTPUT"),
+    ("Exempt Expenses", "EXEMPTINPUT", 0, "EXEMPTINPUT"),
+    ("No VAT", "NONE", 0, "NONE"),
+]
+
+CHART = [
+    ("090", "Business Bank Account", "BANK", None),
+    ("091", "Business Savings Account", "BANK", None),
+    ("200", "Sales", "SALES", "OUTPUT2"),
+    ("210", "Managed Services Income", "SALES", "OUTPUT2"),
+    ("220", "Professional Services Income", "SALES", "OUTPUT2"),
+    ("260", "Other Revenue", "OTHERINCOME", "OUTPUT2"),
+    ("270", "Interest Income", "OTHERINCOME", "EXEMPTOUTPUT"),
+    ("300", "Purchases", "DIRECTCOSTS", "INPUT2"),
+    ("310", "Cost of Goods Sold", "DIRECTCOSTS", "INPUT2"),
+    ("400", "Advertising", "OVERHEADS", "INPUT2"),
+    ("404", "Bank Fees", "OVERHEADS", "EXEMPTINPUT"),
+    ("429", "General Expenses", "OVERHEADS", "INPUT2"),
+    ("433", "Insurance", "OVERHEADS", "EXEMPTINPUT"),
+    ("469", "Rent", "OVERHEADS", "INPUT2"),
+    ("485", "Subscriptions", "OVERHEADS", "INPUT2"),
+    ("489", "Telephone & Internet", "OVERHEADS", "INPUT2"),
+    ("493", "Travel - National", "OVERHEADS", "INPUT2"),
+    ("610", "Accounts Receivable", "CURRENT", None),
+    ("800", "Accounts Payable", "CURRLIAB", None),
+    ("820", "VAT", "CURRLIAB", None),
+    ("960", "Retained Earnings", "EQUITY", None),
+    ("970", "Owner A Funds Introduced", "EQUITY", None),
+]
+
+DEMO_CLIENT_ID = "demo-client"
+DEMO_CLIENT_SECRET = "demo-secret"
+DEMO_REDIRECT_URIS = ["http://localhost:8069/xero/oauth/callback", "http://127.0.0.1:8069/xero/oauth/callback"]
+DEMO_WEBHOOK_KEY = "demo-webhook-key"
+
+DEMO_ORGS = [
+    ("Northwind IT Services", "2b5d8f4e-1c3a-4e6b-9a7d-0f1e2d3c4b5a"),
+    ("Contoso Managed Services", "7c1e9a2b-5d4f-4a3e-8b6c-1d2e3f4a5b6c"),
+]
+
+DEMO_CONTACTS = [
+    {"Name": "Acme Dental Group", "FirstName": "Alice", "LastName": "Moore",
+     "EmailAddress": "accounts@acmedental.example", "AccountNumber": "ACME01", "TaxNumber": "GB123456789"},
+    {"Name": "Brightside Legal LLP", "FirstName": "Ben", "LastName": "Carter",
+     "EmailAddress": "billing@brightside.example", "AccountNumber": "BRIGHT01"},
+    {"Name": "Harbour Logistics Ltd", "FirstName": "Hana", "LastName": "Okafor",
+     "EmailAddress": "ap@harbourlogistics.example"},
+    {"Name": "Dell Technologies UK", "EmailAddress": "orders@dell.example", "AccountNumber": "SUP-DELL"},
+    {"Name": "Microsoft Ireland Operations", "EmailAddress": "billing@microsoft.example",
+     "AccountNumber": "SUP-MSFT"},
+]
+DEMO_SUPPLIERS = ("Dell Technologies UK", "Microsoft Ireland Operations")
+
+DEMO_ITEMS = [
+    {"Code": "REMOTE-SUPPORT", "Name": "Remote Support (1hr)", "Description": "Remote support, per hour",
+     "SalesDetails": {"UnitPrice": 85, "AccountCode": "220", "TaxType": "OUTPUT2"}},
+    {"Code": "ONSITE-VISIT", "Name": "Onsite Visit", "Description": "Onsite engineer visit, per hour",
+     "SalesDetails": {"UnitPrice": 120, "AccountCode": "220", "TaxType": "OUTPUT2"}},
+    {"Code": "PROJECT-WORK", "Name": "Project Work (1hr)", "Description": "Project engineering, per hour",
+     "SalesDetails": {"UnitPrice": 110, "AccountCode": "220", "TaxType": "OUTPUT2"}},
+    {"Code": "MANAGED-SEAT", "Name": "Managed Seat (monthly)", "Description": "Managed IT per user per month",
+     "SalesDetails": {"UnitPrice": 45, "AccountCode": "210", "TaxType": "OUTPUT2"}},
+    {"Code": "M365-BP", "Name": "Microsoft 365 Business Premium", "Description": "Licence, per user per month",
+     "SalesDetails": {"UnitPrice": 18.1, "AccountCode": "200", "TaxType": "OUTPUT2"},
+     "PurchaseDetails": {"UnitPrice": 15.5, "AccountCode": "300", "TaxType": "INPUT2"}},
+    {"Code": "MISC", "Name": "Miscellaneous", "Description": "Catch-all for unmatched lines",
+     "SalesDetails": {"AccountCode": "200", "TaxType": "OUTPUT2"},
+     "PurchaseDetails": {"AccountCode": "300", "TaxType": "INPUT2"}},
+]
+
+
+def default_tax_rates():
+    return [{"Name": name, "TaxType": tax_type, "ReportTaxType": report,
+             "TaxComponents": [{"Name": "VAT", "Rate": rate, "IsCompound": False, "IsNonRecoverable": False}]}
+            for name, tax_type, rate, report in TAX_RATES]
+
+
+def default_chart():
+    out = []
+    for code, name, type_, tax in CHART:
+        account = {"Code": code, "Name": name, "Type": type_}
+        if tax:
+            account["TaxType"] = tax
+        if type_ == "BANK":
+            account["BankAccountNumber"] = "20-00-00 %s" % code.zfill(8)
+        out.append(account)
+    return out
+
+
+def organisation(app, name, tenant_id=None, country="GB", currency="GBP"):
+    tenant_id = (tenant_id or str(uuid.uuid4())).lower()
+    return app.books.create_organisation(tenant_id, name, default_chart(), default_tax_rates(),
+                                         country=country, currency=currency)
+
+
+def demo(app):
+    books = app.books
+    with app.store.transaction():
+        for name, tenant_id in DEMO_ORGS:
+            if app.store.get("org", tenant_id):
+                continue
+            organisation(app, name, tenant_id)
+            results = books.items.write(tenant_id, DEMO_ITEMS, "PUT")
+            results += books.contacts.write(tenant_id, DEMO_CONTACTS, "PUT")
+            bad = [out for ok, out in results if not ok]
+            if bad:
+                raise ValueError("invalid demo seed: %r" % bad)
+            for contact in books.contacts.records(tenant_id):
+                role = "IsSupplier" if contact["Name"] in DEMO_SUPPLIERS else "IsCustomer"
+                app.store.put("contact", contact["ContactID"], dict(contact, **{role: True}), tenant_id)
+        if not app.identity.client(DEMO_CLIENT_ID):
+            app.identity.register_client(DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_REDIRECT_URIS,
+                                         name="PSA Xero Connector (demo)", webhook_key=DEMO_WEBHOOK_KEY)
+    return {"organisations": [t for _, t in DEMO_ORGS], "client_id": DEMO_CLIENT_ID}
+
+
+SEEDS = {"demo": demo}
+
+
+def load(app, name):
+    if name not in SEEDS:
+        raise ValueError("unknown seed %r (known: %s)" % (name, ", ".join(SEEDS)))
+    return SEEDS[name](app)
