@@ -329,7 +329,7 @@ class HarnessApp:
             out = books.creditnotes.delete_allocation(tenant, rest[0], rest[2])
             if out is None:
                 return json_response(not_found_body(), 404)
-            return json_response(self.envelope(client, "Allocations", [out]))
+            return json_response(out)  # the spec answers a bare Allocation here
         return json_response(api_exception(405, "MethodNotAllowed", "Method not allowed"), 405)
 
 

@@ -36,7 +36,8 @@ class HarnessServer:
     def start(self):
         """Serve from a background thread; returns self (use as a context manager too)."""
         self._bind()
-        self._thread = threading.Thread(target=self._server.serve_forever, name="harness-http", daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name="harness-http", daemon=True)
         self._thread.start()
         return self
 

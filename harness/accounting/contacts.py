@@ -11,7 +11,7 @@ from .base import Entity
 from .validation import CONTACT_NAME_TAKEN, text
 
 STATUSES = ("ACTIVE", "ARCHIVED", "GDPRREQUEST")
-ADDRESS_TYPES = ("POBOX", "STREET", "DELIVERY")
+ADDRESS_TYPES = ("POBOX", "STREET")  # the spec allows no other for contacts
 PHONE_TYPES = ("DEFAULT", "DDI", "MOBILE", "FAX", "OFFICE")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 LIMITS = {"FirstName": 255, "LastName": 255, "EmailAddress": 255, "AccountNumber": 50,
@@ -103,7 +103,7 @@ class Contacts(Entity):
         out = []
         for addr in addresses:
             if not isinstance(addr, dict) or addr.get("AddressType") not in ADDRESS_TYPES:
-                errors.add("AddressType must be one of POBOX, STREET, DELIVERY.")  # (guess)
+                errors.add("AddressType must be POBOX or STREET.")  # (guess)
                 continue
             clean = {"AddressType": addr["AddressType"]}
             for field in ("AddressLine1", "AddressLine2", "AddressLine3", "AddressLine4", "City",

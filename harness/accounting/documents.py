@@ -108,7 +108,7 @@ class Document(Entity):
             self.lines(tenant, element.get("LineItems"), record, errors, ctx)
         elif "LineAmountTypes" in element:
             self.lines(tenant, record["LineItems"], record, errors, ctx)
-        if record["Status"] in ("AUTHORISED", "SUBMITTED") and not record.get("LineItems"):
+        if record["Status"] in ("AUTHORISED", "SUBMITTED") and not record.get("LineItems") and not errors:
             errors.add(LINE_ITEMS_REQUIRED)
         self.check(tenant, record, errors)
         return record
@@ -149,6 +149,7 @@ class Document(Entity):
             if not isinstance(line, dict):
                 errors.add("A line item must be an object.")  # (guess)
                 continue
+            errors_before = len(errors)
             clean = {"LineItemID": line.get("LineItemID") or new_id()}
             item = refs.item(self.books, tenant, line.get("ItemCode"), errors)
             details = (item or {}).get("SalesDetails" if sales else "PurchaseDetails") or {}
@@ -176,7 +177,7 @@ class Document(Entity):
                 rate = refs.tax_rate(self.books, tenant, tax_type, errors)
             else:
                 tax_type, rate = "NONE", ZERO
-            if errors:
+            if len(errors) > errors_before:
                 continue
             qty, unit, amount, discount = totals.line_amounts(qty, unit, discount_rate, given_amount, ctx.unitdp)
             tax = totals.line_tax(amount, rate, amount_types, number(line, "TaxAmount", errors)
