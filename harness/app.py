@@ -63,8 +63,7 @@ class HarnessApp:
             if fault and fault.kind in ("status", "rate_limit", "timeout"):
                 response = self._fault_response(fault)
             else:
-                if fault and fault.kind == "slow":
-                    time.sleep(fault.delay)
+                environ["harness.fault"] = fault
                 response = self.dispatch(request, parts)
         except HTTPException as exc:
             response = exc.get_response()
@@ -117,6 +116,9 @@ class HarnessApp:
     # --- routing ----------------------------------------------------------------------------
     def dispatch(self, request, parts):
         low = [p.lower() for p in parts]
+        fault = request.environ.get("harness.fault")
+        if fault and fault.kind == "slow" and tuple(low[:2]) != API_PREFIX:
+            time.sleep(fault.delay)  # Accounting calls sleep inside their rate-limit slot instead
         if not parts or low[0] == "ui":
             return pages.handle(self, request, parts[1:] if parts else [])
         if low[0] == admin.PREFIX:
@@ -197,6 +199,9 @@ class HarnessApp:
                                  dict(exc.headers, **{"Retry-After": str(exc.retry_after),
                                                       "X-Rate-Limit-Problem": exc.problem}))
         try:
+            fault = request.environ.get("harness.fault")
+            if fault and fault.kind == "slow":
+                time.sleep(fault.delay)  # inside the call's concurrency slot, as a slow Xero would be
             response = self._accounting(request, parts, tenant, client)
         finally:
             self.limits.release(client, tenant)

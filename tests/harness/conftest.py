@@ -50,7 +50,8 @@ class Api:
              "xero-tenant-id": tenant or self.tenant}
         h.update(headers or {})
         url = path if path.startswith("http") else self.base + "/api.xro/2.0" + path
-        return self.http.request(method, url, headers=h, timeout=30, **kwargs)
+        kwargs.setdefault("timeout", 30)
+        return self.http.request(method, url, headers=h, **kwargs)
 
     def get(self, path, **kw):
         return self.request("GET", path, **kw)
