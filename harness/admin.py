@@ -10,6 +10,7 @@ simulator. It is not part of Xero and needs no token (bind the harness to loopba
   POST clients/<id> {…}          change an app (e.g. its webhook URL)
   GET|POST|DELETE faults {kind, count, status, delay, mode, method, path, tenant, retry_after}
   GET|POST limits   {enabled, concurrent, minute, day, app_minute}
+  GET  identity/stats                    token endpoint calls per grant type
   POST tokens/expire {client_id?}        every access token expires now
   POST connections/<id>/revoke           the organisation is disconnected
   POST clock/advance {seconds}
@@ -85,6 +86,8 @@ def _route(app, request, parts, low, body):
         if method == "POST":
             app.limits.configure(**body)
         return _json(app.limits.snapshot())
+    if low == ["identity", "stats"]:
+        return _json({"token_calls": dict(ident.grant_counts)})
     if low == ["tokens", "expire"] and method == "POST":
         return _json({"expired": ident.expire_tokens(body.get("client_id"))})
     if len(low) == 3 and low[0] == "connections" and low[2] == "revoke" and method == "POST":

@@ -16,6 +16,8 @@ import hashlib
 import hmac
 import json
 import secrets
+import threading
+from collections import Counter
 
 from .xerojson import iso_utc, new_id
 
@@ -90,6 +92,8 @@ class Identity:
         self.store = store
         self.clock = clock
         self._jwt_key = secrets.token_bytes(32)
+        self.grant_counts = Counter()  # token endpoint calls per grant_type (for tests)
+        self._count_lock = threading.Lock()
 
     # --- organisations and clients --------------------------------------------------------
     def organisations(self):
@@ -220,8 +224,10 @@ class Identity:
 
     # --- token endpoint ---------------------------------------------------------------------
     def token(self, form, authorization_header):
-        client = self.authenticate_client(form, authorization_header)
         grant_type = form.get("grant_type")
+        with self._count_lock:
+            self.grant_counts[grant_type or ""] += 1
+        client = self.authenticate_client(form, authorization_header)
         if grant_type == "authorization_code":
             return self._exchange_code(client, form)
         if grant_type == "refresh_token":

@@ -1,0 +1,50 @@
+"""Xero constants: URLs, scopes, limits, and what the connector logs and retries."""
+
+# Xero's real endpoints; Settings → Xero may point them at the harness (tests, demo).
+DEFAULT_AUTHORIZE_URL = "https://login.xero.com/identity/connect/authorize"
+DEFAULT_TOKEN_URL = "https://identity.xero.com/connect/token"
+DEFAULT_REVOKE_URL = "https://identity.xero.com/connect/revocation"
+DEFAULT_CONNECTIONS_URL = "https://api.xero.com/connections"
+DEFAULT_API_URL = "https://api.xero.com/api.xro/2.0"
+
+# Apps created after 2 March 2026 must use the granular scopes; older apps may keep the classic ones.
+GRANULAR_SCOPES = ("openid profile email offline_access accounting.invoices accounting.payments "
+                   "accounting.contacts accounting.settings")
+CLASSIC_SCOPES = ("openid profile email offline_access accounting.transactions accounting.contacts "
+                  "accounting.settings")
+DEFAULT_SCOPES = GRANULAR_SCOPES
+
+CALLBACK_ROUTE = "/xero/oauth/callback"
+START_ROUTE = "/xero/oauth/start"
+WEBHOOK_ROUTE = "/xero/webhook"
+
+# A token is refreshed when it has less than this many seconds left.
+TOKEN_REFRESH_MARGIN = 120
+# Seconds for connect + read of every call to Xero (Xero answers most calls in < 2 s).
+HTTP_TIMEOUT = (5, 30)
+# Xero allows 5 concurrent calls per tenant; the connector never uses more.
+MAX_CONCURRENT_PER_TENANT = 5
+
+LOG_RETENTION_DAYS = 30
+MAX_LOGGED_BODY = 200_000  # characters of a request/response body kept in the log
+
+# ir.config_parameter keys (system administrators only).
+PARAM_PREFIX = "psa_xero_connector."
+PARAMS = {
+    "client_id": "",
+    "client_secret": "",
+    "scopes": DEFAULT_SCOPES,
+    "authorize_url": DEFAULT_AUTHORIZE_URL,
+    "token_url": DEFAULT_TOKEN_URL,
+    "revoke_url": DEFAULT_REVOKE_URL,
+    "connections_url": DEFAULT_CONNECTIONS_URL,
+    "api_url": DEFAULT_API_URL,
+    "webhook_key": "",
+    "log_retention_days": str(LOG_RETENTION_DAYS),
+}
+
+# Header and body keys whose values never reach the log.
+SECRET_KEYS = frozenset({
+    "authorization", "client_secret", "refresh_token", "access_token", "id_token", "code",
+    "code_verifier", "token", "x-xero-signature", "cookie", "set-cookie",
+})

@@ -1,0 +1,159 @@
+"""One OAuth2 authorisation at Xero: the token set and its care.
+
+Xero rotates the refresh token on every refresh; two workers refreshing the same token at
+once is the classic failure (the loser's rotation is lost, later ``invalid_grant``). So there
+is one code path, ``_get_access_token``: it refreshes in an independent transaction, holding
+``SELECT … FOR UPDATE`` on the row, re-reads the token once it owns the lock (a worker that
+waited finds the fresh token and makes no call) and commits the rotated pair before anyone
+else can read it. ``invalid_grant`` marks the connection and its tenants "needs reconnect"
+and tells the Xero managers.
+"""
+
+import logging
+from datetime import datetime, timedelta
+
+from psycopg2.extensions import ISOLATION_LEVEL_READ_COMMITTED
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from .. import const
+from ..utils import jwt_claims
+from ..xero.errors import XeroAuthError
+
+_logger = logging.getLogger(__name__)
+
+
+class XeroConnection(models.Model):
+    _name = "xero.connection"
+    _description = "Xero authorisation (OAuth2 token set)"
+    _order = "id desc"
+
+    name = fields.Char(required=True, default=lambda self: _("Xero authorisation"))
+    user_id = fields.Many2one("res.users", string="Authorised by", default=lambda self: self.env.user,
+                              readonly=True)
+    client_id = fields.Char(string="App client ID", readonly=True)
+    auth_event_id = fields.Char(string="Authentication event", readonly=True, index=True)
+    scopes = fields.Char(readonly=True)
+    access_token = fields.Char(groups="base.group_system", readonly=True, copy=False)
+    refresh_token = fields.Char(groups="base.group_system", readonly=True, copy=False)
+    access_expires_at = fields.Datetime(string="Access token expires", readonly=True, copy=False)
+    last_refresh = fields.Datetime(readonly=True, copy=False)
+    refresh_count = fields.Integer(readonly=True, copy=False)
+    state = fields.Selection([
+        ("active", "Connected"),
+        ("needs_reconnect", "Needs reconnect"),
+        ("revoked", "Disconnected"),
+    ], default="active", required=True, readonly=True)
+    last_error = fields.Text(readonly=True)
+    tenant_ids = fields.One2many("xero.tenant", "connection_id", string="Organisations")
+
+    # --- tokens -------------------------------------------------------------------------------
+    @api.model
+    def _token_values(self, token):
+        """Fields to write from a token endpoint answer."""
+        expires_in = int(token.get("expires_in") or 1800)
+        vals = {
+            "access_token": token["access_token"],
+            "access_expires_at": fields.Datetime.now() + timedelta(seconds=expires_in),
+            "scopes": token.get("scope") or False,
+            "state": "active",
+            "last_error": False,
+        }
+        if token.get("refresh_token"):
+            vals["refresh_token"] = token["refresh_token"]
+        claims = jwt_claims(token["access_token"])
+        if claims.get("authentication_event_id"):
+            vals["auth_event_id"] = claims["authentication_event_id"]
+        return vals
+
+    def _is_fresh(self):
+        self.ensure_one()
+        return bool(self.access_expires_at) and self.access_expires_at > fields.Datetime.now() + timedelta(
+            seconds=const.TOKEN_REFRESH_MARGIN)
+
+    def _get_access_token(self):
+        """A valid access token, refreshed first if it is about to expire. Raises
+        XeroAuthError when the connection needs a reconnect."""
+        self.ensure_one()
+        me = self.sudo()
+        if me.state != "active":
+            raise XeroAuthError(_("The Xero connection “%s” needs to be reconnected.", me.name),
+                                code="needs_reconnect")
+        if me._is_fresh():
+            return me.access_token
+        return me._refresh_under_lock()
+
+    def _refresh_under_lock(self):
+        with self.env.registry.cursor() as cr:
+            if hasattr(cr, "_cnx"):
+                # READ COMMITTED: a worker that waited on the lock sees the row as committed
+                # by the worker that refreshed, instead of failing to serialise.
+                cr._cnx.set_isolation_level(ISOLATION_LEVEL_READ_COMMITTED)
+            cr.execute("SELECT id FROM xero_connection WHERE id = %s FOR UPDATE", [self.id])
+            if cr.fetchone():
+                token, error = self.with_env(self.env(cr=cr)).sudo()._refresh_locked()
+            else:
+                token, error = None, None
+        if token is None and error is None:
+            # The row is not committed yet (created in this very transaction): no other
+            # worker can see it, so nobody can race us. Refresh in this transaction.
+            token, error = self._refresh_locked()
+        if error:
+            raise error
+        self.invalidate_recordset(["access_token", "refresh_token", "access_expires_at", "state"])
+        return token
+
+    def _refresh_locked(self):
+        """Runs holding the row lock. -> (access_token, None) or (None, XeroAuthError)."""
+        self.invalidate_recordset()
+        if self.state != "active":
+            return None, XeroAuthError(_("The Xero connection “%s” needs to be reconnected.", self.name),
+                                       code="needs_reconnect")
+        if self._is_fresh():
+            return self.access_token, None  # another worker refreshed while we waited
+        if not self.refresh_token:
+            return None, self._mark_needs_reconnect(_("No refresh token is stored."))
+        client = self.env["xero.tenant"]._xero_client(connection=self)
+        try:
+            token = client.refresh(self.refresh_token)
+        except XeroAuthError as exc:
+            return None, self._mark_needs_reconnect(str(exc), exc)
+        vals = self._token_values(token)
+        vals.update(last_refresh=fields.Datetime.now(), refresh_count=self.refresh_count + 1)
+        self.write(vals)
+        _logger.info("Xero connection %s: access token refreshed", self.id)
+        return vals["access_token"], None
+
+    def _mark_needs_reconnect(self, reason, exc=None):
+        self.write({"state": "needs_reconnect", "last_error": reason})
+        self.tenant_ids.write({"state": "needs_reconnect"})
+        for tenant in self.tenant_ids:
+            tenant._notify_managers(_("Xero refused to refresh the connection of %(org)s: %(reason)s. "
+                                      "A Xero manager must reconnect it (Xero → Tenants → Reconnect).",
+                                      org=tenant.name, reason=reason))
+        return exc if exc is not None else XeroAuthError(reason, code="needs_reconnect")
+
+    # --- actions ------------------------------------------------------------------------------
+    def action_revoke(self):
+        """Revoke the authorisation at Xero (removes its connections there) and forget tokens."""
+        for conn in self.sudo():
+            if conn.refresh_token and conn.state == "active":
+                client = self.env["xero.tenant"]._xero_client(connection=conn)
+                try:
+                    client.revoke(conn.refresh_token)
+                except XeroAuthError:
+                    pass  # already invalid at Xero: nothing left to revoke
+                except Exception as exc:  # noqa: BLE001 - the user must see why
+                    raise UserError(_("Xero did not confirm the revocation: %s", exc)) from exc
+            conn.write({"state": "revoked", "access_token": False, "refresh_token": False,
+                        "access_expires_at": False})
+            conn.tenant_ids.write({"state": "disconnected"})
+        return True
+
+    @api.autovacuum
+    def _gc_revoked(self):
+        """Forget revoked authorisations that no tenant points to any more (after 30 days)."""
+        limit = datetime.now() - timedelta(days=30)
+        self.sudo().search([("state", "=", "revoked"), ("tenant_ids", "=", False),
+                            ("write_date", "<", limit)]).unlink()

@@ -1,0 +1,140 @@
+"""Every request to Xero and every delivery from Xero, with secrets redacted.
+
+Entries are written in the caller's transaction (code paths that can fail catch the error
+and commit, so the exact message survives). Retry re-sends an Accounting call with the same
+method, path, body and Idempotency-Key: if Xero had applied the first one, it answers with
+the original result instead of creating a duplicate.
+"""
+
+import json
+from datetime import timedelta
+from urllib.parse import parse_qsl
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from .. import const
+from ..utils import to_text
+from ..xero.errors import XeroError
+
+
+class XeroRequestLog(models.Model):
+    _name = "xero.request.log"
+    _description = "Xero request log"
+    _order = "id desc"
+    _rec_name = "operation"
+
+    direction = fields.Selection([("outbound", "Odoo → Xero"), ("inbound", "Xero → Odoo")], required=True,
+                                 default="outbound", index=True)
+    tenant_id = fields.Many2one("xero.tenant", string="Organisation", index=True, ondelete="set null")
+    company_id = fields.Many2one("res.company", string="Company", index=True)
+    operation = fields.Char(required=True)
+    entity = fields.Char(help="The Xero collection or event category concerned")
+    res_model = fields.Char(string="Odoo model", index=True)
+    res_id = fields.Many2oneReference(string="Odoo record", model_field="res_model")
+    record_name = fields.Char(compute="_compute_record_name")
+    method = fields.Char()
+    url = fields.Char(string="URL")
+    request_headers = fields.Text()
+    request_body = fields.Text()
+    response_headers = fields.Text()
+    response_body = fields.Text()
+    status_code = fields.Integer(string="HTTP status")
+    error_message = fields.Text(string="Error")
+    xero_messages = fields.Text(string="Xero's messages", help="ValidationErrors[].Message, one per line")
+    duration_ms = fields.Integer(string="Duration (ms)")
+    idempotency_key = fields.Char(index=True)
+    attempt = fields.Integer(default=1)
+    retry_of_id = fields.Many2one("xero.request.log", string="Retry of", ondelete="set null")
+    state = fields.Selection([("success", "Success"), ("failure", "Failure")], required=True, index=True)
+    can_retry = fields.Boolean(compute="_compute_can_retry")
+
+    @api.depends("res_model", "res_id")
+    def _compute_record_name(self):
+        for log in self:
+            record = log.res_model in self.env and log.res_id and self.env[log.res_model].browse(log.res_id).exists()
+            log.record_name = record.display_name if record else False
+
+    @api.depends("direction", "tenant_id", "url", "method")
+    def _compute_can_retry(self):
+        api_url = self.env["xero.tenant"]._xero_settings()["api_url"].rstrip("/")
+        for log in self:
+            log.can_retry = bool(log.direction == "outbound" and log.tenant_id and log.url
+                                 and log.url.startswith(api_url) and log.method in ("GET", "PUT", "POST"))
+
+    # --- writing ---------------------------------------------------------------------------------
+    @api.model
+    def _log_exchange(self, entry, tenant=None, context=None):
+        """Called by the client for each exchange (see XeroClient._send)."""
+        context = dict(context or {})
+        tenant = tenant or (self.env["xero.tenant"].browse(context["tenant_record_id"])
+                            if context.get("tenant_record_id") else self.env["xero.tenant"])
+        ok = entry.get("error") is None and (entry.get("status") or 0) < 400
+        return self.sudo().create({
+            "direction": "outbound",
+            "tenant_id": tenant.id or False,
+            "company_id": tenant.company_id.id or context.get("company_id") or False,
+            "operation": entry.get("operation") or "request",
+            "entity": context.get("entity") or _entity_of(entry.get("url")),
+            "res_model": context.get("res_model") or False,
+            "res_id": context.get("res_id") or False,
+            "method": entry.get("method"),
+            "url": entry.get("url"),
+            "request_headers": to_text(entry.get("request_headers")),
+            "request_body": to_text(entry.get("request_body")),
+            "response_headers": to_text(entry.get("response_headers")),
+            "response_body": to_text(entry.get("response_body")),
+            "status_code": entry.get("status") or 0,
+            "error_message": entry.get("error") or False,
+            "xero_messages": "\n".join(entry.get("messages") or []) or False,
+            "duration_ms": entry.get("duration_ms") or 0,
+            "idempotency_key": entry.get("idempotency_key") or False,
+            "attempt": context.get("attempt") or 1,
+            "retry_of_id": context.get("retry_of_id") or False,
+            "state": "success" if ok else "failure",
+        })
+
+    # --- retry ----------------------------------------------------------------------------------
+    def action_retry(self):
+        self.ensure_one()
+        if not self.can_retry:
+            raise UserError(_("Only Accounting API calls to Xero can be retried from the log."))
+        api_url = self.env["xero.tenant"]._xero_settings()["api_url"].rstrip("/")
+        path = self.url[len(api_url):].lstrip("/")
+        path, _sep, query = path.partition("?")
+        params = dict(parse_qsl(query)) or None
+        body = json.loads(self.request_body) if self.request_body and self.method != "GET" else None
+        context = {"res_model": self.res_model, "res_id": self.res_id, "entity": self.entity,
+                   "attempt": self.attempt + 1, "retry_of_id": self.id}
+        try:
+            self.tenant_id._call(self.method, path, body=body, params=params, idempotency_key=self.idempotency_key,
+                                 operation=self.operation, context=context)
+        except XeroError as exc:
+            return self.tenant_id._toast(_("Retry failed"), str(exc), "danger")
+        return self.tenant_id._toast(_("Retry succeeded"), _("Xero accepted the request."), "success")
+
+    def action_open_record(self):
+        self.ensure_one()
+        if not self.res_model or not self.res_id:
+            raise UserError(_("This entry concerns no Odoo record."))
+        return {"type": "ir.actions.act_window", "res_model": self.res_model, "res_id": self.res_id,
+                "views": [(False, "form")], "target": "current"}
+
+    # --- retention ------------------------------------------------------------------------------
+    @api.model
+    def _cron_purge(self):
+        days = int(self.env["ir.config_parameter"].sudo().get_param(
+            const.PARAM_PREFIX + "log_retention_days", const.LOG_RETENTION_DAYS) or const.LOG_RETENTION_DAYS)
+        limit = fields.Datetime.now() - timedelta(days=max(days, 1))
+        old = self.sudo().search([("create_date", "<", limit)])
+        old.unlink()
+        return len(old)
+
+
+def _entity_of(url):
+    """"https://…/api.xro/2.0/Invoices/abc?x" -> "Invoices"; identity URLs -> "identity"."""
+    if not url:
+        return False
+    if "/api.xro/2.0/" in url:
+        return url.split("/api.xro/2.0/", 1)[1].split("/")[0].split("?")[0]
+    return "identity"

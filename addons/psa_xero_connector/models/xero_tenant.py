@@ -1,0 +1,158 @@
+"""One Xero organisation (tenant) ↔ at most one Odoo company, synced in isolation.
+
+Every call to Xero for a tenant goes through ``_call``: it gets a valid token from the
+tenant's connection, sends through the one HTTP client, and logs the exchange.
+"""
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from .. import const
+from ..xero.client import XeroClient
+from ..xero.errors import XeroAuthError, XeroError
+
+
+class XeroTenant(models.Model):
+    _name = "xero.tenant"
+    _description = "Xero organisation"
+    _inherit = ["mail.thread"]
+    _order = "name, id"
+
+    name = fields.Char(string="Organisation", required=True, tracking=True)
+    xero_tenant_id = fields.Char(string="Xero tenant ID", required=True, readonly=True, index=True, copy=False)
+    xero_connection_uuid = fields.Char(string="Xero connection ID", readonly=True, copy=False)
+    connection_id = fields.Many2one("xero.connection", string="Authorisation", readonly=True, ondelete="set null")
+    company_id = fields.Many2one("res.company", string="Odoo company", tracking=True, index=True,
+                                 help="The Odoo company whose records sync to this organisation. "
+                                      "A company syncs to one organisation at most.")
+    state = fields.Selection([
+        ("connected", "Connected"),
+        ("needs_reconnect", "Needs reconnect"),
+        ("disconnected", "Disconnected"),
+    ], default="connected", required=True, readonly=True, tracking=True)
+    active = fields.Boolean(default=True)
+    last_error = fields.Text(readonly=True)
+    base_currency = fields.Char(readonly=True)
+    country_code = fields.Char(readonly=True)
+    notify_success = fields.Boolean(string="Notify successful syncs",
+                                    help="Show a notification to the user whenever a record reaches Xero.")
+    request_log_count = fields.Integer(compute="_compute_request_log_count")
+
+    _sql_constraints = [
+        ("xero_tenant_id_unique", "unique(xero_tenant_id)", "This Xero organisation is already connected."),
+        ("company_unique", "unique(company_id)", "A company can sync to one Xero organisation only."),
+    ]
+
+    def _compute_request_log_count(self):
+        counts = dict(self.env["xero.request.log"]._read_group(
+            [("tenant_id", "in", self.ids)], ["tenant_id"], ["__count"]))
+        for tenant in self:
+            tenant.request_log_count = counts.get(tenant, 0)
+
+    # --- the client -----------------------------------------------------------------------------
+    @api.model
+    def _xero_settings(self):
+        icp = self.env["ir.config_parameter"].sudo()
+        return {key: icp.get_param(const.PARAM_PREFIX + key, default) or default
+                for key, default in const.PARAMS.items()}
+
+    @api.model
+    def _xero_client(self, connection=None, tenant=None, context=None):
+        """The HTTP client, logging each exchange to xero.request.log in this transaction."""
+        settings = self._xero_settings()
+        if not settings["client_id"] or not settings["client_secret"]:
+            raise UserError(_("Set the Xero app's client ID and secret in Settings → Xero first."))
+        log_model = self.env["xero.request.log"].sudo()
+
+        def log(entry):
+            log_model._log_exchange(entry, tenant=tenant, context=context)
+        return XeroClient(settings, log=log)
+
+    def _call(self, method, path, body=None, params=None, idempotency_key=None, operation=None, context=None):
+        """One Accounting API call for this tenant. -> (data, headers). Raises XeroError."""
+        self.ensure_one()
+        tenant = self.sudo()
+        if tenant.state != "connected" or not tenant.connection_id:
+            raise XeroAuthError(_("Xero organisation %s is not connected.", tenant.name), code="not_connected")
+        token = tenant.connection_id._get_access_token()
+        client = self._xero_client(tenant=tenant, context=context)
+        try:
+            return client.call(token, tenant.xero_tenant_id, method, path, body=body, params=params,
+                               idempotency_key=idempotency_key, operation=operation, context=context)
+        except XeroAuthError as exc:
+            if exc.status == 403:
+                # The organisation was disconnected at Xero (or the app lost access to it).
+                tenant.write({"state": "needs_reconnect", "last_error": str(exc)})
+            raise
+
+    # --- actions ----------------------------------------------------------------------------------
+    def action_test_connection(self):
+        self.ensure_one()
+        try:
+            data, _headers = self._call("GET", "Organisation", operation="organisation")
+        except XeroError as exc:
+            self.last_error = str(exc)
+            return self._toast(_("Xero connection failed"), str(exc), "danger")
+        org = (data or {}).get("Organisations", [{}])[0]
+        self.write({"name": org.get("Name") or self.name, "base_currency": org.get("BaseCurrency"),
+                    "country_code": org.get("CountryCode"), "last_error": False})
+        return self._toast(_("Connected to Xero"), _("%s answers.", self.name), "success")
+
+    def action_disconnect(self):
+        """Remove this organisation's connection at Xero; the authorisation stays for the others."""
+        for tenant in self.sudo():
+            if tenant.state == "connected" and tenant.connection_id and tenant.xero_connection_uuid:
+                try:
+                    token = tenant.connection_id._get_access_token()
+                    self._xero_client(tenant=tenant).delete_connection(token, tenant.xero_connection_uuid)
+                except XeroAuthError:
+                    pass  # the authorisation is dead anyway: nothing to remove at Xero
+                except XeroError as exc:
+                    raise UserError(_("Xero did not confirm the disconnection: %s", exc)) from exc
+            tenant.write({"state": "disconnected", "last_error": False})
+        return True
+
+    def action_reconnect(self):
+        return {"type": "ir.actions.act_url", "url": const.START_ROUTE, "target": "self"}
+
+    def action_view_request_log(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("psa_xero_connector.action_xero_request_log")
+        action["domain"] = [("tenant_id", "=", self.id)]
+        action["context"] = {"search_default_today": 0}
+        return action
+
+    @staticmethod
+    def _toast(title, message, kind):
+        return {"type": "ir.actions.client", "tag": "display_notification",
+                "params": {"title": title, "message": message, "type": kind, "sticky": kind == "danger"}}
+
+    def _notify_managers(self, message):
+        """A chatter message that reaches every Xero manager's inbox."""
+        managers = self.env.ref("psa_xero_connector.group_xero_manager").sudo().users
+        partners = managers.filtered(lambda u: not u.share).partner_id
+        for tenant in self.sudo():
+            tenant.message_post(body=message, partner_ids=partners.ids, message_type="notification",
+                                subtype_xmlid="mail.mt_comment")
+
+    # --- connect flow (called by the OAuth controller) ---------------------------------------------
+    @api.model
+    def _register_connections(self, connection, xero_connections, company=None):
+        """Create or update one tenant per organisation Xero listed. -> tenants."""
+        tenants = self.browse()
+        for conn in xero_connections:
+            if conn.get("tenantType", "ORGANISATION") != "ORGANISATION":
+                continue
+            vals = {"name": conn.get("tenantName") or conn["tenantId"], "connection_id": connection.id,
+                    "xero_connection_uuid": conn.get("id"), "state": "connected", "last_error": False,
+                    "active": True}
+            tenant = self.with_context(active_test=False).search([("xero_tenant_id", "=", conn["tenantId"])])
+            if tenant:
+                tenant.write(vals)
+            else:
+                tenant = self.create(dict(vals, xero_tenant_id=conn["tenantId"]))
+            tenants |= tenant
+        # One new organisation and a company without one: the obvious assignment.
+        if company and len(tenants) == 1 and not tenants.company_id and not company.xero_tenant_id:
+            tenants.company_id = company
+        return tenants

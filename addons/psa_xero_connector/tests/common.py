@@ -1,0 +1,88 @@
+"""Test bed: real Odoo + real PostgreSQL + the Xero harness over real HTTP.
+
+The harness (``harness/`` at the repository root, on PYTHONPATH when ``./run test`` runs the
+tests) is started in this process on a free port, seeded with two organisations, and the
+addon's settings point at it.
+"""
+
+from urllib.parse import urlparse
+
+from odoo.tests import HttpCase
+
+from harness import seed
+from harness.server import HarnessServer
+from harness.testing import Admin, approve_consent, query_of
+
+from .. import const
+
+CLIENT_ID = "odoo-test-client"
+CLIENT_SECRET = "odoo-test-secret"
+WEBHOOK_KEY = "odoo-test-webhook-key"
+ORG_A = seed.DEMO_ORGS[0][1]
+ORG_B = seed.DEMO_ORGS[1][1]
+
+
+class XeroHarnessCase(HttpCase):
+    """Each test class gets a fresh harness; each test a fresh transaction (rolled back)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.harness = HarnessServer(limits=True).start()
+        cls.addClassCleanup(cls.harness.stop)
+        cls.admin_api = Admin(cls.harness.url)
+        seed.load(cls.harness.app, "demo")
+        cls.harness.app.identity.register_client(
+            CLIENT_ID, CLIENT_SECRET, [cls.base_url() + const.CALLBACK_ROUTE], name="PSA Xero Connector (tests)",
+            webhook_key=WEBHOOK_KEY)
+        cls.configure(cls.env, cls.harness.url)
+
+    @staticmethod
+    def configure(env, harness_url, client_id=CLIENT_ID, client_secret=CLIENT_SECRET):
+        icp = env["ir.config_parameter"].sudo()
+        values = {
+            "client_id": client_id, "client_secret": client_secret,
+            "authorize_url": harness_url + "/identity/connect/authorize",
+            "token_url": harness_url + "/identity/connect/token",
+            "revoke_url": harness_url + "/identity/connect/revocation",
+            "connections_url": harness_url + "/connections",
+            "api_url": harness_url + "/api.xro/2.0",
+            "webhook_key": WEBHOOK_KEY,
+        }
+        for key, value in values.items():
+            icp.set_param(const.PARAM_PREFIX + key, value)
+
+    def setUp(self):
+        super().setUp()
+        self.harness.app.faults.clear()
+        self.harness.app.limits.reset()
+
+    # --- the connect flow, as a browser would walk it ---------------------------------------------
+    def start_connect(self, login="admin"):
+        """Log in, open /xero/oauth/start; -> the harness authorize URL it redirects to."""
+        self.authenticate(login, login)
+        resp = self.url_open(const.START_ROUTE, allow_redirects=False)
+        self.assertEqual(resp.status_code, 303 if resp.status_code == 303 else 302, resp.text[:500])
+        location = resp.headers["Location"]
+        self.assertTrue(location.startswith(self.harness.url + "/identity/connect/authorize"), location)
+        return location
+
+    def finish_connect(self, callback_url):
+        path = urlparse(callback_url)
+        return self.url_open("%s?%s" % (path.path, path.query), allow_redirects=False)
+
+    def connect(self, tenants=None, login="admin"):
+        """The whole flow; -> the tenants created."""
+        back = approve_consent(self.start_connect(login), tenants)
+        resp = self.finish_connect(back)
+        self.assertIn(resp.status_code, (302, 303), resp.text[:1000])
+        self.assertIn("xero.tenant", self.env["ir.actions.act_window"]._for_xml_id(
+            "psa_xero_connector.action_xero_tenant")["res_model"])
+        return self.env["xero.tenant"].search([])
+
+    def token_calls(self, grant_type):
+        """How many token requests of this grant type the harness has received."""
+        return self.harness.app.identity.grant_counts[grant_type]
+
+
+__all__ = ["XeroHarnessCase", "ORG_A", "ORG_B", "CLIENT_ID", "CLIENT_SECRET", "query_of"]

@@ -1,0 +1,44 @@
+"""Small helpers shared by the client, the models and the controllers (no Odoo import)."""
+
+import base64
+import json
+
+from . import const
+
+REDACTED = "***"
+
+
+def redact_headers(headers):
+    return {k: (REDACTED if k.lower() in const.SECRET_KEYS else v) for k, v in (headers or {}).items()}
+
+
+def redact_body(body):
+    """A copy of a JSON-like body (or form dict) with every secret value replaced."""
+    if isinstance(body, dict):
+        return {k: (REDACTED if str(k).lower() in const.SECRET_KEYS and v else redact_body(v))
+                for k, v in body.items()}
+    if isinstance(body, list):
+        return [redact_body(v) for v in body]
+    return body
+
+
+def to_text(body, limit=const.MAX_LOGGED_BODY):
+    """Pretty JSON (or the text) for the log, cut at ``limit`` characters."""
+    if body is None or body == "":
+        return False
+    text = body if isinstance(body, str) else json.dumps(body, indent=2, ensure_ascii=False, default=str)
+    if len(text) > limit:
+        text = text[:limit] + "\n… (%d more characters)" % (len(text) - limit)
+    return text
+
+
+def jwt_claims(token):
+    """Claims of a JWT without verifying it (only to read ``exp`` / ``authentication_event_id``
+    of a token we just received over TLS from Xero). {} when it is not a JWT."""
+    try:
+        payload = token.split(".")[1]
+        payload += "=" * (-len(payload) % 4)
+        claims = json.loads(base64.urlsafe_b64decode(payload.encode()))
+        return claims if isinstance(claims, dict) else {}
+    except (IndexError, ValueError, AttributeError):
+        return {}

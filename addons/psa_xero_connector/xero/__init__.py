@@ -1,0 +1,1 @@
+"""Xero access without Odoo: the HTTP client and its errors (and, later, pure mappings)."""
