@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from psycopg2.extensions import ISOLATION_LEVEL_READ_COMMITTED
 
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, sql_db
 from odoo.exceptions import UserError
 
 from .. import const
@@ -72,45 +72,56 @@ class XeroConnection(models.Model):
         return bool(self.access_expires_at) and self.access_expires_at > fields.Datetime.now() + timedelta(
             seconds=const.TOKEN_REFRESH_MARGIN)
 
-    def _get_access_token(self):
-        """A valid access token, refreshed first if it is about to expire. Raises
-        XeroAuthError when the connection needs a reconnect."""
+    def _get_access_token(self, rejected=None):
+        """A valid access token, refreshed first if it is about to expire. ``rejected``: a
+        token Xero just answered TokenExpired to (clock skew): refresh unless another worker
+        already replaced it. Raises XeroAuthError when the connection needs a reconnect."""
         self.ensure_one()
         me = self.sudo()
         if me.state != "active":
             raise XeroAuthError(_("The Xero connection “%s” needs to be reconnected.", me.name),
                                 code="needs_reconnect")
-        if me._is_fresh():
+        if me._is_fresh() and not rejected:
             return me.access_token
-        return me._refresh_under_lock()
+        return me._refresh_under_lock(rejected)
 
-    def _refresh_under_lock(self):
-        with self.env.registry.cursor() as cr:
-            if hasattr(cr, "_cnx"):
-                # READ COMMITTED: a worker that waited on the lock sees the row as committed
-                # by the worker that refreshed, instead of failing to serialise.
-                cr._cnx.set_isolation_level(ISOLATION_LEVEL_READ_COMMITTED)
-            cr.execute("SELECT id FROM xero_connection WHERE id = %s FOR UPDATE", [self.id])
-            if cr.fetchone():
-                token, error = self.with_env(self.env(cr=cr)).sudo()._refresh_locked()
-            else:
-                token, error = None, None
-        if token is None and error is None:
-            # The row is not committed yet (created in this very transaction): no other
-            # worker can see it, so nobody can race us. Refresh in this transaction.
-            token, error = self._refresh_locked()
+    def _written_by_this_transaction(self):
+        """True when this transaction inserted or updated the row (it then holds its lock,
+        or the row is invisible to others): an independent transaction must not wait for it."""
+        self.env.cr.execute("SELECT xmin::text = (txid_current() %% 4294967296)::text "
+                            "FROM xero_connection WHERE id = %s", [self.id])
+        row = self.env.cr.fetchone()
+        return bool(row and row[0])
+
+    def _refresh_under_lock(self, rejected=None):
+        self.flush_recordset()
+        token = error = None
+        if self._written_by_this_transaction():
+            token, error = self._refresh_locked(rejected)
+        else:
+            with self.env.registry.cursor() as cr:
+                if isinstance(cr, sql_db.Cursor):  # not the shared cursor of a test in test mode
+                    # READ COMMITTED: a worker that waited on the lock sees the row as committed
+                    # by the worker that refreshed, instead of failing to serialise. (Odoo sets
+                    # REPEATABLE READ again on every new cursor.)
+                    cr.connection.set_isolation_level(ISOLATION_LEVEL_READ_COMMITTED)
+                    cr.execute("SET LOCAL lock_timeout = '20s'")
+                cr.execute("SELECT id FROM xero_connection WHERE id = %s FOR UPDATE", [self.id])
+                token, error = self.with_env(self.env(cr=cr)).sudo()._refresh_locked(rejected)
+        # What the other transaction wrote is not in this one's cache.
+        self.invalidate_recordset()
+        self.tenant_ids.invalidate_recordset(["state"])
         if error:
             raise error
-        self.invalidate_recordset(["access_token", "refresh_token", "access_expires_at", "state"])
         return token
 
-    def _refresh_locked(self):
+    def _refresh_locked(self, rejected=None):
         """Runs holding the row lock. -> (access_token, None) or (None, XeroAuthError)."""
         self.invalidate_recordset()
         if self.state != "active":
             return None, XeroAuthError(_("The Xero connection “%s” needs to be reconnected.", self.name),
                                        code="needs_reconnect")
-        if self._is_fresh():
+        if self._is_fresh() and self.access_token != rejected:
             return self.access_token, None  # another worker refreshed while we waited
         if not self.refresh_token:
             return None, self._mark_needs_reconnect(_("No refresh token is stored."))

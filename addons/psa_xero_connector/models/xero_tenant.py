@@ -76,9 +76,16 @@ class XeroTenant(models.Model):
             raise XeroAuthError(_("Xero organisation %s is not connected.", tenant.name), code="not_connected")
         token = tenant.connection_id._get_access_token()
         client = self._xero_client(tenant=tenant, context=context)
+        args = dict(body=body, params=params, idempotency_key=idempotency_key, operation=operation, context=context)
         try:
-            return client.call(token, tenant.xero_tenant_id, method, path, body=body, params=params,
-                               idempotency_key=idempotency_key, operation=operation, context=context)
+            try:
+                return client.call(token, tenant.xero_tenant_id, method, path, **args)
+            except XeroAuthError as exc:
+                if exc.status != 401 or "TokenExpired" not in str(exc):
+                    raise
+                # Our clock said the token was valid, Xero's did not: refresh once, resend once.
+                token = tenant.connection_id._get_access_token(rejected=token)
+                return client.call(token, tenant.xero_tenant_id, method, path, **args)
         except XeroAuthError as exc:
             if exc.status == 403:
                 # The organisation was disconnected at Xero (or the app lost access to it).

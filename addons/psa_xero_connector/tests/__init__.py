@@ -1,1 +1,1 @@
-from . import test_connect_flow
+from . import test_connect_flow, test_tokens

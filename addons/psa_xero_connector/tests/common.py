@@ -57,6 +57,16 @@ class XeroHarnessCase(HttpCase):
         self.harness.app.faults.clear()
         self.harness.app.limits.reset()
 
+    def assertRaisesCommitted(self, exc_type, fn, *args, **kwargs):
+        """Like assertRaises, without Odoo's savepoint around it: what the code under test
+        wrote before raising (as a worker that catches the error and commits would keep)
+        stays visible. -> the exception."""
+        try:
+            fn(*args, **kwargs)
+        except exc_type as exc:
+            return exc
+        self.fail("%s not raised" % exc_type.__name__)
+
     # --- the connect flow, as a browser would walk it ---------------------------------------------
     def start_connect(self, login="admin"):
         """Log in, open /xero/oauth/start; -> the harness authorize URL it redirects to."""
