@@ -1,20 +1,21 @@
 /** @odoo-module **/
-// Settings → Xero: the Connect button is there (the browser then leaves Odoo for Xero's
-// consent page, which the test answers), and afterwards the organisations are listed.
+// Two halves of the connect flow that live inside Odoo; the test drives the browser
+// across to the harness consent page (another origin, where no tour can run) in between.
 import { registry } from "@web/core/registry";
 
 registry.category("web_tour.tours").add("psa_xero_connector_settings_tour", {
     url: "/odoo/settings#psa_xero_connector",
     steps: () => [
-        { content: "The Xero section is shown", trigger: ".app_settings_block[data-key='psa_xero_connector'], div[name='psa_xero_connector']" },
-        { content: "Connect to Xero", trigger: "button.o_xero_connect", run: "click" },
+        { content: "Settings → Xero shows the connect button", trigger: "#xero_connect button.o_xero_connect" },
+        { content: "The redirect URI to register at Xero is shown", trigger: "#xero_app:contains('/xero/oauth/callback')" },
     ],
 });
 
 registry.category("web_tour.tours").add("psa_xero_connector_tenants_tour", {
     url: "/odoo/xero-tenants",
     steps: () => [
-        { content: "First organisation listed", trigger: ".o_data_row td:contains('Northwind IT Services')" },
-        { content: "Second organisation listed", trigger: ".o_data_row td:contains('Contoso Managed Services')" },
+        { content: "First organisation listed", trigger: ".o_data_row:contains('Northwind IT Services')" },
+        { content: "Second organisation listed", trigger: ".o_data_row:contains('Contoso Managed Services')" },
+        { content: "Both connected", trigger: ".o_data_row:contains('Contoso Managed Services') .badge:contains('Connected')" },
     ],
 });

@@ -1,0 +1,103 @@
+"""The request log: success and failure with Xero's exact message, redaction, Retry with
+the same Idempotency-Key (no duplicate at Xero), and the retention purge."""
+
+import json
+from datetime import timedelta
+
+from odoo import fields
+from odoo.tests import tagged
+
+from harness.accounting import validation as xero_messages
+
+from ..xero.errors import XeroTransientError, XeroValidationError
+from .common import ORG_A, XeroHarnessCase
+
+
+@tagged("post_install", "-at_install")
+class TestRequestLog(XeroHarnessCase):
+
+    def setUp(self):
+        super().setUp()
+        self.tenant = self.connect().filtered(lambda t: t.xero_tenant_id == ORG_A)
+        self.tenant.company_id = self.env.ref("base.main_company")
+        self.Log = self.env["xero.request.log"]
+
+    def last_log(self):
+        return self.Log.search([("tenant_id", "=", self.tenant.id)], order="id desc", limit=1)
+
+    def test_success_entry(self):
+        self.tenant._call("GET", "Contacts", params={"page": 1}, context={"entity": "Contacts"})
+        log = self.last_log()
+        self.assertEqual((log.state, log.status_code, log.method, log.direction), ("success", 200, "GET", "outbound"))
+        self.assertEqual(log.company_id, self.env.ref("base.main_company"))
+        self.assertTrue(log.url.endswith("/api.xro/2.0/Contacts?page=1"))
+        self.assertIn("Acme Dental Group", log.response_body)
+        self.assertIn("X-MinLimit-Remaining", log.response_headers)
+        self.assertEqual(log.request_headers.count("***"), 1, "the bearer token is redacted")
+        self.assertNotIn(self.tenant.connection_id.sudo().access_token, log.request_headers)
+
+    def test_failure_entry_has_xeros_exact_message(self):
+        body = {"Contacts": [{"Name": "Acme Dental Group"}]}
+        err = self.assertRaisesCommitted(XeroValidationError, self.tenant._call, "PUT", "Contacts", body=body,
+                                         context={"res_model": "res.partner", "res_id": 1})
+        expected = xero_messages.CONTACT_NAME_TAKEN.format(name="Acme Dental Group")
+        self.assertEqual(err.messages, [expected])
+        log = self.last_log()
+        self.assertEqual((log.state, log.status_code), ("failure", 400))
+        self.assertEqual(log.xero_messages, expected)
+        self.assertEqual(log.res_model, "res.partner")
+        self.assertTrue(log.record_name)
+        self.assertEqual(json.loads(log.request_body), body)
+
+    def test_token_calls_are_redacted(self):
+        logs = self.Log.search([("operation", "in", ("token", "connections"))])
+        self.assertTrue(logs)
+        connection = self.tenant.connection_id.sudo()
+        for log in logs:
+            text = "%s %s %s %s" % (log.request_body, log.request_headers, log.response_body, log.response_headers)
+            self.assertNotIn(connection.access_token, text)
+            self.assertNotIn(connection.refresh_token, text)
+            self.assertNotIn("odoo-test-secret", text)
+        token_log = logs.filtered(lambda l: l.operation == "token")
+        self.assertIn('"client_secret": "***"', token_log.request_body)
+        self.assertIn('"code": "***"', token_log.request_body)
+        self.assertIn('"access_token": "***"', token_log.response_body)
+
+    def test_retry_resends_with_the_same_idempotency_key(self):
+        contact = self.tenant._call("PUT", "Contacts", body={"Contacts": [{"Name": "Retry Ltd"}]})[0]
+        bill = {"Invoices": [{"Type": "ACCPAY", "Contact": {"ContactID": contact["Contacts"][0]["ContactID"]},
+                              "InvoiceNumber": "SUP-RETRY", "LineItems": [
+                                  {"Description": "Switch", "Quantity": 1, "UnitAmount": 240, "AccountCode": "300"}]}]}
+        # Xero applies the bill, but the answer is lost on the way back.
+        self.admin_api.fault("lose_response", mode="reset", method="PUT", path="/Invoices")
+        self.assertRaisesCommitted(XeroTransientError, self.tenant._call, "PUT", "Invoices", body=bill,
+                                   idempotency_key="bill-SUP-RETRY-1")
+        failed = self.last_log()
+        self.assertEqual(failed.state, "failure")
+        self.assertIn("No answer from Xero", failed.error_message)
+        self.assertTrue(failed.can_retry)
+        bills = [i for i in self.admin_api.records("invoice", ORG_A) if i["Type"] == "ACCPAY"]
+        self.assertEqual(len(bills), 1, "Xero did apply the first request")
+        failed.action_retry()
+        retried = self.last_log()
+        self.assertEqual((retried.state, retried.attempt, retried.retry_of_id), ("success", 2, failed))
+        self.assertEqual(retried.idempotency_key, "bill-SUP-RETRY-1")
+        bills = [i for i in self.admin_api.records("invoice", ORG_A) if i["Type"] == "ACCPAY"]
+        self.assertEqual(len(bills), 1, "the retry created no duplicate")
+        self.assertEqual(json.loads(retried.response_body)["Invoices"][0]["InvoiceID"], bills[0]["InvoiceID"])
+
+    def test_identity_calls_cannot_be_retried(self):
+        log = self.Log.search([("operation", "=", "token")], limit=1)
+        self.assertFalse(log.can_retry)
+
+    def test_purge_keeps_recent_entries(self):
+        self.tenant._call("GET", "Organisation")
+        old = self.last_log()
+        self.env.cr.execute("UPDATE xero_request_log SET create_date = %s WHERE id = %s",
+                            [fields.Datetime.now() - timedelta(days=31), old.id])
+        self.tenant._call("GET", "Organisation")
+        recent = self.last_log()
+        self.Log.invalidate_model()
+        self.Log._cron_purge()
+        self.assertFalse(old.exists())
+        self.assertTrue(recent.exists())
