@@ -75,8 +75,9 @@ def sdk(harness, token, monkeypatch):
         monkeypatch.setattr(TokenApi, attr, harness.url + "/identity/connect/token")
     monkeypatch.setattr(TokenApi, "revoke_token_url", harness.url + "/identity/connect/revocation")
     holder = {}
-    api_client = ApiClient(Configuration(oauth2_token=OAuth2Token(client_id=CLIENT_ID, client_secret=CLIENT_SECRET)),
-                           pool_threads=1)
+    # type.__call__: the SDK's Configuration() returns a copy of the first one ever made.
+    config = type.__call__(Configuration, oauth2_token=OAuth2Token(client_id=CLIENT_ID, client_secret=CLIENT_SECRET))
+    api_client = ApiClient(config, pool_threads=1)
 
     @api_client.oauth2_token_getter
     def _get():

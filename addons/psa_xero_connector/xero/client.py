@@ -65,7 +65,9 @@ class XeroClient:
         self.settings = settings
         self.log = log
         self.timeout = timeout
-        self._sdk = ApiClient(Configuration(), pool_threads=1)
+        # Configuration's metaclass hands out copies of the first instance ever made, ignoring
+        # arguments: build ours directly so that we neither take nor poison that default.
+        self._sdk = ApiClient(type.__call__(Configuration), pool_threads=1)
         self._sdk.rest_client.pool_manager = urllib3.PoolManager(
             num_pools=4, maxsize=const.MAX_CONCURRENT_PER_TENANT, retries=False)
 

@@ -1,0 +1,99 @@
+"""Install, upgrade, neutralize and uninstall the addon on fresh databases, with and without
+demo data, through Odoo's own command line (real Odoo, real PostgreSQL)."""
+
+import os
+import subprocess
+import uuid
+
+import pytest
+
+from tools import odoo_env
+
+ADDON = odoo_env.ADDON
+
+
+@pytest.fixture(scope="module")
+def odoo():
+    launcher = os.environ.get("PSA_XERO_ODOO_LAUNCHER")
+    if launcher:  # set by ./run test
+        found = odoo_env.Odoo(python=os.environ["PSA_XERO_ODOO_PYTHON"], launcher=launcher.split("\x1f"))
+        found.addons_path_override = os.environ["PSA_XERO_ADDONS_PATH"]
+        return found
+    found = odoo_env.find_odoo()
+    found.addons_path_override = found.addons_path
+    return found
+
+
+class Db:
+    def __init__(self, odoo, demo):
+        self.odoo, self.demo = odoo, demo
+        self.name = "psa_xero_lifecycle_%s" % uuid.uuid4().hex[:8]
+
+    def odoo_run(self, *args, stdin=None):
+        cmd = self.odoo.launcher + list(args) + ["-d", self.name, "--addons-path",
+                                                 self.odoo.addons_path_override, "--log-level", "warn"]
+        out = subprocess.run(cmd, input=stdin, text=True, capture_output=True, env=self.odoo.env())
+        text = out.stdout + out.stderr
+        assert out.returncode == 0 and " ERROR " not in text and "CRITICAL" not in text, text[-5000:]
+        return out.stdout
+
+    def shell(self, code):
+        return self.odoo_run("shell", "--no-http", stdin=code)
+
+    def sql(self, query):
+        out = subprocess.run(["psql", "-tA", "-d", self.name, "-c", query], capture_output=True, text=True)
+        assert out.returncode == 0, out.stderr
+        return out.stdout.strip()
+
+    def drop(self):
+        subprocess.run(["dropdb", "--if-exists", self.name], capture_output=True)
+
+
+@pytest.fixture
+def make_db(odoo):
+    made = []
+
+    def make(demo):
+        db = Db(odoo, demo)
+        made.append(db)
+        return db
+    yield make
+    for db in made:
+        db.drop()
+
+
+def module_state(db):
+    return db.sql("SELECT state FROM ir_module_module WHERE name = '%s'" % ADDON)
+
+
+def test_install_upgrade_neutralize_uninstall_without_demo(make_db):
+    db = make_db(demo=False)
+    db.odoo_run("-i", ADDON, "--stop-after-init", "--no-http", "--without-demo=all")
+    assert module_state(db) == "installed"
+    assert db.sql("SELECT count(*) FROM ir_module_module WHERE name IN ('account', 'purchase') "
+                  "AND state = 'installed'") == "2"
+    assert db.sql("SELECT to_regclass('xero_tenant') IS NOT NULL") == "t"
+    # upgrade keeps data
+    db.shell("env['xero.connection'].create({'name': 'kept', 'access_token': 'a', 'refresh_token': 'r'})\n"
+             "env.cr.commit()\n")
+    db.odoo_run("-u", ADDON, "--stop-after-init", "--no-http")
+    assert db.sql("SELECT name FROM xero_connection") == "kept"
+    # a neutralized copy keeps no token and syncs nowhere
+    db.odoo_run("neutralize")
+    assert db.sql("SELECT coalesce(access_token, '') || coalesce(refresh_token, '') || state "
+                  "FROM xero_connection") == "revoked"
+    # uninstall removes the tables, menus and parameters
+    db.shell("env['ir.module.module'].search([('name', '=', %r)]).button_immediate_uninstall()\n"
+             "env.cr.commit()\n" % ADDON)
+    assert module_state(db) == "uninstalled"
+    assert db.sql("SELECT to_regclass('xero_tenant') IS NULL AND to_regclass('xero_request_log') IS NULL") == "t"
+    assert db.sql("SELECT count(*) FROM ir_ui_menu WHERE name::text LIKE '%Request log%'") == "0"
+
+
+def test_install_with_demo_data(make_db):
+    db = make_db(demo=True)
+    db.odoo_run("-i", ADDON, "--stop-after-init", "--no-http")
+    assert module_state(db) == "installed"
+    assert db.sql("SELECT demo FROM ir_module_module WHERE name = 'account'") == "t"
+    out = db.shell("print('groups', env.ref('base.user_admin').has_group('psa_xero_connector.group_xero_manager'))\n")
+    assert "groups True" in out

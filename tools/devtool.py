@@ -1,0 +1,232 @@
+"""``./run test`` and ``./run demo`` (standard library only: it runs before anything is installed)."""
+
+import argparse
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ET
+
+from . import odoo_env
+from .odoo_env import ADDON, REPO, Missing
+
+DEMO_DB = "psa_xero_demo"
+
+
+def say(message):
+    print("[run] %s" % message, flush=True)
+
+
+def odoo_cmd(odoo, *args):
+    return odoo.launcher + list(args)
+
+
+def install_addon(odoo, db, demo=False, log_file=None):
+    """A fresh database with the addon installed (drops ``db`` first if it exists)."""
+    subprocess.run(["dropdb", "--if-exists", db], capture_output=True) if shutil.which("dropdb") else None
+    args = ["-d", db, "--addons-path", odoo.addons_path, "-i", ADDON, "--stop-after-init", "--no-http",
+            "--log-level", "warn"]
+    if not demo:
+        args.append("--without-demo=all")
+    started = time.time()
+    out = subprocess.run(odoo_cmd(odoo, *args), env=odoo.env(), text=True, capture_output=True)
+    text = out.stdout + out.stderr
+    if log_file:
+        with open(log_file, "w") as fh:
+            fh.write(text)
+    if out.returncode != 0 or " ERROR " in text or "CRITICAL" in text:
+        sys.stderr.write(text[-6000:])
+        raise SystemExit("[run] installing %s into %s failed (see above)" % (ADDON, db))
+    say("installed %s into a fresh database %r in %.0f s" % (ADDON, db, time.time() - started))
+
+
+def drop_db(db):
+    if shutil.which("dropdb"):
+        subprocess.run(["dropdb", "--if-exists", db], capture_output=True)
+
+
+def junit_counts(path):
+    counts = {"passed": 0, "failed": 0, "skipped": 0}
+    try:
+        root = ET.parse(path).getroot()
+    except (OSError, ET.ParseError):
+        return None
+    suites = [root] if root.tag == "testsuite" else list(root)
+    for suite in suites:
+        tests = int(suite.get("tests", 0))
+        failed = int(suite.get("failures", 0)) + int(suite.get("errors", 0))
+        skipped = int(suite.get("skipped", 0))
+        counts["failed"] += failed
+        counts["skipped"] += skipped
+        counts["passed"] += tests - failed - skipped
+    return counts
+
+
+def run_pytest(odoo, args, junit, env=None):
+    cmd = [odoo.python, "-m", "pytest", "-p", "no:cacheprovider", "--junitxml", junit, "-q"] + args
+    say(" ".join(cmd))
+    return subprocess.run(cmd, cwd=REPO, env=odoo.env(env)).returncode
+
+
+def prepare(log=say):
+    odoo = odoo_env.find_odoo()
+    log("Odoo %s: %s" % (odoo.version, " ".join(odoo.launcher)))
+    odoo_env.ensure_python_deps(odoo, log)
+    odoo_env.ensure_postgres(odoo, log)
+    return odoo
+
+
+def cmd_test(args):
+    odoo = prepare()
+    if not odoo_env.ensure_browser(say):
+        say("WARNING: no Chromium found: the browser test will fail (apt-get install chromium)")
+    db = args.db or "psa_xero_test_%d" % os.getpid()
+    workdir = os.path.join(REPO, "var", "test")
+    os.makedirs(workdir, exist_ok=True)
+    env = {"PSA_XERO_ODOO_LAUNCHER": "\x1f".join(odoo.launcher), "PSA_XERO_ODOO_PYTHON": odoo.python,
+           "PSA_XERO_ADDONS_PATH": odoo.addons_path}
+    results = {}
+    try:
+        if args.part in ("all", "harness"):
+            junit = os.path.join(workdir, "harness.xml")
+            code = run_pytest(odoo, ["-p", "no:odoo", "tests"] + args.pytest_args, junit, env)
+            results["harness and client"] = (code, junit_counts(junit))
+        if args.part in ("all", "addon"):
+            install_addon(odoo, db, log_file=os.path.join(workdir, "install.log"))
+            junit = os.path.join(workdir, "addon.xml")
+            code = run_pytest(odoo, ["--odoo-database", db, "--odoo-addons-path", odoo.addons_path,
+                                     "--odoo-http", "--odoo-log-level", "warn",
+                                     os.path.join("addons", ADDON, "tests")] + args.pytest_args, junit, env)
+            results["addon (Odoo)"] = (code, junit_counts(junit))
+    finally:
+        if not args.keep_db:
+            drop_db(db)
+    total = {"passed": 0, "failed": 0, "skipped": 0}
+    failed_runs = []
+    for name, (code, counts) in results.items():
+        if counts is None or code not in (0,):
+            failed_runs.append("%s (pytest exit %s)" % (name, code))
+        for key in total:
+            total[key] += (counts or {}).get(key, 0)
+        say("%-20s %s" % (name, counts))
+    if failed_runs and not total["failed"]:
+        total["failed"] = len(failed_runs)  # a run that crashed before reporting still fails
+    print("total: %(passed)d passed, %(failed)d failed, %(skipped)d skipped" % total, flush=True)
+    return 1 if failed_runs or total["failed"] or not total["passed"] else 0
+
+
+def wait_http(url, timeout=60):
+    import urllib.request
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return True
+        except Exception:  # noqa: BLE001 - not up yet
+            time.sleep(0.5)
+    return False
+
+
+DEMO_CONFIG = """
+env['ir.config_parameter'].set_param('web.base.url', {odoo_url!r})
+env['ir.config_parameter'].set_param('web.base.url.freeze', 'True')
+for key, value in {params!r}.items():
+    env['ir.config_parameter'].set_param('psa_xero_connector.' + key, value)
+env.cr.commit()
+print('configured')
+"""
+
+
+def cmd_demo(args):
+    odoo = prepare()
+    harness_url = "http://%s:%d" % (args.host, args.harness_port)
+    odoo_url = "http://%s:%d" % (args.host, args.odoo_port)
+    var = os.path.join(REPO, "var", "demo")
+    os.makedirs(var, exist_ok=True)
+    harness_db = os.path.join(var, "harness.sqlite")
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(harness_db + suffix):
+            os.remove(harness_db + suffix)
+    procs = []
+
+    def stop(*_):
+        for proc in procs:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGINT)
+        for proc in procs:
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+    signal.signal(signal.SIGTERM, lambda *a: (stop(), sys.exit(0)))
+    try:
+        harness = subprocess.Popen(
+            [odoo.python, "-m", "harness", "serve", "--host", args.host, "--port", str(args.harness_port),
+             "--seed", "demo", "--data", harness_db, "--client-id", "demo-client", "--client-secret", "demo-secret",
+             "--redirect-uri", odoo_url + "/xero/oauth/callback", "--webhook-url", odoo_url + "/xero/webhook",
+             "--webhook-key", "demo-webhook-key"], cwd=REPO, env=odoo.env())
+        procs.append(harness)
+        if not wait_http(harness_url + "/__harness__/limits"):
+            raise SystemExit("[run] the harness did not start on %s" % harness_url)
+        install_addon(odoo, args.db, demo=True, log_file=os.path.join(var, "install.log"))
+        params = {"client_id": "demo-client", "client_secret": "demo-secret",
+                  "authorize_url": harness_url + "/identity/connect/authorize",
+                  "token_url": harness_url + "/identity/connect/token",
+                  "revoke_url": harness_url + "/identity/connect/revocation",
+                  "connections_url": harness_url + "/connections", "api_url": harness_url + "/api.xro/2.0",
+                  "webhook_key": "demo-webhook-key"}
+        shell = subprocess.run(odoo_cmd(odoo, "shell", "-d", args.db, "--addons-path", odoo.addons_path,
+                                         "--no-http", "--log-level", "warn"),
+                               input=DEMO_CONFIG.format(odoo_url=odoo_url, params=params), text=True,
+                               capture_output=True, env=odoo.env())
+        if "configured" not in shell.stdout:
+            sys.stderr.write(shell.stdout[-3000:] + shell.stderr[-3000:])
+            raise SystemExit("[run] configuring the demo database failed")
+        server = subprocess.Popen(odoo_cmd(odoo, "-d", args.db, "--addons-path", odoo.addons_path,
+                                           "--http-interface", args.host, "--http-port", str(args.odoo_port),
+                                           "--db-filter", "^%s$" % args.db, "--log-level", "warn"),
+                                  env=odoo.env())
+        procs.append(server)
+        if not wait_http(odoo_url + "/web/login", timeout=120):
+            raise SystemExit("[run] Odoo did not start on %s" % odoo_url)
+        print("""
+  PSA Xero Connector demo is running.
+    Odoo          %(odoo)s        login: admin   password: admin
+    Xero harness  %(harness)s        (the simulated Xero: organisations, invoices, Record payment)
+  Try: Settings → Xero → Connect to Xero → Allow access → the two organisations are listed.
+  Ctrl-C stops both.
+""" % {"odoo": odoo_url, "harness": harness_url}, flush=True)
+        if args.smoke:
+            return 0
+        while all(p.poll() is None for p in procs):
+            time.sleep(0.5)
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        stop()
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="./run", description="Run the demo or every test.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    test = sub.add_parser("test", help="run every test (harness and addon) on a throwaway database")
+    test.add_argument("--part", choices=("all", "harness", "addon"), default="all")
+    test.add_argument("--db", help="database name (default: a throwaway one)")
+    test.add_argument("--keep-db", action="store_true", help="keep the test database afterwards")
+    test.add_argument("pytest_args", nargs="*", help="extra pytest arguments (after --)")
+    demo = sub.add_parser("demo", help="harness seeded + Odoo with the addon on a fresh database")
+    demo.add_argument("--db", default=DEMO_DB)
+    demo.add_argument("--host", default="localhost")
+    demo.add_argument("--odoo-port", type=int, default=8069)
+    demo.add_argument("--harness-port", type=int, default=8070)
+    demo.add_argument("--smoke", action="store_true", help="start, check both answer, stop (for tests)")
+    args = parser.parse_args(argv)
+    try:
+        return cmd_test(args) if args.command == "test" else cmd_demo(args)
+    except Missing as exc:
+        print("[run] %s" % exc, file=sys.stderr, flush=True)
+        return 2

@@ -1,0 +1,203 @@
+"""Finding Odoo 18.0, its Python, its addons, PostgreSQL and Chromium (standard library only).
+
+Odoo is on no package registry, so the project never installs it: it finds it the usual
+ways, in this order, and says clearly what is missing.
+
+1. ``ODOO_BIN`` (path of ``odoo-bin`` or of the ``odoo`` script) or ``ODOO_PYTHON`` (a
+   Python that can ``import odoo``) in the environment;
+2. the Python running this script, if it can ``import odoo``;
+3. ``odoo-bin`` on PATH (a source checkout), then ``odoo`` on PATH (the Debian package, the
+   official ``odoo:18.0`` image): the Python named on its ``#!`` line.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ADDON = "psa_xero_connector"
+
+HOW_TO_GET_ODOO = """\
+Odoo 18.0 was not found.
+  This project runs inside Odoo 18.0 Community, which is not on PyPI. Get it one of the usual ways:
+  - a source checkout: git clone --depth 1 -b 18.0 https://github.com/odoo/odoo /opt/odoo
+    then install its requirements into a virtualenv and put odoo-bin on PATH
+    (or point ODOO_BIN at it: ODOO_BIN=/opt/odoo/odoo-bin);
+  - the Debian/Ubuntu package (odoo_18.0 from nightly.odoo.com): it installs /usr/bin/odoo;
+  - Docker: `docker compose up` in this folder uses the official odoo:18.0 image.
+  A Python that can `import odoo` may also be named with ODOO_PYTHON=/path/to/python."""
+
+
+class Missing(RuntimeError):
+    """Something the project needs is not on this machine; the message says how to get it."""
+
+
+@dataclass
+class Odoo:
+    python: str                     # the interpreter that runs Odoo
+    launcher: list                  # argv prefix that runs Odoo's CLI (server, shell, …)
+    pythonpath: list = field(default_factory=list)   # what must be on PYTHONPATH for `import odoo`
+    addons: list = field(default_factory=list)       # Odoo's own addons folders
+    version: str = ""
+
+    def env(self, extra=None):
+        env = dict(os.environ)
+        paths = [REPO] + self.pythonpath + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
+        env["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(paths))
+        env.update(extra or {})
+        return env
+
+    @property
+    def addons_path(self):
+        return ",".join(self.addons + [os.path.join(REPO, "addons")])
+
+    def run_python(self, code, check=True, **kwargs):
+        return subprocess.run([self.python, "-c", code], env=self.env(), check=check, text=True,
+                              capture_output=True, **kwargs)
+
+
+def _shebang_python(script):
+    try:
+        with open(script, "rb") as fh:
+            first = fh.readline().decode("utf-8", "replace").strip()
+    except OSError:
+        return None
+    if not first.startswith("#!"):
+        return None
+    parts = first[2:].split()
+    if not parts:
+        return None
+    if os.path.basename(parts[0]) == "env" and len(parts) > 1:
+        return shutil.which(parts[1])
+    return parts[0]
+
+
+def _imports_odoo(python, extra_path=()):
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(list(extra_path) + [env.get("PYTHONPATH", "")]).strip(os.pathsep)
+    try:
+        out = subprocess.run([python, "-c", "import odoo.release as r, odoo, os; "
+                              "print(r.version); print(os.path.dirname(odoo.__file__))"],
+                             env=env, capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if out.returncode != 0:
+        return None
+    lines = out.stdout.strip().splitlines()
+    return (lines[-2], lines[-1]) if len(lines) >= 2 else None
+
+
+def find_odoo():
+    candidates = []  # (python, launcher, pythonpath)
+    odoo_bin = os.environ.get("ODOO_BIN")
+    if odoo_bin:
+        if not os.path.exists(odoo_bin):
+            raise Missing("ODOO_BIN=%s does not exist.\n\n%s" % (odoo_bin, HOW_TO_GET_ODOO))
+        real = os.path.realpath(odoo_bin)
+        python = os.environ.get("ODOO_PYTHON") or _shebang_python(real) or sys.executable
+        candidates.append((python, [python, real], [os.path.dirname(real)]))
+    elif os.environ.get("ODOO_PYTHON"):
+        python = os.environ["ODOO_PYTHON"]
+        candidates.append((python, [python, "-m", "odoo"], []))
+    else:
+        candidates.append((sys.executable, [sys.executable, "-m", "odoo"], []))
+        for name in ("odoo-bin", "odoo"):
+            script = shutil.which(name)
+            if script:
+                real = os.path.realpath(script)
+                python = _shebang_python(real)
+                if python:
+                    candidates.append((python, [python, real], [os.path.dirname(real)]))
+    for python, launcher, pythonpath in candidates:
+        found = python and _imports_odoo(python, pythonpath)
+        if not found:
+            continue
+        version, package_dir = found
+        if not version.startswith("18.0"):
+            raise Missing("Found Odoo %s (%s); this addon needs Odoo 18.0.\n\n%s" % (version, python, HOW_TO_GET_ODOO))
+        addons = [os.path.join(package_dir, "addons")]
+        checkout_addons = os.path.join(os.path.dirname(package_dir), "addons")
+        if os.path.exists(os.path.join(checkout_addons, "account", "__manifest__.py")):
+            addons.insert(0, checkout_addons)  # a git checkout keeps the apps at the top level
+        addons = [a for a in addons if os.path.isdir(a)]
+        return Odoo(python=python, launcher=launcher, pythonpath=pythonpath, addons=addons, version=version)
+    raise Missing(HOW_TO_GET_ODOO)
+
+
+# --- Python dependencies --------------------------------------------------------------------
+REQUIRED_MODULES = {"xero_python": "xero-python", "requests": "requests", "yaml": "PyYAML",
+                    "jsonschema": "jsonschema", "pytest": "pytest", "pytest_odoo": "pytest-odoo",
+                    "websocket": "websocket-client", "werkzeug": "Werkzeug"}
+
+
+def ensure_python_deps(odoo, log=print):
+    """Install requirements.txt into Odoo's Python when something is missing."""
+    probe = "import importlib.util as u; print(' '.join(m for m in %r if u.find_spec(m) is None))" % (
+        sorted(REQUIRED_MODULES),)
+    missing = odoo.run_python(probe).stdout.split()
+    if not missing:
+        return
+    log("Installing Python requirements into %s (missing: %s)" % (odoo.python, ", ".join(
+        REQUIRED_MODULES[m] for m in missing)))
+    cmd = [odoo.python, "-m", "pip", "install", "-q", "-r", os.path.join(REPO, "requirements.txt")]
+    result = subprocess.run(cmd, text=True, capture_output=True)
+    if result.returncode != 0 and "externally-managed" in (result.stderr + result.stdout):
+        result = subprocess.run(cmd + ["--break-system-packages"], text=True, capture_output=True)
+    if result.returncode != 0:
+        raise Missing("Could not install the requirements into %s:\n%s\nInstall them by hand: %s -m pip "
+                      "install -r requirements.txt" % (odoo.python, result.stderr[-2000:], odoo.python))
+
+
+# --- PostgreSQL ---------------------------------------------------------------------------------
+def _pg_ok(odoo):
+    code = ("import psycopg2, sys\n"
+            "try:\n    psycopg2.connect(dbname='postgres', connect_timeout=5).close()\n"
+            "except Exception as e:\n    print(e); sys.exit(1)\n")
+    result = odoo.run_python(code, check=False)
+    return result.returncode == 0, (result.stdout + result.stderr).strip()
+
+
+def ensure_postgres(odoo, log=print):
+    """A PostgreSQL that answers with the PG* environment; start the local cluster and create
+    a role for this user if needed (and possible)."""
+    ok, why = _pg_ok(odoo)
+    if ok:
+        return
+    if shutil.which("pg_lsclusters") and shutil.which("pg_ctlcluster") and "PGHOST" not in os.environ:
+        clusters = subprocess.run(["pg_lsclusters", "-h"], capture_output=True, text=True).stdout.split("\n")
+        for line in clusters:
+            parts = line.split()
+            if len(parts) >= 4 and parts[3] != "online":
+                log("Starting PostgreSQL cluster %s/%s" % (parts[0], parts[1]))
+                subprocess.run(["pg_ctlcluster", parts[0], parts[1], "start"], check=False)
+        ok, why = _pg_ok(odoo)
+        if not ok and "does not exist" in why and os.geteuid() == 0 and shutil.which("runuser"):
+            user = os.environ.get("PGUSER") or "root"
+            log("Creating PostgreSQL role %r" % user)
+            subprocess.run(["runuser", "-u", "postgres", "--", "createuser", "--superuser", user], check=False)
+            ok, why = _pg_ok(odoo)
+    if not ok:
+        raise Missing("PostgreSQL does not answer (%s).\n  Start it (e.g. `pg_ctlcluster 15 main start`) or "
+                      "point PGHOST/PGPORT/PGUSER/PGPASSWORD at one. Odoo refuses the role 'postgres'." % why)
+
+
+# --- Chromium -----------------------------------------------------------------------------------
+BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+
+
+def find_browser():
+    return next((shutil.which(b) for b in BROWSERS if shutil.which(b)), None)
+
+
+def ensure_browser(log=print):
+    """Odoo's browser tests need Chromium; install Debian's package when we may."""
+    if find_browser():
+        return True
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        log("Installing Chromium (Debian package) for the browser tests")
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        subprocess.run(["apt-get", "update", "-q"], env=env, capture_output=True)
+        subprocess.run(["apt-get", "install", "-y", "-q", "chromium"], env=env, capture_output=True)
+    return bool(find_browser())
