@@ -18,6 +18,8 @@ def main(argv=None):
                        help="simulated time runs N times faster (limits, tokens, webhook retries)")
     serve.add_argument("--seed", choices=sorted(seeds.SEEDS), help="load seed data at start")
     serve.add_argument("--no-limits", action="store_true", help="switch rate limits off")
+    serve.add_argument("--public-url", help="base URL clients reach the harness at (webhook resourceUrl); "
+                                            "default http://HOST:PORT")
     serve.add_argument("--client-id", help="register an OAuth client that may connect to every organisation")
     serve.add_argument("--client-secret")
     serve.add_argument("--redirect-uri", action="append", default=[], help="(repeatable)")
@@ -31,7 +33,7 @@ def main(argv=None):
         return bench_main(["--seconds", str(args.seconds)] + rest)
 
     server = HarnessServer(host=args.host, port=args.port, data=args.data, time_scale=args.time_scale,
-                           limits=not args.no_limits, public_url="http://%s:%d" % (args.host, args.port))
+                           limits=not args.no_limits, public_url=args.public_url)
     app = server.app
     if args.seed:
         seeds.load(app, args.seed)

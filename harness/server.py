@@ -16,9 +16,11 @@ class QuietHandler(WSGIRequestHandler):
 
 
 class HarnessServer:
-    def __init__(self, app=None, host="127.0.0.1", port=0, **app_options):
+    def __init__(self, app=None, host="127.0.0.1", port=0, public_url=None, **app_options):
+        """``port=0``: a free port. ``public_url``: how clients reach us (default: our URL)."""
         self.app = app or create_app(**app_options)
         self.host, self.port = host, port
+        self.public_url = public_url
         self._server = None
         self._thread = None
 
@@ -30,7 +32,7 @@ class HarnessServer:
         self._server = make_server(self.host, self.port, self.app, threaded=True, request_handler=QuietHandler)
         self._server.daemon_threads = True
         self.port = self._server.server_port
-        self.app.public_url = self.url
+        self.app.public_url = (self.public_url or self.url).rstrip("/")
         self.app.webhooks.start()
 
     def start(self):

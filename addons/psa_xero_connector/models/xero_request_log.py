@@ -47,7 +47,13 @@ class XeroRequestLog(models.Model):
     attempt = fields.Integer(default=1)
     retry_of_id = fields.Many2one("xero.request.log", string="Retry of", ondelete="set null")
     state = fields.Selection([("success", "Success"), ("failure", "Failure")], required=True, index=True)
+    state_icon = fields.Char(string=" ", compute="_compute_state_icon")
     can_retry = fields.Boolean(compute="_compute_can_retry")
+
+    @api.depends("state")
+    def _compute_state_icon(self):
+        for log in self:
+            log.state_icon = "✔" if log.state == "success" else "✘"
 
     @api.depends("res_model", "res_id")
     def _compute_record_name(self):
