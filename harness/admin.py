@@ -9,7 +9,7 @@ simulator. It is not part of Xero and needs no token (bind the harness to loopba
                      webhook_key, tenant_ids, custom_tenant}
   POST clients/<id> {…}          change an app (e.g. its webhook URL)
   GET|POST|DELETE faults {kind, count, status, delay, mode, method, path, tenant, retry_after}
-  GET|POST limits   {enabled, concurrent, minute, day, app_minute}
+  GET|POST limits   {enabled, concurrent, minute, day, app_minute, reset}
   GET  identity/stats                    token endpoint calls per grant type
   POST tokens/expire {client_id?}        every access token expires now
   POST connections/<id>/revoke           the organisation is disconnected
@@ -84,6 +84,8 @@ def _route(app, request, parts, low, body):
         return _json(app.faults.describe())
     if low == ["limits"]:
         if method == "POST":
+            if body.pop("reset", False):
+                app.limits.reset()  # forget the calls counted so far
             app.limits.configure(**body)
         return _json(app.limits.snapshot())
     if low == ["identity", "stats"]:

@@ -1,1 +1,2 @@
-from . import (res_company, res_config_settings, xero_connection, xero_request_log, xero_tenant)
+from . import (account_mapping, product, res_company, res_config_settings, res_partner, xero_catalog,
+               xero_connection, xero_importer, xero_link, xero_request_log, xero_tenant)

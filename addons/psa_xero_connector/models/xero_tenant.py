@@ -5,7 +5,7 @@ tenant's connection, sends through the one HTTP client, and logs the exchange.
 """
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 from .. import const
 from ..xero.client import XeroClient
@@ -37,11 +37,29 @@ class XeroTenant(models.Model):
     notify_success = fields.Boolean(string="Notify successful syncs",
                                     help="Show a notification to the user whenever a record reaches Xero.")
     request_log_count = fields.Integer(compute="_compute_request_log_count")
+    # Lines whose product has no Xero item fall back to these (one per document type).
+    catchall_invoice_item_id = fields.Many2one(
+        "xero.item", string="Catch-all item (invoices)", domain="[('tenant_id', '=', id)]",
+        help="Xero item for sales invoice lines whose product has no Xero item.")
+    catchall_purchase_item_id = fields.Many2one(
+        "xero.item", string="Catch-all item (purchase orders and bills)", domain="[('tenant_id', '=', id)]")
+    catchall_credit_note_item_id = fields.Many2one(
+        "xero.item", string="Catch-all item (credit notes)", domain="[('tenant_id', '=', id)]")
 
     _sql_constraints = [
         ("xero_tenant_id_unique", "unique(xero_tenant_id)", "This Xero organisation is already connected."),
         ("company_unique", "unique(company_id)", "A company can sync to one Xero organisation only."),
     ]
+
+    @api.constrains("catchall_invoice_item_id", "catchall_purchase_item_id", "catchall_credit_note_item_id")
+    def _check_catchall_items(self):
+        for tenant in self:
+            for item in (tenant.catchall_invoice_item_id | tenant.catchall_purchase_item_id
+                         | tenant.catchall_credit_note_item_id):
+                if item.tenant_id != tenant or not item.active:
+                    raise ValidationError(_("The catch-all item %(item)s does not exist in %(org)s "
+                                            "(import the items from Xero again).", item=item.display_name,
+                                            org=tenant.name))
 
     def _compute_request_log_count(self):
         counts = dict(self.env["xero.request.log"]._read_group(
@@ -118,6 +136,11 @@ class XeroTenant(models.Model):
                     raise UserError(_("Xero did not confirm the disconnection: %s", exc)) from exc
             tenant.write({"state": "disconnected", "last_error": False})
         return True
+
+    def action_open_import(self):
+        self.ensure_one()
+        return {"type": "ir.actions.act_window", "res_model": "xero.import.wizard", "view_mode": "form",
+                "target": "new", "name": _("Import from Xero"), "context": {"default_tenant_id": self.id}}
 
     def action_reconnect(self):
         return {"type": "ir.actions.act_url", "url": const.START_ROUTE, "target": "self"}

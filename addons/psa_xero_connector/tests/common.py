@@ -31,11 +31,18 @@ class XeroHarnessCase(HttpCase):
         cls.harness = HarnessServer(limits=True).start()
         cls.addClassCleanup(cls.harness.stop)
         cls.admin_api = Admin(cls.harness.url)
-        seed.load(cls.harness.app, "demo")
-        cls.harness.app.identity.register_client(
-            CLIENT_ID, CLIENT_SECRET, [cls.base_url() + const.CALLBACK_ROUTE], name="PSA Xero Connector (tests)",
-            webhook_key=WEBHOOK_KEY)
         cls.configure(cls.env, cls.harness.url)
+
+    @classmethod
+    def reset_harness(cls):
+        """Every test starts from the seeded organisations and one registered app."""
+        app = cls.harness.app
+        app.store.clear()
+        app.faults.clear()
+        app.limits.reset()
+        seed.load(app, "demo")
+        app.identity.register_client(CLIENT_ID, CLIENT_SECRET, [cls.base_url() + const.CALLBACK_ROUTE],
+                                     name="PSA Xero Connector (tests)", webhook_key=WEBHOOK_KEY)
 
     @staticmethod
     def configure(env, harness_url, client_id=CLIENT_ID, client_secret=CLIENT_SECRET):
@@ -54,8 +61,7 @@ class XeroHarnessCase(HttpCase):
 
     def setUp(self):
         super().setUp()
-        self.harness.app.faults.clear()
-        self.harness.app.limits.reset()
+        self.reset_harness()
 
     def assertRaisesCommitted(self, exc_type, fn, *args, **kwargs):
         """Like assertRaises, without Odoo's savepoint around it: what the code under test

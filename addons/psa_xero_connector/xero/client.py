@@ -149,18 +149,18 @@ class XeroClient:
         status, raw, resp_headers, error = None, b"", {}, None
         try:
             try:
-                response = self._sdk.call_api(
+                # raw (not preloaded, data only): the undecoded urllib3 response
+                http = self._sdk.call_api(
                     url, method, query_params=list((params or {}).items()) or None, header_params=headers,
                     body=body, post_params=list(form.items()) if form else None, auth_settings=None,
-                    _preload_content=False, _return_http_data_only=False, _request_timeout=self.timeout)
-                http = response[0]
+                    _preload_content=False, _return_http_data_only=True, _request_timeout=self.timeout)
             except ApiException as exc:
                 http = exc.http_resp
                 if http is None:
                     raise XeroTransientError(str(exc)) from exc
             status = http.status
             raw = http.data or b""
-            resp_headers = dict(http.getheaders())
+            resp_headers = dict(getattr(http, "urllib3_response", http).headers)  # SDK wrapper on errors
             data = self._decode(raw)
             if status >= 400:
                 raise self._error(status, data, raw, resp_headers)

@@ -1,0 +1,73 @@
+"""Odoo taxes ↔ Xero tax types and Odoo accounts ↔ Xero accounts, for the company's
+organisation. Shown as editable columns on the mapping screens; stored as xero.link rows."""
+
+from odoo import fields, models
+
+
+class XeroMappedMixin(models.AbstractModel):
+    _name = "xero.mapped.mixin"
+    _description = "Record mapped to a Xero catalogue entry of its company's organisation"
+
+    _xero_catalog = None      # "xero.tax.rate"
+    _xero_key = None          # field of the catalogue stored in link.xero_id
+
+    def _xero_tenant(self, record):
+        company = record.company_id if "company_id" in record._fields else record.company_ids[:1]
+        return (company & self.env.companies).xero_tenant_id or self.env.company.xero_tenant_id
+
+    def _compute_xero_entry(self):
+        Link, Catalog = self.env["xero.link"].sudo(), self.env[self._xero_catalog].sudo()
+        for record in self:
+            tenant = self._xero_tenant(record)
+            link = tenant and Link.search([("tenant_id", "=", tenant.id), ("res_model", "=", self._name),
+                                           ("res_id", "=", record.id)], limit=1)
+            entry = link and Catalog.with_context(active_test=False).search(
+                [("tenant_id", "=", tenant.id), (self._xero_key, "=", link.xero_id)], limit=1)
+            record.xero_entry_id = entry or False
+            record.xero_mapping_state = "mapped" if entry else ("unmapped" if tenant else "no_tenant")
+
+    def _inverse_xero_entry(self):
+        Link = self.env["xero.link"]
+        for record in self:
+            tenant = self._xero_tenant(record)
+            if not tenant:
+                continue
+            link = Link.search([("tenant_id", "=", tenant.id), ("res_model", "=", self._name),
+                                ("res_id", "=", record.id)], limit=1)
+            entry = record.xero_entry_id
+            if not entry:
+                link.unlink()
+                continue
+            values = {"xero_id": entry[self._xero_key], "xero_code": entry[self._xero_key] if self._xero_key == "tax_type"
+                      else entry.code, "xero_name": entry.name}
+            if link:
+                link.write(values)
+            else:
+                Link.create(dict(values, tenant_id=tenant.id, res_model=self._name, res_id=record.id))
+
+
+STATES = [("mapped", "Mapped"), ("unmapped", "Not mapped"), ("no_tenant", "No Xero organisation")]
+
+
+class AccountTax(models.Model):
+    _name = "account.tax"
+    _inherit = ["account.tax", "xero.mapped.mixin"]
+    _xero_catalog = "xero.tax.rate"
+    _xero_key = "tax_type"
+
+    xero_entry_id = fields.Many2one("xero.tax.rate", string="Xero tax type", compute="_compute_xero_entry",
+                                    inverse="_inverse_xero_entry",
+                                    domain="[('tenant_id.company_id', '=', company_id)]")
+    xero_mapping_state = fields.Selection(STATES, string="Xero mapping", compute="_compute_xero_entry")
+
+
+class AccountAccount(models.Model):
+    _name = "account.account"
+    _inherit = ["account.account", "xero.mapped.mixin"]
+    _xero_catalog = "xero.account"
+    _xero_key = "account_id"
+
+    xero_entry_id = fields.Many2one("xero.account", string="Xero account", compute="_compute_xero_entry",
+                                    inverse="_inverse_xero_entry",
+                                    domain="[('tenant_id.company_id', 'in', company_ids)]")
+    xero_mapping_state = fields.Selection(STATES, string="Xero mapping", compute="_compute_xero_entry")

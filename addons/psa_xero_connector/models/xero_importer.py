@@ -1,0 +1,381 @@
+"""One-time import from Xero: tax rates, accounts, items (products), contacts (customers and
+suppliers) — matched to existing Odoo records before anything is created.
+
+Idempotent: a Xero record already linked for the tenant is left alone, so a second run
+creates nothing. Contacts stream page by page (1,000 per call) with batched ORM writes and
+in-memory indexes built once, so memory stays bounded by one page plus the indexes and the
+number of SQL queries does not grow with the number of contacts. A 429 waits Retry-After.
+"""
+
+import logging
+import time
+from collections import Counter
+
+from odoo import _, api, models
+from odoo.exceptions import UserError
+
+from ..xero import matching
+from ..xero.errors import XeroRateLimited
+
+_logger = logging.getLogger(__name__)
+
+PAGE_SIZE = 1000
+MAX_RATE_LIMIT_WAITS = 5
+ENTITIES = ("tax_rates", "accounts", "products", "customers", "suppliers")
+
+
+class ImportSummary:
+    """Counts per entity and action, and the lines a person must read (skips, ambiguities)."""
+
+    def __init__(self):
+        self.counts = Counter()   # (entity, action) -> n
+        self.lines = []           # dicts: entity, action, reason, xero_ref, name, count, res_model, res_id
+
+    def count(self, entity, action, n=1):
+        self.counts[(entity, action)] += n
+
+    def line(self, entity, action, reason, xero_ref=None, name=None, record=None, count=1):
+        self.count(entity, action, count)
+        self.lines.append({"entity": entity, "action": action, "reason": reason, "xero_ref": xero_ref,
+                           "name": name, "count": count, "res_model": record._name if record else False,
+                           "res_id": record.id if record else False})
+
+    def get(self, entity, action):
+        return self.counts[(entity, action)]
+
+
+class XeroImporter(models.AbstractModel):
+    _name = "xero.importer"
+    _description = "Import from Xero"
+
+    # --- entry point ---------------------------------------------------------------------------
+    @api.model
+    def _import(self, tenant, what, summary=None):
+        """Import ``what`` (a subset of ENTITIES) for ``tenant``. -> ImportSummary."""
+        summary = summary or ImportSummary()
+        tenant = tenant.sudo()
+        if not tenant.company_id:
+            raise UserError(_("Give %s an Odoo company before importing.", tenant.name))
+        # Work inside the tenant's company: its records (and shared ones) are the candidates.
+        self = self.with_company(tenant.company_id)
+        tenant = tenant.with_env(self.env)
+        what = set(what)
+        if "tax_rates" in what:
+            self._import_tax_rates(tenant, summary)
+        if "accounts" in what:
+            self._import_accounts(tenant, summary)
+        if "products" in what:
+            self._import_items(tenant, summary)
+        if what & {"customers", "suppliers"}:
+            self._import_contacts(tenant, summary, "customers" in what, "suppliers" in what)
+        return summary
+
+    # --- reading Xero -----------------------------------------------------------------------------
+    @api.model
+    def _get(self, tenant, path, params=None, entity=None):
+        for attempt in range(MAX_RATE_LIMIT_WAITS + 1):
+            try:
+                data, _headers = tenant._call("GET", path, params=params, operation="import %s" % path,
+                                              context={"entity": entity or path})
+                return data or {}
+            except XeroRateLimited as exc:
+                if attempt == MAX_RATE_LIMIT_WAITS or exc.retry_after > 120:
+                    raise
+                _logger.info("Xero import for %s: rate limited (%s), waiting %s s", tenant.name, exc.problem,
+                             exc.retry_after)
+                time.sleep(exc.retry_after)
+        return {}
+
+    @api.model
+    def _pages(self, tenant, path, key, params=None):
+        page = 1
+        while True:
+            data = self._get(tenant, path, dict(params or {}, page=page, pageSize=PAGE_SIZE), entity=key)
+            rows = data.get(key) or []
+            yield rows
+            pagination = data.get("pagination") or {}
+            if len(rows) < PAGE_SIZE or page >= pagination.get("pageCount", page):
+                return
+            page += 1
+
+    # --- tax rates --------------------------------------------------------------------------------
+    @api.model
+    def _import_tax_rates(self, tenant, summary):
+        rates = self._get(tenant, "TaxRates", entity="TaxRates").get("TaxRates") or []
+        rows = []
+        for rate in rates:
+            components = rate.get("TaxComponents") or []
+            rows.append({"tax_type": rate["TaxType"], "name": rate.get("Name") or rate["TaxType"],
+                         "rate": float(rate.get("EffectiveRate") or 0.0), "kind": matching.tax_kind(rate),
+                         "component_count": len(components), "active": rate.get("Status", "ACTIVE") == "ACTIVE"})
+            if len(components) > 1:
+                summary.line("tax_rates", "note", _("%d components: never matched by rate, map it by hand "
+                                                     "if an Odoo tax needs it", len(components)),
+                             rate["TaxType"], rate.get("Name"))
+        _catalog, created, updated = self.env["xero.tax.rate"]._upsert(tenant, "tax_type", rows)
+        summary.count("tax_rates", "imported", created)
+        summary.count("tax_rates", "updated", updated)
+        Link = self.env["xero.link"]
+        by_res, _by_xero = Link._links(tenant, "account.tax")
+        taxes = self.env["account.tax"].with_context(active_test=False).search([
+            ("company_id", "=", tenant.company_id.id), ("type_tax_use", "in", ("sale", "purchase"))])
+        known_types = {r["TaxType"] for r in rates}
+        new_links = []
+        for tax in taxes:
+            link = by_res.get(tax.id)
+            if link and link.xero_id in known_types:
+                summary.count("taxes", "already")
+                continue
+            verdict, value = matching.match_tax(
+                {"amount": tax.amount, "type_tax_use": tax.type_tax_use, "amount_type": tax.amount_type}, rates)
+            if verdict == "match":
+                if link:
+                    link.write({"xero_id": value, "xero_code": value})
+                else:
+                    new_links.append({"tenant_id": tenant.id, "res_model": "account.tax", "res_id": tax.id,
+                                      "xero_id": value, "xero_code": value,
+                                      "xero_name": next(r.get("Name") for r in rates if r["TaxType"] == value)})
+                summary.count("taxes", "linked")
+            elif verdict == "ambiguous":
+                summary.line("taxes", "ambiguous", _("several Xero tax types fit (%s): choose one in Tax mapping",
+                                                     ", ".join(value)), None, tax.name, tax)
+            else:
+                summary.line("taxes", "unmapped", _("%s: map it in Tax mapping before syncing", value),
+                             None, tax.name, tax)
+        Link.create(new_links)
+
+    # --- accounts ---------------------------------------------------------------------------------
+    @api.model
+    def _import_accounts(self, tenant, summary):
+        accounts = self._get(tenant, "Accounts", entity="Accounts").get("Accounts") or []
+        rows = [{"account_id": a["AccountID"], "code": a.get("Code") or False, "name": a.get("Name") or a["AccountID"],
+                 "account_type": a.get("Type"), "tax_type": a.get("TaxType") or False,
+                 "active": a.get("Status", "ACTIVE") == "ACTIVE"} for a in accounts]
+        _catalog, created, updated = self.env["xero.account"]._upsert(tenant, "account_id", rows)
+        summary.count("accounts", "imported", created)
+        summary.count("accounts", "updated", updated)
+        Link = self.env["xero.link"]
+        by_res, by_xero = Link._links(tenant, "account.account")
+        odoo_by_code = {}
+        for account in self.env["account.account"].search([("company_ids", "in", tenant.company_id.ids)]):
+            odoo_by_code.setdefault(matching.normalise_code(account.code), []).append(account)
+        new_links = []
+        for acc in accounts:
+            code = matching.normalise_code(acc.get("Code"))
+            candidates = odoo_by_code.get(code, []) if code else []
+            if not candidates:
+                continue
+            if acc.get("Status", "ACTIVE") != "ACTIVE":
+                summary.line("accounts", "skipped", _("archived in Xero: not linked"), acc.get("Code"), acc.get("Name"),
+                             candidates[0])
+                continue
+            if acc["AccountID"] in by_xero or candidates[0].id in by_res:
+                summary.count("accounts", "already")
+                continue
+            if len(candidates) > 1:
+                summary.line("accounts", "ambiguous", _("several Odoo accounts have code %s", acc.get("Code")),
+                             acc.get("Code"), acc.get("Name"))
+                continue
+            new_links.append({"tenant_id": tenant.id, "res_model": "account.account", "res_id": candidates[0].id,
+                              "xero_id": acc["AccountID"], "xero_code": acc.get("Code"), "xero_name": acc.get("Name")})
+            summary.count("accounts", "linked")
+        Link.create(new_links)
+
+    # --- items → products -------------------------------------------------------------------------
+    @api.model
+    def _import_items(self, tenant, summary):
+        items = self._get(tenant, "Items", entity="Items").get("Items") or []
+        rows = []
+        for item in items:
+            sales, purchase = item.get("SalesDetails") or {}, item.get("PurchaseDetails") or {}
+            rows.append({"item_id": item["ItemID"], "code": item["Code"], "name": item.get("Name") or item["Code"],
+                         "sales_price": float(sales.get("UnitPrice") or 0.0),
+                         "sales_account_code": sales.get("AccountCode") or False,
+                         "sales_tax_type": sales.get("TaxType") or False,
+                         "purchase_price": float(purchase.get("UnitPrice") or 0.0),
+                         "purchase_account_code": purchase.get("AccountCode") or False,
+                         "purchase_tax_type": purchase.get("TaxType") or False, "active": True})
+        catalog, _created, _updated = self.env["xero.item"]._upsert(tenant, "item_id", rows)
+        listed = {item["ItemID"] for item in items}
+        catalog_gone = [rec for key, rec in catalog.items() if key not in listed and rec.active]
+        for record in catalog_gone:
+            record.active = False  # deleted in Xero: no longer a valid catch-all
+        Link = self.env["xero.link"]
+        by_res, by_xero = Link._links(tenant, "product.template")
+        company = tenant.company_id
+        index = matching.Index(["code"])
+        for product in self.env["product.template"].search_read(
+                [("default_code", "!=", False), ("company_id", "in", [False, company.id])], ["default_code"]):
+            index.add(product["id"], {"code": matching.normalise_code(product["default_code"])})
+        new_links, to_create = [], []
+        for item in items:
+            if item["ItemID"] in by_xero:
+                summary.count("products", "already")
+                continue
+            if not item.get("SalesDetails") or item["SalesDetails"].get("UnitPrice") is None:
+                summary.line("products", "note", _("no sales price in Xero: the product's price is 0"),
+                             item["Code"], item.get("Name"))
+            verdict, found, _key = index.match({"code": matching.normalise_code(item["Code"])})
+            if verdict == "ambiguous":
+                summary.line("products", "ambiguous", _("several Odoo products have the internal reference %s",
+                                                        item["Code"]), item["Code"], item.get("Name"))
+            elif verdict == "match" and found in by_res:
+                summary.line("products", "skipped", _("its product is already linked to another Xero item"),
+                             item["Code"], item.get("Name"), self.env["product.template"].browse(found))
+            elif verdict == "match":
+                new_links.append(self._item_link(tenant, item, found))
+                by_res[found] = True
+                summary.count("products", "linked")
+            else:
+                to_create.append(item)
+        products = self.env["product.template"].create([self._product_values(item, company) for item in to_create])
+        for item, product in zip(to_create, products):
+            new_links.append(self._item_link(tenant, item, product.id))
+        summary.count("products", "created", len(products))
+        Link.create(new_links)
+
+    @staticmethod
+    def _item_link(tenant, item, product_id):
+        return {"tenant_id": tenant.id, "res_model": "product.template", "res_id": product_id,
+                "xero_id": item["ItemID"], "xero_code": item["Code"], "xero_name": item.get("Name")}
+
+    @staticmethod
+    def _product_values(item, company):
+        sales, purchase = item.get("SalesDetails") or {}, item.get("PurchaseDetails") or {}
+        return {
+            "name": item.get("Name") or item["Code"],
+            "default_code": item["Code"],
+            "type": "consu" if item.get("IsTrackedAsInventory") else "service",
+            "list_price": float(sales.get("UnitPrice") or 0.0),
+            "standard_price": float(purchase.get("UnitPrice") or 0.0),
+            "description_sale": item.get("Description") or False,
+            "description_purchase": item.get("PurchaseDescription") or False,
+            "sale_ok": item.get("IsSold", True),
+            "purchase_ok": item.get("IsPurchased", bool(purchase)),
+            "company_id": company.id,
+        }
+
+    # --- contacts → partners ----------------------------------------------------------------------
+    @api.model
+    def _import_contacts(self, tenant, summary, customers, suppliers):
+        company = tenant.company_id
+        Partner = self.env["res.partner"].with_context(tracking_disable=True, mail_create_nolog=True)
+        Link = self.env["xero.link"]
+        by_res, by_xero = Link._links(tenant, "res.partner")
+        linked_partner = {link.res_id: link.xero_id for link in by_xero.values()}
+        index = matching.Index(matching.CONTACT_KEYS)
+        names = {}
+        for partner in Partner.search_read([("company_id", "in", [False, company.id]), ("parent_id", "=", False)],
+                                           ["ref", "vat", "email", "name"]):
+            index.add(partner["id"], matching.partner_keys(partner))
+            names[partner["id"]] = partner["name"]
+        countries = {c.code: c.id for c in self.env["res.country"].search([])}
+        emails_seen = {}
+        not_selected = Counter()
+        for page in self._pages(tenant, "Contacts", "Contacts", {"includeArchived": "true"}):
+            to_create, new_links, ranks = [], [], {}
+            for contact in page:
+                entity, role = self._contact_role(contact)
+                if (entity == "customers" and not customers) or (entity == "suppliers" and not suppliers):
+                    not_selected[entity] += 1
+                    continue
+                name = (contact.get("Name") or "").strip()
+                ref = contact.get("ContactID")
+                if ref in by_xero:
+                    summary.count(entity, "already")
+                    ranks.setdefault(by_xero[ref].res_id, set()).update(role)
+                    continue
+                if not name:
+                    summary.line(entity, "skipped", _("contact without a name"), ref, None)
+                    continue
+                if contact.get("ContactStatus", "ACTIVE") != "ACTIVE":
+                    summary.line(entity, "skipped", _("archived in Xero"), ref, name)
+                    continue
+                email = matching.normalise_email(contact.get("EmailAddress"))
+                if email and email in emails_seen:
+                    summary.line(entity, "note", _("shares the e-mail %(email)s with the Xero contact %(other)s",
+                                                   email=email, other=emails_seen[email]), ref, name)
+                emails_seen.setdefault(email, name)
+                verdict, found, key = index.match(matching.contact_keys(contact))
+                if verdict == "ambiguous":
+                    summary.line(entity, "ambiguous", _("%(n)d Odoo partners have the same %(key)s: %(names)s",
+                                                        n=len(found), key=_key_label(key),
+                                                        names=", ".join(names.get(i, str(i)) for i in found[:5])),
+                                 ref, name)
+                elif verdict == "match" and found in linked_partner:
+                    summary.line(entity, "skipped", _("matches %(partner)s by %(key)s, already linked to another "
+                                                      "Xero contact", partner=names.get(found), key=_key_label(key)),
+                                 ref, name, Partner.browse(found))
+                elif verdict == "match":
+                    linked_partner[found] = ref
+                    new_links.append(self._contact_link(tenant, contact, found))
+                    ranks.setdefault(found, set()).update(role)
+                    summary.count(entity, "linked")
+                else:
+                    to_create.append((contact, role))
+            created = Partner.create([self._partner_values(c, role, company, countries) for c, role in to_create])
+            for (contact, _role), partner in zip(to_create, created):
+                new_links.append(self._contact_link(tenant, contact, partner.id))
+                linked_partner[partner.id] = contact["ContactID"]
+            for (contact, _role) in to_create:
+                summary.count(self._contact_role(contact)[0], "created")
+            Link.create(new_links)
+            self._raise_ranks(ranks)
+            _logger.info("Xero import for %s: contacts page of %d done", tenant.name, len(page))
+        for entity, n in not_selected.items():
+            summary.line(entity, "skipped", _("not selected for this import"), count=n)
+
+    @staticmethod
+    def _contact_role(contact):
+        """-> (summary entity, {"customer", "supplier"}). Xero sets IsCustomer / IsSupplier from
+        documents only, so a contact with neither counts as a customer."""
+        role = set()
+        if contact.get("IsCustomer") or not contact.get("IsSupplier"):
+            role.add("customer")
+        if contact.get("IsSupplier"):
+            role.add("supplier")
+        return ("customers" if "customer" in role else "suppliers"), role
+
+    @staticmethod
+    def _contact_link(tenant, contact, partner_id):
+        return {"tenant_id": tenant.id, "res_model": "res.partner", "res_id": partner_id,
+                "xero_id": contact["ContactID"], "xero_code": contact.get("AccountNumber") or False,
+                "xero_name": contact.get("Name")}
+
+    def _raise_ranks(self, ranks):
+        """Customer / supplier rank from Xero's flags, in one write per rank kind."""
+        Partner = self.env["res.partner"]
+        for field, role in (("customer_rank", "customer"), ("supplier_rank", "supplier")):
+            ids = [pid for pid, roles in ranks.items() if role in roles]
+            if ids:
+                Partner.browse(ids).filtered(lambda p: not p[field]).write({field: 1})
+
+    @staticmethod
+    def _partner_values(contact, role, company, countries):
+        values = {
+            "name": contact["Name"].strip(),
+            "is_company": True,
+            "email": contact.get("EmailAddress") or False,
+            "ref": contact.get("AccountNumber") or False,
+            "vat": contact.get("TaxNumber") or False,
+            "company_id": company.id,
+            "customer_rank": 1 if "customer" in role else 0,
+            "supplier_rank": 1 if "supplier" in role else 0,
+        }
+        phone = next((p for p in contact.get("Phones") or () if p.get("PhoneNumber")), None)
+        if phone:
+            values["phone"] = " ".join(filter(None, (phone.get("PhoneCountryCode"), phone.get("PhoneAreaCode"),
+                                                     phone.get("PhoneNumber"))))
+        address = next((a for a in contact.get("Addresses") or () if a.get("AddressLine1") or a.get("City")), None)
+        if address:
+            values.update({"street": address.get("AddressLine1") or False, "street2": address.get("AddressLine2") or False,
+                           "city": address.get("City") or False, "zip": address.get("PostalCode") or False})
+            country = (address.get("Country") or "").upper()
+            if country in countries:
+                values["country_id"] = countries[country]
+        return values
+
+
+def _key_label(key):
+    return {"account_number": _("account number"), "vat": _("tax number"), "email": _("e-mail"),
+            "name": _("name")}.get(key, key)

@@ -1,0 +1,110 @@
+"""Per-tenant bindings between Odoo records and Xero records (the connector's external IDs).
+
+Partners, products and accounts can be shared by several companies, so a Xero ID belongs to
+a record *and* a tenant: one row per (tenant, record), and a Xero record is bound to one
+Odoo record per tenant.
+"""
+
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+LINKED_MODELS = [
+    ("res.partner", "Contact"),
+    ("product.template", "Item"),
+    ("product.category", "Item (category default)"),
+    ("account.tax", "Tax type"),
+    ("account.account", "Account"),
+]
+
+
+class XeroLink(models.Model):
+    _name = "xero.link"
+    _description = "Xero link (Odoo record ↔ Xero record, per organisation)"
+    _order = "tenant_id, res_model, id"
+    _rec_name = "xero_name"
+
+    tenant_id = fields.Many2one("xero.tenant", string="Organisation", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="tenant_id.company_id", store=True, index=True)
+    res_model = fields.Selection(LINKED_MODELS, string="Odoo model", required=True, index=True)
+    res_id = fields.Many2oneReference(string="Odoo record", model_field="res_model", required=True, index=True)
+    xero_id = fields.Char(string="Xero ID", required=True, index=True,
+                         help="ContactID / ItemID / AccountID, or the TaxType of a tax rate")
+    xero_code = fields.Char(string="Xero code", help="Item code, account code or contact account number")
+    xero_name = fields.Char(string="Name in Xero")
+    account_code = fields.Char(string="Sales account code",
+                               help="Items: the Xero account code sales lines of this product use "
+                                    "(labour charge types); empty = the item's own.")
+    record_name = fields.Char(compute="_compute_record_name")
+
+    _sql_constraints = [
+        ("record_unique", "unique(tenant_id, res_model, res_id)",
+         "An Odoo record is linked to one Xero record per organisation."),
+    ]
+
+    def init(self):
+        # A Xero contact is one Odoo partner per organisation. Several Odoo products may share
+        # one Xero item (labour variants), several taxes one tax type, several accounts one code.
+        self.env.cr.execute("""
+            DROP INDEX IF EXISTS xero_link_xero_unique;
+            CREATE UNIQUE INDEX IF NOT EXISTS xero_link_contact_unique ON xero_link (tenant_id, xero_id)
+             WHERE res_model = 'res.partner'""")
+
+    @api.depends("res_model", "res_id")
+    def _compute_record_name(self):
+        for link in self:
+            record = link.res_model and link.res_id and self.env[link.res_model].browse(link.res_id).exists()
+            link.record_name = record.display_name if record else False
+
+    @api.constrains("tenant_id", "res_model", "res_id")
+    def _check_company(self):
+        for link in self:
+            record = self.env[link.res_model].browse(link.res_id).exists()
+            company = link.tenant_id.company_id
+            record_company = "company_id" in record._fields and record.sudo().company_id
+            if company and record_company and record_company != company:
+                raise ValidationError(_("%(record)s belongs to %(company)s, not to the company of %(org)s.",
+                                        record=record.display_name, company=record_company.name,
+                                        org=link.tenant_id.name))
+
+    # --- lookups used by the import and the sync ----------------------------------------------------
+    @api.model
+    def _links(self, tenant, res_model):
+        """{res_id: link} and {xero_id: link} of a tenant and model, in one query."""
+        links = self.search([("tenant_id", "=", tenant.id), ("res_model", "=", res_model)])
+        return {l.res_id: l for l in links}, {l.xero_id: l for l in links}
+
+    @api.model
+    def _link_of(self, tenant, record):
+        return self.search([("tenant_id", "=", tenant.id), ("res_model", "=", record._name),
+                            ("res_id", "=", record.id)], limit=1)
+
+
+class XeroLinkItem(models.Model):
+    """Choosing an item from the imported catalogue instead of typing its ItemID."""
+    _inherit = "xero.link"
+
+    xero_item_id = fields.Many2one("xero.item", string="Xero item", compute="_compute_xero_item_id",
+                                   inverse="_inverse_xero_item_id",
+                                   domain="[('tenant_id', '=', tenant_id)]")
+
+    @api.depends("tenant_id", "xero_id")
+    def _compute_xero_item_id(self):
+        items = self.env["xero.item"].with_context(active_test=False).search([
+            ("tenant_id", "in", self.tenant_id.ids), ("item_id", "in", [x for x in self.mapped("xero_id") if x])])
+        by_key = {(i.tenant_id.id, i.item_id): i for i in items}
+        for link in self:
+            link.xero_item_id = by_key.get((link.tenant_id.id, link.xero_id), False)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("xero_item_id") and not vals.get("xero_id"):
+                item = self.env["xero.item"].browse(vals["xero_item_id"])
+                vals.update(xero_id=item.item_id, xero_code=item.code, xero_name=item.name)
+        return super().create(vals_list)
+
+    def _inverse_xero_item_id(self):
+        for link in self:
+            if link.xero_item_id:
+                link.write({"xero_id": link.xero_item_id.item_id, "xero_code": link.xero_item_id.code,
+                            "xero_name": link.xero_item_id.name})

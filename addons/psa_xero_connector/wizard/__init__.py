@@ -1,0 +1,1 @@
+from . import xero_import_wizard

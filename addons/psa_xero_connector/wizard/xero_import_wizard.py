@@ -1,0 +1,83 @@
+"""Import from Xero (per tenant): pick what to import, run, read the summary."""
+
+from markupsafe import Markup, escape
+
+from odoo import _, api, fields, models
+
+from ..xero.errors import XeroError
+
+ENTITY_LABELS = {"tax_rates": "Xero tax rates", "taxes": "Odoo taxes", "accounts": "Accounts",
+                 "products": "Products (items)", "customers": "Customers", "suppliers": "Suppliers"}
+ACTIONS = [("created", "Created"), ("linked", "Linked to existing"), ("already", "Already linked"),
+           ("imported", "New in catalogue"), ("updated", "Updated in catalogue"), ("skipped", "Skipped"),
+           ("ambiguous", "Ambiguous"), ("unmapped", "Not mapped"), ("note", "Note")]
+
+
+class XeroImportWizard(models.TransientModel):
+    _name = "xero.import.wizard"
+    _description = "Import from Xero"
+
+    tenant_id = fields.Many2one("xero.tenant", string="Organisation", required=True,
+                                default=lambda self: self.env.company.xero_tenant_id,
+                                domain="[('state', '=', 'connected'), ('company_id', '!=', False)]")
+    import_tax_rates = fields.Boolean("Tax rates", default=True)
+    import_accounts = fields.Boolean("Account codes", default=True)
+    import_products = fields.Boolean("Products (items)", default=True)
+    import_customers = fields.Boolean("Customers", default=True)
+    import_suppliers = fields.Boolean("Suppliers", default=True)
+    state = fields.Selection([("draft", "Choose"), ("done", "Done")], default="draft")
+    summary_html = fields.Html(readonly=True, sanitize=False)
+    line_ids = fields.One2many("xero.import.line", "wizard_id", string="To review")
+    error = fields.Text(readonly=True)
+
+    def _what(self):
+        return [name for name in ("tax_rates", "accounts", "products", "customers", "suppliers")
+                if self["import_%s" % name]]
+
+    def action_import(self):
+        self.ensure_one()
+        try:
+            summary = self.env["xero.importer"]._import(self.tenant_id, self._what())
+        except XeroError as exc:
+            # keep what was imported before the failure; the request log holds the details
+            self.write({"state": "done", "error": _("Xero stopped the import: %s", exc)})
+            return self._reopen()
+        self.write({
+            "state": "done",
+            "summary_html": self._render_summary(summary),
+            "line_ids": [(0, 0, line) for line in summary.lines],
+        })
+        return self._reopen()
+
+    def _reopen(self):
+        return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id,
+                "views": [(False, "form")], "target": "new", "name": _("Import from Xero")}
+
+    @api.model
+    def _render_summary(self, summary):
+        shown = [a for a, _label in ACTIONS if a != "note"]
+        head = "".join("<th class='text-end'>%s</th>" % escape(label) for a, label in ACTIONS if a in shown)
+        rows = ""
+        for entity, label in ENTITY_LABELS.items():
+            cells = [summary.get(entity, a) for a in shown]
+            if any(cells):
+                rows += "<tr><td>%s</td>%s</tr>" % (escape(label), "".join(
+                    "<td class='text-end'>%s</td>" % (n or "") for n in cells))
+        return Markup("<table class='table table-sm o_xero_import_summary'><thead><tr><th/>%s</tr></thead>"
+                      "<tbody>%s</tbody></table>" % (head, rows or "<tr><td>%s</td></tr>" % escape(_("Nothing to import."))))
+
+
+class XeroImportLine(models.TransientModel):
+    _name = "xero.import.line"
+    _description = "Import from Xero: a line to review"
+    _order = "id"
+
+    wizard_id = fields.Many2one("xero.import.wizard", required=True, ondelete="cascade")
+    entity = fields.Selection(list(ENTITY_LABELS.items()), required=True)
+    action = fields.Selection(ACTIONS, required=True)
+    xero_ref = fields.Char(string="Xero reference")
+    name = fields.Char()
+    reason = fields.Char(required=True)
+    count = fields.Integer(default=1)
+    res_model = fields.Char()
+    res_id = fields.Many2oneReference(model_field="res_model")
