@@ -93,7 +93,6 @@ def main():
                                                                   "accounting.contacts", "accounting.settings"])
         requests.post(base + "/__harness__/limits", json={"reset": True})
 
-        import odoo
         from odoo.tools import config
         config.parse_config(["-d", db, "--addons-path", odoo_info.addons_path, "--log-level", "warn"])
         from odoo import SUPERUSER_ID, api, fields, sql_db

@@ -20,8 +20,7 @@ class Accounts(Entity):
 
     def by_code(self, tenant, code):
         """The account with this code (active or archived), or None."""
-        keys = self.store.find(self.kind, "Code", code, tenant) if code else []
-        return self.store.get(self.kind, keys[-1], tenant) if keys else None
+        return self.find_one(tenant, "Code", code)
 
     def usable_for_payments(self, account):
         return account.get("Status") == "ACTIVE" and (

@@ -54,6 +54,11 @@ class Entity:
                 return self.store.get(self.kind, (live or keys)[-1], tenant)
         return None
 
+    def find_one(self, tenant, field, value):
+        """The newest record whose indexed ``field`` equals ``value`` (case-insensitive), or None."""
+        keys = self.store.find(self.kind, field, value, tenant) if value else []
+        return self.store.get(self.kind, keys[-1], tenant) if keys else None
+
     def records(self, tenant):
         return self.store.all(self.kind, tenant)
 

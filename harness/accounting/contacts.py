@@ -32,8 +32,7 @@ class Contacts(Entity):
         return super().get(tenant, key) or self.by_number(tenant, key)
 
     def by_number(self, tenant, number):
-        keys = self.store.find(self.kind, "ContactNumber", number, tenant) if number else []
-        return self.store.get(self.kind, keys[-1], tenant) if keys else None
+        return self.find_one(tenant, "ContactNumber", number)
 
     def by_name(self, tenant, name, active_only=True):
         keys = self.store.find(self.kind, "Name", name, tenant) if name else []
@@ -72,8 +71,11 @@ class Contacts(Entity):
         record.setdefault("ContactStatus", "ACTIVE")
         if "DefaultCurrency" in element:
             record["DefaultCurrency"] = element["DefaultCurrency"]
-        self._addresses(element, record, errors)
-        self._phones(element, record, errors)
+        self._sub_list(element, record, errors, "Addresses", "AddressType", ADDRESS_TYPES,
+                       ("AddressLine1", "AddressLine2", "AddressLine3", "AddressLine4", "City", "Region",
+                        "PostalCode", "Country", "AttentionTo"), 500)
+        self._sub_list(element, record, errors, "Phones", "PhoneType", PHONE_TYPES,
+                       ("PhoneNumber", "PhoneAreaCode", "PhoneCountryCode"), 50)
         if isinstance(element.get("ContactPersons"), list):
             record["ContactPersons"] = [
                 {k: p.get(k) for k in ("FirstName", "LastName", "EmailAddress", "IncludeInEmails") if k in p}
@@ -93,47 +95,26 @@ class Contacts(Entity):
         return record
 
     @staticmethod
-    def _addresses(element, record, errors):
-        addresses = element.get("Addresses")
-        if addresses is None:
+    def _sub_list(element, record, errors, field, type_field, types, subfields, limit):
+        """Addresses / Phones: a list of objects typed by ``type_field``, with text subfields."""
+        values = element.get(field)
+        if values is None:
             return
-        if not isinstance(addresses, list):
-            errors.add("Addresses must be a list.")  # (guess)
-            return
-        out = []
-        for addr in addresses:
-            if not isinstance(addr, dict) or addr.get("AddressType") not in ADDRESS_TYPES:
-                errors.add("AddressType must be POBOX or STREET.")  # (guess)
-                continue
-            clean = {"AddressType": addr["AddressType"]}
-            for field in ("AddressLine1", "AddressLine2", "AddressLine3", "AddressLine4", "City",
-                          "Region", "PostalCode", "Country", "AttentionTo"):
-                value = text(addr, field, errors, limit=500)
-                if value is not None:
-                    clean[field] = value
-            out.append(clean)
-        record["Addresses"] = out
-
-    @staticmethod
-    def _phones(element, record, errors):
-        phones = element.get("Phones")
-        if phones is None:
-            return
-        if not isinstance(phones, list):
-            errors.add("Phones must be a list.")  # (guess)
+        if not isinstance(values, list):
+            errors.add("%s must be a list." % field)  # (guess)
             return
         out = []
-        for phone in phones:
-            if not isinstance(phone, dict) or phone.get("PhoneType") not in PHONE_TYPES:
-                errors.add("PhoneType must be one of %s." % ", ".join(PHONE_TYPES))  # (guess)
+        for value in values:
+            if not isinstance(value, dict) or value.get(type_field) not in types:
+                errors.add("%s must be one of %s." % (type_field, ", ".join(types)))  # (guess)
                 continue
-            clean = {"PhoneType": phone["PhoneType"]}
-            for field in ("PhoneNumber", "PhoneAreaCode", "PhoneCountryCode"):
-                value = text(phone, field, errors, limit=50)
-                if value is not None:
-                    clean[field] = value
+            clean = {type_field: value[type_field]}
+            for sub in subfields:
+                text_value = text(value, sub, errors, limit=limit)
+                if text_value is not None:
+                    clean[sub] = text_value
             out.append(clean)
-        record["Phones"] = out
+        record[field] = out
 
     def mark_role(self, tenant, contact_id, doc_type, ctx=None):
         """A sales document makes its contact a customer, a purchase one a supplier."""

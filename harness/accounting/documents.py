@@ -145,7 +145,7 @@ class Document(Entity):
         sales = record.get("Type", "ACCPAY") in SALES_TYPES
         amount_types = record["LineAmountTypes"]
         out, sums = [], []
-        for i, line in enumerate(lines):
+        for line in lines:
             if not isinstance(line, dict):
                 errors.add("A line item must be an object.")  # (guess)
                 continue

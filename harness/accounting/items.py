@@ -12,8 +12,7 @@ class Items(Entity):
     number_field = "Code"
 
     def by_code(self, tenant, code):
-        keys = self.store.find(self.kind, "Code", code, tenant) if code else []
-        return self.store.get(self.kind, keys[-1], tenant) if keys else None
+        return self.find_one(tenant, "Code", code)
 
     def match(self, tenant, element, method):
         return self.by_code(tenant, element.get("Code")) if method == "POST" else None

@@ -83,7 +83,7 @@ def compile_where(text):
         return None
     parts = _SPLIT.split(text.strip())
     clauses, joins = [], []
-    for i, part in enumerate(parts):
+    for part in parts:
         if part is None:
             continue
         if part.upper() in ("AND", "OR", "&&", "||"):
@@ -95,7 +95,7 @@ def compile_where(text):
 
     def predicate(record):
         result = clauses[0](record)
-        for join, clause in zip(joins, clauses[1:]):
+        for join, clause in zip(joins, clauses[1:], strict=True):
             result = (result and clause(record)) if join == "and" else (result or clause(record))
         return result
 

@@ -19,8 +19,7 @@ class TaxRates(Entity):
     modified_since = False
 
     def get(self, tenant, key):
-        keys = self.store.find(self.kind, "TaxType", key, tenant) if key else []
-        return self.store.get(self.kind, keys[-1], tenant) if keys else None
+        return self.find_one(tenant, "TaxType", key)
 
     def rate(self, tenant, tax_type):
         """-> (record, effective rate in %) or (None, None) for an unknown / inactive type."""

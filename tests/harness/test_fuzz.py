@@ -48,7 +48,7 @@ def assert_xero_shape(resp):
 
 def test_fuzzed_bodies_never_500(api):
     rng = random.Random(20261125)
-    for i in range(400):
+    for _ in range(400):
         route = rng.choice(ROUTES)
         method = rng.choice(["PUT", "POST"])
         kind = rng.randrange(4)

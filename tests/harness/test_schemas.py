@@ -4,7 +4,6 @@ import pytest
 import requests
 
 from . import openapi
-from .conftest import ORG_A
 
 
 class Checked:

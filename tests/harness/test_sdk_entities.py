@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 from xero_python.accounting import (Account, AccountType, Allocation, Allocations, Contact, Contacts, CreditNote, CreditNotes,
-                                    Invoice, Invoices, Item, Items, LineItem, Payment, Payments, PurchaseOrder,
+                                    Invoice, Invoices, Item, Items, LineItem, Payment, PurchaseOrder,
                                     PurchaseOrders, Purchase, TaxComponent, TaxRate, TaxRates)
 from xero_python.exceptions import AccountingBadRequestException, NotFoundException, RateLimitException
 

@@ -229,7 +229,7 @@ class XeroImporter(models.AbstractModel):
             else:
                 to_create.append(item)
         products = self.env["product.template"].create([self._product_values(item, company) for item in to_create])
-        for item, product in zip(to_create, products):
+        for item, product in zip(to_create, products, strict=True):
             new_links.append(self._item_link(tenant, item, product.id))
         summary.count("products", "created", len(products))
         Link.create(new_links)
@@ -314,7 +314,7 @@ class XeroImporter(models.AbstractModel):
                 else:
                     to_create.append((contact, role))
             created = Partner.create([self._partner_values(c, role, company, countries) for c, role in to_create])
-            for (contact, _role), partner in zip(to_create, created):
+            for (contact, _role), partner in zip(to_create, created, strict=True):
                 new_links.append(self._contact_link(tenant, contact, partner.id))
                 linked_partner[partner.id] = contact["ContactID"]
             for (contact, _role) in to_create:
@@ -348,7 +348,7 @@ class XeroImporter(models.AbstractModel):
         for field, role in (("customer_rank", "customer"), ("supplier_rank", "supplier")):
             ids = [pid for pid, roles in ranks.items() if role in roles]
             if ids:
-                Partner.browse(ids).filtered(lambda p: not p[field]).write({field: 1})
+                Partner.browse(ids).filtered(lambda p, f=field: not p[f]).write({field: 1})
 
     @staticmethod
     def _partner_values(contact, role, company, countries):

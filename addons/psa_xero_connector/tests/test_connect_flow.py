@@ -1,9 +1,13 @@
 """The connect flow against the harness over HTTP: authorize → consent → callback."""
 
+import psycopg2
+
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from harness.testing import approve_consent, query_of
 
+from ..xero.errors import XeroAuthError
 from .common import CLIENT_ID, ORG_A, ORG_B, XeroHarnessCase
 
 
@@ -28,7 +32,7 @@ class TestConnectFlow(XeroHarnessCase):
         tenant_b.company_id = company_b
         self.assertEqual(self.env.ref("base.main_company").xero_tenant_id, tenant_a)
         self.assertEqual(company_b.xero_tenant_id, tenant_b)
-        with self.assertRaises(Exception), self.cr.savepoint():
+        with self.assertRaises(psycopg2.errors.UniqueViolation), self.cr.savepoint(), mute_logger("odoo.sql_db"):
             tenant_b.company_id = self.env.ref("base.main_company")
             tenant_b.flush_recordset()
         # every tenant answers through its own token + tenant id
@@ -100,7 +104,7 @@ class TestConnectFlow(XeroHarnessCase):
         self.assertEqual(tenant_b.state, "disconnected")
         remaining = {c["tenantId"] for c in self.harness.app.store.all("connection")}
         self.assertEqual(remaining, {ORG_A})
-        with self.assertRaises(Exception):
+        with self.assertRaises(XeroAuthError):
             tenant_b._call("GET", "Organisation")
         tenant_a = tenants - tenant_b
         self.assertEqual(tenant_a._call("GET", "Organisation")[0]["Organisations"][0]["Name"],

@@ -6,7 +6,7 @@ from odoo.tests import tagged
 
 from harness.xerojson import new_id
 
-from .common import ORG_A, ORG_B, XeroHarnessCase
+from .common import ORG_A, XeroHarnessCase
 
 ALL = ("tax_rates", "accounts", "products", "customers", "suppliers")
 
