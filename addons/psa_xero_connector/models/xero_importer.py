@@ -92,11 +92,26 @@ class XeroImporter(models.AbstractModel):
         while True:
             data = self._get(tenant, path, dict(params or {}, page=page, pageSize=PAGE_SIZE), entity=key)
             rows = data.get(key) or []
-            yield rows
             pagination = data.get("pagination") or {}
+            yield rows
+            self._progress(tenant, key, page, pagination.get("pageCount") or page,
+                           min(page * PAGE_SIZE, pagination.get("itemCount") or 0), pagination.get("itemCount"))
             if len(rows) < PAGE_SIZE or page >= pagination.get("pageCount", page):
                 return
             page += 1
+
+    def _progress(self, tenant, key, page, pages, done, total):
+        """Tell the user how far a long import is, while it runs: the notification is sent from
+        an independent transaction, so it reaches the browser now, not when the import commits."""
+        message = _("%(org)s: %(what)s page %(page)d of %(pages)d (%(done)s of %(total)s)", org=tenant.name,
+                    what=key, page=page, pages=pages, done=done, total=total or "?")
+        _logger.info("Xero import progress: %s", message)
+        if pages <= 1:
+            return
+        with self.env.registry.cursor() as cr:
+            env = self.env(cr=cr)
+            env.user.partner_id._bus_send("simple_notification", {
+                "title": _("Import from Xero"), "message": message, "type": "info", "sticky": False})
 
     # --- tax rates --------------------------------------------------------------------------------
     @api.model
@@ -321,7 +336,6 @@ class XeroImporter(models.AbstractModel):
                 summary.count(self._contact_role(contact)[0], "created")
             Link.create(new_links)
             self._raise_ranks(ranks)
-            _logger.info("Xero import for %s: contacts page of %d done", tenant.name, len(page))
         for entity, n in not_selected.items():
             summary.line(entity, "skipped", _("not selected for this import"), count=n)
 

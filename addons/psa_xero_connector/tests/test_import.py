@@ -226,3 +226,21 @@ class TestImport(XeroHarnessCase):
                       self.env["ir.ui.menu"].with_user(manager)._visible_menu_ids())
         form = self.env["res.partner"].with_user(plain).get_views([(False, "form")])["views"]["form"]["arch"]
         self.assertNotIn("xero_link_ids", form)
+
+
+@tagged("post_install", "-at_install")
+class TestImportProgress(XeroHarnessCase):
+
+    def test_long_imports_report_progress_page_by_page(self):
+        tenant = self.connect().filtered(lambda t: t.xero_tenant_id == ORG_A)
+        tenant.company_id = self.env["res.company"].create({"name": "Big MSP"})
+        self.harness.app.books.contacts.write(ORG_A, [{"Name": "Customer %04d" % i} for i in range(2100)], "PUT")
+        before = self.env["bus.bus"].search([], order="id desc", limit=1).id or 0
+        summary = self.env["xero.importer"]._import(tenant, ["customers", "suppliers"])
+        self.assertEqual(summary.get("customers", "created") + summary.get("suppliers", "created"), 2105)
+        calls = [r for r in self.harness.app.recent if r["path"].startswith("/api.xro/2.0/Contacts")]
+        self.assertEqual(len(calls), 3, "1,000 contacts per call")
+        notes = self.env["bus.bus"].search([("id", ">", before)]).mapped("message")
+        progress = [n for n in notes if "Contacts page" in n]
+        self.assertEqual(len(progress), 3)
+        self.assertIn("page 3 of 3 (2105 of 2105)", progress[-1])
