@@ -1,0 +1,230 @@
+"""Odoo record → Xero payload, as pure functions over plain dicts (no Odoo import).
+
+The models extract what a mapping needs into dicts (``res.partner._xero_contact_values``,
+``account.move._xero_document_values`` …); these functions check and shape it. A problem
+Xero would refuse is raised here as ``MappingError`` with a message a user can act on, before
+anything is sent.
+
+Totals equal Odoo's to the cent: each line carries Odoo's own LineAmount and TaxAmount
+(Xero accepts a line's TaxAmount as sent), and UnitAmount + DiscountRate only when Xero's
+formula ``round(Qty × Unit × (100 − Discount) / 100, 2)`` gives back exactly Odoo's line
+amount; otherwise the line is sent by amount and Xero derives the unit price.
+"""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+
+class MappingError(ValueError):
+    """The record cannot be sent to Xero as it is; the message says what to fix."""
+
+
+def _dec(value, places=2):
+    return Decimal(str(value or 0)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def _num(value, places=2):
+    """A JSON number with at most ``places`` decimals."""
+    return float(_dec(value, places))
+
+
+def _text(value, limit=None):
+    value = (value or "").strip()
+    return value[:limit] if limit else value
+
+
+def split_name(name):
+    """"Jane van der Berg" -> ("Jane", "van der Berg"); one word -> (word, "")."""
+    parts = (name or "").split()
+    if not parts:
+        return "", ""
+    return parts[0], " ".join(parts[1:])
+
+
+# --- contacts ------------------------------------------------------------------------------------
+def contact_payload(partner, person=None, customer=True, contact_id=None):
+    """``partner``: {name, email, ref, vat, phone, mobile, street, street2, city, zip, state,
+    country_code, currency, is_company}; ``person``: the person to bill {name, email} (the
+    invoice contact, or the partner itself when it is a person). Customers need a first name,
+    last name and e-mail address for the person to bill."""
+    name = _text(partner.get("name"))
+    if not name:
+        raise MappingError("Contact missing name")
+    if len(name) > 255:
+        raise MappingError("Contact name is longer than 255 characters")
+    if person is None and not partner.get("is_company"):
+        person = partner
+    first, last = split_name((person or {}).get("name"))
+    email = _text((person or {}).get("email")) or _text(partner.get("email"))
+    if customer:
+        if not email:
+            raise MappingError("Contact missing email address")
+        if not first or not last:
+            raise MappingError("Contact missing first or last name of the person to bill "
+                               "(add an invoice address with a person's full name)")
+    payload = {"Name": name}
+    if contact_id:
+        payload["ContactID"] = contact_id
+    if first:
+        payload["FirstName"] = first[:255]
+    if last:
+        payload["LastName"] = last[:255]
+    if email:
+        payload["EmailAddress"] = email
+    if partner.get("ref"):
+        payload["AccountNumber"] = _text(partner["ref"], 50)
+    if partner.get("vat"):
+        payload["TaxNumber"] = _text(partner["vat"], 50)
+    if partner.get("currency"):
+        payload["DefaultCurrency"] = partner["currency"]
+    address = {k: v for k, v in {
+        "AddressType": "STREET", "AddressLine1": _text(partner.get("street")),
+        "AddressLine2": _text(partner.get("street2")), "City": _text(partner.get("city")),
+        "Region": _text(partner.get("state")), "PostalCode": _text(partner.get("zip")),
+        "Country": _text(partner.get("country_code"))}.items() if v}
+    if len(address) > 1:
+        payload["Addresses"] = [address]
+    phones = [{"PhoneType": kind, "PhoneNumber": _text(partner.get(field), 50)}
+              for kind, field in (("DEFAULT", "phone"), ("MOBILE", "mobile")) if partner.get(field)]
+    if phones:
+        payload["Phones"] = phones
+    return payload
+
+
+# --- items -----------------------------------------------------------------------------------------
+def item_payload(product, item_id=None):
+    """``product``: {code, name, description, purchase_description, list_price, standard_price,
+    sale_ok, purchase_ok, sales_account, sales_tax_type, purchase_account, purchase_tax_type}."""
+    code = _text(product.get("code"))
+    if not code:
+        raise MappingError("Item code missing: set the product's internal reference")
+    if len(code) > 30:
+        raise MappingError("Item code '%s' is longer than 30 characters" % code)
+    name = _text(product.get("name"))
+    payload = {"Code": code, "Name": name if len(name) <= 50 else name[:49] + "…"}
+    if item_id:
+        payload["ItemID"] = item_id
+    description = _text(product.get("description")) or name
+    if description:
+        payload["Description"] = description[:4000]
+    if product.get("purchase_description"):
+        payload["PurchaseDescription"] = _text(product["purchase_description"], 4000)
+    for side, flag, price, account, tax in (
+            ("SalesDetails", "sale_ok", "list_price", "sales_account", "sales_tax_type"),
+            ("PurchaseDetails", "purchase_ok", "standard_price", "purchase_account", "purchase_tax_type")):
+        if not product.get(flag):
+            continue
+        details = {"UnitPrice": _num(product.get(price), 4)}
+        if product.get(account):
+            details["AccountCode"] = product[account]
+        if product.get(tax):
+            details["TaxType"] = product[tax]
+        payload[side] = details
+    payload["IsSold"] = bool(product.get("sale_ok"))
+    payload["IsPurchased"] = bool(product.get("purchase_ok"))
+    return payload
+
+
+# --- documents -------------------------------------------------------------------------------------
+DOCUMENT_TYPES = {
+    "out_invoice": ("Invoices", "ACCREC"), "in_invoice": ("Invoices", "ACCPAY"),
+    "out_refund": ("CreditNotes", "ACCRECCREDIT"), "in_refund": ("CreditNotes", "ACCPAYCREDIT"),
+    "purchase_order": ("PurchaseOrders", None),
+}
+
+
+def line_payload(line, amount_types):
+    """``line``: {description, quantity, price_unit, discount, subtotal (tax excluded),
+    total (tax included), item_code, account_code, tax_type}. -> Xero LineItem."""
+    quantity = _dec(line.get("quantity") or 0, 4)
+    subtotal, total = _dec(line.get("subtotal")), _dec(line.get("total"))
+    line_amount = total if amount_types == "Inclusive" else subtotal
+    tax_amount = total - subtotal
+    out = {"Description": _text(line.get("description"), 4000) or _text(line.get("item_code")) or "-",
+           "Quantity": float(quantity)}
+    unit = _dec(line.get("price_unit"), 4)
+    discount = _dec(line.get("discount") or 0, 4)
+    formula = (quantity * unit * (100 - discount) / 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    if quantity and formula == line_amount:
+        out["UnitAmount"] = float(unit)
+        if discount:
+            out["DiscountRate"] = float(discount)
+    out["LineAmount"] = float(line_amount)
+    if line.get("item_code"):
+        out["ItemCode"] = line["item_code"]
+    if line.get("account_code"):
+        out["AccountCode"] = line["account_code"]
+    if amount_types == "NoTax":
+        out["TaxType"] = "NONE"
+    else:
+        if not line.get("tax_type") and tax_amount:
+            raise MappingError("Line '%s' has tax but its Odoo tax is not mapped to a Xero tax type "
+                               "(Xero → Tax mapping)" % out["Description"][:60])
+        out["TaxType"] = line.get("tax_type") or "NONE"
+        out["TaxAmount"] = float(tax_amount)
+    return out
+
+
+def amount_types_of(lines):
+    """Inclusive when every taxed line's price includes its tax, NoTax when nothing is taxed,
+    else Exclusive (Xero has one LineAmountTypes per document)."""
+    taxed = [l for l in lines if _dec(l.get("total")) != _dec(l.get("subtotal"))]
+    if not taxed:
+        return "NoTax"
+    if all(l.get("price_include") for l in taxed):
+        return "Inclusive"
+    return "Exclusive"
+
+
+def document_payload(doc, document_id=None):
+    """``doc``: {kind (out_invoice, in_invoice, out_refund, in_refund, purchase_order),
+    contact_id, number, reference, date, due_date, currency, status, lines: [line dicts]}.
+    -> (collection, payload)."""
+    if doc["kind"] not in DOCUMENT_TYPES:
+        raise MappingError("Documents of kind %s are not sent to Xero" % doc["kind"])
+    collection, xero_type = DOCUMENT_TYPES[doc["kind"]]
+    if not doc.get("contact_id"):
+        raise MappingError("The partner is not in Xero yet")
+    lines = [l for l in doc.get("lines") or () if l.get("display_type", "product") == "product"]
+    if not lines:
+        raise MappingError("A document needs at least one line")
+    amount_types = amount_types_of(lines)
+    payload = {"Contact": {"ContactID": doc["contact_id"]}, "LineAmountTypes": amount_types,
+               "LineItems": [line_payload(l, amount_types) for l in lines],
+               "Status": doc.get("status") or "AUTHORISED"}
+    if xero_type:
+        payload["Type"] = xero_type
+    if doc.get("date"):
+        payload["Date"] = str(doc["date"])
+    number_field = {"Invoices": "InvoiceNumber", "CreditNotes": "CreditNoteNumber",
+                    "PurchaseOrders": "PurchaseOrderNumber"}[collection]
+    if xero_type in ("ACCPAY", "ACCPAYCREDIT"):
+        # a bill's number is the supplier's reference; Odoo's own name goes in Reference
+        if doc.get("reference"):
+            payload[number_field] = _text(doc["reference"], 255)
+        if doc.get("number"):
+            payload["Reference"] = _text(doc["number"], 255)
+    else:
+        if doc.get("number"):
+            payload[number_field] = _text(doc["number"], 255)
+        if doc.get("reference"):
+            payload["Reference"] = _text(doc["reference"], 255)
+    if doc.get("due_date") and collection == "Invoices":
+        payload["DueDate"] = str(doc["due_date"])
+    if doc.get("due_date") and collection == "PurchaseOrders":
+        payload["DeliveryDate"] = str(doc["due_date"])
+    if doc.get("currency"):
+        payload["CurrencyCode"] = doc["currency"]
+    id_field = {"Invoices": "InvoiceID", "CreditNotes": "CreditNoteID", "PurchaseOrders": "PurchaseOrderID"}
+    if document_id:
+        payload[id_field[collection]] = document_id
+    return collection, payload
+
+
+def xero_total(payload):
+    """The total Xero will compute for a document payload built above."""
+    total = Decimal(0)
+    for line in payload["LineItems"]:
+        amount = _dec(line["LineAmount"])
+        tax = _dec(line.get("TaxAmount", 0))
+        total += amount if payload["LineAmountTypes"] == "Inclusive" else amount + tax
+    return total

@@ -1,0 +1,99 @@
+"""Odoo → Xero payloads, as pure functions (no server); totals checked with the harness's
+own implementation of Xero's line formula."""
+
+from decimal import Decimal
+
+import pytest
+
+from odoo.addons.psa_xero_connector.xero import mapping
+from odoo.addons.psa_xero_connector.xero.mapping import MappingError
+
+from harness.accounting import totals as xero_totals
+
+COMPANY = {"name": "Acme Dental Group", "email": "accounts@acme.example", "ref": "ACME01", "vat": "GB1",
+           "street": "1 High St", "city": "Leeds", "zip": "LS1", "country_code": "GB", "phone": "0113 1",
+           "is_company": True, "currency": "GBP"}
+
+
+def test_contact_needs_the_person_to_bill():
+    with pytest.raises(MappingError, match="^Contact missing email address$"):
+        mapping.contact_payload(dict(COMPANY, email=False), {"name": "Alice Moore", "email": ""})
+    with pytest.raises(MappingError, match="first or last name"):
+        mapping.contact_payload(COMPANY, None)
+    payload = mapping.contact_payload(COMPANY, {"name": "Alice van Moore", "email": "alice@acme.example"},
+                                      contact_id="cid")
+    assert payload["FirstName"] == "Alice" and payload["LastName"] == "van Moore"
+    assert payload["EmailAddress"] == "alice@acme.example" and payload["ContactID"] == "cid"
+    assert payload["AccountNumber"] == "ACME01" and payload["TaxNumber"] == "GB1"
+    assert payload["Addresses"][0]["City"] == "Leeds" and payload["Phones"] == [
+        {"PhoneType": "DEFAULT", "PhoneNumber": "0113 1"}]
+    # a supplier needs no person to bill
+    assert mapping.contact_payload(dict(COMPANY, email=False), None, customer=False)["Name"] == "Acme Dental Group"
+    with pytest.raises(MappingError, match="255"):
+        mapping.contact_payload(dict(COMPANY, name="x" * 256), None, customer=False)
+
+
+def test_item_code_and_name_limits():
+    product = {"code": "REMOTE-SUPPORT", "name": "Remote support, per hour, business hours, UK engineers",
+               "list_price": 85, "sale_ok": True, "purchase_ok": False, "sales_account": "220",
+               "sales_tax_type": "OUTPUT2"}
+    payload = mapping.item_payload(product)
+    assert len(payload["Name"]) == 50 and payload["Name"].endswith("…")
+    assert payload["SalesDetails"] == {"UnitPrice": 85.0, "AccountCode": "220", "TaxType": "OUTPUT2"}
+    assert "PurchaseDetails" not in payload and payload["IsSold"] and not payload["IsPurchased"]
+    with pytest.raises(MappingError, match="internal reference"):
+        mapping.item_payload(dict(product, code=""))
+    with pytest.raises(MappingError, match="longer than 30"):
+        mapping.item_payload(dict(product, code="C" * 31))
+
+
+def harness_total(payload):
+    """What Xero (the harness's implementation of its formula) computes for the payload."""
+    sums = []
+    for line in payload["LineItems"]:
+        qty = Decimal(str(line["Quantity"]))
+        unit = Decimal(str(line["UnitAmount"])) if "UnitAmount" in line else None
+        disc = Decimal(str(line.get("DiscountRate", 0)))
+        _q, _u, amount, discount = xero_totals.line_amounts(qty, unit, disc, Decimal(str(line["LineAmount"])), 4)
+        tax = xero_totals.line_tax(amount, None, payload["LineAmountTypes"],
+                                   Decimal(str(line["TaxAmount"])) if "TaxAmount" in line else None)
+        sums.append((amount, tax, discount))
+    return xero_totals.document_totals(sums, payload["LineAmountTypes"])
+
+
+@pytest.mark.parametrize("lines, expected_types, total, tax", [
+    # tax excluded, a discount that makes Xero's formula and Odoo's agree
+    ([{"quantity": 3, "price_unit": 9.99, "discount": 12.5, "subtotal": 26.22, "total": 31.46, "tax_type": "OUTPUT2"}],
+     "Exclusive", "31.46", "5.24"),
+    # price includes tax
+    ([{"quantity": 1, "price_unit": 120, "subtotal": 100, "total": 120, "price_include": True, "tax_type": "OUTPUT2"},
+      {"quantity": 3, "price_unit": 10, "subtotal": 25, "total": 30, "price_include": True, "tax_type": "OUTPUT2"}],
+     "Inclusive", "150.00", "25.00"),
+    # several taxes, rounding per line, a unit price Xero's 4-dp formula cannot reproduce
+    ([{"quantity": 3, "price_unit": 0.13, "subtotal": 0.39, "total": 0.47, "tax_type": "OUTPUT2"},
+      {"quantity": 7, "price_unit": 1.428571, "subtotal": 10.0, "total": 10.5, "tax_type": "RROUTPUT"},
+      {"quantity": 1, "price_unit": 40, "subtotal": 40, "total": 40, "tax_type": "ZERORATEDOUTPUT"}],
+     "Exclusive", "50.97", "0.58"),
+    ([{"quantity": 2, "price_unit": 50, "subtotal": 100, "total": 100}], "NoTax", "100.00", "0.00"),
+])
+def test_document_totals_equal_odoos(lines, expected_types, total, tax):
+    lines = [dict(l, description="line %d" % i, account_code="200") for i, l in enumerate(lines)]
+    collection, payload = mapping.document_payload({"kind": "out_invoice", "contact_id": "c1", "number": "INV/1",
+                                                    "date": "2026-11-01", "due_date": "2026-12-01", "lines": lines})
+    assert collection == "Invoices" and payload["Type"] == "ACCREC" and payload["InvoiceNumber"] == "INV/1"
+    assert payload["LineAmountTypes"] == expected_types
+    assert mapping.xero_total(payload) == Decimal(total)
+    _sub, xero_tax, xero_total, _disc = harness_total(payload)
+    assert (xero_total, xero_tax) == (Decimal(total), Decimal(tax))
+
+
+def test_bills_swap_number_and_reference_and_need_mapped_taxes():
+    line = {"quantity": 1, "price_unit": 10, "subtotal": 10, "total": 12, "description": "x", "tax_type": "INPUT2"}
+    collection, payload = mapping.document_payload({"kind": "in_invoice", "contact_id": "s1", "number": "BILL/2026/0001",
+                                                    "reference": "SUP-77", "lines": [line]})
+    assert (payload["Type"], payload["InvoiceNumber"], payload["Reference"]) == ("ACCPAY", "SUP-77", "BILL/2026/0001")
+    assert mapping.document_payload({"kind": "out_refund", "contact_id": "c", "lines": [line]})[0] == "CreditNotes"
+    with pytest.raises(MappingError, match="not mapped"):
+        mapping.document_payload({"kind": "out_invoice", "contact_id": "c", "lines": [dict(line, tax_type=False)]})
+    with pytest.raises(MappingError, match="not in Xero"):
+        mapping.document_payload({"kind": "out_invoice", "contact_id": False, "lines": [line]})
