@@ -75,6 +75,9 @@ def harness_total(payload):
       {"quantity": 1, "price_unit": 40, "subtotal": 40, "total": 40, "tax_type": "ZERORATEDOUTPUT"}],
      "Exclusive", "50.97", "0.58"),
     ([{"quantity": 2, "price_unit": 50, "subtotal": 100, "total": 100}], "NoTax", "100.00", "0.00"),
+    # a 6-dp unit price: Xero's 4-dp formula would say 12.30; the line goes by amount (12.35)
+    ([{"quantity": 1000, "price_unit": 0.012345, "subtotal": 12.35, "total": 14.82, "tax_type": "OUTPUT2"}],
+     "Exclusive", "14.82", "2.47"),
 ])
 def test_document_totals_equal_odoos(lines, expected_types, total, tax):
     lines = [dict(l, description="line %d" % i, account_code="200") for i, l in enumerate(lines)]
@@ -83,6 +86,8 @@ def test_document_totals_equal_odoos(lines, expected_types, total, tax):
     assert collection == "Invoices" and payload["Type"] == "ACCREC" and payload["InvoiceNumber"] == "INV/1"
     assert payload["LineAmountTypes"] == expected_types
     assert mapping.xero_total(payload) == Decimal(total)
+    for line, sent in zip(lines, payload["LineItems"], strict=True):
+        assert ("UnitAmount" in sent) == (line["price_unit"] != 0.012345)
     _sub, xero_tax, xero_total, _disc = harness_total(payload)
     assert (xero_total, xero_tax) == (Decimal(total), Decimal(tax))
 
