@@ -62,6 +62,28 @@ class AccountMove(models.Model):
         account_code = (link.account_code if link else False) or (account_link.xero_code if account_link else False)
         return item_code, account_code
 
+    SWITCH = {"out_invoice": "sync_invoices", "in_invoice": "sync_bills", "out_refund": "sync_credit_notes",
+              "in_refund": "sync_credit_notes"}
+
+    def _post(self, soft=True):
+        posted = super()._post(soft)
+        posted._xero_enqueue("upsert")
+        return posted
+
+    def button_cancel(self):
+        result = super().button_cancel()
+        self._xero_enqueue("void")  # only those that reached Xero (see _xero_enqueue)
+        return result
+
+    def _xero_enqueue(self, operation):
+        Tenant, Outbox = self.env["xero.tenant"], self.env["xero.outbox"].sudo()
+        for move in self.filtered(lambda m: m.move_type in self.SWITCH):
+            for tenant in Tenant._sync_tenants(self.SWITCH[move.move_type], move.company_id):
+                if operation == "void" and not self.env["xero.link"].sudo()._link_of(tenant, move):
+                    continue  # never reached Xero: nothing to void there
+                entity = "invoice" if move.move_type in ("out_invoice", "in_invoice") else "credit_note"
+                Outbox._enqueue(move, tenant, entity, operation)
+
     def _xero_payload(self, tenant, status="AUTHORISED", document_id=None):
         """-> (collection, payload). Raises MappingError with what to fix."""
         return mapping.document_payload(self._xero_document_values(tenant, status), document_id)

@@ -1,4 +1,9 @@
-from odoo import fields, models
+from odoo import api, fields, models
+
+from ..xero import mapping
+
+SYNC_FIELDS = {"name", "email", "ref", "vat", "street", "street2", "city", "zip", "state_id", "country_id",
+               "phone", "mobile", "customer_rank", "supplier_rank", "is_company", "parent_id", "type"}
 
 
 class ResPartner(models.Model):
@@ -7,3 +12,40 @@ class ResPartner(models.Model):
     xero_link_ids = fields.One2many("xero.link", "res_id", string="Xero contacts",
                                     domain=[("res_model", "=", "res.partner")],
                                     groups="psa_xero_connector.group_xero_user")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        partners = super().create(vals_list)
+        partners._xero_enqueue()
+        return partners
+
+    def write(self, vals):
+        result = super().write(vals)
+        if SYNC_FIELDS & set(vals):
+            self._xero_enqueue()
+        return result
+
+    def _xero_enqueue(self):
+        """Customers and suppliers go to the organisation of their company (a shared partner
+        to every organisation that syncs that kind of contact)."""
+        if self.env.context.get("xero_no_sync"):
+            return
+        Tenant, Outbox = self.env["xero.tenant"], self.env["xero.outbox"].sudo()
+        for partner in self.commercial_partner_id:
+            for switch, rank in (("sync_customers", "customer_rank"), ("sync_suppliers", "supplier_rank")):
+                if partner[rank] > 0:
+                    for tenant in Tenant._sync_tenants(switch, partner.company_id or None):
+                        Outbox._enqueue(partner, tenant, "contact")
+
+    def _xero_contact_payload(self, contact_id=None):
+        self.ensure_one()
+        person = self.child_ids.filtered(lambda c: c.type == "invoice" and c.email)[:1]
+        if not person and not self.is_company:
+            person = self
+
+        def values(p):
+            return {"name": p.name, "email": p.email, "ref": p.ref, "vat": p.vat, "phone": p.phone,
+                    "mobile": p.mobile, "street": p.street, "street2": p.street2, "city": p.city, "zip": p.zip,
+                    "state": p.state_id.name, "country_code": p.country_id.code, "is_company": p.is_company}
+        return mapping.contact_payload(values(self), values(person) if person else None,
+                                       customer=self.customer_rank > 0, contact_id=contact_id)

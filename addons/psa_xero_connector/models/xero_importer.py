@@ -274,7 +274,9 @@ class XeroImporter(models.AbstractModel):
     @api.model
     def _import_contacts(self, tenant, summary, customers, suppliers):
         company = tenant.company_id
-        Partner = self.env["res.partner"].with_context(tracking_disable=True, mail_create_nolog=True)
+        # xero_no_sync: what comes from Xero is not sent back to it
+        Partner = self.env["res.partner"].with_context(tracking_disable=True, mail_create_nolog=True,
+                                                       xero_no_sync=True)
         Link = self.env["xero.link"]
         by_res, by_xero = Link._links(tenant, "res.partner")
         linked_partner = {link.res_id: link.xero_id for link in by_xero.values()}
@@ -358,7 +360,7 @@ class XeroImporter(models.AbstractModel):
 
     def _raise_ranks(self, ranks):
         """Customer / supplier rank from Xero's flags, in one write per rank kind."""
-        Partner = self.env["res.partner"]
+        Partner = self.env["res.partner"].with_context(xero_no_sync=True)
         for field, role in (("customer_rank", "customer"), ("supplier_rank", "supplier")):
             ids = [pid for pid, roles in ranks.items() if role in roles]
             if ids:

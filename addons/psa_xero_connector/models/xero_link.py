@@ -14,6 +14,7 @@ LINKED_MODELS = [
     ("product.category", "Item (category default)"),
     ("account.tax", "Tax type"),
     ("account.account", "Account"),
+    ("account.move", "Invoice / bill / credit note"),
 ]
 
 

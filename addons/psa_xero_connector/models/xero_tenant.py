@@ -34,6 +34,14 @@ class XeroTenant(models.Model):
     last_error = fields.Text(readonly=True)
     base_currency = fields.Char(readonly=True)
     country_code = fields.Char(readonly=True)
+    # What syncs to this organisation (each entity type on or off).
+    sync_customers = fields.Boolean("Customers")
+    sync_suppliers = fields.Boolean("Suppliers")
+    sync_products = fields.Boolean("Products")
+    sync_invoices = fields.Boolean("Invoices")
+    sync_bills = fields.Boolean("Vendor bills")
+    sync_credit_notes = fields.Boolean("Credit notes")
+    outbox_ids = fields.One2many("xero.outbox", "tenant_id", string="Outbox")
     notify_success = fields.Boolean(string="Notify successful syncs",
                                     help="Show a notification to the user whenever a record reaches Xero.")
     request_log_count = fields.Integer(compute="_compute_request_log_count")
@@ -164,6 +172,14 @@ class XeroTenant(models.Model):
         for tenant in self.sudo():
             tenant.message_post(body=message, partner_ids=partners.ids, message_type="notification",
                                 subtype_xmlid="mail.mt_comment")
+
+    @api.model
+    def _sync_tenants(self, switch, company=None):
+        """Connected organisations with ``switch`` on: the company's, or every one (shared records)."""
+        domain = [("state", "=", "connected"), ("company_id", "!=", False), (switch, "=", True)]
+        if company:
+            domain.append(("company_id", "=", company.id))
+        return self.sudo().search(domain)
 
     # --- connect flow (called by the OAuth controller) ---------------------------------------------
     @api.model

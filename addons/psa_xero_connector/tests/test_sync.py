@@ -1,0 +1,192 @@
+"""Outbound sync through the outbox, against the harness over HTTP: switches, contacts,
+invoices after their contact, Xero's per-element errors, lost responses and 429s without
+duplicates, two tenants apart."""
+
+from datetime import timedelta
+
+from odoo import Command, fields
+from odoo.tests import tagged
+
+from .common import ORG_A, ORG_B, XeroHarnessCase
+
+
+@tagged("post_install", "-at_install")
+class TestOutboundSync(XeroHarnessCase):
+
+    def setUp(self):
+        super().setUp()
+        tenants = self.connect()
+        self.tenant = tenants.filtered(lambda t: t.xero_tenant_id == ORG_A)
+        self.other = tenants - self.tenant
+        self.company = self.env.company
+        self.company_b = self.env["res.company"].create({"name": "Contoso (Odoo)"})
+        self.tenant.write({"company_id": self.company.id, "sync_customers": True, "sync_suppliers": True,
+                           "sync_invoices": True, "sync_bills": True, "sync_credit_notes": True})
+        self.other.write({"company_id": self.company_b.id, "sync_customers": True})
+        self.env["xero.importer"]._import(self.tenant, ["products"])
+        misc = self.env["xero.item"].search([("tenant_id", "=", self.tenant.id), ("code", "=", "MISC")])
+        self.tenant.write({"catchall_invoice_item_id": misc.id, "catchall_purchase_item_id": misc.id,
+                           "catchall_credit_note_item_id": misc.id})
+        self.Outbox = self.env["xero.outbox"]
+
+    def customer(self, name, email="ap@%s.example", company=None, **extra):
+        partner = self.env["res.partner"].create(dict({
+            "name": name, "is_company": True, "customer_rank": 1, "company_id": (company or self.company).id,
+            "child_ids": [Command.create({"name": "Pat Payer", "type": "invoice",
+                                          "email": email % name.split()[0].lower() if "%s" in email else email})]},
+            **extra))
+        return partner
+
+    def rows(self, record):
+        return self.Outbox.search([("res_model", "=", record._name), ("res_id", "=", record.id)])
+
+    def xero(self, kind, tenant=ORG_A):
+        return self.admin_api.records(kind, tenant)
+
+    def process(self):
+        self.Outbox._cron_process(commit=False)
+
+    def test_customer_reaches_xero_and_edits_update_it(self):
+        partner = self.customer("Globex Ltd")
+        self.assertEqual(self.rows(partner).state, "queued", "queued in the same transaction")
+        self.assertFalse([c for c in self.xero("contact") if c["Name"] == "Globex Ltd"], "nothing sent yet")
+        self.process()
+        self.assertEqual(self.rows(partner).state, "done")
+        contact = next(c for c in self.xero("contact") if c["Name"] == "Globex Ltd")
+        self.assertEqual((contact["FirstName"], contact["LastName"], contact["EmailAddress"]),
+                         ("Pat", "Payer", "ap@globex.example"))
+        link = self.env["xero.link"].search([("res_model", "=", "res.partner"), ("res_id", "=", partner.id)])
+        self.assertEqual(link.xero_id, contact["ContactID"])
+        partner.write({"ref": "GLOBEX-1"})
+        partner.write({"vat": "GB999"})  # coalesced with the edit before
+        self.assertEqual(len(self.rows(partner).filtered(lambda r: r.state == "queued")), 1)
+        self.process()
+        contacts = [c for c in self.xero("contact") if c["Name"] == "Globex Ltd"]
+        self.assertEqual(len(contacts), 1)
+        self.assertEqual((contacts[0]["AccountNumber"], contacts[0]["TaxNumber"]), ("GLOBEX-1", "GB999"))
+
+    def test_lines_without_an_account_show_xeros_message(self):
+        self.tenant.catchall_invoice_item_id = False
+        partner = self.customer("Cyberdyne Systems")
+        move = self.env["account.move"].create({
+            "move_type": "out_invoice", "partner_id": partner.id, "invoice_date": "2026-11-03",
+            "invoice_date_due": "2026-12-03",
+            "invoice_line_ids": [Command.create({"name": "T-800 service", "quantity": 1, "price_unit": 99,
+                                                 "tax_ids": [Command.clear()]})]})
+        move.action_post()
+        self.process()
+        row = self.rows(move)
+        self.assertEqual((row.state, row.xero_messages), ("error", "Account code must be specified."))
+        self.assertIn("Account code must be specified.", move.message_ids[:1].body)
+        self.assertFalse([i for i in self.xero("invoice") if i.get("InvoiceNumber") == move.name])
+
+    def test_switch_off_sends_nothing(self):
+        self.tenant.sync_customers = False
+        partner = self.customer("Initech")
+        self.assertFalse(self.rows(partner))
+
+    def test_missing_email_is_refused_before_sending(self):
+        partner = self.env["res.partner"].create({"name": "No Mail Ltd", "is_company": True, "customer_rank": 1,
+                                                  "company_id": self.company.id})
+        self.process()
+        row = self.rows(partner)
+        self.assertEqual((row.state, row.last_error), ("error", "Contact missing email address"))
+        self.assertIn("Contact missing email address", partner.message_ids[:1].body)
+        partner.write({"child_ids": [Command.create({"name": "Ann Other", "type": "invoice",
+                                                      "email": "ann@nomail.example"})]})
+        partner.write({"email": "office@nomail.example"})  # the fix retries automatically
+        self.process()
+        self.assertEqual(self.rows(partner).state, "done")
+
+    def test_batch_with_one_invalid_element(self):
+        good = self.customer("Hooli")
+        bad = self.customer("Acme Dental Group")  # already an active contact in Xero
+        good2 = self.customer("Umbrella Corp")
+        self.process()
+        self.assertEqual((self.rows(good).state, self.rows(good2).state), ("done", "done"))
+        row = self.rows(bad)
+        self.assertEqual(row.state, "error")
+        self.assertEqual(row.xero_messages, "The contact name Acme Dental Group is already assigned to another "
+                                            "contact. The contact name must be unique across all active contacts.")
+        log = self.env["xero.request.log"].search([("operation", "=", "sync Contacts")], limit=1)
+        self.assertIn("already assigned", log.response_body)
+
+    def test_invoice_goes_after_its_contact_with_odoos_total(self):
+        partner = self.customer("Soylent Corp", customer_rank=0)
+        move = self.env["account.move"].create({
+            "move_type": "out_invoice", "partner_id": partner.id, "invoice_date": "2026-11-03",
+            "invoice_date_due": "2026-12-03",
+            "invoice_line_ids": [Command.create({"name": "Managed seats", "quantity": 12, "price_unit": 45,
+                                                 "tax_ids": [Command.clear()]})]})
+        move.action_post()
+        self.assertTrue(self.rows(move))
+        self.process()
+        self.process()
+        self.assertEqual(self.rows(move).state, "done", self.rows(move).last_error)
+        invoice = next(i for i in self.xero("invoice") if i.get("InvoiceNumber") == move.name)
+        self.assertEqual((invoice["Total"], invoice["Status"], invoice["Type"]), (540.0, "AUTHORISED", "ACCREC"))
+        contact = next(c for c in self.xero("contact") if c["ContactID"] == invoice["_contact"])
+        self.assertEqual(contact["Name"], "Soylent Corp")
+        # cancelling the posted invoice voids it in Xero
+        move.button_draft()
+        move.button_cancel()
+        self.process()
+        voided = next(i for i in self.xero("invoice") if i["InvoiceID"] == invoice["InvoiceID"])
+        self.assertEqual(voided["Status"], "VOIDED")
+
+    def test_lost_response_is_resent_with_the_same_key_without_duplicate(self):
+        partner = self.customer("Stark Industries")
+        self.admin_api.fault("lose_response", mode="reset", method="PUT", path="/Contacts")
+        self.process()
+        row = self.rows(partner)
+        self.assertEqual((row.state, row.attempts), ("retry", 1))
+        self.assertTrue(row.batch_key)
+        self.assertEqual(len([c for c in self.xero("contact") if c["Name"] == "Stark Industries"]), 1,
+                         "Xero applied it")
+        row.next_try = fields.Datetime.now() - timedelta(seconds=1)
+        self.process()
+        self.assertEqual(self.rows(partner).state, "done")
+        self.assertEqual(len([c for c in self.xero("contact") if c["Name"] == "Stark Industries"]), 1,
+                         "the resend created no duplicate")
+        logs = self.env["xero.request.log"].search([("operation", "=", "sync Contacts")], order="id")
+        self.assertEqual(len(set(logs.mapped("idempotency_key"))), 1)
+
+    def test_rate_limit_waits_and_loses_nothing(self):
+        partner = self.customer("Wayne Enterprises")
+        self.admin_api.fault("rate_limit", retry_after=30, path="/Contacts")
+        self.process()
+        row = self.rows(partner)
+        self.assertEqual(row.state, "retry")
+        self.assertGreater(row.next_try, fields.Datetime.now() + timedelta(seconds=20))
+        row.next_try = fields.Datetime.now() - timedelta(seconds=1)
+        self.process()
+        self.assertEqual(self.rows(partner).state, "done")
+
+    def test_two_tenants_stay_apart(self):
+        a = self.customer("Alpha Co")
+        b = self.customer("Beta Co", company=self.company_b)
+        self.process()
+        self.assertEqual(self.rows(a).tenant_id, self.tenant)
+        self.assertEqual(self.rows(b).tenant_id, self.other)
+        self.assertIn("Alpha Co", [c["Name"] for c in self.xero("contact", ORG_A)])
+        self.assertNotIn("Alpha Co", [c["Name"] for c in self.xero("contact", ORG_B)])
+        self.assertIn("Beta Co", [c["Name"] for c in self.xero("contact", ORG_B)])
+
+    def test_bill_is_sent_once(self):
+        supplier = self.env["res.partner"].create({"name": "Ingram Micro UK", "is_company": True, "supplier_rank": 1,
+                                                   "company_id": self.company.id})
+        bill = self.env["account.move"].create({
+            "move_type": "in_invoice", "partner_id": supplier.id, "invoice_date": "2026-11-04", "ref": "IM-5521",
+            "invoice_date_due": "2026-12-04",
+            "invoice_line_ids": [Command.create({"name": "Switch", "quantity": 1, "price_unit": 240,
+                                                 "tax_ids": [Command.clear()]})]})
+        bill.action_post()
+        self.admin_api.fault("status", status=503, method="PUT", path="/Invoices")
+        for _ in range(3):
+            self.process()
+            self.Outbox.search([("state", "=", "retry")]).next_try = fields.Datetime.now() - timedelta(seconds=1)
+        self.assertEqual(self.rows(bill).state, "done", self.rows(bill).last_error)
+        bills = [i for i in self.xero("invoice") if i["Type"] == "ACCPAY"]
+        self.assertEqual(len(bills), 1)
+        self.assertEqual((bills[0]["InvoiceNumber"], bills[0]["Reference"], bills[0]["Total"]),
+                         ("IM-5521", bill.name, 240.0))
