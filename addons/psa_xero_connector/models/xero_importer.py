@@ -243,7 +243,8 @@ class XeroImporter(models.AbstractModel):
                 summary.count("products", "linked")
             else:
                 to_create.append(item)
-        products = self.env["product.template"].create([self._product_values(item, company) for item in to_create])
+        products = self.env["product.template"].with_context(xero_no_sync=True).create(
+            [self._product_values(item, company) for item in to_create])
         for item, product in zip(to_create, products, strict=True):
             new_links.append(self._item_link(tenant, item, product.id))
         summary.count("products", "created", len(products))

@@ -15,6 +15,7 @@ LINKED_MODELS = [
     ("account.tax", "Tax type"),
     ("account.account", "Account"),
     ("account.move", "Invoice / bill / credit note"),
+    ("purchase.order", "Purchase order"),
 ]
 
 

@@ -27,9 +27,10 @@ _logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 50
 MAX_ATTEMPTS = 8
-ORDER = {"contact": 0, "item": 1, "invoice": 2, "credit_note": 3}
-COLLECTION = {"contact": "Contacts", "item": "Items", "invoice": "Invoices", "credit_note": "CreditNotes"}
-ID_FIELD = {"contact": "ContactID", "item": "ItemID", "invoice": "InvoiceID", "credit_note": "CreditNoteID"}
+COLLECTION = {"contact": "Contacts", "item": "Items", "invoice": "Invoices", "credit_note": "CreditNotes",
+              "purchase_order": "PurchaseOrders"}
+ID_FIELD = {"contact": "ContactID", "item": "ItemID", "invoice": "InvoiceID", "credit_note": "CreditNoteID",
+            "purchase_order": "PurchaseOrderID"}
 
 
 class XeroOutbox(models.Model):
@@ -42,7 +43,7 @@ class XeroOutbox(models.Model):
     res_model = fields.Char(required=True, index=True)
     res_id = fields.Many2oneReference(model_field="res_model", required=True, index=True)
     entity = fields.Selection([("contact", "Contact"), ("item", "Item"), ("invoice", "Invoice / bill"),
-                               ("credit_note", "Credit note")], required=True)
+                               ("credit_note", "Credit note"), ("purchase_order", "Purchase order")], required=True)
     operation = fields.Selection([("upsert", "Create or update"), ("void", "Void")], default="upsert", required=True)
     state = fields.Selection([("queued", "Queued"), ("retry", "Waiting to retry"), ("done", "Synced"),
                               ("error", "Error")], default="queued", required=True, index=True)
@@ -221,7 +222,7 @@ class XeroOutbox(models.Model):
             return record._xero_contact_payload(link.xero_id or None)
         if self.entity == "item":
             return record._xero_item_payload(tenant, link.xero_id or None)
-        partner = record.commercial_partner_id
+        partner = record.partner_id.commercial_partner_id
         contact = self.env["xero.link"].sudo()._link_of(tenant, partner)
         if not contact:
             pending = self.search([("tenant_id", "=", tenant.id), ("res_model", "=", "res.partner"),

@@ -41,6 +41,7 @@ class XeroTenant(models.Model):
     sync_invoices = fields.Boolean("Invoices")
     sync_bills = fields.Boolean("Vendor bills")
     sync_credit_notes = fields.Boolean("Credit notes")
+    sync_purchase_orders = fields.Boolean("Purchase orders")
     outbox_ids = fields.One2many("xero.outbox", "tenant_id", string="Outbox")
     notify_success = fields.Boolean(string="Notify successful syncs",
                                     help="Show a notification to the user whenever a record reaches Xero.")

@@ -190,3 +190,81 @@ class TestOutboundSync(XeroHarnessCase):
         self.assertEqual(len(bills), 1)
         self.assertEqual((bills[0]["InvoiceNumber"], bills[0]["Reference"], bills[0]["Total"]),
                          ("IM-5521", bill.name, 240.0))
+
+
+@tagged("post_install", "-at_install")
+class TestOutboundSyncMore(XeroHarnessCase):
+
+    def setUp(self):
+        super().setUp()
+        self.tenant = self.connect().filtered(lambda t: t.xero_tenant_id == ORG_A)
+        self.company = self.env.company
+        self.tenant.write({"company_id": self.company.id, "sync_suppliers": True, "sync_products": True,
+                           "sync_purchase_orders": True, "sync_invoices": True, "sync_customers": True})
+        self.env["xero.importer"]._import(self.tenant, ["products", "accounts"])
+        misc = self.env["xero.item"].search([("tenant_id", "=", self.tenant.id), ("code", "=", "MISC")])
+        self.tenant.write({"catchall_invoice_item_id": misc.id, "catchall_purchase_item_id": misc.id})
+        self.Outbox = self.env["xero.outbox"]
+
+    def process(self):
+        self.Outbox._cron_process(commit=False)
+
+    def rows(self, record):
+        return self.Outbox.search([("res_model", "=", record._name), ("res_id", "=", record.id)])
+
+    def test_products_become_items_and_edits_update_them(self):
+        product = self.env["product.template"].create({
+            "name": "Backup (per TB)", "default_code": "BACKUP-TB", "list_price": 12.5, "type": "service",
+            "taxes_id": [Command.clear()], "supplier_taxes_id": [Command.clear()]})
+        no_code = self.env["product.template"].create({"name": "Ad hoc"})
+        self.assertFalse(self.rows(no_code), "no code: invoice lines use the catch-all item")
+        self.process()
+        self.assertEqual(self.rows(product).state, "done", self.rows(product).last_error)
+        items = [i for i in self.admin_api.records("item", ORG_A) if i["Code"] == "BACKUP-TB"]
+        self.assertEqual(len(items), 1)
+        self.assertEqual(items[0]["SalesDetails"]["UnitPrice"], 12.5)
+        product.list_price = 14
+        self.process()
+        items = [i for i in self.admin_api.records("item", ORG_A) if i["Code"] == "BACKUP-TB"]
+        self.assertEqual((len(items), items[0]["SalesDetails"]["UnitPrice"]), (1, 14.0))
+
+    def test_confirmed_purchase_order_reaches_xero_after_its_supplier(self):
+        supplier = self.env["res.partner"].create({"name": "Westcoast Ltd", "is_company": True,
+                                                   "company_id": self.company.id})
+        order = self.env["purchase.order"].create({
+            "partner_id": supplier.id, "partner_ref": "WC-QUOTE-9",
+            "order_line": [Command.create({"name": "Docking stations", "product_qty": 4, "price_unit": 150,
+                                           "product_id": self.env["product.product"].create(
+                                               {"name": "Dock", "type": "consu"}).id,
+                                           "taxes_id": [Command.clear()]})]})
+        order.button_confirm()
+        self.process()
+        self.assertEqual(self.rows(order).state, "done", self.rows(order).last_error)
+        orders = self.admin_api.records("purchaseorder", ORG_A)
+        self.assertEqual(len(orders), 1)
+        self.assertEqual((orders[0]["PurchaseOrderNumber"], orders[0]["Reference"], orders[0]["Total"],
+                          orders[0]["Status"]), (order.name, "WC-QUOTE-9", 600.0, "AUTHORISED"))
+        self.assertEqual([l["ItemCode"] for l in orders[0]["LineItems"]], ["MISC"])
+
+    def test_a_worker_killed_mid_batch_never_duplicates(self):
+        supplier = self.env["res.partner"].create({"name": "Exertis UK", "is_company": True, "supplier_rank": 1,
+                                                   "company_id": self.company.id})
+        self.process()
+        # The worker sends, Xero applies, then the worker dies before committing anything.
+        self.admin_api.fault("lose_response", mode="reset", method="PUT", path="/Invoices")
+        bill = self.env["account.move"].with_context(default_move_type="in_invoice")
+        self.tenant.sync_bills = True
+        bill = bill.create({"move_type": "in_invoice", "partner_id": supplier.id, "invoice_date": "2026-11-05",
+                            "invoice_date_due": "2026-12-05", "ref": "EX-1001",
+                            "invoice_line_ids": [Command.create({"name": "Laptops", "quantity": 2, "price_unit": 700,
+                                                                 "tax_ids": [Command.clear()]})]})
+        bill.action_post()
+        self.env.flush_all()
+        with self.assertRaises(RuntimeError), self.env.cr.savepoint():
+            self.process()
+            raise RuntimeError("worker killed")  # everything it wrote is rolled back
+        self.assertEqual(self.rows(bill).state, "queued")
+        self.assertEqual(len([i for i in self.admin_api.records("invoice", ORG_A) if i["Type"] == "ACCPAY"]), 1)
+        self.process()  # another worker builds the same batch: same Idempotency-Key, Xero replays
+        self.assertEqual(self.rows(bill).state, "done")
+        self.assertEqual(len([i for i in self.admin_api.records("invoice", ORG_A) if i["Type"] == "ACCPAY"]), 1)

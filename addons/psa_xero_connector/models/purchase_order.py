@@ -1,0 +1,39 @@
+"""Confirmed purchase orders go to Xero as PurchaseOrders (AUTHORISED)."""
+
+from odoo import models
+
+from ..xero import mapping
+
+
+class PurchaseOrder(models.Model):
+    _name = "purchase.order"
+    _inherit = ["purchase.order", "xero.document.mixin"]
+
+    def button_confirm(self):
+        result = super().button_confirm()
+        Tenant, Outbox = self.env["xero.tenant"], self.env["xero.outbox"].sudo()
+        for order in self.filtered(lambda o: o.state in ("purchase", "done")):
+            for tenant in Tenant._sync_tenants("sync_purchase_orders", order.company_id):
+                Outbox._enqueue(order, tenant, "purchase_order")
+        return result
+
+    def _xero_payload(self, tenant, status="AUTHORISED", document_id=None):
+        self.ensure_one()
+        contact = self.env["xero.link"].sudo()._link_of(tenant, self.partner_id.commercial_partner_id)
+        lines = []
+        for line in self.order_line.filtered(lambda l: not l.display_type):
+            account = line.product_id.property_account_expense_id or \
+                line.product_id.categ_id.property_account_expense_categ_id
+            item_code, account_code = self._xero_item_and_account(tenant, line.product_id, account,
+                                                                  tenant.catchall_purchase_item_id)
+            lines.append({
+                "description": line.name, "quantity": line.product_qty, "price_unit": line.price_unit,
+                "discount": line.discount, "subtotal": line.price_subtotal, "total": line.price_total,
+                "price_include": bool(line.taxes_id) and all(line.taxes_id.mapped("price_include")),
+                "item_code": item_code, "account_code": account_code,
+                "tax_type": self._xero_tax_type(tenant, line.taxes_id, line.name)})
+        return mapping.document_payload({
+            "kind": "purchase_order", "contact_id": contact.xero_id, "number": self.name,
+            "reference": self.partner_ref or False, "date": self.date_order.date() if self.date_order else False,
+            "due_date": self.date_planned.date() if self.date_planned else False,
+            "currency": self.currency_id.name, "status": status, "lines": lines}, document_id)
