@@ -11,7 +11,7 @@ CATCHALL_FIELD = {"out_invoice": "catchall_invoice_item_id", "in_invoice": "catc
 
 class AccountMove(models.Model):
     _name = "account.move"
-    _inherit = ["account.move", "xero.document.mixin"]
+    _inherit = ["account.move", "xero.document.mixin", "xero.sync.mixin"]
 
     def _xero_document_values(self, tenant, status="AUTHORISED"):
         self.ensure_one()

@@ -13,7 +13,8 @@ SYNC_FIELDS = {"name", "default_code", "list_price", "standard_price", "descript
 
 
 class ProductTemplate(models.Model):
-    _inherit = "product.template"
+    _name = "product.template"
+    _inherit = ["product.template", "xero.sync.mixin"]
 
     xero_link_ids = fields.One2many("xero.link", "res_id", string="Xero items",
                                     domain=[("res_model", "=", "product.template")],

@@ -7,7 +7,7 @@ from ..xero import mapping
 
 class PurchaseOrder(models.Model):
     _name = "purchase.order"
-    _inherit = ["purchase.order", "xero.document.mixin"]
+    _inherit = ["purchase.order", "xero.document.mixin", "xero.sync.mixin"]
 
     def button_confirm(self):
         result = super().button_confirm()

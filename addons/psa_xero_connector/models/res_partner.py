@@ -7,7 +7,8 @@ SYNC_FIELDS = {"name", "email", "ref", "vat", "street", "street2", "city", "zip"
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _name = "res.partner"
+    _inherit = ["res.partner", "xero.sync.mixin"]
 
     xero_link_ids = fields.One2many("xero.link", "res_id", string="Xero contacts",
                                     domain=[("res_model", "=", "res.partner")],

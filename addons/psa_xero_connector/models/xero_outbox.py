@@ -193,17 +193,22 @@ class XeroOutbox(models.Model):
         else:
             Link.create(dict(values, tenant_id=tenant.id, res_model=self.res_model, res_id=self.res_id))
         self.write({"state": "done", "batch_key": False, "last_error": False, "xero_messages": False})
-        if tenant.notify_success and hasattr(record, "message_post"):
-            record.message_post(body=_("Synced to Xero (%s).", tenant.name), message_type="notification")
+        if tenant.notify_success:
+            record.write_uid.partner_id._bus_send("simple_notification", {
+                "title": _("Xero"), "type": "success",
+                "message": _("%(record)s synced to Xero (%(org)s)", record=record.display_name, org=tenant.name)})
 
     def _fail(self, error, messages):
         self.ensure_one()
         self.write({"state": "error", "batch_key": False, "last_error": error,
                     "xero_messages": "\n".join(m for m in messages if m) or False})
         record = self.env[self.res_model].browse(self.res_id).exists()
+        message = _("Not synced to Xero (%(org)s): %(error)s", org=self.tenant_id.name, error=error)
         if record and hasattr(record, "message_post"):
-            record.message_post(body=_("Not synced to Xero (%(org)s): %(error)s", org=self.tenant_id.name,
-                                       error=error), message_type="notification")
+            record.message_post(body=message, message_type="notification")
+        if record:  # failures always reach the person who saved
+            record.write_uid.partner_id._bus_send("simple_notification", {
+                "title": _("Xero"), "type": "danger", "sticky": True, "message": message})
 
     @staticmethod
     def _batch_key(tenant, collection, elements):

@@ -92,6 +92,18 @@ class TestOutboundSync(XeroHarnessCase):
         row = self.rows(partner)
         self.assertEqual((row.state, row.last_error), ("error", "Contact missing email address"))
         self.assertIn("Contact missing email address", partner.message_ids[:1].body)
+        partner.invalidate_recordset(["xero_sync_state", "xero_sync_message"])
+        self.assertEqual(partner.xero_sync_state, "error")
+        self.assertIn("Contact missing email address", partner.xero_sync_message)
+        self.assertIn(partner, self.env["res.partner"].search([("xero_sync_state", "=", "error")]))
+        # bus notifications are written when the transaction commits: look at what is queued
+        toast = [v for v in self.env.cr.precommit.data.get("bus.bus.values", [])
+                 if "simple_notification" in v["message"] and "Contact missing email address" in v["message"]]
+        self.assertTrue(toast, "the person who saved is told at once")
+        partner.action_xero_retry()
+        self.assertEqual(self.rows(partner).state, "queued")
+        self.process()
+        self.assertEqual(self.rows(partner).state, "error", "still missing: still visible, never dropped")
         partner.write({"child_ids": [Command.create({"name": "Ann Other", "type": "invoice",
                                                       "email": "ann@nomail.example"})]})
         partner.write({"email": "office@nomail.example"})  # the fix retries automatically
