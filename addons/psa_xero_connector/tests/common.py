@@ -40,6 +40,8 @@ class XeroHarnessCase(HttpCase):
         app.store.clear()
         app.faults.clear()
         app.limits.reset()
+        app.limits.configure(enabled=True, concurrent=5, minute=60, day=5000, app_minute=10000)
+        app.recent.clear()
         seed.load(app, "demo")
         app.identity.register_client(CLIENT_ID, CLIENT_SECRET, [cls.base_url() + const.CALLBACK_ROUTE],
                                      name="PSA Xero Connector (tests)", webhook_key=WEBHOOK_KEY)

@@ -280,3 +280,67 @@ class TestOutboundSyncMore(XeroHarnessCase):
         self.process()  # another worker builds the same batch: same Idempotency-Key, Xero replays
         self.assertEqual(self.rows(bill).state, "done")
         self.assertEqual(len([i for i in self.admin_api.records("invoice", ORG_A) if i["Type"] == "ACCPAY"]), 1)
+
+
+@tagged("post_install", "-at_install")
+class TestCreditNotesAndPacing(XeroHarnessCase):
+
+    def setUp(self):
+        super().setUp()
+        self.tenant = self.connect().filtered(lambda t: t.xero_tenant_id == ORG_A)
+        self.tenant.write({"company_id": self.env.company.id, "sync_customers": True, "sync_invoices": True,
+                           "sync_credit_notes": True})
+        self.env["xero.importer"]._import(self.tenant, ["products"])
+        misc = self.env["xero.item"].search([("tenant_id", "=", self.tenant.id), ("code", "=", "MISC")])
+        self.tenant.write({"catchall_invoice_item_id": misc.id, "catchall_credit_note_item_id": misc.id})
+        self.partner = self.env["res.partner"].create({
+            "name": "Massive Dynamic", "is_company": True, "company_id": self.env.company.id,
+            "child_ids": [Command.create({"name": "Nina Sharp", "type": "invoice", "email": "nina@md.example"})]})
+        self.Outbox = self.env["xero.outbox"]
+
+    def invoice(self, price):
+        move = self.env["account.move"].create({
+            "move_type": "out_invoice", "partner_id": self.partner.id, "invoice_date": "2026-11-06",
+            "invoice_date_due": "2026-12-06",
+            "invoice_line_ids": [Command.create({"name": "Project work", "quantity": 1, "price_unit": price,
+                                                 "tax_ids": [Command.clear()]})]})
+        move.action_post()
+        return move
+
+    def test_credit_note_is_allocated_to_the_invoice_it_reverses(self):
+        move = self.invoice(500)
+        self.Outbox._cron_process(commit=False)
+        reversal = self.env["account.move.reversal"].with_context(
+            active_model="account.move", active_ids=move.ids).create({"journal_id": move.journal_id.id,
+                                                                     "reason": "goodwill"})
+        refund = self.env["account.move"].browse(reversal.refund_moves()["res_id"])
+        refund.invoice_line_ids.price_unit = 200
+        refund.action_post()
+        self.Outbox._cron_process(commit=False)
+        row = self.Outbox.search([("res_model", "=", "account.move"), ("res_id", "=", refund.id)])
+        self.assertEqual(row.state, "done", row.last_error)
+        notes = self.admin_api.records("creditnote", ORG_A)
+        self.assertEqual((len(notes), notes[0]["Type"], notes[0]["Total"]), (1, "ACCRECCREDIT", 200.0))
+        invoice = next(i for i in self.admin_api.records("invoice", ORG_A) if i.get("InvoiceNumber") == move.name)
+        self.assertEqual((invoice["AmountCredited"], invoice["AmountDue"]), (200.0, 300.0))
+
+    def test_worker_paces_on_xeros_minute_budget(self):
+        moves = [self.invoice(100 + i) for i in range(3)]
+        self.admin_api.limits(minute=2, reset=True)
+        triggers_before = self.env["ir.cron.trigger"].search_count([])
+        self.Outbox._cron_process(commit=False)
+        # the contact went (1 call, 1 left this minute): the worker stops instead of earning a 429
+        rows = self.Outbox.search([("res_model", "=", "account.move"), ("res_id", "in", [m.id for m in moves])])
+        self.assertEqual(set(rows.mapped("state")), {"queued"})
+        self.assertFalse(self.env["xero.request.log"].search([("status_code", "=", 429)]))
+        cron = self.env.ref("psa_xero_connector.ir_cron_xero_outbox")
+        self.assertGreater(self.env["ir.cron.trigger"].search_count([]), triggers_before)
+        self.assertTrue(self.env["ir.cron.trigger"].search([
+            ("cron_id", "=", cron.id), ("call_at", ">", fields.Datetime.now() + timedelta(seconds=50))]),
+            "the worker comes back next minute")
+        # the next minute, the three invoices go in one request of the batch
+        self.admin_api.limits(reset=True)
+        self.Outbox._cron_process(commit=False)
+        self.assertEqual(set(rows.mapped("state")), {"done"})
+        puts = [r for r in self.harness.app.recent if r["method"] == "PUT" and "/Invoices" in r["path"]]
+        self.assertEqual(len(puts), 1)
