@@ -33,6 +33,7 @@ class XeroLink(models.Model):
                          help="ContactID / ItemID / AccountID, or the TaxType of a tax rate")
     xero_code = fields.Char(string="Xero code", help="Item code, account code or contact account number")
     xero_name = fields.Char(string="Name in Xero")
+    xero_status = fields.Char(string="Status in Xero", help="Documents: the status Xero last reported")
     account_code = fields.Char(string="Sales account code",
                                help="Items: the Xero account code sales lines of this product use "
                                     "(labour charge types); empty = the item's own.")

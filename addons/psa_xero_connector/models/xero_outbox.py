@@ -204,8 +204,9 @@ class XeroOutbox(models.Model):
         record = self.env[self.res_model].browse(self.res_id)
         link = Link._link_of(tenant, record)
         values = {"xero_id": xero_id, "xero_name": result.get("Name") or result.get("InvoiceNumber")
-                  or result.get("CreditNoteNumber") or result.get("Code"),
-                  "xero_code": result.get("Code") or result.get("AccountNumber") or False}
+                  or result.get("CreditNoteNumber") or result.get("PurchaseOrderNumber") or result.get("Code"),
+                  "xero_code": result.get("Code") or result.get("AccountNumber") or False,
+                  "xero_status": result.get("Status") or False}
         if link:
             link.write(values)
         else:
@@ -281,8 +282,11 @@ class XeroOutbox(models.Model):
         if self.operation == "void":
             if not link:
                 raise MappingError(_("Never sent to Xero: nothing to void."))
-            return {ID_FIELD[self.entity]: link.xero_id, "Status": "VOIDED"}
-        _collection, payload = record._xero_payload(tenant, document_id=link.xero_id or None)
+            # a document still in draft at Xero is deleted there; an approved one is voided
+            status = "DELETED" if link.xero_status in ("DRAFT", "SUBMITTED") else "VOIDED"
+            return {ID_FIELD[self.entity]: link.xero_id, "Status": status}
+        status = tenant.document_status if self.entity != "purchase_order" else "AUTHORISED"
+        _collection, payload = record._xero_payload(tenant, status=status, document_id=link.xero_id or None)
         return payload
 
     def action_retry(self):

@@ -42,6 +42,9 @@ class XeroTenant(models.Model):
     sync_bills = fields.Boolean("Vendor bills")
     sync_credit_notes = fields.Boolean("Credit notes")
     sync_purchase_orders = fields.Boolean("Purchase orders")
+    document_status = fields.Selection([("AUTHORISED", "Approved (AUTHORISED)"), ("DRAFT", "Draft")],
+                                       string="Status of documents in Xero", default="AUTHORISED", required=True,
+                                       help="Draft: invoices and bills wait in Xero for someone to approve them.")
     outbox_ids = fields.One2many("xero.outbox", "tenant_id", string="Outbox")
     notify_success = fields.Boolean(string="Notify successful syncs",
                                     help="Show a notification to the user whenever a record reaches Xero.")

@@ -7,6 +7,7 @@ from datetime import timedelta
 from odoo import Command, fields
 from odoo.tests import tagged
 
+from .. import const
 from .common import ORG_A, ORG_B, XeroHarnessCase
 
 
@@ -344,3 +345,94 @@ class TestCreditNotesAndPacing(XeroHarnessCase):
         self.assertEqual(set(rows.mapped("state")), {"done"})
         puts = [r for r in self.harness.app.recent if r["method"] == "PUT" and "/Invoices" in r["path"]]
         self.assertEqual(len(puts), 1)
+
+
+@tagged("post_install", "-at_install")
+class TestSyncEdgeCases(XeroHarnessCase):
+
+    def setUp(self):
+        super().setUp()
+        self.tenant = self.connect().filtered(lambda t: t.xero_tenant_id == ORG_A)
+        self.tenant.write({"company_id": self.env.company.id, "sync_customers": True, "sync_invoices": True})
+        self.env["xero.importer"]._import(self.tenant, ["products"])
+        misc = self.env["xero.item"].search([("tenant_id", "=", self.tenant.id), ("code", "=", "MISC")])
+        self.tenant.catchall_invoice_item_id = misc
+        self.partner = self.env["res.partner"].create({
+            "name": "Aperture Science", "is_company": True, "company_id": self.env.company.id,
+            "child_ids": [Command.create({"name": "Cave Johnson", "type": "invoice", "email": "cave@aperture.example"})]})
+        self.Outbox = self.env["xero.outbox"]
+
+    def process(self):
+        self.Outbox._cron_process(commit=False)
+
+    def due_now(self):
+        self.Outbox.search([("state", "=", "retry")]).write({"next_try": fields.Datetime.now() - timedelta(seconds=1)})
+
+    def invoice(self, price=250):
+        move = self.env["account.move"].create({
+            "move_type": "out_invoice", "partner_id": self.partner.id, "invoice_date": "2026-11-07",
+            "invoice_date_due": "2026-12-07",
+            "invoice_line_ids": [Command.create({"name": "Portal maintenance", "quantity": 1, "price_unit": price,
+                                                 "tax_ids": [Command.clear()]})]})
+        move.action_post()
+        return move
+
+    def row(self, record):
+        return self.Outbox.search([("res_model", "=", record._name), ("res_id", "=", record.id)], order="id desc",
+                                  limit=1)
+
+    def test_every_switch_off_queues_nothing(self):
+        self.tenant.write({f: False for f in ("sync_customers", "sync_suppliers", "sync_products", "sync_invoices",
+                                              "sync_bills", "sync_credit_notes", "sync_purchase_orders")})
+        before = self.Outbox.search_count([])
+        self.env["res.partner"].create({"name": "Off Ltd", "customer_rank": 1, "supplier_rank": 1,
+                                        "company_id": self.env.company.id})
+        self.env["product.template"].create({"name": "Off product", "default_code": "OFF-1"})
+        self.invoice()
+        self.assertEqual(self.Outbox.search_count([]), before)
+
+    def test_timeout_then_token_expiry_mid_batch(self):
+        move = self.invoice()
+        self.process()  # contact + invoice
+        self.assertEqual(self.row(move).state, "done")
+        second = self.invoice(300)
+        self.admin_api.fault("timeout", delay=4, count=1, method="PUT", path="/Invoices")
+        # a short read timeout for this test: the harness holds the request longer than that
+        self.patch(const, "HTTP_TIMEOUT", (2, 1.5))
+        self.process()
+        self.assertEqual(self.row(second).state, "retry")
+        self.assertIn("No answer from Xero", self.row(second).last_error)
+        self.admin_api.post("/tokens/expire")  # Xero expires the token before the resend
+        self.due_now()
+        self.process()
+        self.assertEqual(self.row(second).state, "done", self.row(second).last_error)
+        invoices = [i for i in self.admin_api.records("invoice", ORG_A) if i.get("InvoiceNumber") == second.name]
+        self.assertEqual(len(invoices), 1)
+
+    def test_edit_after_payment_shows_xeros_message(self):
+        move = self.invoice()
+        self.process()
+        xero_invoice = next(i for i in self.admin_api.records("invoice", ORG_A) if i.get("InvoiceNumber") == move.name)
+        self.admin_api.pay(ORG_A, xero_invoice["InvoiceID"], 100)
+        move.button_draft()
+        move.invoice_line_ids.price_unit = 275
+        move.action_post()
+        self.process()
+        row = self.row(move)
+        self.assertEqual(row.state, "error")
+        self.assertEqual(row.xero_messages,
+                         "This document cannot be edited as it has a payment or credit note allocated to it.")
+        self.assertEqual(next(i for i in self.admin_api.records("invoice", ORG_A)
+                              if i["InvoiceID"] == xero_invoice["InvoiceID"])["Total"], 250.0, "nothing changed")
+
+    def test_draft_documents_are_deleted_not_voided(self):
+        self.tenant.document_status = "DRAFT"
+        move = self.invoice()
+        self.process()
+        xero_invoice = next(i for i in self.admin_api.records("invoice", ORG_A) if i.get("InvoiceNumber") == move.name)
+        self.assertEqual(xero_invoice["Status"], "DRAFT")
+        move.button_draft()
+        move.button_cancel()
+        self.process()
+        gone = next(i for i in self.admin_api.records("invoice", ORG_A) if i["InvoiceID"] == xero_invoice["InvoiceID"])
+        self.assertEqual(gone["Status"], "DELETED")

@@ -59,12 +59,12 @@ def validation_messages(body):
 
 
 class XeroClient:
-    def __init__(self, settings, log=None, timeout=const.HTTP_TIMEOUT):
+    def __init__(self, settings, log=None, timeout=None):
         """``settings``: client_id, client_secret, authorize_url, token_url, revoke_url,
         connections_url, api_url. ``log(entry)`` receives one dict per exchange."""
         self.settings = settings
         self.log = log
-        self.timeout = timeout
+        self.timeout = timeout or const.HTTP_TIMEOUT
         # Configuration's metaclass hands out copies of the first instance ever made, ignoring
         # arguments: build ours directly so that we neither take nor poison that default.
         self._sdk = ApiClient(type.__call__(Configuration), pool_threads=1)
