@@ -144,11 +144,13 @@ def main():
             refused = env["xero.request.log"].search_count([("status_code", "=", 429)])
             in_xero = len([i for i in requests.get(base + "/__harness__/state").json().get("invoice", {}).get(
                 DEMO_ORGS[0][1], []) if i.get("Type") == "ACCREC"])
-            per_minute = done / (elapsed / 60.0)
+            # Documents delivered per minute of Xero's budget: when everything fits in less than a
+            # minute, the rate is bounded by the budget, not by the connector.
+            per_minute = done / max(elapsed, 60.0) * 60.0
             print("sync of %d posted invoices to one tenant, Xero limits on (60 calls/min, real time)" % args.invoices)
-            print("  sent                   %d done, %d errors, %d invoices in Xero (%d incl. the timing samples)"
-                  % (done, errors, args.invoices, in_xero))
-            print("  wall time              %.1f s over %d calls (%d answered 429)" % (elapsed, calls, refused))
+            print("  sent                   %d done, %d errors; %d ACCREC invoices in Xero" % (done, errors, in_xero))
+            print("  wall time              %.1f s over %d calls = %.1f documents per call (%d answered 429)"
+                  % (elapsed, calls, done / max(calls, 1), refused))
             print("  documents per minute   %.0f  = %.0f%% of the ceiling 60 x 50 = 3,000 (goal >= 90%%)"
                   % (per_minute, per_minute / 30.0))
             print("                               = %.0fx one document per call (60/min; goal >= 40x)" % (per_minute / 60))

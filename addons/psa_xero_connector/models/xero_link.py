@@ -78,8 +78,16 @@ class XeroLink(models.Model):
 
     @api.model
     def _link_of(self, tenant, record):
-        return self.search([("tenant_id", "=", tenant.id), ("res_model", "=", record._name),
-                            ("res_id", "=", record.id)], limit=1)
+        """The link of ``record`` for ``tenant`` (empty if none). Under a ``xero_link_cache``
+        context (a dict, one per batch) the tenant's links of that model are read once."""
+        cache = self.env.context.get("xero_link_cache")
+        if cache is None:
+            return self.search([("tenant_id", "=", tenant.id), ("res_model", "=", record._name),
+                                ("res_id", "=", record.id)], limit=1)
+        key = (tenant.id, record._name)
+        if key not in cache:
+            cache[key] = self._links(tenant, record._name)[0]
+        return cache[key].get(record.id) or self.browse()
 
 
 class XeroLinkItem(models.Model):

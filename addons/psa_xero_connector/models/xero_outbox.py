@@ -128,9 +128,15 @@ class XeroOutbox(models.Model):
         """New records are created with PUT (a taken name is refused, never merged into another
         Xero record by name), linked ones updated with POST; one request per kind."""
         creates, updates = [], []
-        for row in self:
+        # one read of the tenant's links per model, and the batch's records read together
+        rows = self.with_context(xero_link_cache={})
+        records = {}
+        for model in set(rows.mapped("res_model")):
+            ids = [r.res_id for r in rows if r.res_model == model]
+            records.update({(model, rec.id): rec for rec in rows.env[model].browse(ids).exists()})
+        for row in rows:
             try:
-                payload = row._payload(tenant)
+                payload = row._payload(tenant, records.get((row.res_model, row.res_id)))
             except MappingError as exc:
                 row._fail(str(exc), [str(exc)])
                 continue
@@ -258,9 +264,9 @@ class XeroOutbox(models.Model):
         return "odoo-%s" % digest[:60]
 
     # --- payloads ------------------------------------------------------------------------------------
-    def _payload(self, tenant):
+    def _payload(self, tenant, record=None):
         """The Xero element for this row, or None while a dependency is not in Xero yet."""
-        record = self.env[self.res_model].browse(self.res_id).exists()
+        record = record if record is not None else self.env[self.res_model].browse(self.res_id).exists()
         if not record:
             raise MappingError(_("The record no longer exists."))
         link = self.env["xero.link"].sudo()._link_of(tenant, record)
