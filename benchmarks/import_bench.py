@@ -11,21 +11,11 @@ names one that has it), runs the harness in its own process, and drops what it c
 import argparse
 import os
 import resource
-import socket
-import subprocess
 import sys
 import time
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, REPO)
-
-from tools import devtool, odoo_env  # noqa: E402
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common import Bench, under_odoo_python  # noqa: E402
 
 
 def load_harness(base, contacts, items):
@@ -63,55 +53,20 @@ def main():
     parser.add_argument("--items", type=int, default=2000)
     parser.add_argument("--db")
     args = parser.parse_args()
-    odoo_info = odoo_env.find_odoo()
-    if os.path.realpath(sys.executable) != os.path.realpath(odoo_info.python) and "odoo" not in sys.modules:
-        # re-run under Odoo's Python
-        os.execve(odoo_info.python, [odoo_info.python] + sys.argv, odoo_info.env())
-    db = args.db or "psa_xero_bench_%d" % os.getpid()
-    if not args.db:
-        devtool.install_addon(odoo_info, db)
-    port = free_port()
-    base = "http://127.0.0.1:%d" % port
-    harness = subprocess.Popen([sys.executable, "-m", "harness", "serve", "--port", str(port), "--seed", "demo"],
-                               cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, env=odoo_info.env())
-    try:
+    info = under_odoo_python()
+    with Bench(info, args.db) as bench:
         import requests
-        for _ in range(100):
-            try:
-                requests.get(base + "/__harness__/limits", timeout=1)
-                break
-            except requests.ConnectionError:
-                time.sleep(0.1)
         t0 = time.time()
-        tenant_id = load_harness(base, args.contacts, args.items)
+        tenant_id = load_harness(bench.base, args.contacts, args.items)
         print("harness loaded with %d contacts and %d items in %.1f s" % (args.contacts, args.items, time.time() - t0))
-        redirect = "http://odoo.bench/xero/oauth/callback"
-        requests.post(base + "/__harness__/clients", json={
-            "client_id": "bench", "client_secret": "bench-secret", "redirect_uris": [redirect]})
-        from harness.testing import connect
-        token = connect(base, "bench", "bench-secret", redirect, ["offline_access", "accounting.transactions",
-                                                                  "accounting.contacts", "accounting.settings"])
-        requests.post(base + "/__harness__/limits", json={"reset": True})
-
-        from odoo.tools import config
-        config.parse_config(["-d", db, "--addons-path", odoo_info.addons_path, "--log-level", "warn"])
-        from odoo import SUPERUSER_ID, api, fields, sql_db
-        from odoo.modules.registry import Registry
-        registry = Registry(db)
-        with registry.cursor() as cr:
+        token = bench.connect()
+        requests.post(bench.base + "/__harness__/limits", json={"reset": True})
+        from odoo import SUPERUSER_ID, api, sql_db
+        with bench.registry().cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
-            icp = env["ir.config_parameter"]
-            for key, value in {"client_id": "bench", "client_secret": "bench-secret",
-                               "token_url": base + "/identity/connect/token",
-                               "connections_url": base + "/connections", "api_url": base + "/api.xro/2.0"}.items():
-                icp.set_param("psa_xero_connector." + key, value)
             company = env["res.company"].create({"name": "Bench company"})
-            connection = env["xero.connection"].create({
-                "name": "bench", "access_token": token["access_token"], "refresh_token": token["refresh_token"],
-                "access_expires_at": fields.Datetime.add(fields.Datetime.now(), seconds=1700)})
-            tenant = env["xero.tenant"].create({"name": "Bench org", "xero_tenant_id": tenant_id,
-                                                 "connection_id": connection.id, "company_id": company.id})
-            env["xero.request.log"].flush_model()
+            tenant = bench.tenant(env, token, tenant_id, company)
+            env.flush_all()
             rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
             queries_before = sql_db.sql_counter
             started = time.time()
@@ -120,7 +75,7 @@ def main():
             elapsed = time.time() - started
             queries = sql_db.sql_counter - queries_before
             rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-            limits = requests.get(base + "/__harness__/limits").json()
+            limits = requests.get(bench.base + "/__harness__/limits").json()
             calls = sum(v["day"] for v in limits["used"].values())
             created = summary.get("customers", "created") + summary.get("suppliers", "created")
             print("import of %d contacts and %d items, Xero limits on (60/min, 5,000/day)" % (args.contacts,
@@ -132,11 +87,6 @@ def main():
             print("  Odoo process peak RSS  %.0f MB (before the import %.0f MB, +%.0f MB)" % (
                 rss_after / 1024, rss_before / 1024, (rss_after - rss_before) / 1024))
             cr.rollback()
-    finally:
-        harness.terminate()
-        harness.wait(timeout=10)
-        if not args.db:
-            devtool.drop_db(db)
 
 
 if __name__ == "__main__":

@@ -15,21 +15,11 @@ runs the harness in its own process, and drops what it created.
 import argparse
 import os
 import resource
-import socket
-import subprocess
 import sys
 import time
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, REPO)
-
-from tools import devtool, odoo_env  # noqa: E402
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common import Bench, under_odoo_python  # noqa: E402
 
 
 def main():
@@ -38,51 +28,16 @@ def main():
     parser.add_argument("--post-sample", type=int, default=100, help="invoices timed with sync off and on")
     parser.add_argument("--db")
     args = parser.parse_args()
-    odoo_info = odoo_env.find_odoo()
-    if os.path.realpath(sys.executable) != os.path.realpath(odoo_info.python) and "odoo" not in sys.modules:
-        os.execve(odoo_info.python, [odoo_info.python] + sys.argv, odoo_info.env())
-    db = args.db or "psa_xero_syncbench_%d" % os.getpid()
-    if not args.db:
-        devtool.install_addon(odoo_info, db)
-    port = free_port()
-    base = "http://127.0.0.1:%d" % port
-    harness = subprocess.Popen([sys.executable, "-m", "harness", "serve", "--port", str(port), "--seed", "demo"],
-                               cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, env=odoo_info.env())
-    try:
+    info = under_odoo_python()
+    with Bench(info, args.db) as bench:
         import requests
-        for _ in range(100):
-            try:
-                requests.get(base + "/__harness__/limits", timeout=1)
-                break
-            except requests.ConnectionError:
-                time.sleep(0.1)
-        redirect = "http://odoo.bench/xero/oauth/callback"
-        requests.post(base + "/__harness__/clients", json={
-            "client_id": "bench", "client_secret": "bench-secret", "redirect_uris": [redirect]})
         from harness.seed import DEMO_ORGS
-        from harness.testing import connect
-        token = connect(base, "bench", "bench-secret", redirect, ["offline_access", "accounting.transactions",
-                                                                  "accounting.contacts", "accounting.settings"],
-                        tenants=[DEMO_ORGS[0][1]])
-
-        from odoo.tools import config
-        config.parse_config(["-d", db, "--addons-path", odoo_info.addons_path, "--log-level", "warn"])
-        from odoo import SUPERUSER_ID, Command, api, fields, sql_db
-        from odoo.modules.registry import Registry
-        registry = Registry(db)
-        with registry.cursor() as cr:
+        token = bench.connect(tenants=[DEMO_ORGS[0][1]])
+        base = bench.base
+        from odoo import SUPERUSER_ID, Command, api, sql_db
+        with bench.registry().cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
-            icp = env["ir.config_parameter"]
-            for key, value in {"client_id": "bench", "client_secret": "bench-secret",
-                               "token_url": base + "/identity/connect/token",
-                               "connections_url": base + "/connections", "api_url": base + "/api.xro/2.0"}.items():
-                icp.set_param("psa_xero_connector." + key, value)
-            company = env.company
-            connection = env["xero.connection"].create({
-                "name": "bench", "access_token": token["access_token"], "refresh_token": token["refresh_token"],
-                "access_expires_at": fields.Datetime.add(fields.Datetime.now(), seconds=1700)})
-            tenant = env["xero.tenant"].create({"name": "Bench org", "xero_tenant_id": DEMO_ORGS[0][1],
-                                                 "connection_id": connection.id, "company_id": company.id})
+            tenant = bench.tenant(env, token, DEMO_ORGS[0][1], env.company)
             env["xero.importer"]._import(tenant, ["products"])
             misc = env["xero.item"].search([("tenant_id", "=", tenant.id), ("code", "=", "MISC")])
             tenant.write({"catchall_invoice_item_id": misc.id, "sync_customers": True})
@@ -110,10 +65,15 @@ def main():
                 env.flush_all()
                 return (time.perf_counter() - started) / len(moves)
 
-            tenant.sync_invoices = False
-            off = time_posting(make(args.post_sample))
-            tenant.sync_invoices = True
-            on = time_posting(make(args.post_sample))
+            # interleaved rounds, so that warm-up and table growth weigh on both sides alike
+            off = on = 0.0
+            rounds = 4
+            make(10).action_post()  # warm-up
+            for _ in range(rounds):
+                tenant.sync_invoices = False
+                off += time_posting(make(args.post_sample // rounds)) / rounds
+                tenant.sync_invoices = True
+                on += time_posting(make(args.post_sample // rounds)) / rounds
             Outbox.search([("res_model", "=", "account.move")]).unlink()  # only the 3,000 below are measured
             moves = make(args.invoices)
             moves.action_post()
@@ -124,9 +84,8 @@ def main():
             sample = Outbox.search([("res_model", "=", "account.move"), ("state", "=", "queued")], limit=50)
             env.invalidate_all()
             before = sql_db.sql_counter
-            for row in sample:
-                row._payload(tenant)
-            build_queries = (sql_db.sql_counter - before) / len(sample)
+            built = sample._build_payloads(tenant)  # what the worker does for each batch
+            build_queries = (sql_db.sql_counter - before) / max(len(built), 1)
 
             rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
             started = time.time()
@@ -159,11 +118,6 @@ def main():
             print("  SQL per document       %.1f queries to build its payload (goal <= 3)" % build_queries)
             print("  Odoo process peak RSS  %.0f MB (+%.0f MB while sending)" % (rss_after / 1024,
                                                                                 (rss_after - rss_before) / 1024))
-    finally:
-        harness.terminate()
-        harness.wait(timeout=10)
-        if not args.db:
-            devtool.drop_db(db)
 
 
 if __name__ == "__main__":

@@ -52,7 +52,7 @@ class AccountMove(models.Model):
         self._xero_enqueue("void")  # only those that reached Xero (see _xero_enqueue)
         return result
 
-    def _xero_enqueue(self, operation):
+    def _xero_enqueue(self, operation="upsert"):
         Tenant, Outbox = self.env["xero.tenant"], self.env["xero.outbox"].sudo()
         for move in self.filtered(lambda m: m.move_type in self.SWITCH):
             for tenant in Tenant._sync_tenants(self.SWITCH[move.move_type], move.company_id):

@@ -3,36 +3,25 @@ labour (remote support, onsite visit, project work) may also carry the sales acc
 its invoice lines use in Xero. A category's link is the default for its products. Products
 with an internal reference sync to Xero as items when the organisation's switch is on."""
 
-from odoo import api, fields, models
+from odoo import fields, models
 
 from ..xero import mapping
 
-SYNC_FIELDS = {"name", "default_code", "list_price", "standard_price", "description_sale", "description_purchase",
-               "sale_ok", "purchase_ok", "taxes_id", "supplier_taxes_id", "property_account_income_id",
-               "property_account_expense_id"}
 
 
 class ProductTemplate(models.Model):
     _name = "product.template"
     _inherit = ["product.template", "xero.sync.mixin"]
 
+    _xero_sync_fields = frozenset({"name", "default_code", "list_price", "standard_price", "description_sale",
+                                   "description_purchase", "sale_ok", "purchase_ok", "taxes_id", "supplier_taxes_id",
+                                   "property_account_income_id", "property_account_expense_id"})
+
     xero_link_ids = fields.One2many("xero.link", "res_id", string="Xero items",
                                     domain=[("res_model", "=", "product.template")],
                                     groups="psa_xero_connector.group_xero_user")
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        products = super().create(vals_list)
-        products._xero_enqueue()
-        return products
-
-    def write(self, vals):
-        result = super().write(vals)
-        if SYNC_FIELDS & set(vals):
-            self._xero_enqueue()
-        return result
-
-    def _xero_enqueue(self):
+    def _xero_enqueue(self, operation="upsert"):
         """An item needs a code: products without an internal reference use the catch-all."""
         if self.env.context.get("xero_no_sync"):
             return

@@ -1,32 +1,22 @@
-from odoo import api, fields, models
+from odoo import fields, models
 
 from ..xero import mapping
 
-SYNC_FIELDS = {"name", "email", "ref", "vat", "street", "street2", "city", "zip", "state_id", "country_id",
-               "phone", "mobile", "customer_rank", "supplier_rank", "is_company", "parent_id", "type"}
 
 
 class ResPartner(models.Model):
     _name = "res.partner"
     _inherit = ["res.partner", "xero.sync.mixin"]
 
+    _xero_sync_fields = frozenset({"name", "email", "ref", "vat", "street", "street2", "city", "zip", "state_id",
+                                   "country_id", "phone", "mobile", "customer_rank", "supplier_rank", "is_company",
+                                   "parent_id", "type"})
+
     xero_link_ids = fields.One2many("xero.link", "res_id", string="Xero contacts",
                                     domain=[("res_model", "=", "res.partner")],
                                     groups="psa_xero_connector.group_xero_user")
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        partners = super().create(vals_list)
-        partners._xero_enqueue()
-        return partners
-
-    def write(self, vals):
-        result = super().write(vals)
-        if SYNC_FIELDS & set(vals):
-            self._xero_enqueue()
-        return result
-
-    def _xero_enqueue(self):
+    def _xero_enqueue(self, operation="upsert"):
         """Customers and suppliers go to the organisation of their company (a shared partner
         to every organisation that syncs that kind of contact)."""
         if self.env.context.get("xero_no_sync"):

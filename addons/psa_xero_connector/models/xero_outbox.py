@@ -76,7 +76,13 @@ class XeroOutbox(models.Model):
             row.write({"state": "queued", "next_try": now, "attempts": 0})  # an edit retries an error too
         self.create([{"tenant_id": tenant.id, "res_model": records._name, "res_id": rid, "entity": entity,
                       "operation": operation} for rid in records.ids if rid not in by_id])
-        self.env.ref("psa_xero_connector.ir_cron_xero_outbox")._trigger()
+        self._trigger_worker()
+
+    def _trigger_worker(self):
+        """Wake the worker once this transaction commits (one trigger per transaction)."""
+        if not self.env.cr.precommit.data.get("psa_xero_outbox_trigger"):
+            self.env.cr.precommit.data["psa_xero_outbox_trigger"] = True
+            self.env.ref("psa_xero_connector.ir_cron_xero_outbox")._trigger()
 
     # --- the worker ----------------------------------------------------------------------------------
     @api.model
@@ -128,20 +134,7 @@ class XeroOutbox(models.Model):
         """New records are created with PUT (a taken name is refused, never merged into another
         Xero record by name), linked ones updated with POST; one request per kind."""
         creates, updates = [], []
-        # one read of the tenant's links per model, and the batch's records read together
-        rows = self.with_context(xero_link_cache={})
-        records = {}
-        for model in set(rows.mapped("res_model")):
-            ids = [r.res_id for r in rows if r.res_model == model]
-            records.update({(model, rec.id): rec for rec in rows.env[model].browse(ids).exists()})
-        for row in rows:
-            try:
-                payload = row._payload(tenant, records.get((row.res_model, row.res_id)))
-            except MappingError as exc:
-                row._fail(str(exc), [str(exc)])
-                continue
-            if payload is None:  # waiting for a dependency (e.g. the contact), sent later in this run
-                continue
+        for row, payload in self._build_payloads(tenant):
             (updates if payload.get(ID_FIELD[row.entity]) else creates).append((row, payload))
         pause = None
         for method, batch in (("PUT", creates), ("POST", updates)):
@@ -149,6 +142,25 @@ class XeroOutbox(models.Model):
                 pause = self.browse([r.id for r, _p in batch])._send_batch(tenant, method, [p for _r, p in batch]) \
                     or pause
         return pause
+
+    def _build_payloads(self, tenant):
+        """-> [(row, payload)] of the rows that can go now; the others are marked (error) or
+        wait for a dependency. Links are read once per model and the records together."""
+        rows = self.with_context(xero_link_cache={})
+        records = {}
+        for model in set(rows.mapped("res_model")):
+            ids = [r.res_id for r in rows if r.res_model == model]
+            records.update({(model, rec.id): rec for rec in rows.env[model].browse(ids).exists()})
+        built = []
+        for row in rows:
+            try:
+                payload = row._payload(tenant, records.get((row.res_model, row.res_id)))
+            except MappingError as exc:
+                row._fail(str(exc), [str(exc)])
+                continue
+            if payload is not None:  # None: waiting for a dependency (the contact), sent later in this run
+                built.append((row, payload))
+        return built
 
     def _send_batch(self, tenant, method, elements):
         rows = self
@@ -297,5 +309,5 @@ class XeroOutbox(models.Model):
 
     def action_retry(self):
         self.write({"state": "queued", "attempts": 0, "next_try": fields.Datetime.now(), "batch_key": False})
-        self.env.ref("psa_xero_connector.ir_cron_xero_outbox")._trigger()
+        self._trigger_worker()
         return True

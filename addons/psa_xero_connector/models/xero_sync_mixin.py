@@ -10,6 +10,26 @@ class XeroSyncMixin(models.AbstractModel):
     _name = "xero.sync.mixin"
     _description = "Record synced to Xero"
 
+    # Fields whose change queues the record for Xero (documents queue on post / confirm instead).
+    _xero_sync_fields = frozenset()
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        records = super().create(vals_list)
+        if self._xero_sync_fields:
+            records._xero_enqueue()
+        return records
+
+    def write(self, vals):
+        result = super().write(vals)
+        if self._xero_sync_fields & set(vals):
+            self._xero_enqueue()
+        return result
+
+    def _xero_enqueue(self, operation="upsert"):
+        """Queue the records for the organisations that sync them (each model says which)."""
+        raise NotImplementedError
+
     xero_sync_state = fields.Selection(STATES, string="Xero", compute="_compute_xero_sync_state",
                                        search="_search_xero_sync_state")
     xero_sync_message = fields.Text(string="Xero message", compute="_compute_xero_sync_state")
