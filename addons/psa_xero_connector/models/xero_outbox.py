@@ -20,12 +20,14 @@ from datetime import timedelta
 
 from odoo import _, api, fields, models
 
+from .. import const
 from ..xero.errors import XeroAuthError, XeroError, XeroRateLimited, XeroTransientError
 from ..xero.mapping import MappingError
 
 _logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 50
+SLOT_LOCK = 0x58455230  # advisory-lock namespace of the per-tenant worker slots
 MAX_ATTEMPTS = 8
 COLLECTION = {"contact": "Contacts", "item": "Items", "invoice": "Invoices", "credit_note": "CreditNotes",
               "purchase_order": "PurchaseOrders"}
@@ -94,22 +96,37 @@ class XeroOutbox(models.Model):
                               ).tenant_id
         sent = 0
         for tenant in tenants:
-            while sent < limit_batches:
-                rows = self._claim(tenant)
-                if not rows:
-                    break
-                pause = rows._send(tenant)
-                sent += 1
-                if pause:
-                    # Xero's minute budget is nearly spent: leave the rest for the next minute
-                    self.env.ref("psa_xero_connector.ir_cron_xero_outbox")._trigger(at=pause)
-                    break
-                if commit:
-                    self.env.cr.commit()
+            slot = self._take_slot(tenant)
+            if slot is None:
+                continue  # as many workers as Xero allows concurrent calls already serve it
+            try:
+                while sent < limit_batches:
+                    rows = self._claim(tenant)
+                    if not rows:
+                        break
+                    pause = rows._send(tenant)
+                    sent += 1
+                    if commit:
+                        self.env.cr.commit()
+                    if pause:
+                        # Xero's minute budget is nearly spent: leave the rest for the next minute
+                        self.env.ref("psa_xero_connector.ir_cron_xero_outbox")._trigger(at=pause)
+                        break
+            finally:
+                self.env.cr.execute("SELECT pg_advisory_unlock(%s, %s)", [SLOT_LOCK, tenant.id * 8 + slot])
         remaining = self.search_count([("state", "in", ("queued", "retry")), ("next_try", "<=", fields.Datetime.now())])
         if remaining:
             self.env.ref("psa_xero_connector.ir_cron_xero_outbox")._trigger()
         return sent
+
+    def _take_slot(self, tenant):
+        """One of five per-tenant session locks. A worker makes one call at a time, so at most
+        five workers — and five concurrent calls — serve an organisation (Xero's limit)."""
+        for slot in range(const.MAX_CONCURRENT_PER_TENANT):
+            self.env.cr.execute("SELECT pg_try_advisory_lock(%s, %s)", [SLOT_LOCK, tenant.id * 8 + slot])
+            if self.env.cr.fetchone()[0]:
+                return slot
+        return None
 
     @api.model
     def _claim(self, tenant):
@@ -297,6 +314,12 @@ class XeroOutbox(models.Model):
             if not pending:
                 self._enqueue(partner, tenant, "contact")  # contacts are claimed before documents
             return None
+        if self.entity == "credit_note" and self.operation == "upsert" and record.reversed_entry_id \
+                and not self.env["xero.link"].sudo()._link_of(tenant, record.reversed_entry_id) \
+                and self.search_count([("tenant_id", "=", tenant.id), ("res_model", "=", "account.move"),
+                                       ("res_id", "=", record.reversed_entry_id.id),
+                                       ("state", "in", ("queued", "retry"))]):
+            return None  # the invoice it reverses goes first, so that the credit can be allocated to it
         if self.operation == "void":
             if not link:
                 raise MappingError(_("Never sent to Xero: nothing to void."))

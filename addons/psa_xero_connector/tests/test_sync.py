@@ -436,3 +436,77 @@ class TestSyncEdgeCases(XeroHarnessCase):
         self.process()
         gone = next(i for i in self.admin_api.records("invoice", ORG_A) if i["InvoiceID"] == xero_invoice["InvoiceID"])
         self.assertEqual(gone["Status"], "DELETED")
+
+
+@tagged("post_install", "-at_install")
+class TestSyncOrderingAndSlots(XeroHarnessCase):
+
+    def setUp(self):
+        super().setUp()
+        self.tenant = self.connect().filtered(lambda t: t.xero_tenant_id == ORG_A)
+        self.tenant.write({"company_id": self.env.company.id, "sync_customers": True, "sync_invoices": True,
+                           "sync_credit_notes": True})
+        self.env["xero.importer"]._import(self.tenant, ["products"])
+        misc = self.env["xero.item"].search([("tenant_id", "=", self.tenant.id), ("code", "=", "MISC")])
+        self.tenant.write({"catchall_invoice_item_id": misc.id, "catchall_credit_note_item_id": misc.id})
+        self.partner = self.env["res.partner"].create({
+            "name": "Tyrell Corp", "is_company": True, "company_id": self.env.company.id,
+            "child_ids": [Command.create({"name": "Eldon Tyrell", "type": "invoice", "email": "et@tyrell.example"})]})
+        self.Outbox = self.env["xero.outbox"]
+
+    def invoice(self, price):
+        move = self.env["account.move"].create({
+            "move_type": "out_invoice", "partner_id": self.partner.id, "invoice_date": "2026-11-08",
+            "invoice_date_due": "2026-12-08",
+            "invoice_line_ids": [Command.create({"name": "Replicant service", "quantity": 1, "price_unit": price,
+                                                 "tax_ids": [Command.clear()]})]})
+        move.action_post()
+        return move
+
+    def row(self, move):
+        return self.Outbox.search([("res_model", "=", "account.move"), ("res_id", "=", move.id)], order="id desc",
+                                  limit=1)
+
+    def test_reposting_updates_the_same_document(self):
+        move = self.invoice(100)
+        self.Outbox._cron_process(commit=False)
+        move.button_draft()
+        move.invoice_line_ids.price_unit = 120
+        move.action_post()
+        self.Outbox._cron_process(commit=False)
+        self.assertEqual(self.row(move).state, "done", self.row(move).last_error)
+        invoices = [i for i in self.admin_api.records("invoice", ORG_A) if i.get("InvoiceNumber") == move.name]
+        self.assertEqual((len(invoices), invoices[0]["Total"]), (1, 120.0))
+
+    def test_credit_note_waits_for_the_invoice_it_reverses(self):
+        move = self.invoice(400)
+        self.row(move).next_try = fields.Datetime.now() + timedelta(hours=1)  # the invoice is not due yet
+        reversal = self.env["account.move.reversal"].with_context(
+            active_model="account.move", active_ids=move.ids).create({"journal_id": move.journal_id.id})
+        refund = self.env["account.move"].browse(reversal.refund_moves()["res_id"])
+        refund.invoice_line_ids.price_unit = 150
+        refund.action_post()
+        self.Outbox._cron_process(commit=False)
+        self.assertEqual(self.row(refund).state, "queued", "it waits for the invoice")
+        self.assertFalse(self.admin_api.records("creditnote", ORG_A))
+        self.row(move).next_try = fields.Datetime.now() - timedelta(seconds=1)
+        self.Outbox._cron_process(commit=False)
+        self.assertEqual(self.row(refund).state, "done", self.row(refund).last_error)
+        invoice = next(i for i in self.admin_api.records("invoice", ORG_A) if i.get("InvoiceNumber") == move.name)
+        self.assertEqual((invoice["AmountCredited"], invoice["AmountDue"]), (150.0, 250.0))
+
+    def test_at_most_five_workers_per_organisation(self):
+        move = self.invoice(99)
+        from odoo.sql_db import db_connect
+        from ..models.xero_outbox import SLOT_LOCK
+        other = db_connect(self.env.cr.dbname).cursor()  # five other workers hold the slots
+        try:
+            for slot in range(5):
+                other.execute("SELECT pg_advisory_lock(%s, %s)", [SLOT_LOCK, self.tenant.id * 8 + slot])
+            self.assertEqual(self.Outbox._cron_process(commit=False), 0)
+            self.assertEqual(self.row(move).state, "queued")
+        finally:
+            other.execute("SELECT pg_advisory_unlock_all()")
+            other.close()
+        self.Outbox._cron_process(commit=False)
+        self.assertEqual(self.row(move).state, "done")
