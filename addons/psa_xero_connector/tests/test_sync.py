@@ -11,6 +11,48 @@ from .. import const
 from .common import ORG_A, ORG_B, XeroHarnessCase
 
 
+class SyncCase(XeroHarnessCase):
+    """Organisation A connected to the current company, its items imported, MISC as every
+    catch-all, the switches of SWITCHES on, and a customer with a person to bill."""
+
+    SWITCHES = ()
+
+    def setUp(self):
+        super().setUp()
+        self.tenant = self.connect().filtered(lambda t: t.xero_tenant_id == ORG_A)
+        self.company = self.env.company
+        self.tenant.write(dict({switch: True for switch in self.SWITCHES}, company_id=self.company.id))
+        self.env["xero.importer"]._import(self.tenant, ["products", "accounts"])
+        misc = self.env["xero.item"].search([("tenant_id", "=", self.tenant.id), ("code", "=", "MISC")])
+        self.tenant.write({"catchall_invoice_item_id": misc.id, "catchall_purchase_item_id": misc.id,
+                           "catchall_credit_note_item_id": misc.id})
+        self.partner = self.env["res.partner"].create({
+            "name": "Tyrell Corp", "is_company": True, "company_id": self.company.id,
+            "child_ids": [Command.create({"name": "Eldon Tyrell", "type": "invoice", "email": "et@tyrell.example"})]})
+        self.Outbox = self.env["xero.outbox"]
+
+    def process(self):
+        self.Outbox._cron_process(commit=False)
+
+    def rows(self, record):
+        return self.Outbox.search([("res_model", "=", record._name), ("res_id", "=", record.id)])
+
+    def row(self, record):
+        return self.rows(record).sorted("id")[-1:]
+
+    def due_now(self):
+        self.Outbox.search([("state", "=", "retry")]).write({"next_try": fields.Datetime.now() - timedelta(seconds=1)})
+
+    def invoice(self, price=250, name="Service"):
+        move = self.env["account.move"].create({
+            "move_type": "out_invoice", "partner_id": self.partner.id, "invoice_date": "2026-11-08",
+            "invoice_date_due": "2026-12-08",
+            "invoice_line_ids": [Command.create({"name": name, "quantity": 1, "price_unit": price,
+                                                 "tax_ids": [Command.clear()]})]})
+        move.action_post()
+        return move
+
+
 @tagged("post_install", "-at_install")
 class TestOutboundSync(XeroHarnessCase):
 
@@ -206,24 +248,8 @@ class TestOutboundSync(XeroHarnessCase):
 
 
 @tagged("post_install", "-at_install")
-class TestOutboundSyncMore(XeroHarnessCase):
-
-    def setUp(self):
-        super().setUp()
-        self.tenant = self.connect().filtered(lambda t: t.xero_tenant_id == ORG_A)
-        self.company = self.env.company
-        self.tenant.write({"company_id": self.company.id, "sync_suppliers": True, "sync_products": True,
-                           "sync_purchase_orders": True, "sync_invoices": True, "sync_customers": True})
-        self.env["xero.importer"]._import(self.tenant, ["products", "accounts"])
-        misc = self.env["xero.item"].search([("tenant_id", "=", self.tenant.id), ("code", "=", "MISC")])
-        self.tenant.write({"catchall_invoice_item_id": misc.id, "catchall_purchase_item_id": misc.id})
-        self.Outbox = self.env["xero.outbox"]
-
-    def process(self):
-        self.Outbox._cron_process(commit=False)
-
-    def rows(self, record):
-        return self.Outbox.search([("res_model", "=", record._name), ("res_id", "=", record.id)])
+class TestOutboundSyncMore(SyncCase):
+    SWITCHES = ('sync_suppliers', 'sync_products', 'sync_purchase_orders', 'sync_invoices', 'sync_customers')
 
     def test_products_become_items_and_edits_update_them(self):
         product = self.env["product.template"].create({
@@ -284,29 +310,8 @@ class TestOutboundSyncMore(XeroHarnessCase):
 
 
 @tagged("post_install", "-at_install")
-class TestCreditNotesAndPacing(XeroHarnessCase):
-
-    def setUp(self):
-        super().setUp()
-        self.tenant = self.connect().filtered(lambda t: t.xero_tenant_id == ORG_A)
-        self.tenant.write({"company_id": self.env.company.id, "sync_customers": True, "sync_invoices": True,
-                           "sync_credit_notes": True})
-        self.env["xero.importer"]._import(self.tenant, ["products"])
-        misc = self.env["xero.item"].search([("tenant_id", "=", self.tenant.id), ("code", "=", "MISC")])
-        self.tenant.write({"catchall_invoice_item_id": misc.id, "catchall_credit_note_item_id": misc.id})
-        self.partner = self.env["res.partner"].create({
-            "name": "Massive Dynamic", "is_company": True, "company_id": self.env.company.id,
-            "child_ids": [Command.create({"name": "Nina Sharp", "type": "invoice", "email": "nina@md.example"})]})
-        self.Outbox = self.env["xero.outbox"]
-
-    def invoice(self, price):
-        move = self.env["account.move"].create({
-            "move_type": "out_invoice", "partner_id": self.partner.id, "invoice_date": "2026-11-06",
-            "invoice_date_due": "2026-12-06",
-            "invoice_line_ids": [Command.create({"name": "Project work", "quantity": 1, "price_unit": price,
-                                                 "tax_ids": [Command.clear()]})]})
-        move.action_post()
-        return move
+class TestCreditNotesAndPacing(SyncCase):
+    SWITCHES = ('sync_customers', 'sync_invoices', 'sync_credit_notes')
 
     def test_credit_note_is_allocated_to_the_invoice_it_reverses(self):
         move = self.invoice(500)
@@ -348,38 +353,8 @@ class TestCreditNotesAndPacing(XeroHarnessCase):
 
 
 @tagged("post_install", "-at_install")
-class TestSyncEdgeCases(XeroHarnessCase):
-
-    def setUp(self):
-        super().setUp()
-        self.tenant = self.connect().filtered(lambda t: t.xero_tenant_id == ORG_A)
-        self.tenant.write({"company_id": self.env.company.id, "sync_customers": True, "sync_invoices": True})
-        self.env["xero.importer"]._import(self.tenant, ["products"])
-        misc = self.env["xero.item"].search([("tenant_id", "=", self.tenant.id), ("code", "=", "MISC")])
-        self.tenant.catchall_invoice_item_id = misc
-        self.partner = self.env["res.partner"].create({
-            "name": "Aperture Science", "is_company": True, "company_id": self.env.company.id,
-            "child_ids": [Command.create({"name": "Cave Johnson", "type": "invoice", "email": "cave@aperture.example"})]})
-        self.Outbox = self.env["xero.outbox"]
-
-    def process(self):
-        self.Outbox._cron_process(commit=False)
-
-    def due_now(self):
-        self.Outbox.search([("state", "=", "retry")]).write({"next_try": fields.Datetime.now() - timedelta(seconds=1)})
-
-    def invoice(self, price=250):
-        move = self.env["account.move"].create({
-            "move_type": "out_invoice", "partner_id": self.partner.id, "invoice_date": "2026-11-07",
-            "invoice_date_due": "2026-12-07",
-            "invoice_line_ids": [Command.create({"name": "Portal maintenance", "quantity": 1, "price_unit": price,
-                                                 "tax_ids": [Command.clear()]})]})
-        move.action_post()
-        return move
-
-    def row(self, record):
-        return self.Outbox.search([("res_model", "=", record._name), ("res_id", "=", record.id)], order="id desc",
-                                  limit=1)
+class TestSyncEdgeCases(SyncCase):
+    SWITCHES = ('sync_customers', 'sync_invoices')
 
     def test_every_switch_off_queues_nothing(self):
         self.tenant.write({f: False for f in ("sync_customers", "sync_suppliers", "sync_products", "sync_invoices",
@@ -439,33 +414,8 @@ class TestSyncEdgeCases(XeroHarnessCase):
 
 
 @tagged("post_install", "-at_install")
-class TestSyncOrderingAndSlots(XeroHarnessCase):
-
-    def setUp(self):
-        super().setUp()
-        self.tenant = self.connect().filtered(lambda t: t.xero_tenant_id == ORG_A)
-        self.tenant.write({"company_id": self.env.company.id, "sync_customers": True, "sync_invoices": True,
-                           "sync_credit_notes": True})
-        self.env["xero.importer"]._import(self.tenant, ["products"])
-        misc = self.env["xero.item"].search([("tenant_id", "=", self.tenant.id), ("code", "=", "MISC")])
-        self.tenant.write({"catchall_invoice_item_id": misc.id, "catchall_credit_note_item_id": misc.id})
-        self.partner = self.env["res.partner"].create({
-            "name": "Tyrell Corp", "is_company": True, "company_id": self.env.company.id,
-            "child_ids": [Command.create({"name": "Eldon Tyrell", "type": "invoice", "email": "et@tyrell.example"})]})
-        self.Outbox = self.env["xero.outbox"]
-
-    def invoice(self, price):
-        move = self.env["account.move"].create({
-            "move_type": "out_invoice", "partner_id": self.partner.id, "invoice_date": "2026-11-08",
-            "invoice_date_due": "2026-12-08",
-            "invoice_line_ids": [Command.create({"name": "Replicant service", "quantity": 1, "price_unit": price,
-                                                 "tax_ids": [Command.clear()]})]})
-        move.action_post()
-        return move
-
-    def row(self, move):
-        return self.Outbox.search([("res_model", "=", "account.move"), ("res_id", "=", move.id)], order="id desc",
-                                  limit=1)
+class TestSyncOrderingAndSlots(SyncCase):
+    SWITCHES = ('sync_customers', 'sync_invoices', 'sync_credit_notes')
 
     def test_reposting_updates_the_same_document(self):
         move = self.invoice(100)
