@@ -173,10 +173,11 @@ def ensure_postgres(odoo, log=print):
                 log("Starting PostgreSQL cluster %s/%s" % (parts[0], parts[1]))
                 subprocess.run(["pg_ctlcluster", parts[0], parts[1], "start"], check=False)
         ok, why = _pg_ok(odoo)
-        if not ok and "does not exist" in why and os.geteuid() == 0 and shutil.which("runuser"):
+        runuser = shutil.which("runuser") or ("/usr/sbin/runuser" if os.path.exists("/usr/sbin/runuser") else None)
+        if not ok and "does not exist" in why and os.geteuid() == 0 and runuser:
             user = os.environ.get("PGUSER") or "root"
             log("Creating PostgreSQL role %r" % user)
-            subprocess.run(["runuser", "-u", "postgres", "--", "createuser", "--superuser", user], check=False)
+            subprocess.run([runuser, "-u", "postgres", "--", "createuser", "--superuser", user], check=False)
             ok, why = _pg_ok(odoo)
     if not ok:
         raise Missing("PostgreSQL does not answer (%s).\n  Start it (e.g. `pg_ctlcluster 15 main start`) or "
