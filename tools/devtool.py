@@ -25,7 +25,7 @@ def odoo_cmd(odoo, *args):
 
 def install_addon(odoo, db, demo=False, log_file=None):
     """A fresh database with the addon installed (drops ``db`` first if it exists)."""
-    subprocess.run(["dropdb", "--if-exists", db], capture_output=True) if shutil.which("dropdb") else None
+    drop_db(db)
     args = ["-d", db, "--addons-path", odoo.addons_path, "-i", ADDON, "--stop-after-init", "--no-http",
             "--log-level", "warn"]
     if not demo:

@@ -10,6 +10,7 @@ class XeroMappedMixin(models.AbstractModel):
 
     _xero_catalog = None      # "xero.tax.rate"
     _xero_key = None          # field of the catalogue stored in link.xero_id
+    _xero_code_field = None   # field of the catalogue stored in link.xero_code
 
     def _xero_tenant(self, record):
         company = record.company_id if "company_id" in record._fields else record.company_ids[:1]
@@ -38,8 +39,8 @@ class XeroMappedMixin(models.AbstractModel):
             if not entry:
                 link.unlink()
                 continue
-            values = {"xero_id": entry[self._xero_key], "xero_code": entry[self._xero_key] if self._xero_key == "tax_type"
-                      else entry.code, "xero_name": entry.name}
+            values = {"xero_id": entry[self._xero_key], "xero_code": entry[self._xero_code_field],
+                      "xero_name": entry.name}
             if link:
                 link.write(values)
             else:
@@ -54,6 +55,7 @@ class AccountTax(models.Model):
     _inherit = ["account.tax", "xero.mapped.mixin"]
     _xero_catalog = "xero.tax.rate"
     _xero_key = "tax_type"
+    _xero_code_field = "tax_type"
 
     xero_entry_id = fields.Many2one("xero.tax.rate", string="Xero tax type", compute="_compute_xero_entry",
                                     inverse="_inverse_xero_entry",
@@ -66,6 +68,7 @@ class AccountAccount(models.Model):
     _inherit = ["account.account", "xero.mapped.mixin"]
     _xero_catalog = "xero.account"
     _xero_key = "account_id"
+    _xero_code_field = "code"
 
     xero_entry_id = fields.Many2one("xero.account", string="Xero account", compute="_compute_xero_entry",
                                     inverse="_inverse_xero_entry",

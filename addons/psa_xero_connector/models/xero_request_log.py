@@ -73,8 +73,7 @@ class XeroRequestLog(models.Model):
     def _log_exchange(self, entry, tenant=None, context=None):
         """Called by the client for each exchange (see XeroClient._send)."""
         context = dict(context or {})
-        tenant = tenant or (self.env["xero.tenant"].browse(context["tenant_record_id"])
-                            if context.get("tenant_record_id") else self.env["xero.tenant"])
+        tenant = tenant or self.env["xero.tenant"]
         ok = entry.get("error") is None and (entry.get("status") or 0) < 400
         return self.sudo().create({
             "direction": "outbound",
