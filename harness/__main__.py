@@ -1,10 +1,21 @@
 """``python -m harness serve|bench``: run the Xero simulator, or measure it."""
 
 import argparse
+import signal
 import sys
 
 from . import seed as seeds
 from .server import HarnessServer
+
+
+def _stop_on_signals():
+    """Ctrl-C and SIGTERM stop the server cleanly, even when started by a parent that ignores
+    SIGINT (background jobs of a non-interactive shell pass that on to their children)."""
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    def terminate(*_args):
+        raise KeyboardInterrupt
+    signal.signal(signal.SIGTERM, terminate)
 
 
 def main(argv=None):
@@ -57,6 +68,7 @@ def main(argv=None):
         print("  OAuth client   %s / %s  webhook key %s" % (client["client_id"], client["client_secret"],
                                                            client["webhook_key"]))
     sys.stdout.flush()
+    _stop_on_signals()
     try:
         server.serve_forever()
     except KeyboardInterrupt:

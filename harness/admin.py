@@ -18,6 +18,7 @@ simulator. It is not part of Xero and needs no token (bind the harness to loopba
   POST webhooks/flush {timeout?}         wait until deliveries are done
   POST webhooks/retry                    pending retries are due now
   POST webhooks/drop {count}             the next N deliveries are lost
+  POST webhooks/emit {tenant, ids, category?, type?}   events for existing records (load tests)
   GET  webhooks/deliveries
   GET  requests                          the most recent requests
   POST payments {tenant, InvoiceID | CreditNoteID, Amount, Date?, AccountCode?}
@@ -128,6 +129,18 @@ def _webhooks(app, low, method, body):
     if low == ["drop"] and method == "POST":
         hooks.drop_next(int(body.get("count", 1)))
         return _json({"ok": True})
+    if low == ["emit"] and method == "POST":
+        tenant, category = str(body["tenant"]).lower(), body.get("category", "INVOICE")
+        entity = {"INVOICE": app.books.invoices, "CREDITNOTE": app.books.creditnotes,
+                  "CONTACT": app.books.contacts}.get(category)
+        if entity is None:
+            return _json({"error": "category must be INVOICE, CREDITNOTE or CONTACT"}, 400)
+        missing = [i for i in body["ids"] if entity.get(tenant, str(i)) is None]
+        if missing:
+            return _json({"error": "unknown %s IDs" % category, "ids": missing}, 400)
+        for resource_id in body["ids"]:
+            hooks.emit(tenant, category, body.get("type", "UPDATE"), str(resource_id).lower())
+        return _json({"emitted": len(body["ids"])})
     if low == ["deliveries"]:
         return _json(hooks.deliveries())
     return _json({"error": "unknown admin route"}, 404)

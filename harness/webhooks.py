@@ -99,17 +99,23 @@ class Webhooks:
                     self._lock.wait(0.05)
 
     def _collect(self):
-        """Turn pending events into deliveries and pick deliveries whose retry is due."""
+        """Turn pending events into deliveries and pick deliveries whose retry is due.
+        The store is never written while ``_lock`` is held: ``emit`` takes ``_lock`` from
+        inside a store transaction, so the opposite order would deadlock."""
         now_real, now = time.monotonic(), self.clock.now()
+        batches = []
         with self._lock:
             for client_id, events in list(self._pending.items()):
                 if events and now_real - events[0][1] >= BATCH_DELAY:
-                    batch = [e for e, _ in events[:MAX_EVENTS_PER_DELIVERY]]
+                    batches.append((client_id, [e for e, _ in events[:MAX_EVENTS_PER_DELIVERY]]))
                     self._pending[client_id] = events[MAX_EVENTS_PER_DELIVERY:]
-                    self._new_delivery(client_id, batch, now)
-            due = [d for d in self.store.all("delivery") if d["status"] == "pending" and d["next_at"] <= now]
+            self._busy += len(batches)  # flush() must not see an idle moment in between
+        for client_id, batch in batches:
+            self._new_delivery(client_id, batch, now)
+        due = [d for d in self.store.all("delivery") if d["status"] == "pending" and d["next_at"] <= now]
+        with self._lock:
             self._busy = len(due)
-            return due
+        return due
 
     def _new_delivery(self, client_id, events, now):
         seq = (self.store.get("webhook_seq", client_id) or {"n": 0})["n"]

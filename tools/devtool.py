@@ -162,6 +162,8 @@ def cmd_demo(args):
                 proc.kill()
 
     signal.signal(signal.SIGTERM, lambda *a: (stop(), sys.exit(0)))
+    # Ctrl-C stops both even when our parent ignored SIGINT (a background job of a script)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         harness = subprocess.Popen(
             [odoo.python, "-m", "harness", "serve", "--host", args.host, "--port", str(args.harness_port),

@@ -22,6 +22,7 @@ Xero with Retry, and multi-company isolation. See README.md in the repository.
         "views/xero_connection_views.xml",
         "views/xero_mapping_views.xml",
         "views/xero_outbox_views.xml",
+        "views/xero_event_views.xml",
         "views/xero_sync_views.xml",
         "views/xero_import_wizard_views.xml",
         "views/res_config_settings_views.xml",

@@ -88,4 +88,8 @@ def test_cli_serve_prints_urls_and_serves(tmp_path):
         assert {"demo-client", "cli-app"} <= {c["client_id"] for c in clients}
     finally:
         proc.send_signal(signal.SIGINT)
-        proc.wait(timeout=10)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            raise

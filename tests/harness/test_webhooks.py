@@ -113,6 +113,21 @@ def test_gives_up_after_24h_and_disables(api, admin, receiver, harness):
     assert harness.app.identity.client(CLIENT_ID)["webhook_status"] == "DISABLED"
 
 
+def test_emit_batches_a_burst_into_deliveries_of_100(api, admin, receiver):
+    inv = make_invoice(api)
+    admin.flush_webhooks()
+    receiver.received.clear()
+    assert admin.post("/webhooks/emit", {"tenant": ORG_A, "ids": [inv["InvoiceID"]] * 250})["emitted"] == 250
+    admin.flush_webhooks()
+    sizes = [len(body["events"]) for ok, body in receiver.received if ok]
+    assert sum(sizes) == 250 and max(sizes) <= 100, sizes
+    assert {e["resourceId"] for e in receiver.events()} == {inv["InvoiceID"]}
+    deliveries = admin.get("/webhooks/deliveries")
+    assert all(d["status"] == "delivered" and d["attempts"][0]["ms"] >= 0 for d in deliveries[:len(sizes)])
+    with pytest.raises(RuntimeError, match="unknown INVOICE IDs"):
+        admin.post("/webhooks/emit", {"tenant": ORG_A, "ids": ["00000000-0000-0000-0000-000000000000"]})
+
+
 def test_dropped_delivery_never_arrives(api, admin, receiver):
     admin.post("/webhooks/drop", {"count": 1})
     make_invoice(api)

@@ -1,2 +1,19 @@
-from . import (xero_sync_mixin, account_mapping, xero_document, account_move, product, purchase_order, res_company, res_config_settings, res_partner, xero_catalog,
-               xero_connection, xero_importer, xero_link, xero_outbox, xero_request_log, xero_tenant)
+# Mixins and the models they extend come first; the rest in alphabetical order.
+from . import xero_sync_mixin
+from . import xero_document
+from . import account_mapping
+from . import account_move
+from . import product
+from . import purchase_order
+from . import res_company
+from . import res_config_settings
+from . import res_partner
+from . import xero_catalog
+from . import xero_connection
+from . import xero_event
+from . import xero_importer
+from . import xero_inbound
+from . import xero_link
+from . import xero_outbox
+from . import xero_request_log
+from . import xero_tenant

@@ -1,7 +1,7 @@
 """What an invoice, bill or credit note becomes in Xero: the values the pure mapping needs,
 read through the tenant's links (contact, items, tax types, account codes, catch-alls)."""
 
-from odoo import models
+from odoo import fields, models
 
 from ..xero import mapping
 
@@ -47,9 +47,14 @@ class AccountMove(models.Model):
         posted._xero_enqueue("upsert")
         return posted
 
+    xero_voided = fields.Boolean(string="Voided in Xero", readonly=True, copy=False,
+                                 help="Xero reports this document as voided (see the organisation's setting "
+                                      "to cancel such documents in Odoo too).")
+
     def button_cancel(self):
         result = super().button_cancel()
-        self._xero_enqueue("void")  # only those that reached Xero (see _xero_enqueue)
+        if not self.env.context.get("xero_inbound"):  # cancelled because Xero voided it: nothing to send
+            self._xero_enqueue("void")  # only those that reached Xero (see _xero_enqueue)
         return result
 
     def _xero_enqueue(self, operation="upsert"):

@@ -4,7 +4,8 @@ These are the choices the mapping screens offer (tax type per Odoo tax, account 
 account, item per product or labour charge type, catch-all items per document type).
 """
 
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class XeroCatalogMixin(models.AbstractModel):
@@ -66,8 +67,20 @@ class XeroAccount(models.Model):
     code = fields.Char(index=True)
     account_type = fields.Char(string="Type")
     tax_type = fields.Char()
+    journal_id = fields.Many2one("account.journal", string="Odoo journal",
+                                 domain="[('type', 'in', ('bank', 'cash')), ('company_id', '=', company_id)]",
+                                 help="Bank accounts: payments recorded in Xero against this account land in this "
+                                      "journal (empty: the organisation's journal for Xero payments).")
 
     _sql_constraints = [("account_id_unique", "unique(tenant_id, account_id)", "Accounts are unique per organisation.")]
+
+    @api.constrains("journal_id", "tenant_id")
+    def _check_journal_company(self):
+        for account in self.filtered("journal_id"):
+            if account.journal_id.company_id != account.tenant_id.company_id:
+                raise ValidationError(_("The journal %(journal)s is not a journal of %(company)s.",
+                                        journal=account.journal_id.display_name,
+                                        company=account.tenant_id.company_id.name or _("the organisation's company")))
 
     @api.depends("name", "code")
     def _compute_display_name(self):

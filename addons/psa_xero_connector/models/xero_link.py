@@ -16,6 +16,7 @@ LINKED_MODELS = [
     ("account.account", "Account"),
     ("account.move", "Invoice / bill / credit note"),
     ("purchase.order", "Purchase order"),
+    ("account.payment", "Payment"),
 ]
 
 
@@ -34,6 +35,8 @@ class XeroLink(models.Model):
     xero_code = fields.Char(string="Xero code", help="Item code, account code or contact account number")
     xero_name = fields.Char(string="Name in Xero")
     xero_status = fields.Char(string="Status in Xero", help="Documents: the status Xero last reported")
+    xero_parent_id = fields.Char(string="Paid document (Xero ID)", index=True,
+                                 help="Payments: the Xero invoice, bill or credit note the payment settles")
     account_code = fields.Char(string="Sales account code",
                                help="Items: the Xero account code sales lines of this product use "
                                     "(labour charge types); empty = the item's own.")
@@ -45,12 +48,15 @@ class XeroLink(models.Model):
     ]
 
     def init(self):
-        # A Xero contact is one Odoo partner per organisation. Several Odoo products may share
-        # one Xero item (labour variants), several taxes one tax type, several accounts one code.
+        # A Xero contact is one Odoo partner per organisation, a Xero payment one Odoo payment
+        # (never registered twice, whatever the workers do). Several Odoo products may share one
+        # Xero item (labour variants), several taxes one tax type, several accounts one code.
         self.env.cr.execute("""
             DROP INDEX IF EXISTS xero_link_xero_unique;
             CREATE UNIQUE INDEX IF NOT EXISTS xero_link_contact_unique ON xero_link (tenant_id, xero_id)
-             WHERE res_model = 'res.partner'""")
+             WHERE res_model = 'res.partner';
+            CREATE UNIQUE INDEX IF NOT EXISTS xero_link_payment_unique ON xero_link (tenant_id, xero_id)
+             WHERE res_model = 'account.payment'""")
 
     @api.depends("res_model", "res_id")
     def _compute_record_name(self):

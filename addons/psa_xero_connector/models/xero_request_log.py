@@ -14,7 +14,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from .. import const
-from ..utils import to_text
+from ..utils import redact_headers, to_text
 from ..xero.errors import XeroError
 
 
@@ -42,6 +42,7 @@ class XeroRequestLog(models.Model):
     status_code = fields.Integer(string="HTTP status")
     error_message = fields.Text(string="Error")
     xero_messages = fields.Text(string="Xero's messages", help="ValidationErrors[].Message, one per line")
+    outcome = fields.Char(help="Webhook deliveries: what Odoo did with the events")
     duration_ms = fields.Integer(string="Duration (ms)")
     idempotency_key = fields.Char(index=True)
     attempt = fields.Integer(default=1)
@@ -97,6 +98,27 @@ class XeroRequestLog(models.Model):
             "attempt": context.get("attempt") or 1,
             "retry_of_id": context.get("retry_of_id") or False,
             "state": "success" if ok else "failure",
+        })
+
+    @api.model
+    def _log_delivery(self, entry, status, error=None, outcome=None, tenant_id=None, company_id=None):
+        """One webhook delivery from Xero (see xero.event._receive), accepted or not."""
+        raw = entry.get("raw") or b""
+        return self.sudo().create({
+            "direction": "inbound",
+            "tenant_id": tenant_id or False,
+            "company_id": company_id or False,
+            "operation": "webhook",
+            "entity": "webhook",
+            "method": "POST",
+            "url": const.WEBHOOK_ROUTE,
+            "request_headers": to_text(redact_headers(entry.get("headers") or {})),
+            # PostgreSQL text holds no NUL: a hostile body must still be logged
+            "request_body": raw[:const.MAX_LOGGED_BODY].decode("utf-8", "replace").replace("\x00", "\\x00"),
+            "status_code": status,
+            "error_message": error or False,
+            "outcome": outcome or (error if status != 200 else False),
+            "state": "success" if status == 200 and not error else "failure",
         })
 
     # --- retry ----------------------------------------------------------------------------------

@@ -49,6 +49,22 @@ class XeroTenant(models.Model):
     notify_success = fields.Boolean(string="Notify successful syncs",
                                     help="Show a notification to the user whenever a record reaches Xero.")
     request_log_count = fields.Integer(compute="_compute_request_log_count")
+    # Payments recorded in Xero, brought back by webhook (and the poll that catches what webhooks missed).
+    payment_journal_id = fields.Many2one(
+        "account.journal", string="Journal for Xero payments", check_company=True,
+        domain="[('type', 'in', ('bank', 'cash')), ('company_id', '=', company_id)]",
+        help="Payments recorded in Xero land in this journal unless their Xero bank account is mapped "
+             "to another below. Empty: the company's first bank journal.")
+    bank_account_ids = fields.One2many("xero.account", "tenant_id", string="Xero bank accounts",
+                                       domain=[("account_type", "=", "BANK")])
+    cancel_voided_invoices = fields.Boolean(
+        string="Cancel documents voided in Xero",
+        help="Off: a document voided in Xero is only flagged in Odoo. On: it is also cancelled in Odoo.")
+    notify_payments = fields.Boolean(
+        string="Notify payments from Xero",
+        help="Tell the salesperson and followers when a document is paid in Xero.")
+    xero_poll_since = fields.Datetime(string="Last check for missed changes", readonly=True, copy=False)
+    event_count = fields.Integer(compute="_compute_event_count")
     # Lines whose product has no Xero item fall back to these (one per document type).
     catchall_invoice_item_id = fields.Many2one(
         "xero.item", string="Catch-all item (invoices)", domain="[('tenant_id', '=', id)]",
@@ -79,6 +95,31 @@ class XeroTenant(models.Model):
         for tenant in self:
             tenant.request_log_count = counts.get(tenant, 0)
 
+    def _compute_event_count(self):
+        counts = dict(self.env["xero.event"]._read_group([("tenant_id", "in", self.ids)], ["tenant_id"], ["__count"]))
+        for tenant in self:
+            tenant.event_count = counts.get(tenant, 0)
+
+    def action_view_events(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("psa_xero_connector.action_xero_event")
+        action["domain"] = [("tenant_id", "=", self.id)]
+        return action
+
+    def action_check_xero_now(self):
+        """The safety-net poll, now, for this organisation."""
+        self.ensure_one()
+        Inbound = self.env["xero.inbound"]
+        with Inbound._tenant_lock(self) as locked:
+            if not locked:
+                return self._toast(_("Xero"), _("A check of %s is already running.", self.name), "warning")
+            try:
+                applied = Inbound._poll(self.sudo())
+            except XeroError as exc:
+                return self._toast(_("Xero check failed"), str(exc), "danger")
+        return self._toast(_("Xero"), _("%(n)d document(s) brought in line with %(org)s.", n=applied, org=self.name),
+                           "success")
+
     # --- the client -----------------------------------------------------------------------------
     @api.model
     def _xero_settings(self):
@@ -98,7 +139,8 @@ class XeroTenant(models.Model):
             log_model._log_exchange(entry, tenant=tenant, context=context)
         return XeroClient(settings, log=log)
 
-    def _call(self, method, path, body=None, params=None, idempotency_key=None, operation=None, context=None):
+    def _call(self, method, path, body=None, params=None, idempotency_key=None, operation=None, context=None,
+              headers=None):
         """One Accounting API call for this tenant. -> (data, headers). Raises XeroError."""
         self.ensure_one()
         tenant = self.sudo()
@@ -106,7 +148,8 @@ class XeroTenant(models.Model):
             raise XeroAuthError(_("Xero organisation %s is not connected.", tenant.name), code="not_connected")
         token = tenant.connection_id._get_access_token()
         client = self._xero_client(tenant=tenant, context=context)
-        args = dict(body=body, params=params, idempotency_key=idempotency_key, operation=operation, context=context)
+        args = dict(body=body, params=params, idempotency_key=idempotency_key, operation=operation, context=context,
+                    headers=headers)
         try:
             try:
                 return client.call(token, tenant.xero_tenant_id, method, path, **args)

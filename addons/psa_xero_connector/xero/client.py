@@ -119,9 +119,10 @@ class XeroClient:
 
     # --- Accounting -------------------------------------------------------------------------
     def call(self, access_token, tenant_id, method, path, body=None, params=None, idempotency_key=None,
-             operation=None, context=None):
-        """One Accounting API call. -> (data, headers). ``context`` is copied into the log entry."""
-        headers = dict(self._bearer(access_token), **{"xero-tenant-id": tenant_id})
+             operation=None, context=None, headers=None):
+        """One Accounting API call. -> (data, headers). ``context`` is copied into the log entry;
+        ``headers`` adds request headers (e.g. If-Modified-Since)."""
+        headers = dict(headers or {}, **self._bearer(access_token), **{"xero-tenant-id": tenant_id})
         if idempotency_key:
             headers["Idempotency-Key"] = idempotency_key[:128]
         url = "%s/%s" % (self.settings["api_url"].rstrip("/"), path.lstrip("/"))

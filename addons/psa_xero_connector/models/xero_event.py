@@ -1,0 +1,314 @@
+"""Webhook events from Xero: stored the moment a signed delivery arrives, deduplicated, and
+processed after the answer by a cron worker.
+
+Xero waits 5 seconds for the 200, retries what fails for 24 hours, and promises neither order
+nor uniqueness. So the controller only checks the signature, stores the events (a unique
+index drops repeats) and triggers the worker; the worker fetches the documents' *current*
+state from Xero, several per call, and brings Odoo in line (see ``xero.inbound``). Events
+that cannot be processed yet wait and retry; none is dropped without a line saying why.
+"""
+
+import logging
+import random
+import time
+from datetime import timedelta
+
+from odoo import SUPERUSER_ID, _, api, fields, models
+
+from ..xero import webhook
+from ..xero.errors import XeroError, XeroRateLimited
+
+_logger = logging.getLogger(__name__)
+
+WORKER_LOCK = 0x58455232  # advisory lock held by the event worker while it runs
+CLAIM_SIZE = 500
+SETTLE_QUIET = 0.2  # seconds without a new event before the worker fetches
+SETTLE_MAX = 2.0
+MAX_ATTEMPTS = 10
+DOCUMENT_KIND = {"INVOICE": "invoice", "CREDITNOTE": "credit_note"}
+
+
+class XeroEvent(models.Model):
+    _name = "xero.event"
+    _description = "Xero webhook event"
+    _order = "id desc"
+    _rec_name = "resource_id"
+    # Deliveries insert up to 100 rows while Xero waits: no create/write uid columns (two
+    # foreign-key checks per row), few indexes (see init), the company read through the tenant.
+    _log_access = False
+
+    received_at = fields.Datetime(string="Received", default=fields.Datetime.now, readonly=True)
+    tenant_id = fields.Many2one("xero.tenant", string="Organisation", ondelete="cascade")
+    company_id = fields.Many2one(related="tenant_id.company_id", string="Company")
+    xero_tenant_id = fields.Char(string="Xero tenant ID", required=True)
+    category = fields.Selection([("INVOICE", "Invoice / bill"), ("CREDITNOTE", "Credit note"),
+                                 ("CONTACT", "Contact"), ("SUBSCRIPTION", "Subscription")], required=True)
+    event_type = fields.Char(string="Event", required=True)
+    resource_id = fields.Char(string="Xero ID", required=True)
+    event_date = fields.Char(string="Event date (UTC)", required=True,
+                             help="As Xero sent it; with the tenant, category, type and ID it identifies the event")
+    # A plain id, no foreign key (one check per inserted row): the log is purged after its
+    # retention period and the link then simply shows nothing.
+    delivery_log_ref = fields.Integer(string="Delivery log ID", readonly=True)
+    log_id = fields.Many2one("xero.request.log", string="Delivery", compute="_compute_log_id",
+                             help="The webhook delivery that brought this event")
+    state = fields.Selection([("pending", "Pending"), ("done", "Processed"), ("ignored", "Ignored"),
+                              ("error", "Error")], default="pending", required=True)
+    attempts = fields.Integer(default=0)
+    next_try = fields.Datetime(default=fields.Datetime.now)
+    processed_at = fields.Datetime(readonly=True)
+    message = fields.Text(help="What processing the event changed in Odoo, or why it did not")
+    res_model = fields.Char(string="Odoo model")
+    res_id = fields.Many2oneReference(string="Odoo record", model_field="res_model")
+    record_name = fields.Char(string="Record", compute="_compute_record_name")
+
+    def init(self):
+        # The same event delivered again (Xero retries, replays) is not stored twice; the
+        # worker finds due events of a tenant, and a document's events, through these two.
+        self.env.cr.execute("""
+            DROP INDEX IF EXISTS xero_event_unique;
+            CREATE UNIQUE INDEX IF NOT EXISTS xero_event_identity
+                ON xero_event (resource_id, event_date, event_type, category, xero_tenant_id);
+            CREATE INDEX IF NOT EXISTS xero_event_due ON xero_event (tenant_id, state, next_try)""")
+
+    @api.depends("delivery_log_ref")
+    def _compute_log_id(self):
+        logs = self.env["xero.request.log"].browse(set(self.mapped("delivery_log_ref")) - {0}).exists()
+        for event in self:
+            event.log_id = logs.browse(event.delivery_log_ref) & logs
+
+    @api.depends("res_model", "res_id")
+    def _compute_record_name(self):
+        for event in self:
+            record = event.res_model in self.env and event.res_id and \
+                self.env[event.res_model].browse(event.res_id).exists()
+            event.record_name = record.display_name if record else False
+
+    # --- receiving (the webhook controller, before the 200) --------------------------------------
+    @api.model
+    def _receive(self, raw, signature_header, request_headers=None):
+        """Check, store, log one delivery. -> HTTP status for Xero (200, 400, 401 or 413).
+        Runs as superuser in the controller's request; nothing here calls Xero."""
+        key = self.env["ir.config_parameter"].sudo().get_param("psa_xero_connector.webhook_key") or ""
+        log = self.env["xero.request.log"].sudo()
+        entry = {"raw": raw, "headers": request_headers}
+        if len(raw) > webhook.MAX_BODY:
+            log._log_delivery(dict(entry, raw=raw[:2000]), 413, error=_("The body is too large to be a Xero delivery."))
+            return 413
+        if not webhook.signature_ok(key, raw, signature_header):
+            error = (_("No webhook key is set in Settings → Xero: deliveries cannot be verified.") if not key
+                     else _("Unsigned delivery (no x-xero-signature header).") if not signature_header
+                     else _("Signature mismatch: not signed with this app's webhook key."))
+            log._log_delivery(entry, 401, error=error)
+            return 401
+        try:
+            events, rejected = webhook.parse_delivery(raw)
+        except webhook.DeliveryError as exc:
+            log._log_delivery(entry, 400, error=str(exc))
+            return 400
+        if not events and not rejected:
+            log._log_delivery(entry, 200, outcome=_("Intent to receive: signature verified."))
+            return 200
+        tenants = self._tenants_by_xero_id({e["tenant_id"] for e in events})
+        concerned = {tenants[e["tenant_id"]] for e in events if e["tenant_id"] in tenants}
+        tenant_id, company_id = concerned.pop() if len(concerned) == 1 else (None, None)
+        entry_log = log._log_delivery(entry, 200, error="\n".join(rejected) or None,
+                                      tenant_id=tenant_id, company_id=company_id)
+        stored = self._store(events, tenants, entry_log)
+        entry_log.outcome = self._outcome(events, stored, rejected)
+        if any(state == "pending" for _id, state in stored):
+            self._trigger_worker()
+        return 200
+
+    def _tenants_by_xero_id(self, xero_ids):
+        """{xero tenant id: (tenant id, company id)}, archived organisations included."""
+        self.env.cr.execute("""SELECT lower(xero_tenant_id), id, company_id FROM xero_tenant
+                                WHERE lower(xero_tenant_id) = ANY(%s)""", [list(xero_ids)])
+        return {xid: (tid, cid) for xid, tid, cid in self.env.cr.fetchall()}
+
+    @api.model
+    def _store(self, events, tenants, log):
+        """Insert the events, skipping those already stored (one statement: a delivery is
+        acknowledged within milliseconds). -> [(id, state)] of the new ones."""
+        if not events:
+            return []
+        now = fields.Datetime.now()
+        rows = []
+        for event in events:
+            tenant_id, company_id = tenants.get(event["tenant_id"], (None, None))
+            state, message = "pending", None
+            if not company_id:
+                state, message = "ignored", _("No Odoo company syncs with this Xero organisation.")
+            elif event["category"] == "CONTACT":
+                state, message = "done", _("Contact changed in Xero: logged only; Odoo stays the source of truth.")
+            elif event["category"] == "SUBSCRIPTION":
+                state, message = "ignored", _("Subscription events concern the Xero app, not Odoo's data.")
+            rows.append((tenant_id, event["tenant_id"], event["category"], event["event_type"], event["resource_id"],
+                         event["event_date"], state, message))
+        columns = list(zip(*rows))
+        # one statement, one array per column (cheaper to build and plan than 100 VALUES tuples)
+        self.env.cr.execute("""
+            INSERT INTO xero_event (tenant_id, xero_tenant_id, category, event_type, resource_id, event_date,
+                                    state, message, delivery_log_ref, next_try, received_at, attempts)
+            SELECT e.*, %s, %s, %s, 0
+              FROM unnest(%s::int4[], %s::varchar[], %s::varchar[], %s::varchar[], %s::varchar[], %s::varchar[],
+                          %s::varchar[], %s::text[]) AS e
+            ON CONFLICT DO NOTHING RETURNING id, state""", [log.id, now, now] + [list(c) for c in columns])
+        return self.env.cr.fetchall()
+
+    def _outcome(self, events, stored, rejected):
+        """The delivery's line in the request log."""
+        if not events:
+            return _("No usable event; %d malformed event(s) ignored.", len(rejected))
+        states = [state for _id, state in stored]
+        parts = [_("%(n)d event(s) received, %(new)d new", n=len(events), new=len(stored))]
+        if len(events) - len(stored):
+            parts.append(_("%d already received (ignored)", len(events) - len(stored)))
+        if states.count("ignored"):
+            parts.append(_("%d for no connected company (ignored)", states.count("ignored")))
+        outcome = "; ".join(parts) + "."
+        if rejected:
+            outcome += " " + _("%d malformed event(s) ignored.", len(rejected))
+        return outcome
+
+    def _trigger_worker(self):
+        """Once this transaction has committed, wake the worker unless it is running: a running
+        worker looks for due events once more after it stops (see ``_cron_process``), so a
+        burst of deliveries costs one wake-up (each one opens a connection for its NOTIFY)."""
+        if self.env.cr.precommit.data.get("psa_xero_event_wake"):
+            return
+        self.env.cr.precommit.data["psa_xero_event_wake"] = True
+        registry = self.env.registry
+
+        def wake():
+            try:
+                with registry.cursor() as cr:
+                    if not _worker_running(cr):
+                        api.Environment(cr, SUPERUSER_ID, {}).ref("psa_xero_connector.ir_cron_xero_events")._trigger()
+            except Exception:  # noqa: BLE001 - the events are stored; the cron's interval takes them
+                _logger.warning("Could not wake the Xero event worker", exc_info=True)
+        self.env.cr.postcommit.add(wake)
+
+    # --- the worker (after the 200) ----------------------------------------------------------------
+    @api.model
+    def _cron_process(self, commit=True, max_seconds=60):
+        """Process due events, organisation by organisation, until none is due — events that
+        arrive meanwhile are taken in the same run. Commits after each batch (``commit=False``
+        inside a test transaction). -> events processed."""
+        started, done = time.monotonic(), 0
+        while True:
+            if commit:
+                self.env.cr.execute("SELECT pg_try_advisory_lock(%s, 0)", [WORKER_LOCK])
+                if not self.env.cr.fetchone()[0]:
+                    break  # another run is on it, and will look again before it stops
+            try:
+                done += self._process_due(commit, started + max_seconds)
+            finally:
+                if commit:
+                    self.env.cr.execute("SELECT pg_advisory_unlock(%s, 0)", [WORKER_LOCK])
+                    self.env.cr.commit()
+            # Deliveries that committed while we held the lock did not wake anyone: look again.
+            if not commit or not self._due_tenants() or time.monotonic() > started + max_seconds:
+                break
+        remaining = self.search_count([("state", "=", "pending"), ("next_try", "<=", fields.Datetime.now()),
+                                       ("tenant_id", "!=", False)])
+        # Odoo runs the job again at once while it reports work left (ir.cron progress API)
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        return done
+
+    def _process_due(self, commit, deadline):
+        done = 0
+        while time.monotonic() < deadline:
+            tenants = self._due_tenants()
+            busy = 0
+            for tenant in tenants:
+                with self.env["xero.inbound"]._tenant_lock(tenant) as locked:
+                    if not locked:
+                        busy += 1  # a manual check or the poll serves this organisation right now
+                        continue
+                    if commit:
+                        self._settle(tenant)
+                    while events := self._claim(tenant):
+                        events._process(tenant)
+                        done += len(events)
+                        if commit:
+                            self.env.cr.commit()
+            if busy == len(tenants):
+                break
+        return done
+
+    def _settle(self, tenant):
+        """While a burst is still arriving, wait a little: one fetch then covers the whole burst
+        (and the worker leaves the CPU to the deliveries Xero is waiting on)."""
+        deadline = time.monotonic() + SETTLE_MAX
+        while time.monotonic() < deadline:
+            self.env.cr.execute("SELECT max(received_at) FROM xero_event WHERE tenant_id = %s AND state = 'pending'",
+                                [tenant.id])
+            newest = self.env.cr.fetchone()[0]
+            if not newest or (fields.Datetime.now() - newest).total_seconds() >= SETTLE_QUIET:
+                return
+            self.env.cr.commit()  # a fresh snapshot for the next look
+            time.sleep(SETTLE_QUIET)
+
+    def _due_tenants(self):
+        self.flush_model()
+        self.env.cr.execute("""SELECT DISTINCT tenant_id FROM xero_event
+                                WHERE state = 'pending' AND next_try <= %s AND tenant_id IS NOT NULL""",
+                            [fields.Datetime.now()])
+        return self.env["xero.tenant"].browse([r[0] for r in self.env.cr.fetchall()])
+
+    @api.model
+    def _claim(self, tenant):
+        self.flush_model()
+        self.env.cr.execute("""
+            SELECT id FROM xero_event WHERE tenant_id = %s AND state = 'pending' AND next_try <= %s
+             ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED""", [tenant.id, fields.Datetime.now(), CLAIM_SIZE])
+        return self.browse([r[0] for r in self.env.cr.fetchall()])
+
+    def _process(self, tenant):
+        """One fetch per category for all the documents these events name (repeats and several
+        events of one document collapse), then each event gets the outcome of its document."""
+        Inbound = self.env["xero.inbound"]
+        results = {}
+        try:
+            for category, kind in DOCUMENT_KIND.items():
+                ids = sorted({e.resource_id for e in self if e.category == category})
+                if ids:
+                    results.update(Inbound._sync_documents(tenant, kind, ids))
+        except XeroError as exc:
+            self._postpone(exc)
+            return
+        now = fields.Datetime.now()
+        for event in self:
+            state, message, record = results.get(event.resource_id, (
+                "ignored", _("Xero sends nothing Odoo uses for this event."), None))
+            event.write({"state": state, "message": message, "processed_at": now, "attempts": event.attempts + 1,
+                         "res_model": record._name if record else False, "res_id": record.id if record else False})
+
+    def _postpone(self, exc):
+        """Xero could not answer now: try again later, and give up (visibly) after MAX_ATTEMPTS."""
+        for event in self:
+            attempts = event.attempts + 1
+            if attempts >= MAX_ATTEMPTS:
+                event.write({"state": "error", "attempts": attempts,
+                             "message": _("Gave up after %(n)d attempts: %(error)s", n=attempts, error=exc)})
+                continue
+            delay = exc.retry_after if isinstance(exc, XeroRateLimited) else \
+                min(3600, 2 ** attempts * 5) * (0.5 + random.random())
+            event.write({"attempts": attempts, "message": str(exc),
+                         "next_try": fields.Datetime.now() + timedelta(seconds=delay)})
+
+    def action_retry(self):
+        self.filtered(lambda e: e.tenant_id).write({"state": "pending", "attempts": 0,
+                                                     "next_try": fields.Datetime.now()})
+        self._trigger_worker()
+        return True
+
+
+def _worker_running(cr):
+    """Whether an event worker holds its lock (in this database)."""
+    cr.execute("""SELECT 1 FROM pg_locks
+                   WHERE locktype = 'advisory' AND granted AND classid = %s AND objid = 0 AND objsubid = 2
+                     AND database = (SELECT oid FROM pg_database WHERE datname = current_database())""",
+               [WORKER_LOCK])
+    return bool(cr.fetchone())

@@ -1,0 +1,291 @@
+"""Xero → Odoo: bring Odoo's invoices, bills and credit notes in line with their current state
+in Xero — payments, credit allocations, voids — whether a webhook event or the safety-net
+poll asked.
+
+Both paths fetch documents several per call and hand them to ``_apply_documents``, which
+compares each document with what Odoo already recorded: a Xero payment becomes one Odoo
+payment reconciled with the document and linked to its PaymentID (a unique index makes a
+second registration impossible), a payment gone from Xero cancels its Odoo payment, and a
+voided document is flagged (cancelled if the organisation says so). Applying the same state
+again changes nothing, so repeated, reordered or late events all end in the same place.
+One worker per organisation at a time (an advisory lock), each document in a savepoint: a
+document Odoo cannot follow gets its reason; the others go on.
+"""
+
+import logging
+from contextlib import contextmanager
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools.misc import formatLang
+
+from ..xero import settlement
+from ..xero.errors import XeroError
+
+_logger = logging.getLogger(__name__)
+
+INBOUND_LOCK = 0x58455231
+COLLECTION = {"invoice": "Invoices", "credit_note": "CreditNotes"}
+POLL_OVERLAP = timedelta(minutes=2)  # re-read a little of the last window: clocks differ, applying is idempotent
+FIRST_POLL_WINDOW = timedelta(days=1)
+PAGE_SIZE = 100  # Xero's page of invoices / credit notes
+
+
+class XeroInbound(models.AbstractModel):
+    _name = "xero.inbound"
+    _description = "Xero → Odoo document state"
+
+    @contextmanager
+    def _tenant_lock(self, tenant):
+        """Session advisory lock: one inbound worker (events or poll) per organisation."""
+        cr = self.env.cr
+        cr.execute("SELECT pg_try_advisory_lock(%s, %s)", [INBOUND_LOCK, tenant.id])
+        locked = cr.fetchone()[0]
+        try:
+            yield locked
+        finally:
+            if locked:
+                cr.execute("SELECT pg_advisory_unlock(%s, %s)", [INBOUND_LOCK, tenant.id])
+
+    # --- fetching -------------------------------------------------------------------------------
+    @api.model
+    def _sync_documents(self, tenant, kind, ids):
+        """Fetch these documents (several per call) and apply them.
+        -> {xero_id: (event state, message, Odoo record or None)}. Raises XeroError."""
+        collection = COLLECTION[kind]
+        docs = []
+        for chunk in settlement.chunks(ids, settlement.IDS_PER_CALL):
+            # Invoices take IDs=; CreditNotes only a where filter
+            params = {"IDs": ",".join(chunk)} if kind == "invoice" else {
+                "where": settlement.guid_filter("CreditNoteID", chunk)}
+            data, _headers = tenant._call("GET", collection, params=params, operation="fetch %s" % collection,
+                                          context={"entity": collection})
+            docs += (data or {}).get(collection) or []
+        return self._apply_documents(tenant, docs, ids)
+
+    def _payment_accounts(self, tenant, payment_ids):
+        """{PaymentID: Account} for new payments, only when this organisation maps Xero bank
+        accounts to journals (otherwise every payment goes to the default journal: no call)."""
+        mapped = self.env["xero.account"].sudo().search_count([("tenant_id", "=", tenant.id),
+                                                               ("journal_id", "!=", False)])
+        if not payment_ids or not mapped:
+            return {}
+        accounts = {}
+        for chunk in settlement.chunks(sorted(payment_ids), settlement.PAYMENTS_PER_CALL):
+            data, _headers = tenant._call("GET", "Payments", operation="fetch Payments", context={"entity": "Payments"},
+                                          params={"where": settlement.guid_filter("PaymentID", chunk)})
+            for payment in (data or {}).get("Payments") or []:
+                accounts[(payment.get("PaymentID") or "").lower()] = payment.get("Account") or {}
+        return accounts
+
+    # --- applying ---------------------------------------------------------------------------------
+    @api.model
+    def _apply_documents(self, tenant, docs, ids=None):
+        """Apply Xero documents to the Odoo documents linked to them; ``ids`` lists what was
+        asked (those Xero did not return are reported). -> {xero_id: (state, message, record)}."""
+        states = {s["id"]: s for s in map(settlement.document_state, docs) if s["id"]}
+        ids = list(ids) if ids is not None else list(states)
+        Link = self.env["xero.link"].sudo()
+        links = {link.xero_id.lower(): link for link in Link.search([
+            ("tenant_id", "=", tenant.id), ("res_model", "=", "account.move"), ("xero_id", "in", ids)])}
+        known = {link.xero_id.lower() for link in Link.search([
+            ("tenant_id", "=", tenant.id), ("res_model", "=", "account.payment"),
+            ("xero_parent_id", "in", list(links))])}
+        new_payments = {pid for xid, s in states.items() if xid in links for pid in s["payments"]} - known
+        accounts = self._payment_accounts(tenant, new_payments)
+        results = {}
+        for xero_id in ids:
+            link = links.get(xero_id)
+            if not link:
+                results[xero_id] = ("ignored", _("Odoo did not send this document to Xero: nothing to update."),
+                                    None)
+                continue
+            move = self.env["account.move"].sudo().browse(link.res_id).exists()
+            state = states.get(xero_id)
+            if not move or not state:
+                results[xero_id] = ("ignored", _("Xero did not return this document.") if move
+                                    else _("The Odoo document was deleted."), move or None)
+                continue
+            try:
+                with self.env.cr.savepoint():
+                    message = self._apply(tenant, move, link, state, accounts)
+                results[xero_id] = ("done", message, move)
+            except (UserError, ValidationError) as exc:
+                self.env.invalidate_all()
+                message = _("%(doc)s: not brought in line with Xero: %(error)s", doc=move.name, error=exc)
+                results[xero_id] = ("error", message, move)
+                _logger.info("Xero inbound: %s", message)
+        return results
+
+    def _apply(self, tenant, move, link, state, accounts):
+        """Bring one Odoo document in line with one Xero document. -> what changed (a sentence)."""
+        Link = self.env["xero.link"].sudo()
+        notes = []
+        recorded = {link.xero_id.lower(): link for link in Link.search([
+            ("tenant_id", "=", tenant.id), ("res_model", "=", "account.payment"),
+            ("xero_parent_id", "=", state["id"])])}
+        new, deleted = settlement.payment_changes(state, {pid: link.xero_status for pid, link in recorded.items()})
+        for pid in deleted:  # first: a voided document has lost its payments in Xero
+            notes.append(self._cancel_payment(move, recorded[pid]))
+        for payment in new:
+            notes.append(self._register_payment(tenant, move, state, payment, accounts.get(payment["id"])))
+        for allocation in state["allocations"]:
+            note = self._reflect_allocation(tenant, move, allocation)
+            if note:
+                notes.append(note)
+        if state["status"] == "VOIDED":
+            notes += self._voided(tenant, move)
+        if link.xero_status != state["status"]:
+            link.xero_status = state["status"]
+        if new and move.state == "posted":
+            self._announce_payment(tenant, move, state, new)
+        odoo_due = move.amount_residual if move.state == "posted" else 0.0
+        if move.state == "posted" and move.currency_id.compare_amounts(odoo_due, float(state["amount_due"])) \
+                and state["status"] != "VOIDED":
+            notes.append(_("Xero says %(xero)s is due, Odoo %(odoo)s",
+                           xero=self._money(move, state["amount_due"]), odoo=self._money(move, odoo_due)))
+        return ("%s: %s." % (move.name, "; ".join(notes))) if notes else _("%s: already in line with Xero.", move.name)
+
+    def _register_payment(self, tenant, move, state, payment, account):
+        if move.state != "posted":
+            raise UserError(_("it is not posted in Odoo, so the Xero payment of %s cannot be recorded.",
+                              self._money(move, payment["amount"])))
+        if move.currency_id.compare_amounts(float(payment["amount"]), move.amount_residual) > 0:
+            raise UserError(_("Xero recorded a payment of %(amount)s, more than the %(due)s Odoo still expects. "
+                              "Nothing was recorded: compare the document in both.",
+                              amount=self._money(move, payment["amount"]), due=self._money(move, move.amount_residual)))
+        journal = self._payment_journal(tenant, move, account)
+        wizard = self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=move.ids).create({
+                "payment_date": payment["date"] or fields.Date.context_today(self),
+                "amount": float(payment["amount"]), "journal_id": journal.id,
+                "communication": payment["reference"] or move.name, "payment_difference_handling": "open"})
+        odoo_payment = wizard._create_payments()
+        self.env["xero.link"].sudo().create({
+            "tenant_id": tenant.id, "res_model": "account.payment", "res_id": odoo_payment.id,
+            "xero_id": payment["id"], "xero_parent_id": state["id"], "xero_status": "AUTHORISED",
+            "xero_name": payment["reference"] or state["number"], "xero_code": (account or {}).get("Code") or False})
+        odoo_payment.message_post(body=_("Recorded from Xero (payment %s).", payment["id"]),
+                                  message_type="notification")
+        return _("payment of %(amount)s recorded (%(payment)s)", amount=self._money(move, payment["amount"]),
+                 payment=odoo_payment.name)
+
+    def _cancel_payment(self, move, link):
+        payment = self.env["account.payment"].sudo().browse(link.res_id).exists()
+        link.xero_status = "DELETED"
+        if not payment or payment.state == "canceled":
+            return _("payment %s deleted in Xero (already cancelled in Odoo)", link.xero_id)
+        payment.action_draft()
+        payment.action_cancel()
+        payment.message_post(body=_("Cancelled: the payment was deleted in Xero."), message_type="notification")
+        return _("payment %(payment)s of %(amount)s cancelled (deleted in Xero)", payment=payment.name,
+                 amount=self._money(move, payment.amount))
+
+    def _reflect_allocation(self, tenant, move, allocation):
+        """A credit note allocated to an invoice in Xero: reconcile the two in Odoo (when both
+        are known and not reconciled together yet)."""
+        other_link = self.env["xero.link"].sudo().search([
+            ("tenant_id", "=", tenant.id), ("res_model", "=", "account.move"),
+            ("xero_id", "=", allocation["other_id"])], limit=1)
+        other = self.env["account.move"].sudo().browse(other_link.res_id).exists() if other_link else None
+        if not other or move.state != "posted" or other.state != "posted":
+            return None
+        open_lines = (move.line_ids | other.line_ids).filtered(
+            lambda line: line.account_id.account_type in ("asset_receivable", "liability_payable")
+            and not line.reconciled)
+        partners = move.line_ids.matched_debit_ids.debit_move_id.move_id \
+            | move.line_ids.matched_credit_ids.credit_move_id.move_id
+        mine = open_lines.filtered(lambda line: line.move_id == move)
+        theirs = open_lines - mine
+        if other in partners or not mine or not theirs:
+            return None
+        (mine | theirs).reconcile()
+        return _("%(other)s allocated in Xero (%(amount)s): reconciled", other=other.name,
+                 amount=self._money(move, allocation["amount"]))
+
+    def _voided(self, tenant, move):
+        notes = []
+        if not move.xero_voided:
+            move.xero_voided = True
+            move.message_post(body=_("Voided in Xero (%s).", tenant.name), message_type="notification")
+            notes.append(_("voided in Xero"))
+        if tenant.cancel_voided_invoices and move.state == "posted":
+            inbound = move.with_context(xero_inbound=True)  # Xero already voided it: nothing to send back
+            inbound.button_draft()
+            inbound.button_cancel()
+            notes.append(_("cancelled in Odoo"))
+        return notes
+
+    def _announce_payment(self, tenant, move, state, new):
+        """"INV/2026/00042 paid in Xero (£2,400.00)": a note on the document, and a message to its
+        salesperson and followers when the organisation asks for it."""
+        amount = sum(p["amount"] for p in new)
+        if move.payment_state in ("paid", "in_payment"):
+            body = _("%(doc)s paid in Xero (%(amount)s)", doc=move.name, amount=self._money(move, amount))
+        else:
+            body = _("%(doc)s partly paid in Xero (%(amount)s, %(due)s still due)", doc=move.name,
+                     amount=self._money(move, amount), due=self._money(move, move.amount_residual))
+        if tenant.notify_payments:
+            move.message_post(body=body, subtype_xmlid="mail.mt_comment", message_type="notification",
+                              partner_ids=move.invoice_user_id.partner_id.ids)
+        else:
+            move.message_post(body=body, subtype_xmlid="mail.mt_note", message_type="notification")
+
+    def _payment_journal(self, tenant, move, account):
+        """The journal of the Xero bank account if mapped, else the organisation's default,
+        else the company's first bank journal."""
+        if account and account.get("AccountID"):
+            mapped = self.env["xero.account"].sudo().search([
+                ("tenant_id", "=", tenant.id), ("account_id", "=", account["AccountID"].lower()),
+                ("journal_id", "!=", False)], limit=1)
+            if mapped:
+                return mapped.journal_id
+        journal = tenant.payment_journal_id or self.env["account.journal"].sudo().search([
+            ("company_id", "=", move.company_id.id), ("type", "=", "bank")], limit=1)
+        if not journal:
+            raise UserError(_("There is no bank journal in %s to record Xero payments in "
+                              "(set one on the Xero organisation).", move.company_id.name))
+        return journal
+
+    @staticmethod
+    def _money(move, value):
+        return formatLang(move.env, float(value), currency_obj=move.currency_id)
+
+    # --- the safety net ---------------------------------------------------------------------------
+    @api.model
+    def _cron_poll(self, commit=True):
+        """Ask each organisation for the invoices and credit notes modified since the last
+        check (If-Modified-Since, a page of 100 per call) and apply them: what a lost or
+        disabled webhook missed is caught up here."""
+        tenants = self.env["xero.tenant"].sudo().search([("state", "=", "connected"), ("company_id", "!=", False)])
+        for tenant in tenants:
+            with self._tenant_lock(tenant) as locked:
+                if not locked:
+                    continue
+                try:
+                    self._poll(tenant)
+                except XeroError as exc:
+                    _logger.warning("Xero poll of %s failed: %s", tenant.name, exc)
+                    tenant.last_error = str(exc)
+                if commit:
+                    self.env.cr.commit()
+
+    def _poll(self, tenant):
+        started = fields.Datetime.now()
+        since = tenant.xero_poll_since or started - FIRST_POLL_WINDOW
+        header = {"If-Modified-Since": since.strftime("%Y-%m-%dT%H:%M:%S")}
+        applied = 0
+        for collection in COLLECTION.values():
+            page = 1
+            while True:
+                data, _headers = tenant._call("GET", collection, params={"page": page}, headers=header,
+                                              operation="poll %s" % collection, context={"entity": collection})
+                docs = (data or {}).get(collection) or []
+                results = self._apply_documents(tenant, docs)
+                applied += sum(1 for state, _m, _r in results.values() if state == "done")
+                if len(docs) < PAGE_SIZE:
+                    break
+                page += 1
+        tenant.xero_poll_since = started - POLL_OVERLAP
+        return applied
