@@ -135,7 +135,7 @@ def main():
             drain()
 
             # 1. as Xero sends a burst: the harness batches 1,000 events into deliveries of <= 100
-            acks, statuses, rounds, calls, stored, drained = [], set(), 3, 0, 0, 0.0
+            acks, statuses, rounds, calls, stored, drained = [], set(), 5, 0, 0, 0.0
             for _round in range(rounds):
                 known = {d["id"] for d in requests.get(bench.base + "/__harness__/webhooks/deliveries",
                                                        timeout=30).json()}
@@ -154,8 +154,8 @@ def main():
             print("webhook acknowledgement, burst of %d events sent by the harness as Xero does (deliveries of "
                   "<= 100 events, one at a time; %d bursts, %d deliveries), HTTP statuses %s"
                   % (args.events, rounds, len(acks), sorted(statuses)))
-            print("  ack latency              p50 %.1f ms  p99 %.1f ms  max %.1f ms per delivery (goal p99 <= 50 ms)"
-                  % (pct(acks, 50), pct(acks, 99), max(acks)))
+            print("  ack latency              p50 %.1f ms  p90 %.1f ms  p99 %.1f ms  max %.1f ms per delivery "
+                  "(goal p99 <= 50 ms)" % (pct(acks, 50), pct(acks, 90), pct(acks, 99), max(acks)))
             print("  then processed           %d distinct events per burst (same-moment repeats collapse) in %.1f s "
                   "after the last answer, %.0f calls to Xero for %d distinct invoices"
                   % (stored, drained, calls, len(set(ids))))

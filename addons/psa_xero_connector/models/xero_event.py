@@ -10,6 +10,7 @@ that cannot be processed yet wait and retry; none is dropped without a line sayi
 
 import logging
 import random
+import threading
 import time
 from datetime import timedelta
 
@@ -174,20 +175,14 @@ class XeroEvent(models.Model):
     def _trigger_worker(self):
         """Once this transaction has committed, wake the worker unless it is running: a running
         worker looks for due events once more after it stops (see ``_cron_process``), so a
-        burst of deliveries costs one wake-up (each one opens a connection for its NOTIFY)."""
+        burst of deliveries costs one wake-up. The wake-up (a look at the lock, a trigger, a
+        NOTIFY on a connection of its own) runs beside the answer, not before it."""
         if self.env.cr.precommit.data.get("psa_xero_event_wake"):
             return
         self.env.cr.precommit.data["psa_xero_event_wake"] = True
         registry = self.env.registry
-
-        def wake():
-            try:
-                with registry.cursor() as cr:
-                    if not _worker_running(cr):
-                        api.Environment(cr, SUPERUSER_ID, {}).ref("psa_xero_connector.ir_cron_xero_events")._trigger()
-            except Exception:  # noqa: BLE001 - the events are stored; the cron's interval takes them
-                _logger.warning("Could not wake the Xero event worker", exc_info=True)
-        self.env.cr.postcommit.add(wake)
+        self.env.cr.postcommit.add(lambda: threading.Thread(
+            target=_wake_worker, args=(registry,), name="xero-event-wake", daemon=True).start())
 
     # --- the worker (after the 200) ----------------------------------------------------------------
     @api.model
@@ -303,6 +298,15 @@ class XeroEvent(models.Model):
                                                      "next_try": fields.Datetime.now()})
         self._trigger_worker()
         return True
+
+
+def _wake_worker(registry):
+    try:
+        with registry.cursor() as cr:
+            if not _worker_running(cr):
+                api.Environment(cr, SUPERUSER_ID, {}).ref("psa_xero_connector.ir_cron_xero_events")._trigger()
+    except Exception:  # noqa: BLE001 - the events are stored; the cron's interval takes them
+        _logger.warning("Could not wake the Xero event worker", exc_info=True)
 
 
 def _worker_running(cr):
