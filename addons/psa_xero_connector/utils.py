@@ -8,6 +8,14 @@ from . import const
 REDACTED = "***"
 
 
+def referenced_record(env, model, res_id):
+    """The record a (model name, id) reference points at; None when the model is not
+    installed or the record is gone (logs, links and queue rows outlive what they name)."""
+    if not model or model not in env or not res_id:
+        return None
+    return env[model].browse(res_id).exists() or None
+
+
 def redact_headers(headers):
     return {k: (REDACTED if k.lower() in const.SECRET_KEYS else v) for k, v in (headers or {}).items()}
 

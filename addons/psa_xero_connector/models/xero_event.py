@@ -16,6 +16,7 @@ from datetime import timedelta
 
 from odoo import SUPERUSER_ID, _, api, fields, models
 
+from ..utils import referenced_record
 from ..xero import webhook
 from ..xero.errors import XeroError, XeroRateLimited
 
@@ -81,8 +82,7 @@ class XeroEvent(models.Model):
     @api.depends("res_model", "res_id")
     def _compute_record_name(self):
         for event in self:
-            record = event.res_model in self.env and event.res_id and \
-                self.env[event.res_model].browse(event.res_id).exists()
+            record = referenced_record(self.env, event.res_model, event.res_id)
             event.record_name = record.display_name if record else False
 
     # --- receiving (the webhook controller, before the 200) --------------------------------------

@@ -8,6 +8,8 @@ Odoo record per tenant.
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..utils import referenced_record
+
 LINKED_MODELS = [
     ("res.partner", "Contact"),
     ("product.template", "Item"),
@@ -61,7 +63,7 @@ class XeroLink(models.Model):
     @api.depends("res_model", "res_id")
     def _compute_record_name(self):
         for link in self:
-            record = link.res_model and link.res_id and self.env[link.res_model].browse(link.res_id).exists()
+            record = referenced_record(self.env, link.res_model, link.res_id)
             link.record_name = record.display_name if record else False
 
     @api.constrains("tenant_id", "res_model", "res_id")

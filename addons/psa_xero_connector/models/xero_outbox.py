@@ -21,6 +21,7 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 
 from .. import const
+from ..utils import referenced_record
 from ..xero.errors import XeroAuthError, XeroError, XeroRateLimited, XeroTransientError
 from ..xero.mapping import MappingError
 
@@ -60,7 +61,7 @@ class XeroOutbox(models.Model):
     @api.depends("res_model", "res_id")
     def _compute_record_name(self):
         for row in self:
-            record = row.res_model in self.env and self.env[row.res_model].browse(row.res_id).exists()
+            record = referenced_record(self.env, row.res_model, row.res_id)
             row.record_name = record.display_name if record else False
 
     # --- enqueue (in the user's transaction) -------------------------------------------------------

@@ -14,7 +14,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from .. import const
-from ..utils import redact_headers, to_text
+from ..utils import redact_headers, referenced_record, to_text
 from ..xero.errors import XeroError
 
 
@@ -59,7 +59,7 @@ class XeroRequestLog(models.Model):
     @api.depends("res_model", "res_id")
     def _compute_record_name(self):
         for log in self:
-            record = log.res_model in self.env and log.res_id and self.env[log.res_model].browse(log.res_id).exists()
+            record = referenced_record(self.env, log.res_model, log.res_id)
             log.record_name = record.display_name if record else False
 
     @api.depends("direction", "tenant_id", "url", "method")
