@@ -1,0 +1,24 @@
+"""Who may call what. Every public method of the addon (and every override on Odoo's models)
+calls ``check_caller`` before it does anything under ``sudo()``: the caller must be in the
+Xero group the action needs, and the records must be ones the caller may see and change
+(access rights + record rules, so another company's records are refused whatever ids are
+passed). Internal code paths (crons, the webhook controller) run as superuser and pass."""
+
+from odoo import _
+from odoo.exceptions import AccessError
+
+USER = "psa_xero_connector.group_xero_user"
+MANAGER = "psa_xero_connector.group_xero_manager"
+GROUP_LABEL = {USER: "Xero / User", MANAGER: "Xero / Manager"}
+
+
+def check_caller(records, group=MANAGER, operation="write"):
+    """-> ``records`` once the caller may act on them; raises AccessError otherwise."""
+    env = records.env
+    if env.su:
+        return records
+    if not env.user.has_group(group):
+        raise AccessError(_("This needs the %(group)s rights (Settings → Users → %(user)s).",
+                            group=GROUP_LABEL.get(group, group), user=env.user.name))
+    records.check_access(operation)
+    return records
