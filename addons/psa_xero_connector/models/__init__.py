@@ -1,4 +1,5 @@
 # Mixins and the models they extend come first; the rest in alphabetical order.
+from . import xero_queue
 from . import xero_sync_mixin
 from . import xero_document
 from . import account_mapping
@@ -15,5 +16,6 @@ from . import xero_importer
 from . import xero_inbound
 from . import xero_link
 from . import xero_outbox
+from . import xero_outbox_batch
 from . import xero_request_log
 from . import xero_tenant

@@ -61,10 +61,17 @@ class AccountMove(models.Model):
         Tenant, Outbox = self.env["xero.tenant"], self.env["xero.outbox"].sudo()
         for move in self.filtered(lambda m: m.move_type in self.SWITCH):
             for tenant in Tenant._sync_tenants(self.SWITCH[move.move_type], move.company_id):
-                if operation == "void" and not self.env["xero.link"].sudo()._link_of(tenant, move):
-                    continue  # never reached Xero: nothing to void there
+                if operation == "void" and not self._xero_may_be_in_xero(tenant, move, Outbox):
+                    continue  # never reached Xero, and a row still queued is not sent once cancelled
                 entity = "invoice" if move.move_type in ("out_invoice", "in_invoice") else "credit_note"
                 Outbox._enqueue(move, tenant, entity, operation)
+
+    def _xero_may_be_in_xero(self, tenant, move, Outbox):
+        """Linked, or in a request that may have reached Xero (its answer not known yet)."""
+        return bool(self.env["xero.link"].sudo()._link_of(tenant, move)) or bool(Outbox.search_count([
+            ("tenant_id", "=", tenant.id), ("res_model", "=", move._name), ("res_id", "=", move.id),
+            ("operation", "=", "upsert"), ("state", "in", ("sending", "retry")), ("batch_id", "!=", False)],
+            limit=1))
 
     def _xero_payload(self, tenant, status="AUTHORISED", document_id=None):
         """-> (collection, payload). Raises MappingError with what to fix."""

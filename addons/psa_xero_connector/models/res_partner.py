@@ -17,16 +17,25 @@ class ResPartner(models.Model):
                                     groups="psa_xero_connector.group_xero_user")
 
     def _xero_enqueue(self, operation="upsert"):
-        """Customers and suppliers go to the organisation of their company (a shared partner
-        to every organisation that syncs that kind of contact)."""
+        """Customers and suppliers go to the organisation of their company. A shared partner
+        (no company, Odoo's default) goes on save only where it is already in Xero, or when
+        exactly one organisation syncs that kind of contact; otherwise it goes to an
+        organisation when a document of that organisation's company needs it — a new
+        customer never lands in every client's books."""
         if self.env.context.get("xero_no_sync"):
             return
         Tenant, Outbox = self.env["xero.tenant"], self.env["xero.outbox"].sudo()
+        Link = self.env["xero.link"].sudo()
         for partner in self.commercial_partner_id:
+            tenants = Tenant.browse()
             for switch, rank in (("sync_customers", "customer_rank"), ("sync_suppliers", "supplier_rank")):
                 if partner[rank] > 0:
-                    for tenant in Tenant._sync_tenants(switch, partner.company_id or None):
-                        Outbox._enqueue(partner, tenant, "contact")
+                    found = Tenant._sync_tenants(switch, partner.company_id or None)
+                    if not partner.company_id and len(found) > 1:
+                        found = found.filtered(lambda t: Link._link_of(t, partner))
+                    tenants |= found
+            for tenant in tenants:
+                Outbox._enqueue(partner, tenant, "contact")
 
     def _xero_contact_payload(self, contact_id=None):
         self.ensure_one()

@@ -6,9 +6,23 @@ from odoo import _, models
 from ..xero.mapping import MappingError
 
 
+# The states in which a document belongs in Xero; in any other it is not sent (its row says why).
+SENDABLE_STATES = {"account.move": ("posted",), "purchase.order": ("purchase", "done")}
+
+
 class XeroDocumentMixin(models.AbstractModel):
     _name = "xero.document.mixin"
     _description = "Document sent to Xero"
+
+    def _xero_not_sendable(self):
+        """Why this document must not be created or updated in Xero as it is *now* (None
+        when it may): what is sent is the document's state when it is sent."""
+        self.ensure_one()
+        if self.state in SENDABLE_STATES[self._name]:
+            return None
+        if self.state == "cancel":
+            return _("Cancelled in Odoo before it reached Xero: not sent.")
+        return _("Back in draft in Odoo before it reached Xero: it is sent when confirmed again.")
 
     def _xero_item_and_account(self, tenant, product, account, catchall):
         """The product's item link, else its category's (nearest first), else the tenant's

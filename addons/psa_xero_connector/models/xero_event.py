@@ -9,12 +9,11 @@ that cannot be processed yet wait and retry; none is dropped without a line sayi
 """
 
 import logging
-import random
-import threading
 import time
-from datetime import timedelta
 
-from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo import _, api, fields, models
+
+from ..access import MANAGER, check_caller
 
 from ..utils import referenced_record
 from ..xero import webhook
@@ -22,7 +21,6 @@ from ..xero.errors import XeroError, XeroRateLimited
 
 _logger = logging.getLogger(__name__)
 
-WORKER_LOCK = 0x58455232  # advisory lock held by the event worker while it runs
 CLAIM_SIZE = 500
 SETTLE_QUIET = 0.2  # seconds without a new event before the worker fetches
 SETTLE_MAX = 2.0
@@ -32,6 +30,10 @@ DOCUMENT_KIND = {"INVOICE": "invoice", "CREDITNOTE": "credit_note"}
 
 class XeroEvent(models.Model):
     _name = "xero.event"
+    _inherit = ["xero.queue"]
+    _queue_cron = "psa_xero_connector.ir_cron_xero_events"
+    _queue_max_attempts = MAX_ATTEMPTS
+    _queue_backoff_base = 5
     _description = "Xero webhook event"
     _order = "id desc"
     _rec_name = "resource_id"
@@ -173,64 +175,38 @@ class XeroEvent(models.Model):
         return outcome
 
     def _trigger_worker(self):
-        """Once this transaction has committed, wake the worker unless it is running: a running
-        worker looks for due events once more after it stops (see ``_cron_process``), so a
-        burst of deliveries costs one wake-up. The wake-up (a look at the lock, a trigger, a
-        NOTIFY on a connection of its own) runs beside the answer, not before it."""
-        if self.env.cr.precommit.data.get("psa_xero_event_wake"):
-            return
-        self.env.cr.precommit.data["psa_xero_event_wake"] = True
-        registry = self.env.registry
-        self.env.cr.postcommit.add(lambda: threading.Thread(
-            target=_wake_worker, args=(registry,), name="xero-event-wake", daemon=True).start())
+        """Wake the worker once this transaction has committed (Odoo's cron trigger)."""
+        self._queue_trigger()
 
     # --- the worker (after the 200) ----------------------------------------------------------------
     @api.model
     def _cron_process(self, commit=True, max_seconds=60):
-        """Process due events, organisation by organisation, until none is due — events that
-        arrive meanwhile are taken in the same run. Commits after each batch (``commit=False``
-        inside a test transaction). -> events processed."""
-        started, done = time.monotonic(), 0
-        while True:
-            if commit:
-                self.env.cr.execute("SELECT pg_try_advisory_lock(%s, 0)", [WORKER_LOCK])
-                if not self.env.cr.fetchone()[0]:
-                    break  # another run is on it, and will look again before it stops
-            try:
-                done += self._process_due(commit, started + max_seconds)
-            finally:
-                if commit:
-                    self.env.cr.execute("SELECT pg_advisory_unlock(%s, 0)", [WORKER_LOCK])
-                    self.env.cr.commit()
-            # Deliveries that committed while we held the lock did not wake anyone: look again.
-            if not commit or not self._due_tenants() or time.monotonic() > started + max_seconds:
-                break
-        remaining = self.search_count([("state", "=", "pending"), ("next_try", "<=", fields.Datetime.now()),
-                                       ("tenant_id", "!=", False)])
-        # Odoo runs the job again at once while it reports work left (ir.cron progress API)
-        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
-        return done
+        """Process due events, organisations in turn, until none is due — events that arrive
+        meanwhile are taken in the same run. -> events processed."""
+        return self._queue_run(commit=commit, max_seconds=max_seconds)
 
-    def _process_due(self, commit, deadline):
-        done = 0
-        while time.monotonic() < deadline:
-            tenants = self._due_tenants()
-            busy = 0
-            for tenant in tenants:
-                with self.env["xero.inbound"]._tenant_lock(tenant) as locked:
-                    if not locked:
-                        busy += 1  # a manual check or the poll serves this organisation right now
-                        continue
-                    if commit:
-                        self._settle(tenant)
-                    while events := self._claim(tenant):
-                        events._process(tenant)
-                        done += len(events)
-                        if commit:
-                            self.env.cr.commit()
-            if busy == len(tenants):
-                break
-        return done
+    def _queue_due_tenants(self):
+        self.flush_model(["state", "next_try", "tenant_id"])
+        self.env.cr.execute("""
+            SELECT DISTINCT e.tenant_id FROM xero_event e JOIN xero_tenant t ON t.id = e.tenant_id
+             WHERE e.state = 'pending' AND e.next_try <= %s AND t.state = 'connected'""",
+                            [fields.Datetime.now()])
+        return self.env["xero.tenant"].browse(sorted(r[0] for r in self.env.cr.fetchall()))
+
+    def _queue_remaining(self):
+        return self.search_count([("state", "=", "pending"), ("next_try", "<=", fields.Datetime.now()),
+                                  ("tenant_id.state", "=", "connected")])
+
+    def _queue_work(self, tenant, commit, run):
+        if commit:
+            self._settle(tenant)
+        if not self.env["xero.inbound"]._try_tenant_lock(tenant):
+            return 0  # a manual check or the poll serves this organisation right now
+        events = self._claim(tenant)
+        if events:
+            with self._queue_guard(events, "processing webhook events of %s" % tenant.name):
+                events._process(tenant)
+        return len(events)
 
     def _settle(self, tenant):
         """While a burst is still arriving, wait a little: one fetch then covers the whole burst
@@ -244,13 +220,6 @@ class XeroEvent(models.Model):
                 return
             self.env.cr.commit()  # a fresh snapshot for the next look
             time.sleep(SETTLE_QUIET)
-
-    def _due_tenants(self):
-        self.flush_model()
-        self.env.cr.execute("""SELECT DISTINCT tenant_id FROM xero_event
-                                WHERE state = 'pending' AND next_try <= %s AND tenant_id IS NOT NULL""",
-                            [fields.Datetime.now()])
-        return self.env["xero.tenant"].browse([r[0] for r in self.env.cr.fetchall()])
 
     @api.model
     def _claim(self, tenant):
@@ -281,38 +250,19 @@ class XeroEvent(models.Model):
                          "res_model": record._name if record else False, "res_id": record.id if record else False})
 
     def _postpone(self, exc):
-        """Xero could not answer now: try again later, and give up (visibly) after MAX_ATTEMPTS."""
-        for event in self:
-            attempts = event.attempts + 1
-            if attempts >= MAX_ATTEMPTS:
-                event.write({"state": "error", "attempts": attempts,
-                             "message": _("Gave up after %(n)d attempts: %(error)s", n=attempts, error=exc)})
-                continue
-            delay = exc.retry_after if isinstance(exc, XeroRateLimited) else \
-                min(3600, 2 ** attempts * 5) * (0.5 + random.random())
-            event.write({"attempts": attempts, "message": str(exc),
-                         "next_try": fields.Datetime.now() + timedelta(seconds=delay)})
+        """Xero could not answer now: try again later, and give up (visibly) after the last attempt."""
+        self._queue_postpone(str(exc), retry_after=exc.retry_after if isinstance(exc, XeroRateLimited) else None)
+
+    def _queue_retry_values(self, reason):
+        return {"message": reason}
+
+    def _queue_give_up(self, reason):
+        self.write({"state": "error", "message": reason})
 
     def action_retry(self):
-        self.filtered(lambda e: e.tenant_id).write({"state": "pending", "attempts": 0,
-                                                     "next_try": fields.Datetime.now()})
-        self._trigger_worker()
+        """Process these events again (managers, own companies' events only)."""
+        events = check_caller(self, MANAGER, "read").sudo().filtered("tenant_id")
+        events.write({"state": "pending", "attempts": 0, "next_try": fields.Datetime.now()})
+        events._trigger_worker()
         return True
 
-
-def _wake_worker(registry):
-    try:
-        with registry.cursor() as cr:
-            if not _worker_running(cr):
-                api.Environment(cr, SUPERUSER_ID, {}).ref("psa_xero_connector.ir_cron_xero_events")._trigger()
-    except Exception:  # noqa: BLE001 - the events are stored; the cron's interval takes them
-        _logger.warning("Could not wake the Xero event worker", exc_info=True)
-
-
-def _worker_running(cr):
-    """Whether an event worker holds its lock (in this database)."""
-    cr.execute("""SELECT 1 FROM pg_locks
-                   WHERE locktype = 'advisory' AND granted AND classid = %s AND objid = 0 AND objsubid = 2
-                     AND database = (SELECT oid FROM pg_database WHERE datname = current_database())""",
-               [WORKER_LOCK])
-    return bool(cr.fetchone())

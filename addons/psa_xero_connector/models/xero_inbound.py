@@ -36,17 +36,17 @@ class XeroInbound(models.AbstractModel):
     _name = "xero.inbound"
     _description = "Xero → Odoo document state"
 
+    def _try_tenant_lock(self, tenant):
+        """One inbound worker (events, poll or a manual check) per organisation: a
+        transaction-scoped advisory lock, released by the commit or rollback that ends the
+        work — it cannot stay held on a pooled connection after a failure. -> bool"""
+        self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [INBOUND_LOCK, tenant.id])
+        return self.env.cr.fetchone()[0]
+
     @contextmanager
     def _tenant_lock(self, tenant):
-        """Session advisory lock: one inbound worker (events or poll) per organisation."""
-        cr = self.env.cr
-        cr.execute("SELECT pg_try_advisory_lock(%s, %s)", [INBOUND_LOCK, tenant.id])
-        locked = cr.fetchone()[0]
-        try:
-            yield locked
-        finally:
-            if locked:
-                cr.execute("SELECT pg_advisory_unlock(%s, %s)", [INBOUND_LOCK, tenant.id])
+        """``with _tenant_lock(tenant) as locked:`` (held until the transaction ends)."""
+        yield self._try_tenant_lock(tenant)
 
     # --- fetching -------------------------------------------------------------------------------
     @api.model
@@ -260,16 +260,19 @@ class XeroInbound(models.AbstractModel):
         disabled webhook missed is caught up here."""
         tenants = self.env["xero.tenant"].sudo().search([("state", "=", "connected"), ("company_id", "!=", False)])
         for tenant in tenants:
-            with self._tenant_lock(tenant) as locked:
-                if not locked:
-                    continue
-                try:
+            if not self._try_tenant_lock(tenant):
+                continue
+            try:
+                with self.env.cr.savepoint():
                     self._poll(tenant)
-                except XeroError as exc:
-                    _logger.warning("Xero poll of %s failed: %s", tenant.name, exc)
-                    tenant.last_error = str(exc)
-                if commit:
-                    self.env.cr.commit()
+            except XeroError as exc:
+                _logger.warning("Xero poll of %s failed: %s", tenant.name, exc)
+                tenant.last_error = str(exc)
+            except Exception:  # noqa: BLE001 - one organisation's failure must not stop the others'
+                _logger.exception("Xero poll of %s failed unexpectedly", tenant.name)
+                self.env.invalidate_all()
+            if commit:
+                self.env.cr.commit()  # ends the transaction: the lock goes with it
 
     def _poll(self, tenant):
         started = fields.Datetime.now()

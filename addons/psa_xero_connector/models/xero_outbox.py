@@ -1,27 +1,35 @@
-"""The outbox: how "real time" is done without ever calling Xero inside the user's transaction.
+"""The outbox: how "real time" is done without ever calling Xero inside the user's transaction,
+and how each document reaches Xero exactly once.
 
 Saving a record writes a row here in the same transaction (record × tenant × operation) and
-triggers the worker cron; right after commit a cron worker claims due rows with ``FOR UPDATE
-SKIP LOCKED`` (several workers never send the same row), builds payloads with the pure
-mapping, and sends up to 50 per request with ``summarizeErrors=false``. Each element's result
-goes back to its row: the Xero ID is stored as a link, or Xero's exact messages are kept on
-the row, the request log and the record. Dependencies go first (contacts and items before
-documents). Transient failures retry with exponential back-off and jitter, resending the
-same rows with the same Idempotency-Key, so a request Xero applied but whose answer was lost
-is never applied twice; a 429 waits Retry-After. Nothing is dropped: a row is done, waiting,
-or in error with its reason on screen.
+triggers the worker cron. The worker (see ``xero.queue``) serves the organisations in turn:
+
+1. **Build**: it claims due rows (``FOR UPDATE SKIP LOCKED``), reads each document as it is
+   *now* (one cancelled or reset to draft meanwhile is not created in Xero), and builds the
+   payloads with the pure mapping. A row whose contact (or, for a credit note, whose invoice)
+   is not in Xero yet *waits* for that row, and is not claimed again until it is done.
+2. **Fix**: up to 50 elements become a ``xero.outbox.batch`` with its exact body and its
+   Idempotency-Key, committed before anything is sent.
+3. **Send**: the batch, as fixed, with ``summarizeErrors=false``; each element's result goes
+   back to its row (a link to the Xero ID, or Xero's exact messages on the row, the request
+   log and the record). A send whose outcome is unknown (timeout, lost answer, a worker
+   killed) leaves the batch pending: it is resent identically, and Xero replays its answer.
+   A resend refused as "already exists" finds the record in Xero and links it.
+
+Nothing is dropped: a row is done, waiting, cancelled (with the reason), or in error with its
+reason on screen and a Retry.
 """
 
-import hashlib
 import json
 import logging
-import random
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 
 from .. import const
+from ..access import MANAGER, check_caller
 from ..utils import referenced_record
+from ..xero import duplicates
 from ..xero.errors import XeroAuthError, XeroError, XeroRateLimited, XeroTransientError
 from ..xero.mapping import MappingError
 
@@ -29,17 +37,23 @@ _logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 50
 SLOT_LOCK = 0x58455230  # advisory-lock namespace of the per-tenant worker slots
-MAX_ATTEMPTS = 8
 COLLECTION = {"contact": "Contacts", "item": "Items", "invoice": "Invoices", "credit_note": "CreditNotes",
               "purchase_order": "PurchaseOrders"}
 ID_FIELD = {"contact": "ContactID", "item": "ItemID", "invoice": "InvoiceID", "credit_note": "CreditNoteID",
             "purchase_order": "PurchaseOrderID"}
+PENDING = ("queued", "waiting", "sending", "retry")  # not yet answered by Xero
+DUE = ("queued", "retry")                           # claimable when next_try has come (rows outside a batch)
+REUSABLE = ("queued", "retry", "waiting", "error", "cancelled")  # an edit brings such a row back
 
 
 class XeroOutbox(models.Model):
     _name = "xero.outbox"
+    _inherit = ["xero.queue"]
     _description = "Xero outbox (records waiting to be sent)"
     _order = "id"
+    _queue_cron = "psa_xero_connector.ir_cron_xero_outbox"
+    _queue_max_attempts = 8
+    _queue_backoff_base = 1
 
     tenant_id = fields.Many2one("xero.tenant", string="Organisation", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="tenant_id.company_id", store=True, index=True)
@@ -48,14 +62,19 @@ class XeroOutbox(models.Model):
     entity = fields.Selection([("contact", "Contact"), ("item", "Item"), ("invoice", "Invoice / bill"),
                                ("credit_note", "Credit note"), ("purchase_order", "Purchase order")], required=True)
     operation = fields.Selection([("upsert", "Create or update"), ("void", "Void")], default="upsert", required=True)
-    state = fields.Selection([("queued", "Queued"), ("retry", "Waiting to retry"), ("done", "Synced"),
-                              ("error", "Error")], default="queued", required=True, index=True)
-    attempts = fields.Integer(default=0)
-    next_try = fields.Datetime(default=fields.Datetime.now, index=True)
-    batch_key = fields.Char(help="Set when a batch failed in transit: it is resent as it was, with this "
-                                 "Idempotency-Key", index=True)
-    xero_messages = fields.Text(string="Xero's messages")
-    last_error = fields.Text()
+    state = fields.Selection([("queued", "Queued"), ("waiting", "Waiting for another record"),
+                              ("sending", "Sending"), ("retry", "Waiting to retry"), ("done", "Synced"),
+                              ("error", "Error"), ("cancelled", "Not sent")],
+                             default="queued", required=True, index=True)
+    batch_id = fields.Many2one("xero.outbox.batch", string="Batch", ondelete="set null", index=True, readonly=True,
+                               help="The request this row is (or was last) sent in, fixed before it left")
+    batch_seq = fields.Integer(readonly=True, help="Position of the row's element in its batch")
+    batch_key = fields.Char(related="batch_id.idempotency_key", string="Idempotency-Key")
+    depends_on_id = fields.Many2one("xero.outbox", string="Waits for", ondelete="set null", index=True, readonly=True,
+                                    help="The row (a contact, the invoice a credit note reverses, the document to "
+                                         "void) that must reach Xero first")
+    xero_messages = fields.Text(string="Xero's messages", readonly=True)
+    last_error = fields.Text(string="Reason", readonly=True)
     record_name = fields.Char(compute="_compute_record_name")
 
     @api.depends("res_model", "res_id")
@@ -67,103 +86,126 @@ class XeroOutbox(models.Model):
     # --- enqueue (in the user's transaction) -------------------------------------------------------
     @api.model
     def _enqueue(self, records, tenant, entity, operation="upsert"):
-        """One pending row per record × tenant × operation: repeated edits coalesce."""
+        """One pending row per record × tenant × operation: repeated edits coalesce. A row
+        already fixed in a batch is left alone (its request may be in flight): the edit gets
+        a row of its own, sent after it."""
         if not records:
-            return
+            return self.browse()
         pending = self.search([("tenant_id", "=", tenant.id), ("res_model", "=", records._name),
                                ("res_id", "in", records.ids), ("operation", "=", operation),
-                               ("state", "in", ("queued", "error")), ("batch_key", "=", False)])
+                               ("state", "in", REUSABLE), ("batch_id", "=", False)])
         by_id = {row.res_id: row for row in pending}
-        now = fields.Datetime.now()
-        for row in pending:
-            row.write({"state": "queued", "next_try": now, "attempts": 0})  # an edit retries an error too
-        self.create([{"tenant_id": tenant.id, "res_model": records._name, "res_id": rid, "entity": entity,
-                      "operation": operation} for rid in records.ids if rid not in by_id])
-        self._trigger_worker()
+        pending.write({"state": "queued", "next_try": fields.Datetime.now(), "attempts": 0, "last_error": False,
+                       "xero_messages": False})  # an edit retries an error too
+        rows = pending | self.create([{"tenant_id": tenant.id, "res_model": records._name, "res_id": rid,
+                                       "entity": entity, "operation": operation}
+                                      for rid in records.ids if rid not in by_id])
+        rows._queue_trigger()
+        return rows
 
-    def _trigger_worker(self):
-        """Wake the worker once this transaction commits (one trigger per transaction)."""
-        if not self.env.cr.precommit.data.get("psa_xero_outbox_trigger"):
-            self.env.cr.precommit.data["psa_xero_outbox_trigger"] = True
-            self.env.ref("psa_xero_connector.ir_cron_xero_outbox")._trigger()
+    @api.model
+    def _wake_tenants(self, tenants):
+        """Organisations connected again: what waited for them is due now."""
+        rows = self.search([("tenant_id", "in", tenants.ids), ("state", "in", ("queued", "sending", "retry"))])
+        rows.write({"next_try": fields.Datetime.now()})
+        rows._queue_trigger()
 
     # --- the worker ----------------------------------------------------------------------------------
     @api.model
     def _cron_process(self, limit_batches=20, commit=True):
-        """Send what is due, tenant by tenant; commits after each batch so that each batch's
-        outcome is kept even if a later one fails (``commit=False`` inside a caller's test
-        transaction)."""
-        tenants = self.search([("state", "in", ("queued", "retry")), ("next_try", "<=", fields.Datetime.now())]
-                              ).tenant_id
-        sent = 0
-        for tenant in tenants:
-            slot = self._take_slot(tenant)
-            if slot is None:
-                continue  # as many workers as Xero allows concurrent calls already serve it
-            try:
-                while sent < limit_batches:
-                    rows = self._claim(tenant)
-                    if not rows:
-                        break
-                    pause = rows._send(tenant)
-                    sent += 1
-                    if commit:
-                        self.env.cr.commit()
-                    if pause:
-                        # Xero's minute budget is nearly spent: leave the rest for the next minute
-                        self.env.ref("psa_xero_connector.ir_cron_xero_outbox")._trigger(at=pause)
-                        break
-            finally:
-                self.env.cr.execute("SELECT pg_advisory_unlock(%s, %s)", [SLOT_LOCK, tenant.id * 8 + slot])
-        remaining = self.search_count([("state", "in", ("queued", "retry")), ("next_try", "<=", fields.Datetime.now())])
-        if remaining:
-            self.env.ref("psa_xero_connector.ir_cron_xero_outbox")._trigger()
-        return sent
+        """Send what is due, organisations in turn. -> units of work done (batches sent and
+        rows settled without a request)."""
+        return self._queue_run(commit=commit, max_units=limit_batches)
+
+    def _queue_due_tenants(self):
+        self.flush_model(["state", "next_try", "tenant_id"])
+        self.env.cr.execute("""
+            SELECT DISTINCT o.tenant_id FROM xero_outbox o JOIN xero_tenant t ON t.id = o.tenant_id
+             WHERE o.state IN ('queued', 'sending', 'retry') AND o.next_try <= %s
+               AND t.state = 'connected' AND t.active""", [fields.Datetime.now()])
+        return self.env["xero.tenant"].browse(sorted(r[0] for r in self.env.cr.fetchall()))
+
+    def _queue_remaining(self):
+        self.env.cr.execute("""
+            SELECT count(*) FROM xero_outbox o JOIN xero_tenant t ON t.id = o.tenant_id
+             WHERE o.state IN ('queued', 'sending', 'retry') AND o.next_try <= %s
+               AND t.state = 'connected' AND t.active""", [fields.Datetime.now()])
+        return self.env.cr.fetchone()[0]
+
+    def _queue_work(self, tenant, commit, run):
+        if tenant.id in run["resting"] or self._take_slot(tenant) is None:
+            return 0  # as many workers as Xero allows concurrent calls already serve it
+        batch = self.env["xero.outbox.batch"]._claim_due(tenant)
+        settled = 0
+        formed_now = not batch
+        if formed_now:
+            rows = self._claim(tenant)
+            if not rows:
+                return 0
+            batches = self.env["xero.outbox.batch"]
+            with self._queue_guard(rows, "building a batch for %s" % tenant.name):
+                batches = rows._build_batches(tenant)
+            settled = len(rows)
+            if not batches:
+                return settled
+            batch = batches[:1]
+            if commit:
+                self.env.cr.commit()  # the batch is fixed before it is sent
+                if self._take_slot(tenant) is None:
+                    return settled
+                batch = batch._lock()
+                if not batch:
+                    return settled
+        rows = batch._rows()
+        with self._queue_guard(rows, "sending %s to %s" % (batch.collection, tenant.name)):
+            rows._send_batch(tenant, batch, formed_now, run)
+        return settled + 1
 
     def _take_slot(self, tenant):
-        """One of five per-tenant session locks. A worker makes one call at a time, so at most
-        five workers — and five concurrent calls — serve an organisation (Xero's limit)."""
+        """One of five per-organisation locks, held until this unit's transaction ends. A
+        worker makes one call at a time, so at most five workers — five concurrent calls —
+        serve an organisation (Xero's limit)."""
         for slot in range(const.MAX_CONCURRENT_PER_TENANT):
-            self.env.cr.execute("SELECT pg_try_advisory_lock(%s, %s)", [SLOT_LOCK, tenant.id * 8 + slot])
+            self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [SLOT_LOCK, tenant.id * 8 + slot])
             if self.env.cr.fetchone()[0]:
                 return slot
         return None
 
     @api.model
     def _claim(self, tenant):
-        """Lock the next batch of one entity for this worker (others skip locked rows). A batch
-        that failed in transit is claimed as it was, to be resent with the same key."""
-        now = fields.Datetime.now()
-        self.flush_model()  # the raw query must see the rows' latest state and next_try
+        """Lock the next rows of one entity for this worker (others skip locked rows):
+        contacts and items before the documents that need them."""
+        self.flush_model()
         self.env.cr.execute("""
-            SELECT id, entity, batch_key FROM xero_outbox
-             WHERE tenant_id = %s AND state IN ('queued', 'retry') AND next_try <= %s
-             ORDER BY batch_key IS NULL, CASE entity WHEN 'contact' THEN 0 WHEN 'item' THEN 1
-                      WHEN 'invoice' THEN 2 ELSE 3 END, id
-             LIMIT %s FOR UPDATE SKIP LOCKED""", [tenant.id, now, BATCH_SIZE * 4])
+            SELECT id, entity FROM xero_outbox
+             WHERE tenant_id = %s AND state IN ('queued', 'retry') AND batch_id IS NULL AND next_try <= %s
+             ORDER BY CASE entity WHEN 'contact' THEN 0 WHEN 'item' THEN 1 WHEN 'invoice' THEN 2 ELSE 3 END, id
+             LIMIT %s FOR UPDATE SKIP LOCKED""", [tenant.id, fields.Datetime.now(), BATCH_SIZE * 4])
         found = self.env.cr.fetchall()
         if not found:
             return self.browse()
-        _id, entity, batch_key = found[0]
-        ids = [r[0] for r in found if r[1] == entity and r[2] == batch_key][:BATCH_SIZE]
-        return self.browse(ids)
+        entity = found[0][1]
+        return self.browse([r[0] for r in found if r[1] == entity][:BATCH_SIZE])
 
-    def _send(self, tenant):
-        """New records are created with PUT (a taken name is refused, never merged into another
-        Xero record by name), linked ones updated with POST; one request per kind."""
+    # --- 1. build, 2. fix -------------------------------------------------------------------------------
+    def _build_batches(self, tenant):
+        """Settle the rows that cannot go (error, waiting, not sent) and fix the others into
+        a PUT batch (new in Xero) and a POST batch (linked). -> the batches."""
         creates, updates = [], []
         for row, payload in self._build_payloads(tenant):
             (updates if payload.get(ID_FIELD[row.entity]) else creates).append((row, payload))
-        pause = None
-        for method, batch in (("PUT", creates), ("POST", updates)):
-            if batch:
-                pause = self.browse([r.id for r, _p in batch])._send_batch(tenant, method, [p for _r, p in batch]) \
-                    or pause
-        return pause
+        Batch = self.env["xero.outbox.batch"]
+        batches = Batch
+        entity = self[:1].entity
+        for method, pairs in (("PUT", creates), ("POST", updates)):
+            if pairs:
+                batches |= Batch._fix(tenant, entity, COLLECTION[entity], method,
+                                      [r for r, _p in pairs], [p for _r, p in pairs])
+        return batches
 
     def _build_payloads(self, tenant):
-        """-> [(row, payload)] of the rows that can go now; the others are marked (error) or
-        wait for a dependency. Links are read once per model and the records together."""
+        """-> [(row, payload)] of the rows that can go now. Links are read once per model,
+        the records together; each row in a savepoint (a bug on one row fails that row)."""
         rows = self.with_context(xero_link_cache={})
         records = {}
         for model in set(rows.mapped("res_model")):
@@ -171,53 +213,130 @@ class XeroOutbox(models.Model):
             records.update({(model, rec.id): rec for rec in rows.env[model].browse(ids).exists()})
         built = []
         for row in rows:
-            try:
-                payload = row._payload(tenant, records.get((row.res_model, row.res_id)))
-            except MappingError as exc:
-                row._fail(str(exc), [str(exc)])
-                continue
-            if payload is not None:  # None: waiting for a dependency (the contact), sent later in this run
+            payload = None
+            with self._queue_guard(row, "building %s" % (row.record_name or row.res_model)):
+                try:
+                    payload = row._payload(tenant, records.get((row.res_model, row.res_id)))
+                except MappingError as exc:
+                    row._fail(str(exc), [str(exc)])
+            if payload is not None:
                 built.append((row, payload))
         return built
 
-    def _send_batch(self, tenant, method, elements):
+    def _payload(self, tenant, record=None):
+        """The Xero element for this row as its record is *now*, or None when the row was
+        settled otherwise (waiting for a dependency, or not to be sent)."""
+        record = record if record is not None else self.env[self.res_model].browse(self.res_id).exists()
+        if not record:
+            raise MappingError(self.env._("The record no longer exists."))
+        link = self.env["xero.link"].sudo()._link_of(tenant, record)
+        if self.entity == "contact":
+            return record._xero_contact_payload(link.xero_id or None)
+        if self.entity == "item":
+            return record._xero_item_payload(tenant, link.xero_id or None)
+        if self.operation == "void":
+            return self._void_payload(tenant, record, link)
+        why_not = record._xero_not_sendable()
+        if why_not:
+            return self._settle("cancelled", why_not)
+        partner = record.partner_id.commercial_partner_id
+        if not self.env["xero.link"].sudo()._link_of(tenant, partner):
+            contact_row = self.search([("tenant_id", "=", tenant.id), ("res_model", "=", "res.partner"),
+                                       ("res_id", "=", partner.id), ("operation", "=", "upsert"),
+                                       ("state", "!=", "done")], order="id desc", limit=1)
+            if not contact_row or contact_row.state == "cancelled":
+                contact_row = self._enqueue(partner, tenant, "contact")  # contacts are claimed before documents
+            return self._wait_for(contact_row, self.env._("its contact %s", partner.display_name))
+        if self.entity == "credit_note" and record.reversed_entry_id \
+                and not self.env["xero.link"].sudo()._link_of(tenant, record.reversed_entry_id):
+            invoice_row = self.search([("tenant_id", "=", tenant.id), ("res_model", "=", "account.move"),
+                                       ("res_id", "=", record.reversed_entry_id.id), ("operation", "=", "upsert"),
+                                       ("state", "in", PENDING)], limit=1)
+            if invoice_row:  # allocated to the invoice it reverses once both are in Xero
+                return self._wait_for(invoice_row, self.env._("the invoice it reverses, %s",
+                                                              record.reversed_entry_id.name))
+        status = tenant.document_status if self.entity != "purchase_order" else "AUTHORISED"
+        _collection, payload = record._xero_payload(tenant, status=status, document_id=link.xero_id or None)
+        return payload
+
+    def _void_payload(self, tenant, record, link):
+        if not link:
+            upsert = self.search([("tenant_id", "=", tenant.id), ("res_model", "=", self.res_model),
+                                  ("res_id", "=", self.res_id), ("operation", "=", "upsert"),
+                                  ("state", "in", ("sending", "retry")), ("batch_id", "!=", False)], limit=1)
+            if upsert:  # its creation may be reaching Xero right now: void it once we know
+                return self._wait_for(upsert, self.env._("its creation in Xero"))
+            return self._settle("cancelled", self.env._("Never reached Xero: nothing to void there."))
+        # a document still in draft at Xero is deleted there; an approved one is voided
+        status = "DELETED" if link.xero_status in ("DRAFT", "SUBMITTED") else "VOIDED"
+        return {ID_FIELD[self.entity]: link.xero_id, "Status": status}
+
+    def _settle(self, state, reason):
+        self.write({"state": state, "last_error": reason, "batch_id": False})
+        if state == "cancelled":
+            self._release_dependents()
+        return None
+
+    def _wait_for(self, row, what):
+        """Park this row until ``row`` is answered: it is not claimed meanwhile."""
+        if row.state == "error":
+            self._fail(self.env._("Waits for %(what)s, which Xero did not accept: %(error)s",
+                                  what=what, error=row.last_error), [], depends_on=row)
+            return None
+        self.write({"state": "waiting", "depends_on_id": row.id,
+                    "last_error": self.env._("Waits for %s to reach Xero.", what)})
+        return None
+
+    # --- 3. send ---------------------------------------------------------------------------------------
+    def _send_batch(self, tenant, batch, formed_now, run):
+        """Send ``batch`` (self: its rows, in order) exactly as fixed."""
         rows = self
-        entity = rows[0].entity
-        collection = COLLECTION[entity]
-        key = rows[0].batch_key or self._batch_key(tenant, collection, elements)
-        context = {"entity": collection, "res_model": rows[0].res_model if len(rows) == 1 else False,
-                   "res_id": rows[0].res_id if len(rows) == 1 else False, "attempt": rows[0].attempts + 1}
+        batch.sends += 1
+        context = {"entity": batch.collection, "res_model": rows[0].res_model if len(rows) == 1 else False,
+                   "res_id": rows[0].res_id if len(rows) == 1 else False, "attempt": batch.sends}
         try:
-            data, headers = tenant._call(method, collection, body={collection: elements},
+            data, headers = tenant._call(batch.method, batch.collection, body=json.loads(batch.body),
                                          params={"summarizeErrors": "false", "unitdp": "4"},
-                                         idempotency_key=key, operation="sync %s" % collection, context=context)
+                                         idempotency_key=batch.idempotency_key,
+                                         operation="sync %s" % batch.collection, context=context)
         except XeroRateLimited as exc:
-            rows.write({"state": "retry", "batch_key": key,
-                        "next_try": fields.Datetime.now() + timedelta(seconds=exc.retry_after),
-                        "last_error": str(exc)})
+            run["resting"].add(tenant.id)
+            if formed_now:
+                # Xero applied nothing and never saw this batch before: build it again later,
+                # from the documents as they will be then.
+                rows.write({"state": "retry", "batch_id": False, "last_error": str(exc),
+                            "next_try": fields.Datetime.now() + timedelta(seconds=exc.retry_after)})
+                batch.unlink()
+            else:
+                rows._queue_postpone(str(exc), retry_after=exc.retry_after, count=False)
             return
         except XeroTransientError as exc:
-            for row in rows:
-                attempts = row.attempts + 1
-                if attempts >= MAX_ATTEMPTS:
-                    row._fail(_("Gave up after %(n)d attempts: %(error)s", n=attempts, error=exc), [])
-                    continue
-                delay = min(3600, 2 ** attempts) * (0.5 + random.random())  # back-off with jitter
-                row.write({"state": "retry", "attempts": attempts, "batch_key": key, "last_error": str(exc),
-                           "next_try": fields.Datetime.now() + timedelta(seconds=delay)})
+            rows._queue_postpone(str(exc))  # same batch, same key next time
             return
         except XeroAuthError as exc:
-            rows.write({"state": "retry", "batch_key": key, "last_error": str(exc),
-                        "next_try": fields.Datetime.now() + timedelta(minutes=5)})
+            # not the rows' fault; an organisation that needs reconnecting is not served until it is
+            rows._queue_postpone(str(exc), retry_after=300, count=False)
             return
-        except XeroError as exc:
+        except XeroError as exc:  # the request as a whole was refused: Xero applied none of it
+            batch.write({"state": "done", "last_error": str(exc)})
             for row in rows:
                 row._fail(str(exc), getattr(exc, "messages", []))
             return
-        results = (data or {}).get(collection) or []
-        for row, result in zip(rows, results, strict=False):
-            row._apply_result(tenant, result)
-        return self._pause_until(headers)
+        batch.write({"state": "done", "last_error": False})
+        results = (data or {}).get(batch.collection) or []
+        elements = batch._elements()
+        for row in rows:
+            with self._queue_guard(row, "applying Xero's answer for %s" % row.record_name):
+                if row.batch_seq < len(results):
+                    row._apply_result(tenant, results[row.batch_seq], elements[row.batch_seq],
+                                      resend=not formed_now)
+                else:
+                    row._fail(self.env._("Xero's answer did not include this record."), [])
+        pause = self._pause_until(headers)
+        if pause:
+            # Xero's minute budget is nearly spent: leave the rest for the next minute
+            run["resting"].add(tenant.id)
+            self._queue_trigger(at=pause)
 
     @staticmethod
     def _pause_until(headers):
@@ -229,12 +348,18 @@ class XeroOutbox(models.Model):
             return None
         return fields.Datetime.now() + timedelta(seconds=60) if remaining <= 1 else None
 
-    def _apply_result(self, tenant, result):
+    def _apply_result(self, tenant, result, element, resend=False):
         self.ensure_one()
         errors = [e.get("Message") for e in result.get("ValidationErrors") or [] if e.get("Message")]
+        note = False
         if result.get("StatusAttributeString") == "ERROR" or errors:
-            self._fail("; ".join(errors) or _("Xero refused the record."), errors)
-            return
+            found = resend and duplicates.says_taken(errors) and self._find_in_xero(tenant, element)
+            if not found:
+                self._fail("; ".join(errors) or self.env._("Xero refused the record."), errors)
+                return
+            # An earlier send of this batch reached Xero: the record is ours.
+            result = found
+            note = self.env._("Xero already had it (an earlier attempt reached Xero): linked to it.")
         xero_id = result.get(ID_FIELD[self.entity])
         Link = self.env["xero.link"].sudo()
         record = self.env[self.res_model].browse(self.res_id)
@@ -247,13 +372,27 @@ class XeroOutbox(models.Model):
             link.write(values)
         else:
             Link.create(dict(values, tenant_id=tenant.id, res_model=self.res_model, res_id=self.res_id))
-        self.write({"state": "done", "batch_key": False, "last_error": False, "xero_messages": False})
+        self.write({"state": "done", "last_error": note, "xero_messages": False})
+        self._release_dependents()
         if self.entity == "credit_note" and self.operation == "upsert":
             self._allocate_credit_note(tenant, record, result)
         if tenant.notify_success:
             record.write_uid.partner_id._bus_send("simple_notification", {
-                "title": _("Xero"), "type": "success",
-                "message": _("%(record)s synced to Xero (%(org)s)", record=record.display_name, org=tenant.name)})
+                "title": self.env._("Xero"), "type": "success",
+                "message": self.env._("%(record)s synced to Xero (%(org)s)", record=record.display_name,
+                                      org=tenant.name)})
+
+    def _find_in_xero(self, tenant, element):
+        """The record ``element`` created in Xero, looked up by its unique value (None when
+        it has none, or Xero has no such record of the same type and contact)."""
+        query = duplicates.lookup(self.entity, element)
+        if not query:
+            return None
+        collection, params = query
+        data, _headers = tenant._call("GET", collection, params=params, operation="look up %s" % collection,
+                                      context={"entity": collection, "res_model": self.res_model,
+                                               "res_id": self.res_id})
+        return duplicates.match(self.entity, element, (data or {}).get(collection))
 
     def _allocate_credit_note(self, tenant, refund, result):
         """A credit note reversing an invoice that is in Xero is allocated to it there."""
@@ -272,66 +411,58 @@ class XeroOutbox(models.Model):
                                                 "Date": str(refund.invoice_date or fields.Date.today())}]},
                          context={"res_model": refund._name, "res_id": refund.id, "entity": "CreditNotes"})
         except XeroError as exc:
-            refund.message_post(body=_("Sent to Xero, but not allocated to %(invoice)s there: %(error)s",
-                                       invoice=invoice.name, error=exc), message_type="notification")
+            refund.message_post(body=self.env._("Sent to Xero, but not allocated to %(invoice)s there: %(error)s",
+                                                invoice=invoice.name, error=exc), message_type="notification")
 
-    def _fail(self, error, messages):
+    # --- outcomes --------------------------------------------------------------------------------------
+    def _release_dependents(self):
+        """Rows that waited for these: due now if these reached Xero; otherwise they say why."""
+        waiting = self.search([("depends_on_id", "in", self.ids), ("state", "in", ("waiting", "error"))])
+        for row in waiting:
+            dependency = row.depends_on_id
+            if dependency.state == "done":
+                row.write({"state": "queued", "next_try": fields.Datetime.now(), "attempts": 0,
+                           "last_error": False, "xero_messages": False})
+            elif dependency.state == "cancelled" and row.operation == "void":
+                row._settle("cancelled", self.env._("Never reached Xero: nothing to void there."))
+            elif row.state == "waiting":
+                row._fail(self.env._("Waits for %(record)s, which did not reach Xero: %(error)s",
+                                     record=dependency.record_name, error=dependency.last_error), [],
+                          depends_on=dependency)
+        if waiting:
+            waiting._queue_trigger()
+
+    def _queue_retry_values(self, reason):
+        return {"state": "retry", "last_error": reason}
+
+    def _queue_give_up(self, reason):
+        self._fail(reason, [])
+
+    def _fail(self, error, messages, depends_on=None):
+        """Xero refused the row (or it cannot be sent): error, with the reason where people look."""
         self.ensure_one()
-        self.write({"state": "error", "batch_key": False, "last_error": error,
+        batch = self.batch_id
+        self.write({"state": "error", "batch_id": False, "last_error": error,
+                    "depends_on_id": depends_on.id if depends_on else self.depends_on_id.id,
                     "xero_messages": "\n".join(m for m in messages if m) or False})
+        if batch.state == "pending" and not batch.row_ids:
+            batch.write({"state": "failed", "last_error": error})  # given up in transit: kept for the record
+        self._release_dependents()
         record = self.env[self.res_model].browse(self.res_id).exists()
-        message = _("Not synced to Xero (%(org)s): %(error)s", org=self.tenant_id.name, error=error)
+        message = self.env._("Not synced to Xero (%(org)s): %(error)s", org=self.tenant_id.name, error=error)
         if record and hasattr(record, "message_post"):
             record.message_post(body=message, message_type="notification")
         if record:  # failures always reach the person who saved
             record.write_uid.partner_id._bus_send("simple_notification", {
-                "title": _("Xero"), "type": "danger", "sticky": True, "message": message})
+                "title": self.env._("Xero"), "type": "danger", "sticky": True, "message": message})
 
-    @staticmethod
-    def _batch_key(tenant, collection, elements):
-        digest = hashlib.sha256(json.dumps([tenant.xero_tenant_id, collection, elements], sort_keys=True,
-                                           default=str).encode()).hexdigest()
-        return "odoo-%s" % digest[:60]
-
-    # --- payloads ------------------------------------------------------------------------------------
-    def _payload(self, tenant, record=None):
-        """The Xero element for this row, or None while a dependency is not in Xero yet."""
-        record = record if record is not None else self.env[self.res_model].browse(self.res_id).exists()
-        if not record:
-            raise MappingError(_("The record no longer exists."))
-        link = self.env["xero.link"].sudo()._link_of(tenant, record)
-        if self.entity == "contact":
-            return record._xero_contact_payload(link.xero_id or None)
-        if self.entity == "item":
-            return record._xero_item_payload(tenant, link.xero_id or None)
-        partner = record.partner_id.commercial_partner_id
-        contact = self.env["xero.link"].sudo()._link_of(tenant, partner)
-        if not contact:
-            pending = self.search([("tenant_id", "=", tenant.id), ("res_model", "=", "res.partner"),
-                                   ("res_id", "=", partner.id), ("state", "!=", "done")], limit=1)
-            if pending.state == "error":
-                raise MappingError(_("Its contact %(partner)s could not be sent to Xero: %(error)s",
-                                     partner=partner.display_name, error=pending.last_error))
-            if not pending:
-                self._enqueue(partner, tenant, "contact")  # contacts are claimed before documents
-            return None
-        if self.entity == "credit_note" and self.operation == "upsert" and record.reversed_entry_id \
-                and not self.env["xero.link"].sudo()._link_of(tenant, record.reversed_entry_id) \
-                and self.search_count([("tenant_id", "=", tenant.id), ("res_model", "=", "account.move"),
-                                       ("res_id", "=", record.reversed_entry_id.id),
-                                       ("state", "in", ("queued", "retry"))]):
-            return None  # the invoice it reverses goes first, so that the credit can be allocated to it
-        if self.operation == "void":
-            if not link:
-                raise MappingError(_("Never sent to Xero: nothing to void."))
-            # a document still in draft at Xero is deleted there; an approved one is voided
-            status = "DELETED" if link.xero_status in ("DRAFT", "SUBMITTED") else "VOIDED"
-            return {ID_FIELD[self.entity]: link.xero_id, "Status": status}
-        status = tenant.document_status if self.entity != "purchase_order" else "AUTHORISED"
-        _collection, payload = record._xero_payload(tenant, status=status, document_id=link.xero_id or None)
-        return payload
-
+    # --- actions ---------------------------------------------------------------------------------------
     def action_retry(self):
-        self.write({"state": "queued", "attempts": 0, "next_try": fields.Datetime.now(), "batch_key": False})
-        self._trigger_worker()
+        """Send these rows again now (managers, own companies' rows only)."""
+        rows = check_caller(self, MANAGER, "read").sudo().filtered(lambda r: r.state in ("error", "retry"))
+        now = fields.Datetime.now()
+        in_batch = rows.filtered("batch_id")  # still in their batch: resent as fixed, with its key
+        in_batch.write({"state": "retry", "attempts": 0, "next_try": now})
+        (rows - in_batch).write({"state": "queued", "attempts": 0, "next_try": now, "last_error": False})
+        rows._queue_trigger()
         return True

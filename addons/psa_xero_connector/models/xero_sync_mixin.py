@@ -43,7 +43,7 @@ class XeroSyncMixin(models.AbstractModel):
         for record in self:
             mine = latest.get(record.id, [])
             errors = [r for r in mine if r.state == "error"]
-            pending = [r for r in mine if r.state in ("queued", "retry")]
+            pending = [r for r in mine if r.state in ("queued", "waiting", "sending", "retry")]
             if errors:
                 record.xero_sync_state = "error"
                 record.xero_sync_message = "\n".join("%s: %s" % (r.tenant_id.name, r.last_error) for r in errors)
@@ -51,12 +51,15 @@ class XeroSyncMixin(models.AbstractModel):
                 record.xero_sync_state = "queued"
                 record.xero_sync_message = "\n".join(r.last_error for r in pending if r.last_error) or False
             else:
-                record.xero_sync_state = "done" if mine else "none"
-                record.xero_sync_message = False
+                done = [r for r in mine if r.state == "done"]
+                record.xero_sync_state = "done" if done else "none"
+                # not sent (cancelled or back in draft before it left): say why
+                record.xero_sync_message = False if done or not mine else mine[-1].last_error
 
     @api.model
     def _search_xero_sync_state(self, operator, value):
-        states = {"queued": ("queued", "retry"), "error": ("error",), "done": ("done",)}.get(value)
+        states = {"queued": ("queued", "waiting", "sending", "retry"), "error": ("error",),
+                  "done": ("done",)}.get(value)
         if operator not in ("=", "!=") or not states:
             raise NotImplementedError(_("Search Xero status with = or != and queued, error or done."))
         ids = self.env["xero.outbox"].sudo().search([("res_model", "=", self._name), ("state", "in", states)]).mapped(

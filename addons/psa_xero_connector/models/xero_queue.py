@@ -1,0 +1,138 @@
+"""The one queue mechanism behind the outbox (Odoo → Xero) and the webhook events (Xero → Odoo).
+
+Both are rows of work per Xero organisation, drained by a cron worker that Odoo wakes right
+after the transaction that queued them commits (``ir.cron._trigger``). What they share:
+
+- **Claims** with ``FOR UPDATE SKIP LOCKED``: several workers (``--workers N``, several Odoo
+  hosts on one database) never take the same row.
+- **Turns**: organisations are served in turn, one unit of work each per pass, so a large
+  backlog of one never starves the others; an organisation that is not connected is not
+  served at all (its rows wait, untouched, until it is reconnected).
+- **Locks** that cannot leak: transaction-scoped advisory locks, released by the commit or
+  the rollback that ends each unit, whatever happened (a session lock released in
+  ``finally`` fails when the transaction has failed, and stays held on the pooled connection).
+- **Isolation**: each unit runs in a savepoint; an exception nobody expected fails the rows
+  of that unit (their attempts count, the reason is on screen) and the run goes on: one
+  poison row never stops the queue, nor gets the cron deactivated by Odoo.
+- **Back-off** with jitter, then a visible error after the model's last attempt.
+"""
+
+import logging
+import random
+import time
+from contextlib import contextmanager
+from datetime import timedelta
+
+from odoo import api, fields, models
+
+_logger = logging.getLogger(__name__)
+
+
+class XeroQueue(models.AbstractModel):
+    _name = "xero.queue"
+    _description = "Xero work queue (claims, turns, locks, back-off)"
+
+    # Set by each queue.
+    _queue_cron = None          # xml id of the worker cron
+    _queue_lock_space = 0       # advisory-lock namespace (first key); the tenant id is the second
+    _queue_max_attempts = 8
+    _queue_backoff_base = 1     # seconds; the n-th retry waits base * 2**n (at most an hour), ± 50 %
+
+    tenant_id = fields.Many2one("xero.tenant", string="Organisation", ondelete="cascade", index=True)
+    attempts = fields.Integer(default=0, readonly=True)
+    next_try = fields.Datetime(default=fields.Datetime.now, index=True, readonly=True)
+
+    # --- waking the worker ------------------------------------------------------------------------
+    def _queue_trigger(self, at=None):
+        """Wake the worker once this transaction commits (Odoo's cron trigger: a row in the
+        same transaction, a NOTIFY after commit). Once per transaction and model."""
+        key = "xero_queue_trigger:%s:%s" % (self._name, at or "")
+        if not self.env.cr.precommit.data.get(key):
+            self.env.cr.precommit.data[key] = True
+            self.env.ref(self._queue_cron).sudo()._trigger(at=at)
+
+    # --- locks ----------------------------------------------------------------------------------------
+    def _queue_try_lock(self, tenant, slot=0):
+        """A transaction-scoped advisory lock (released at commit or rollback): -> bool."""
+        self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s, %s)",
+                            [self._queue_lock_space + slot, tenant.id])
+        return self.env.cr.fetchone()[0]
+
+    # --- the worker -------------------------------------------------------------------------------------
+    def _queue_due_tenants(self):
+        """Connected organisations (with a company) that have work due. -> xero.tenant"""
+        raise NotImplementedError
+
+    def _queue_work(self, tenant, commit, run):
+        """Do one unit of work for ``tenant`` (holding its lock). -> units done; 0 when there
+        was nothing to do, or the organisation's lock is taken. ``run``: this run's state
+        (``run["resting"]``: organisations not to serve again in this run)."""
+        raise NotImplementedError
+
+    def _queue_remaining(self):
+        """Units still due (the cron's progress report)."""
+        return len(self._queue_due_tenants())
+
+    @api.model
+    def _queue_run(self, commit=True, max_seconds=50, max_units=None):
+        """Serve the organisations in turn until nothing is due, the time is up, or
+        ``max_units`` units were done. Commits after each unit (``commit=False``: inside a
+        caller's transaction, e.g. a test). -> units done."""
+        deadline = time.monotonic() + max_seconds
+        done = 0
+        run = {"resting": set()}
+        tenants = self._queue_due_tenants()
+        while tenants and time.monotonic() < deadline and (max_units is None or done < max_units):
+            busy = self.env["xero.tenant"]
+            for tenant in tenants:
+                units = self._queue_work(tenant, commit, run)
+                if commit:
+                    self.env.cr.commit()  # the unit's outcome is kept, its locks released
+                if units:
+                    busy |= tenant
+                    done += units
+                if max_units is not None and done >= max_units:
+                    break
+            if not busy:
+                break  # the rest is locked by other workers, or waits
+            tenants = self._queue_due_tenants()
+        if commit:
+            # Odoo runs the job again at once while it reports work left (ir.cron progress API)
+            self.env["ir.cron"]._notify_progress(done=done, remaining=self._queue_remaining())
+        return done
+
+    @contextmanager
+    def _queue_guard(self, rows, what):
+        """Run one unit in a savepoint; an unexpected exception fails ``rows`` (not the run)."""
+        try:
+            with self.env.cr.savepoint():
+                yield
+        except Exception as exc:  # noqa: BLE001 - one poison unit must not stop the queue
+            _logger.exception("Xero %s failed unexpectedly", what)
+            self.env.invalidate_all()
+            rows.exists()._queue_postpone("%s: %s" % (type(exc).__name__, exc))
+
+    # --- back-off -----------------------------------------------------------------------------------------
+    def _queue_delay(self, attempts, retry_after=None):
+        if retry_after is not None:
+            return timedelta(seconds=retry_after)
+        seconds = min(3600, self._queue_backoff_base * 2 ** attempts) * (0.5 + random.random())
+        return timedelta(seconds=seconds)
+
+    def _queue_postpone(self, reason, retry_after=None, count=True):
+        """Try these rows again later; after the last attempt they fail with ``reason``.
+        ``count=False``: the wait is not the rows' fault (a rate limit): no attempt spent."""
+        for row in self:
+            attempts = row.attempts + (1 if count else 0)
+            if count and attempts >= self._queue_max_attempts:
+                row._queue_give_up(self.env._("Gave up after %(n)d attempts: %(error)s", n=attempts, error=reason))
+                continue
+            row.write(dict(row._queue_retry_values(reason), attempts=attempts,
+                           next_try=fields.Datetime.now() + self._queue_delay(attempts, retry_after)))
+
+    def _queue_retry_values(self, reason):
+        """Fields a row waiting for its next try gets (each queue names its own)."""
+        raise NotImplementedError
+
+    def _queue_give_up(self, reason):
+        raise NotImplementedError
