@@ -187,6 +187,7 @@ class XeroEvent(models.Model):
 
     def _queue_due_tenants(self):
         self.flush_model(["state", "next_try", "tenant_id"])
+        self.env["xero.tenant"].flush_model(["state", "active"])
         self.env.cr.execute("""
             SELECT DISTINCT e.tenant_id FROM xero_event e JOIN xero_tenant t ON t.id = e.tenant_id
              WHERE e.state = 'pending' AND e.next_try <= %s AND t.state = 'connected'""",

@@ -119,6 +119,7 @@ class XeroOutbox(models.Model):
 
     def _queue_due_tenants(self):
         self.flush_model(["state", "next_try", "tenant_id"])
+        self.env["xero.tenant"].flush_model(["state", "active"])
         self.env.cr.execute("""
             SELECT DISTINCT o.tenant_id FROM xero_outbox o JOIN xero_tenant t ON t.id = o.tenant_id
              WHERE o.state IN ('queued', 'sending', 'retry') AND o.next_try <= %s
@@ -208,7 +209,7 @@ class XeroOutbox(models.Model):
         the records together; each row in a savepoint (a bug on one row fails that row)."""
         rows = self.with_context(xero_link_cache={})
         records = {}
-        for model in set(rows.mapped("res_model")):
+        for model in set(rows.mapped("res_model")) & set(self.env.registry):  # a row of an uninstalled model fails alone
             ids = [r.res_id for r in rows if r.res_model == model]
             records.update({(model, rec.id): rec for rec in rows.env[model].browse(ids).exists()})
         built = []
@@ -448,7 +449,7 @@ class XeroOutbox(models.Model):
         if batch.state == "pending" and not batch.row_ids:
             batch.write({"state": "failed", "last_error": error})  # given up in transit: kept for the record
         self._release_dependents()
-        record = self.env[self.res_model].browse(self.res_id).exists()
+        record = referenced_record(self.env, self.res_model, self.res_id)
         message = self.env._("Not synced to Xero (%(org)s): %(error)s", org=self.tenant_id.name, error=error)
         if record and hasattr(record, "message_post"):
             record.message_post(body=message, message_type="notification")

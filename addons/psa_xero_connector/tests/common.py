@@ -5,8 +5,10 @@ tests) is started in this process on a free port, seeded with two organisations,
 addon's settings point at it.
 """
 
+from datetime import timedelta
 from urllib.parse import urlparse
 
+from odoo import Command, fields
 from odoo.tests import HttpCase
 
 from harness import seed
@@ -103,4 +105,46 @@ class XeroHarnessCase(HttpCase):
         return self.harness.app.identity.grant_counts[grant_type]
 
 
-__all__ = ["XeroHarnessCase", "ORG_A", "ORG_B", "CLIENT_ID", "CLIENT_SECRET", "query_of"]
+class SyncCase(XeroHarnessCase):
+    """Organisation A connected to the current company, its items imported, MISC as every
+    catch-all, the switches of SWITCHES on, and a customer with a person to bill."""
+
+    SWITCHES = ()
+
+    def setUp(self):
+        super().setUp()
+        self.tenant = self.connect().filtered(lambda t: t.xero_tenant_id == ORG_A)
+        self.company = self.env.company
+        self.tenant.write(dict({switch: True for switch in self.SWITCHES}, company_id=self.company.id))
+        self.env["xero.importer"]._import(self.tenant, ["products", "accounts"])
+        misc = self.env["xero.item"].search([("tenant_id", "=", self.tenant.id), ("code", "=", "MISC")])
+        self.tenant.write({"catchall_invoice_item_id": misc.id, "catchall_purchase_item_id": misc.id,
+                           "catchall_credit_note_item_id": misc.id})
+        self.partner = self.env["res.partner"].create({
+            "name": "Tyrell Corp", "is_company": True, "company_id": self.company.id,
+            "child_ids": [Command.create({"name": "Eldon Tyrell", "type": "invoice", "email": "et@tyrell.example"})]})
+        self.Outbox = self.env["xero.outbox"]
+
+    def process(self):
+        self.Outbox._cron_process(commit=False)
+
+    def rows(self, record):
+        return self.Outbox.search([("res_model", "=", record._name), ("res_id", "=", record.id)])
+
+    def row(self, record):
+        return self.rows(record).sorted("id")[-1:]
+
+    def due_now(self):
+        self.Outbox.search([("state", "=", "retry")]).write({"next_try": fields.Datetime.now() - timedelta(seconds=1)})
+
+    def invoice(self, price=250, name="Service"):
+        move = self.env["account.move"].create({
+            "move_type": "out_invoice", "partner_id": self.partner.id, "invoice_date": "2026-11-08",
+            "invoice_date_due": "2026-12-08",
+            "invoice_line_ids": [Command.create({"name": name, "quantity": 1, "price_unit": price,
+                                                 "tax_ids": [Command.clear()]})]})
+        move.action_post()
+        return move
+
+
+__all__ = ["XeroHarnessCase", "SyncCase", "ORG_A", "ORG_B", "CLIENT_ID", "CLIENT_SECRET", "query_of"]

@@ -19,7 +19,7 @@ from odoo.tests import tagged
 from .. import const
 from ..xero import webhook
 from .common import CLIENT_ID, ORG_A, ORG_B, WEBHOOK_KEY
-from .test_sync import SyncCase
+from .common import SyncCase
 
 
 class PaymentCase(SyncCase):
