@@ -437,17 +437,18 @@ class XeroOutbox(models.Model):
         return {"state": "retry", "last_error": reason}
 
     def _queue_give_up(self, reason):
-        self._fail(reason, [])
+        # Its batch may have reached Xero: the row keeps it, and Retry resends it as it was.
+        self._fail(reason, [], keep_batch=True)
 
-    def _fail(self, error, messages, depends_on=None):
+    def _fail(self, error, messages, depends_on=None, keep_batch=False):
         """Xero refused the row (or it cannot be sent): error, with the reason where people look."""
         self.ensure_one()
         batch = self.batch_id
-        self.write({"state": "error", "batch_id": False, "last_error": error,
+        self.write({"state": "error", "batch_id": batch.id if keep_batch else False, "last_error": error,
                     "depends_on_id": depends_on.id if depends_on else self.depends_on_id.id,
                     "xero_messages": "\n".join(m for m in messages if m) or False})
-        if batch.state == "pending" and not batch.row_ids:
-            batch.write({"state": "failed", "last_error": error})  # given up in transit: kept for the record
+        if keep_batch and batch.state == "pending":
+            batch.write({"state": "failed", "last_error": error})
         self._release_dependents()
         record = referenced_record(self.env, self.res_model, self.res_id)
         message = self.env._("Not synced to Xero (%(org)s): %(error)s", org=self.tenant_id.name, error=error)
@@ -462,8 +463,9 @@ class XeroOutbox(models.Model):
         """Send these rows again now (managers, own companies' rows only)."""
         rows = check_caller(self, MANAGER, "read").sudo().filtered(lambda r: r.state in ("error", "retry"))
         now = fields.Datetime.now()
-        in_batch = rows.filtered("batch_id")  # still in their batch: resent as fixed, with its key
+        in_batch = rows.filtered("batch_id")  # their batch may have reached Xero: resent as fixed, with its key
         in_batch.write({"state": "retry", "attempts": 0, "next_try": now})
+        in_batch.batch_id.filtered(lambda b: b.state == "failed").write({"state": "pending"})
         (rows - in_batch).write({"state": "queued", "attempts": 0, "next_try": now, "last_error": False})
         rows._queue_trigger()
         return True

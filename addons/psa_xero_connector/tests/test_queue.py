@@ -139,6 +139,23 @@ class TestExactlyOnce(SyncCase):
         invoices = [i for i in self.admin_api.records("invoice", ORG_A) if i.get("InvoiceNumber") == move.name]
         self.assertEqual(len(invoices), 1)
 
+    def test_retry_after_giving_up_resends_the_same_batch(self):
+        partner = self.customer_named("Wonka Industries")
+        self.admin_api.fault("lose_response", mode="504", count=8, method="PUT", path="/Contacts")
+        for _attempt in range(8):
+            self.process()
+            self.due_now()
+        row = self.rows(partner)
+        self.assertEqual(row.state, "error")
+        self.assertIn("Gave up after 8 attempts", row.last_error)
+        batch = row.batch_id
+        self.assertEqual((batch.state, batch.sends), ("failed", 8), "kept: it may have reached Xero")
+        row.action_retry()
+        self.process()
+        self.assertEqual((row.state, row.batch_id, batch.sends), ("done", batch, 9), row.last_error)
+        self.assertEqual(len([c for c in self.admin_api.records("contact", ORG_A)
+                              if c["Name"] == "Wonka Industries"]), 1, "Xero replayed its first answer")
+
     def test_first_send_taken_name_stays_an_error(self):
         """Not a resend: a name taken by someone else is Xero's refusal, shown as is."""
         self.customer_named("Initech")
