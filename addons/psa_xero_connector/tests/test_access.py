@@ -19,13 +19,16 @@ allowed = the effect happened.
     xero.tenant.write (state, Xero's field)  | A / B  | no     | no       | no        | no
     xero.tenant.write (company_id = B)       | A      | no     | no       | no        | no
     xero.request.log.action_retry            | A / B  | no     | no       | no        | A only
-    xero.request.log.write / unlink          | A / B  | no     | no       | no        | no
+    xero.request.log.write / unlink / create | A / B  | no     | no       | no        | no
+    xero.request.log read / action_retry     | B's org, row logged before it was B's | no | no | no | no
     xero.request.log.action_open_record      | A / B  | no     | no       | A only    | A only
     xero.import.wizard create + action_import| A / B  | no     | no       | no        | A only
+    xero.import.wizard write (tenant → B)    | A      | no     | no       | no        | no
     xero.outbox.action_retry                 | A / B  | no     | no       | no        | A only
     xero.event.action_retry                  | A / B  | no     | no       | no        | A only
     res.partner.action_xero_retry            | A / B  | no     | no       | no        | A only (A's rows)
     account.move.action_xero_retry           | A / B  | no     | no       | no        | A only
+    xero.link / xero.item write/create → B   | A      | no     | no       | no        | no
     res.config.settings.action_xero_tenants  | -      | no     | no       | yes       | yes
     read xero_sync_message, shared partner   | A + B  | refused| nothing  | A's only  | A's only
     read xero_sync_message, partner of B     | B      | refused| refused  | refused   | refused
@@ -174,8 +177,8 @@ class TestAccessMatrix(XeroHarnessCase):
                 "xero.event", domain=[["tenant_id", "=", tenant.id]]))
             self.tenant_call("action_reconnect", tenant, MANAGER if mine else NOBODY,
                              lambda result: self.assertEqual(result["type"], "ir.actions.act_url"))
-        self.check("settings → tenants", lambda role: self.rpc(role, "res.config.settings", "action_xero_tenants", [[]]),
-                   XERO, effect=returns("xero.tenant"))
+        self.check("settings → tenants",
+                   lambda role: self.rpc(role, "res.config.settings", "action_xero_tenants", [[]]), XERO, effect=returns("xero.tenant"))
 
     def test_check_xero_now(self):
         self.tenant_call("action_check_xero_now", self.tenant_b, NOBODY,
@@ -214,7 +217,8 @@ class TestAccessMatrix(XeroHarnessCase):
             def in_b(r=record):
                 return r.tenant_id, self.env[r._name].search_count([("tenant_id", "=", self.tenant_b.id)])
             self.check("move a %s to B's organisation" % record._name,
-                       lambda role, r=record: self.rpc(role, r._name, "write", [r.ids, {"tenant_id": self.tenant_b.id}]),
+                       lambda role, r=record: self.rpc(role, r._name, "write",
+                                                       [r.ids, {"tenant_id": self.tenant_b.id}]),
                        NOBODY, in_b)
             self.check("create a %s in B's organisation" % record._name,
                        lambda role, r=record: self.rpc(role, r._name, "create",
@@ -256,6 +260,8 @@ class TestAccessMatrix(XeroHarnessCase):
         self.check("retry a company-less row of B's organisation",
                    lambda role: self.rpc(role, "xero.request.log", "action_retry", [log.ids]),
                    NOBODY, lambda: self.env["xero.request.log"].search_count([]))
+        self.check("read a company-less row of B's organisation",
+                   lambda role: self.rpc(role, "xero.request.log", "read", [log.ids, ["response_body"]]), NOBODY)
 
     def test_open_record_from_log(self):
         partner = self.env["res.partner"].create({"name": "Logged", "company_id": self.company_a.id})
@@ -290,7 +296,8 @@ class TestAccessMatrix(XeroHarnessCase):
         # a wizard made on A's organisation cannot be pointed at B's afterwards
         wizard = Wizard.with_user(self.users["manager"]).create(dict(options, tenant_id=self.tenant_a.id))
         self.check("point a wizard at B's organisation",
-                   lambda role: self.rpc(role, "xero.import.wizard", "write", [wizard.ids, {"tenant_id": self.tenant_b.id}]),
+                   lambda role: self.rpc(role, "xero.import.wizard", "write",
+                                         [wizard.ids, {"tenant_id": self.tenant_b.id}]),
                    NOBODY, lambda: wizard.tenant_id)
 
     # --- the sync queues -----------------------------------------------------------------------------
