@@ -76,7 +76,8 @@ class XeroTenant(models.Model):
         "xero.item", check_company=True, string="Catch-all item (invoices)", domain="[('tenant_id', '=', id)]",
         help="Xero item for sales invoice lines whose product has no Xero item.")
     catchall_purchase_item_id = fields.Many2one(
-        "xero.item", check_company=True, string="Catch-all item (purchase orders and bills)", domain="[('tenant_id', '=', id)]")
+        "xero.item", check_company=True, string="Catch-all item (purchase orders and bills)",
+        domain="[('tenant_id', '=', id)]")
     catchall_credit_note_item_id = fields.Many2one(
         "xero.item", check_company=True, string="Catch-all item (credit notes)", domain="[('tenant_id', '=', id)]")
 
