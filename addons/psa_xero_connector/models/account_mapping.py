@@ -1,7 +1,8 @@
 """Odoo taxes ↔ Xero tax types and Odoo accounts ↔ Xero accounts, for the company's
 organisation. Shown as editable columns on the mapping screens; stored as xero.link rows."""
 
-from odoo import fields, models
+from odoo import _, fields, models
+from odoo.exceptions import ValidationError
 
 
 class XeroMappedMixin(models.AbstractModel):
@@ -39,6 +40,11 @@ class XeroMappedMixin(models.AbstractModel):
             if not entry:
                 link.unlink()
                 continue
+            # the links are written in the caller's env (Xero manager, own organisations: ACL and
+            # rules); the entry must come from the same organisation's catalogue
+            if entry.tenant_id != tenant:
+                raise ValidationError(_("%(entry)s is not in the Xero catalogue of %(org)s.",
+                                        entry=entry.display_name, org=tenant.name))
             values = {"xero_id": entry[self._xero_key], "xero_code": entry[self._xero_code_field],
                       "xero_name": entry.name}
             if link:

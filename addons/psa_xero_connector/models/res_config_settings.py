@@ -6,6 +6,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from .. import const
+from ..access import MANAGER, USER, check_caller
 
 P = const.PARAM_PREFIX
 
@@ -39,15 +40,19 @@ class ResConfigSettings(models.TransientModel):
             settings.xero_webhook_url = base + const.WEBHOOK_ROUTE
 
     def _compute_xero_tenant_count(self):
-        count = self.env["xero.tenant"].search_count([])
+        # an administrator outside the Xero groups still opens Settings
+        count = self.env["xero.tenant"].search_count([]) if self.env.user.has_group(USER) else 0
         for settings in self:
             settings.xero_tenant_count = count
 
     def action_xero_connect(self):
+        # saving the app's settings needs the settings rights (ACL), connecting the Xero manager group
+        check_caller(self, MANAGER, "write")
         self.set_values()  # the button may be pressed before Save: keep what was typed
         if not self.xero_client_id or not self.xero_client_secret:
             raise UserError(_("Enter the client ID and secret of your Xero app first."))
         return {"type": "ir.actions.act_url", "url": const.START_ROUTE, "target": "self"}
 
     def action_xero_tenants(self):
+        check_caller(self.env["xero.tenant"], USER, "read")
         return self.env["ir.actions.act_window"]._for_xml_id("psa_xero_connector.action_xero_tenant")

@@ -7,6 +7,8 @@ account, item per product or labour charge type, catch-all items per document ty
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..access import MANAGER, check_caller
+
 
 class XeroCatalogMixin(models.AbstractModel):
     _name = "xero.catalog.mixin"
@@ -16,6 +18,12 @@ class XeroCatalogMixin(models.AbstractModel):
     company_id = fields.Many2one(related="tenant_id.company_id", store=True, index=True)
     name = fields.Char(required=True)
     active = fields.Boolean(default=True, help="Archived when Xero no longer lists it as active")
+
+    def write(self, vals):
+        # record rules check the row before the write, not the organisation it is moved to
+        if vals.get("tenant_id") and not self.env.su:
+            check_caller(self.env["xero.tenant"].browse(vals["tenant_id"]), MANAGER, "write")
+        return super().write(vals)
 
     @api.model
     def _upsert(self, tenant, key_field, rows):
@@ -62,12 +70,13 @@ class XeroAccount(models.Model):
     _inherit = "xero.catalog.mixin"
     _description = "Xero account"
     _order = "tenant_id, code"
+    _check_company_auto = True
 
     account_id = fields.Char(string="Xero AccountID", required=True, index=True)
     code = fields.Char(index=True)
     account_type = fields.Char(string="Type")
     tax_type = fields.Char()
-    journal_id = fields.Many2one("account.journal", string="Odoo journal",
+    journal_id = fields.Many2one("account.journal", string="Odoo journal", check_company=True,
                                  domain="[('type', 'in', ('bank', 'cash')), ('company_id', '=', company_id)]",
                                  help="Bank accounts: payments recorded in Xero against this account land in this "
                                       "journal (empty: the organisation's journal for Xero payments).")

@@ -18,6 +18,7 @@ from odoo import _, api, fields, models, sql_db
 from odoo.exceptions import UserError
 
 from .. import const
+from ..access import MANAGER, check_caller
 from ..utils import jwt_claims
 from ..xero.errors import XeroAuthError
 
@@ -148,6 +149,10 @@ class XeroConnection(models.Model):
     # --- actions ------------------------------------------------------------------------------
     def action_revoke(self):
         """Revoke the authorisation at Xero (removes its connections there) and forget tokens."""
+        check_caller(self, MANAGER, "read")
+        # Revoking cuts off every organisation of the authorisation: the caller must be allowed
+        # to manage each of them (listed under sudo: the One2many would hide the others).
+        check_caller(self.sudo().with_context(active_test=False).tenant_ids.with_env(self.env), MANAGER, "write")
         for conn in self.sudo():
             if conn.refresh_token and conn.state == "active":
                 client = self.env["xero.tenant"]._xero_client(connection=conn)

@@ -8,6 +8,7 @@ Odoo record per tenant.
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..access import MANAGER, check_caller
 from ..utils import referenced_record
 
 LINKED_MODELS = [
@@ -59,6 +60,12 @@ class XeroLink(models.Model):
              WHERE res_model = 'res.partner';
             CREATE UNIQUE INDEX IF NOT EXISTS xero_link_payment_unique ON xero_link (tenant_id, xero_id)
              WHERE res_model = 'account.payment'""")
+
+    def write(self, vals):
+        # record rules check the row before the write, not the organisation it is moved to
+        if vals.get("tenant_id") and not self.env.su:
+            check_caller(self.env["xero.tenant"].browse(vals["tenant_id"]), MANAGER, "write")
+        return super().write(vals)
 
     @api.depends("res_model", "res_id")
     def _compute_record_name(self):

@@ -14,6 +14,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from .. import const
+from ..access import MANAGER, USER, check_caller
 from ..utils import redact_headers, referenced_record, to_text
 from ..xero.errors import XeroError
 
@@ -23,10 +24,12 @@ class XeroRequestLog(models.Model):
     _description = "Xero request log"
     _order = "id desc"
     _rec_name = "operation"
+    _check_company_auto = True
 
     direction = fields.Selection([("outbound", "Odoo → Xero"), ("inbound", "Xero → Odoo")], required=True,
                                  default="outbound", index=True)
-    tenant_id = fields.Many2one("xero.tenant", string="Organisation", index=True, ondelete="set null")
+    tenant_id = fields.Many2one("xero.tenant", string="Organisation", index=True, ondelete="set null",
+                                check_company=True)
     company_id = fields.Many2one("res.company", string="Company", index=True)
     operation = fields.Char(required=True)
     entity = fields.Char(help="The Xero collection or event category concerned")
@@ -123,25 +126,33 @@ class XeroRequestLog(models.Model):
 
     # --- retry ----------------------------------------------------------------------------------
     def action_retry(self):
+        """Re-send exactly what was logged (rows are read-only to everyone, see the ACL), to an
+        organisation the caller manages: the row must be visible to them and so must the
+        organisation *now* (a row logged before the organisation went to another company
+        still reads as company-less)."""
         self.ensure_one()
-        if not self.can_retry:
+        check_caller(self, MANAGER, "read")
+        check_caller(self.tenant_id, MANAGER, "write")
+        log = self.sudo()
+        if not log.can_retry:
             raise UserError(_("Only Accounting API calls to Xero can be retried from the log."))
-        api_url = self.env["xero.tenant"]._xero_settings()["api_url"].rstrip("/")
-        path = self.url[len(api_url):].lstrip("/")
+        api_url = log.env["xero.tenant"]._xero_settings()["api_url"].rstrip("/")
+        path = log.url[len(api_url):].lstrip("/")
         path, _sep, query = path.partition("?")
         params = dict(parse_qsl(query)) or None
-        body = json.loads(self.request_body) if self.request_body and self.method != "GET" else None
-        context = {"res_model": self.res_model, "res_id": self.res_id, "entity": self.entity,
-                   "attempt": self.attempt + 1, "retry_of_id": self.id}
+        body = json.loads(log.request_body) if log.request_body and log.method != "GET" else None
+        context = {"res_model": log.res_model, "res_id": log.res_id, "entity": log.entity,
+                   "attempt": log.attempt + 1, "retry_of_id": log.id}
         try:
-            self.tenant_id._call(self.method, path, body=body, params=params, idempotency_key=self.idempotency_key,
-                                 operation=self.operation, context=context)
+            log.tenant_id._call(log.method, path, body=body, params=params, idempotency_key=log.idempotency_key,
+                                operation=log.operation, context=context)
         except XeroError as exc:
-            return self.tenant_id._toast(_("Retry failed"), str(exc), "danger")
-        return self.tenant_id._toast(_("Retry succeeded"), _("Xero accepted the request."), "success")
+            return log.tenant_id._toast(_("Retry failed"), str(exc), "danger")
+        return log.tenant_id._toast(_("Retry succeeded"), _("Xero accepted the request."), "success")
 
     def action_open_record(self):
         self.ensure_one()
+        check_caller(self, USER, "read")
         if not self.res_model or not self.res_id:
             raise UserError(_("This entry concerns no Odoo record."))
         return {"type": "ir.actions.act_window", "res_model": self.res_model, "res_id": self.res_id,

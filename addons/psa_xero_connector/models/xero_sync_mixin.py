@@ -3,6 +3,8 @@ exact message) and its Retry, computed from the outbox rows of the record."""
 
 from odoo import _, api, fields, models
 
+from ..access import MANAGER, USER, check_caller
+
 STATES = [("none", "Not synced"), ("queued", "Queued"), ("done", "Synced"), ("error", "Error")]
 
 
@@ -20,6 +22,11 @@ class XeroSyncMixin(models.AbstractModel):
             records._xero_enqueue()
         return records
 
+    # create / write / the document overrides (_post, button_confirm, button_cancel) queue under
+    # sudo only after Odoo's own create / write / state change checked the caller on the record:
+    # they do not ask for a Xero group, since any user who edits a customer or posts an invoice
+    # is meant to sync it.
+
     def write(self, vals):
         result = super().write(vals)
         if self._xero_sync_fields & set(vals):
@@ -34,9 +41,21 @@ class XeroSyncMixin(models.AbstractModel):
                                        search="_search_xero_sync_state")
     xero_sync_message = fields.Text(string="Xero message", compute="_compute_xero_sync_state")
 
+    def _xero_visible_outbox(self, domain):
+        """Outbox rows the current user may learn about: none without the Xero user group, else
+        those of the organisations of the companies they work in (``env.companies``). A shared
+        partner syncs to every organisation; its status must not show another company's
+        organisation or Xero's messages about it. Superuser (crons, code) sees everything."""
+        Outbox = self.env["xero.outbox"].sudo()
+        if not self.env.su:
+            if not self.env.user.has_group(USER):
+                return Outbox
+            domain = domain + [("company_id", "in", self.env.companies.ids)]
+        return Outbox.search(domain, order="id")
+
+    @api.depends_context("uid", "allowed_company_ids")
     def _compute_xero_sync_state(self):
-        rows = self.env["xero.outbox"].sudo().search([("res_model", "=", self._name), ("res_id", "in", self.ids)],
-                                                     order="id")
+        rows = self._xero_visible_outbox([("res_model", "=", self._name), ("res_id", "in", self.ids)])
         latest = {}
         for row in rows:
             latest.setdefault(row.res_id, []).append(row)
@@ -62,12 +81,15 @@ class XeroSyncMixin(models.AbstractModel):
                   "done": ("done",)}.get(value)
         if operator not in ("=", "!=") or not states:
             raise NotImplementedError(_("Search Xero status with = or != and queued, error or done."))
-        ids = self.env["xero.outbox"].sudo().search([("res_model", "=", self._name), ("state", "in", states)]).mapped(
-            "res_id")
+        ids = self._xero_visible_outbox([("res_model", "=", self._name), ("state", "in", states)]).mapped("res_id")
         return [("id", "in" if operator == "=" else "not in", ids)]
 
     def action_xero_retry(self):
-        rows = self.env["xero.outbox"].sudo().search([("res_model", "=", self._name), ("res_id", "in", self.ids),
-                                                      ("state", "in", ("error", "retry"))])
-        rows.action_retry()
+        """Retry the record's failed rows for the caller's own organisations only. The record is
+        only read (a Xero manager need not be allowed to edit an invoice to resend it)."""
+        check_caller(self, MANAGER, "read")
+        rows = self._xero_visible_outbox([("res_model", "=", self._name), ("res_id", "in", self.ids),
+                                          ("state", "in", ("error", "retry"))])
+        # in the caller's env: the outbox checks its rows again (company rules)
+        rows.with_env(self.env).action_retry()
         return True

@@ -5,9 +5,10 @@ tenant's connection, sends through the one HTTP client, and logs the exchange.
 """
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .. import const
+from ..access import MANAGER, USER, check_caller
 from ..xero.client import XeroClient
 from ..xero.errors import XeroAuthError, XeroError
 
@@ -17,6 +18,11 @@ class XeroTenant(models.Model):
     _description = "Xero organisation"
     _inherit = ["mail.thread"]
     _order = "name, id"
+    _check_company_auto = True
+
+    # What Xero and the connect flow own: set under sudo by their code paths, never by a user.
+    _xero_owned_fields = frozenset({"name", "xero_tenant_id", "xero_connection_uuid", "connection_id", "state",
+                                    "last_error", "base_currency", "country_code", "xero_poll_since"})
 
     name = fields.Char(string="Organisation", required=True, tracking=True)
     xero_tenant_id = fields.Char(string="Xero tenant ID", required=True, readonly=True, index=True, copy=False)
@@ -67,12 +73,13 @@ class XeroTenant(models.Model):
     event_count = fields.Integer(compute="_compute_event_count")
     # Lines whose product has no Xero item fall back to these (one per document type).
     catchall_invoice_item_id = fields.Many2one(
-        "xero.item", string="Catch-all item (invoices)", domain="[('tenant_id', '=', id)]",
+        "xero.item", check_company=True, string="Catch-all item (invoices)", domain="[('tenant_id', '=', id)]",
         help="Xero item for sales invoice lines whose product has no Xero item.")
     catchall_purchase_item_id = fields.Many2one(
-        "xero.item", string="Catch-all item (purchase orders and bills)", domain="[('tenant_id', '=', id)]")
+        "xero.item", check_company=True, string="Catch-all item (purchase orders and bills)",
+        domain="[('tenant_id', '=', id)]")
     catchall_credit_note_item_id = fields.Many2one(
-        "xero.item", string="Catch-all item (credit notes)", domain="[('tenant_id', '=', id)]")
+        "xero.item", check_company=True, string="Catch-all item (credit notes)", domain="[('tenant_id', '=', id)]")
 
     _sql_constraints = [
         ("xero_tenant_id_unique", "unique(xero_tenant_id)", "This Xero organisation is already connected."),
@@ -89,6 +96,17 @@ class XeroTenant(models.Model):
                                             "(import the items from Xero again).", item=item.display_name,
                                             org=tenant.name))
 
+    def write(self, vals):
+        if not self.env.su:
+            owned = self._xero_owned_fields & set(vals)
+            if owned:
+                raise AccessError(_("These fields are set by Xero, not by hand: %s", ", ".join(sorted(owned))))
+            # A manager assigns organisations to their own companies only (the record rules
+            # check the tenant before the write, not the company it is moved to).
+            if vals.get("company_id") and vals["company_id"] not in self.env.companies.ids:
+                raise AccessError(_("You can only assign an organisation to one of your companies."))
+        return super().write(vals)
+
     def _compute_request_log_count(self):
         counts = dict(self.env["xero.request.log"]._read_group(
             [("tenant_id", "in", self.ids)], ["tenant_id"], ["__count"]))
@@ -102,6 +120,7 @@ class XeroTenant(models.Model):
 
     def action_view_events(self):
         self.ensure_one()
+        check_caller(self, USER, "read")
         action = self.env["ir.actions.act_window"]._for_xml_id("psa_xero_connector.action_xero_event")
         action["domain"] = [("tenant_id", "=", self.id)]
         return action
@@ -109,6 +128,7 @@ class XeroTenant(models.Model):
     def action_check_xero_now(self):
         """The safety-net poll, now, for this organisation."""
         self.ensure_one()
+        check_caller(self, MANAGER, "write")
         Inbound = self.env["xero.inbound"]
         with Inbound._tenant_lock(self) as locked:
             if not locked:
@@ -168,18 +188,21 @@ class XeroTenant(models.Model):
     # --- actions ----------------------------------------------------------------------------------
     def action_test_connection(self):
         self.ensure_one()
+        check_caller(self, MANAGER, "write")
+        tenant = self.sudo()  # name, currency and last error are Xero's fields (see write)
         try:
-            data, _headers = self._call("GET", "Organisation", operation="organisation")
+            data, _headers = tenant._call("GET", "Organisation", operation="organisation")
         except XeroError as exc:
-            self.last_error = str(exc)
+            tenant.last_error = str(exc)
             return self._toast(_("Xero connection failed"), str(exc), "danger")
         org = (data or {}).get("Organisations", [{}])[0]
-        self.write({"name": org.get("Name") or self.name, "base_currency": org.get("BaseCurrency"),
+        tenant.write({"name": org.get("Name") or self.name, "base_currency": org.get("BaseCurrency"),
                     "country_code": org.get("CountryCode"), "last_error": False})
         return self._toast(_("Connected to Xero"), _("%s answers.", self.name), "success")
 
     def action_disconnect(self):
         """Remove this organisation's connection at Xero; the authorisation stays for the others."""
+        check_caller(self, MANAGER, "write")
         for tenant in self.sudo():
             if tenant.state == "connected" and tenant.connection_id and tenant.xero_connection_uuid:
                 try:
@@ -194,14 +217,17 @@ class XeroTenant(models.Model):
 
     def action_open_import(self):
         self.ensure_one()
+        check_caller(self, MANAGER, "write")
         return {"type": "ir.actions.act_window", "res_model": "xero.import.wizard", "view_mode": "form",
                 "target": "new", "name": _("Import from Xero"), "context": {"default_tenant_id": self.id}}
 
     def action_reconnect(self):
+        check_caller(self, MANAGER, "write")
         return {"type": "ir.actions.act_url", "url": const.START_ROUTE, "target": "self"}
 
     def action_view_request_log(self):
         self.ensure_one()
+        check_caller(self, USER, "read")
         action = self.env["ir.actions.act_window"]._for_xml_id("psa_xero_connector.action_xero_request_log")
         action["domain"] = [("tenant_id", "=", self.id)]
         action["context"] = {"search_default_today": 0}

@@ -4,6 +4,7 @@ from markupsafe import Markup, escape
 
 from odoo import _, api, fields, models
 
+from ..access import MANAGER, check_caller
 from ..xero.errors import XeroError
 
 ENTITY_LABELS = {"tax_rates": "Xero tax rates", "taxes": "Odoo taxes", "accounts": "Accounts",
@@ -30,12 +31,29 @@ class XeroImportWizard(models.TransientModel):
     line_ids = fields.One2many("xero.import.line", "wizard_id", string="To review")
     error = fields.Text(readonly=True)
 
+    # The importer works on the organisation under sudo: the caller must manage it. Checked on
+    # create (and write) so that no wizard points at another company's organisation, and again
+    # before the import runs.
+    @api.model_create_multi
+    def create(self, vals_list):
+        wizards = super().create(vals_list)
+        check_caller(wizards.tenant_id, MANAGER, "write")
+        return wizards
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "tenant_id" in vals:
+            check_caller(self.tenant_id, MANAGER, "write")
+        return result
+
     def _what(self):
         return [name for name in ("tax_rates", "accounts", "products", "customers", "suppliers")
                 if self["import_%s" % name]]
 
     def action_import(self):
         self.ensure_one()
+        check_caller(self, MANAGER, "write")
+        check_caller(self.tenant_id, MANAGER, "write")
         try:
             summary = self.env["xero.importer"]._import(self.tenant_id, self._what())
         except XeroError as exc:

@@ -1,0 +1,382 @@
+"""Who may call what, over JSON-RPC as a browser would: every public method of the addon as
+a portal user, an internal user without Xero groups, a Xero user and a Xero manager of
+company A, on records of company A and of company B. Refused = AccessError and no effect;
+allowed = the effect happened.
+
+    method                                   | target | portal | internal | Xero user | Xero manager
+    -----------------------------------------+--------+--------+----------+-----------+-------------
+    xero.connection.action_revoke            | A      | no     | no       | no        | yes
+                                             | B      | no     | no       | no        | no
+                                             | A + B  | no     | no       | no        | no  (cuts B off too)
+    xero.tenant.action_disconnect            | A / B  | no     | no       | no        | A only
+    xero.tenant.action_test_connection       | A / B  | no     | no       | no        | A only
+    xero.tenant.action_open_import           | A / B  | no     | no       | no        | A only
+    xero.tenant.action_check_xero_now        | A / B  | no     | no       | no        | A only
+    xero.tenant.action_reconnect             | A / B  | no     | no       | no        | A only
+    xero.tenant.action_view_request_log      | A / B  | no     | no       | A only    | A only
+    xero.tenant.action_view_events           | A / B  | no     | no       | A only    | A only
+    xero.tenant.write (a setting)            | A / B  | no     | no       | no        | A only
+    xero.tenant.write (state, Xero's field)  | A / B  | no     | no       | no        | no
+    xero.tenant.write (company_id = B)       | A      | no     | no       | no        | no
+    xero.request.log.action_retry            | A / B  | no     | no       | no        | A only
+    xero.request.log.write / unlink / create | A / B  | no     | no       | no        | no
+    xero.request.log read / action_retry     | B's org, row logged before it was B's | no | no | no | no
+    xero.request.log.action_open_record      | A / B  | no     | no       | A only    | A only
+    xero.import.wizard create + action_import| A / B  | no     | no       | no        | A only
+    xero.import.wizard write (tenant → B)    | A      | no     | no       | no        | no
+    xero.outbox.action_retry                 | A / B  | no     | no       | no        | A only
+    xero.event.action_retry                  | A / B  | no     | no       | no        | A only
+    res.partner.action_xero_retry            | A / B  | no     | no       | no        | A only (A's rows)
+    account.move.action_xero_retry           | A / B  | no     | no       | no        | A only
+    xero.link / xero.item write/create → B   | A      | no     | no       | no        | no
+    res.config.settings.action_xero_tenants  | -      | no     | no       | yes       | yes
+    read xero_sync_message, shared partner   | A + B  | refused| nothing  | A's only  | A's only
+    read xero_sync_message, partner of B     | B      | refused| refused  | refused   | refused
+"""
+
+from odoo import Command
+from odoo.tests import tagged
+from odoo.tests.common import JsonRpcException
+
+from .common import ORG_A, ORG_B, XeroHarnessCase
+
+ROLES = ("portal", "internal", "user", "manager")
+ACCESS_ERROR = "odoo.exceptions.AccessError"
+NOBODY = {}
+MANAGER = {"manager"}
+XERO = {"user", "manager"}
+
+
+@tagged("post_install", "-at_install")
+class TestAccessMatrix(XeroHarnessCase):
+
+    def setUp(self):
+        super().setUp()
+        self.company_a = self.env.ref("base.main_company")
+        self.company_b = self.env["res.company"].create({"name": "Company B"})
+        # one authorisation per organisation: revoking A's must not touch B
+        self.tenant_a = self.connect([ORG_A]).filtered(lambda t: t.xero_tenant_id == ORG_A)
+        self.tenant_b = self.connect([ORG_B]).filtered(lambda t: t.xero_tenant_id == ORG_B)
+        self.tenant_a.company_id = self.company_a
+        self.tenant_b.company_id = self.company_b
+        self.assertNotEqual(self.tenant_a.connection_id, self.tenant_b.connection_id)
+        self.tenant_a._call("GET", "Organisation", operation="organisation")
+        self.tenant_b._call("GET", "Organisation", operation="organisation")
+        Log = self.env["xero.request.log"]
+        self.log_a = Log.search([("tenant_id", "=", self.tenant_a.id), ("operation", "=", "organisation")], limit=1)
+        self.log_b = Log.search([("tenant_id", "=", self.tenant_b.id), ("operation", "=", "organisation")], limit=1)
+        groups = {
+            "portal": ["base.group_portal"],
+            "internal": ["base.group_user", "account.group_account_invoice"],
+            "user": ["base.group_user", "account.group_account_invoice", "psa_xero_connector.group_xero_user"],
+            "manager": ["base.group_user", "account.group_account_invoice",
+                        "psa_xero_connector.group_xero_manager"],
+        }
+        self.users = {role: self.env["res.users"].create({
+            "name": "%s of A" % role, "login": "access_%s" % role, "password": "access_%s" % role,
+            "company_id": self.company_a.id, "company_ids": [Command.set(self.company_a.ids)],
+            "groups_id": [Command.set([self.env.ref(xmlid).id for xmlid in xmlids])]})
+            for role, xmlids in groups.items()}
+        self.logged_in = None
+
+    # --- calling as each role -----------------------------------------------------------------------
+    def rpc(self, role, model, method, args, kwargs=None):
+        if self.logged_in != role:
+            self.authenticate("access_%s" % role, "access_%s" % role)
+            self.logged_in = role
+        kwargs = dict(kwargs or {}, context={"allowed_company_ids": self.company_a.ids})
+        return self.make_jsonrpc_request("/web/dataset/call_kw/%s/%s" % (model, method), {
+            "model": model, "method": method, "args": args, "kwargs": kwargs})
+
+    def check(self, label, call, allowed, state=None, effect=None, roles=ROLES):
+        """Call ``call(role)`` as each role. Refused: AccessError and ``state()`` unchanged.
+        Allowed: ``effect(result)`` holds (asserts inside). Refused roles run first, so that
+        one allowed call does not change what the next role finds."""
+        for role in sorted(roles, key=lambda r: r in allowed):
+            with self.subTest(label, role=role):
+                before = state() if state else None
+                if role in allowed:
+                    result = call(role)
+                    self.env.invalidate_all()
+                    if effect:
+                        effect(result)
+                else:
+                    with self.assertRaises(JsonRpcException, msg="%s as %s" % (label, role)) as caught:
+                        call(role)
+                    self.assertEqual(caught.exception.args[0], ACCESS_ERROR, "%s as %s" % (label, role))
+                    self.env.invalidate_all()
+                    if state:
+                        self.assertEqual(state(), before, "%s as %s changed something" % (label, role))
+
+    def tenant_call(self, method, tenant, allowed, effect=None, state=None):
+        state = state or (lambda: tenant.read(["state", "last_error", "base_currency"])
+                          + [self.env["xero.request.log"].search_count([])])
+        self.check("xero.tenant.%s on %s" % (method, tenant.name),
+                   lambda role: self.rpc(role, "xero.tenant", method, [tenant.ids]), allowed, state, effect)
+
+    # --- authorisations and organisations ------------------------------------------------------------
+    def test_revoke(self):
+        conn_a, conn_b = self.tenant_a.connection_id, self.tenant_b.connection_id
+
+        def state(conn):
+            return lambda: (conn.state, conn.tenant_ids.mapped("state"))
+
+        def revoked(conn):
+            def effect(_result):
+                self.assertEqual(conn.state, "revoked")
+                self.assertEqual(set(conn.tenant_ids.mapped("state")), {"disconnected"})
+            return effect
+        self.check("revoke B's", lambda role: self.rpc(role, "xero.connection", "action_revoke", [conn_b.ids]),
+                   NOBODY, state(conn_b))
+        self.check("revoke A's", lambda role: self.rpc(role, "xero.connection", "action_revoke", [conn_a.ids]),
+                   MANAGER, state(conn_a), revoked(conn_a))
+        self.assertEqual(self.tenant_b.state, "connected")
+
+    def test_revoke_shared_authorisation(self):
+        """One authorisation for both organisations (one consent ticking both): revoking it
+        would cut B off, so A's manager may not."""
+        tenants = self.connect()
+        conn = tenants.connection_id
+        self.assertEqual(len(conn), 1)
+        self.assertEqual(tenants.company_id, self.company_a | self.company_b)
+        self.check("revoke shared", lambda role: self.rpc(role, "xero.connection", "action_revoke", [conn.ids]),
+                   NOBODY, lambda: (conn.state, tenants.mapped("state")))
+
+    def test_disconnect(self):
+        self.tenant_call("action_disconnect", self.tenant_b, NOBODY)
+
+        def effect(_result):
+            self.assertEqual(self.tenant_a.state, "disconnected")
+        self.tenant_call("action_disconnect", self.tenant_a, MANAGER, effect)
+        self.assertEqual(self.tenant_b.state, "connected")
+
+    def test_test_connection(self):
+        self.tenant_call("action_test_connection", self.tenant_b, NOBODY)
+        logs = self.env["xero.request.log"].search_count([("tenant_id", "=", self.tenant_a.id)])
+
+        def effect(result):
+            self.assertEqual(result["params"]["type"], "success")
+            self.assertEqual(self.env["xero.request.log"].search_count([("tenant_id", "=", self.tenant_a.id)]),
+                             logs + 1)
+        self.tenant_call("action_test_connection", self.tenant_a, MANAGER, effect)
+
+    def test_actions_returning_views(self):
+        def returns(model, **values):
+            def effect(result):
+                self.assertEqual(result["res_model"], model)
+                for key, value in values.items():
+                    self.assertEqual(result[key], value)
+            return effect
+        for tenant in (self.tenant_b, self.tenant_a):
+            mine = tenant == self.tenant_a
+            self.tenant_call("action_open_import", tenant, MANAGER if mine else NOBODY, returns(
+                "xero.import.wizard", context={"default_tenant_id": tenant.id}))
+            self.tenant_call("action_view_request_log", tenant, XERO if mine else NOBODY, returns(
+                "xero.request.log", domain=[["tenant_id", "=", tenant.id]]))
+            self.tenant_call("action_view_events", tenant, XERO if mine else NOBODY, returns(
+                "xero.event", domain=[["tenant_id", "=", tenant.id]]))
+            self.tenant_call("action_reconnect", tenant, MANAGER if mine else NOBODY,
+                             lambda result: self.assertEqual(result["type"], "ir.actions.act_url"))
+        self.check("settings → tenants",
+                   lambda role: self.rpc(role, "res.config.settings", "action_xero_tenants", [[]]), XERO, effect=returns("xero.tenant"))
+
+    def test_check_xero_now(self):
+        self.tenant_call("action_check_xero_now", self.tenant_b, NOBODY,
+                         state=lambda: self.tenant_b.read(["xero_poll_since"]))
+
+        def effect(result):
+            self.assertEqual(result["params"]["type"], "success", result)
+            self.assertTrue(self.tenant_a.xero_poll_since)
+        self.tenant_call("action_check_xero_now", self.tenant_a, MANAGER, effect,
+                         state=lambda: self.tenant_a.read(["xero_poll_since"]))
+
+    def test_tenant_write(self):
+        def write(tenant, vals):
+            return lambda role: self.rpc(role, "xero.tenant", "write", [tenant.ids, vals])
+        for tenant in (self.tenant_b, self.tenant_a):
+            fields = ["notify_success", "state", "last_error", "company_id", "connection_id"]
+            state = lambda t=tenant: t.read(fields)  # noqa: E731
+            self.check("set a switch of %s" % tenant.name, write(tenant, {"notify_success": True}),
+                       MANAGER if tenant == self.tenant_a else NOBODY, state,
+                       lambda _r, t=tenant: self.assertTrue(t.notify_success))
+            self.check("set Xero's state of %s" % tenant.name, write(tenant, {"state": "connected", "last_error": "x"}),
+                       NOBODY, state)
+        self.check("give A's organisation to B", write(self.tenant_a, {"company_id": self.company_b.id}), NOBODY,
+                   lambda: self.tenant_a.company_id)
+
+    def test_link_and_catalog_stay_with_their_organisation(self):
+        """Rules check a row before it is written, not the organisation it is moved to."""
+        partner = self.env["res.partner"].create({"name": "Linked", "company_id": False})
+        link = self.env["xero.link"].create({"tenant_id": self.tenant_a.id, "res_model": "res.partner",
+                                             "res_id": partner.id, "xero_id": "c-1"})
+        item = self.env["xero.item"].create({"tenant_id": self.tenant_a.id, "item_id": "i-1", "code": "X",
+                                             "name": "X"})
+        new_rows = {"xero.link": {"res_model": "res.partner", "res_id": partner.id, "xero_id": "c-2"},
+                    "xero.item": {"item_id": "i-2", "code": "Y", "name": "Y"}}
+        for record in (link, item):
+            def in_b(r=record):
+                return r.tenant_id, self.env[r._name].search_count([("tenant_id", "=", self.tenant_b.id)])
+            self.check("move a %s to B's organisation" % record._name,
+                       lambda role, r=record: self.rpc(role, r._name, "write",
+                                                       [r.ids, {"tenant_id": self.tenant_b.id}]),
+                       NOBODY, in_b)
+            self.check("create a %s in B's organisation" % record._name,
+                       lambda role, r=record: self.rpc(role, r._name, "create",
+                                                       [dict(new_rows[r._name], tenant_id=self.tenant_b.id)]),
+                       NOBODY, in_b)
+
+    # --- the request log ------------------------------------------------------------------------------
+    def test_request_log(self):
+        Log = self.env["xero.request.log"]
+        for log in (self.log_b, self.log_a):
+            mine = log == self.log_a
+            state = lambda l=log: (l.read(["error_message", "url", "method"]), Log.search_count([]))  # noqa: E731
+
+            def retried(_result, l=log):
+                retry = Log.search([("retry_of_id", "=", l.id)])
+                self.assertEqual(len(retry), 1)
+                self.assertEqual((retry.method, retry.url, retry.tenant_id), (l.method, l.url, l.tenant_id))
+            self.check("retry log of %s" % log.tenant_id.name,
+                       lambda role, l=log: self.rpc(role, "xero.request.log", "action_retry", [l.ids]),
+                       MANAGER if mine else NOBODY, state, retried)
+            self.check("write log of %s" % log.tenant_id.name,
+                       lambda role, l=log: self.rpc(role, "xero.request.log", "write",
+                                                    [l.ids, {"method": "DELETE", "url": "https://evil.example/"}]),
+                       NOBODY, state)
+            self.check("unlink log of %s" % log.tenant_id.name,
+                       lambda role, l=log: self.rpc(role, "xero.request.log", "unlink", [l.ids]), NOBODY, state)
+            self.check("create a log row", lambda role, l=log: self.rpc(role, "xero.request.log", "create", [{
+                "tenant_id": l.tenant_id.id, "operation": "x", "method": "DELETE", "url": l.url, "state": "failure"}]),
+                NOBODY, state)
+
+    def test_request_log_of_an_organisation_moved_to_b(self):
+        """A row logged while the organisation had no company reads as company-less (managers
+        see those); once the organisation is B's, A's manager may not resend it there."""
+        self.tenant_b.company_id = False
+        self.tenant_b._call("GET", "Organisation", operation="organisation")
+        log = self.env["xero.request.log"].search([("tenant_id", "=", self.tenant_b.id)], limit=1)
+        self.assertFalse(log.company_id)
+        self.tenant_b.company_id = self.company_b
+        self.check("retry a company-less row of B's organisation",
+                   lambda role: self.rpc(role, "xero.request.log", "action_retry", [log.ids]),
+                   NOBODY, lambda: self.env["xero.request.log"].search_count([]))
+        self.check("read a company-less row of B's organisation",
+                   lambda role: self.rpc(role, "xero.request.log", "read", [log.ids, ["response_body"]]), NOBODY)
+
+    def test_open_record_from_log(self):
+        partner = self.env["res.partner"].create({"name": "Logged", "company_id": self.company_a.id})
+        for log in (self.log_b, self.log_a):
+            log.sudo().write({"res_model": "res.partner", "res_id": partner.id})
+            self.check("open record of log of %s" % log.tenant_id.name,
+                       lambda role, l=log: self.rpc(role, "xero.request.log", "action_open_record", [l.ids]),
+                       XERO if log == self.log_a else NOBODY,
+                       effect=lambda result: self.assertEqual(result["res_id"], partner.id))
+
+    # --- the import wizard ----------------------------------------------------------------------------
+    def test_import_wizard(self):
+        Wizard = self.env["xero.import.wizard"]
+        options = {"import_tax_rates": False, "import_accounts": True, "import_products": False,
+                   "import_customers": False, "import_suppliers": False}
+
+        def run(tenant):
+            def call(role):
+                wizard_id = self.rpc(role, "xero.import.wizard", "create", [dict(options, tenant_id=tenant.id)])
+                return self.rpc(role, "xero.import.wizard", "action_import", [[wizard_id]])
+            return call
+
+        def imported(result):
+            wizard = Wizard.browse(result["res_id"])
+            self.assertEqual((wizard.state, wizard.error), ("done", False))
+            self.assertTrue(self.env["xero.account"].search_count([("tenant_id", "=", self.tenant_a.id)]))
+
+        def state():
+            return Wizard.search_count([]), self.env["xero.account"].search_count([])
+        self.check("import into B's organisation", run(self.tenant_b), NOBODY, state)
+        self.check("import into A's organisation", run(self.tenant_a), MANAGER, state, imported)
+        # a wizard made on A's organisation cannot be pointed at B's afterwards
+        wizard = Wizard.with_user(self.users["manager"]).create(dict(options, tenant_id=self.tenant_a.id))
+        self.check("point a wizard at B's organisation",
+                   lambda role: self.rpc(role, "xero.import.wizard", "write",
+                                         [wizard.ids, {"tenant_id": self.tenant_b.id}]),
+                   NOBODY, lambda: wizard.tenant_id)
+
+    # --- the sync queues -----------------------------------------------------------------------------
+    def outbox_row(self, record, tenant, message):
+        return self.env["xero.outbox"].create({"tenant_id": tenant.id, "res_model": record._name, "res_id": record.id,
+                                               "entity": "contact" if record._name == "res.partner" else "invoice",
+                                               "state": "error", "last_error": message})
+
+    def test_outbox_retry(self):
+        partner = self.env["res.partner"].create({"name": "Queued"})
+        for tenant in (self.tenant_b, self.tenant_a):
+            row = self.outbox_row(partner, tenant, "failed")
+            self.check("outbox retry of %s" % tenant.name,
+                       lambda role, r=row: self.rpc(role, "xero.outbox", "action_retry", [r.ids]),
+                       MANAGER if tenant == self.tenant_a else NOBODY, lambda r=row: r.state,
+                       lambda _result, r=row: self.assertEqual(r.state, "queued"))
+
+    def test_event_retry(self):
+        for tenant in (self.tenant_b, self.tenant_a):
+            event = self.env["xero.event"].create({
+                "tenant_id": tenant.id, "xero_tenant_id": tenant.xero_tenant_id, "category": "INVOICE",
+                "event_type": "UPDATE", "resource_id": "inv-%s" % tenant.id, "event_date": "2026-11-08T10:00:00.000",
+                "state": "error", "attempts": 10})
+            self.check("event retry of %s" % tenant.name,
+                       lambda role, e=event: self.rpc(role, "xero.event", "action_retry", [e.ids]),
+                       MANAGER if tenant == self.tenant_a else NOBODY, lambda e=event: (e.state, e.attempts),
+                       lambda _result, e=event: self.assertEqual((e.state, e.attempts), ("pending", 0)))
+
+    def test_partner_retry_and_message(self):
+        shared = self.env["res.partner"].create({"name": "Shared customer", "company_id": False})
+        row_a = self.outbox_row(shared, self.tenant_a, "A's organisation said no")
+        row_b = self.outbox_row(shared, self.tenant_b, "B's organisation said no")
+        partner_b = self.env["res.partner"].create({"name": "B's customer", "company_id": self.company_b.id})
+        row_b_own = self.outbox_row(partner_b, self.tenant_b, "B's organisation said no")
+        rows = row_a | row_b | row_b_own
+
+        def read(partner):
+            def call(role):
+                return self.rpc(role, "res.partner", "read", [partner.ids, ["xero_sync_state", "xero_sync_message"]])
+            return call
+
+        def sees_a_only(result):
+            self.assertEqual(result[0]["xero_sync_state"], "error")
+            self.assertIn("A's organisation said no", result[0]["xero_sync_message"])
+            self.assertNotIn(self.tenant_b.name, result[0]["xero_sync_message"])
+            self.assertNotIn("B's organisation", result[0]["xero_sync_message"])
+        # the portal user may not read the partner at all; the internal user reads no Xero status
+        self.check("read Xero status of a shared partner", read(shared), XERO, effect=sees_a_only,
+                   roles=("portal", "user", "manager"))
+        with self.subTest("internal user sees no Xero status"):
+            self.authenticate("access_internal", "access_internal")
+            self.logged_in = "internal"
+            result = read(shared)("internal")
+            self.assertEqual((result[0]["xero_sync_state"], result[0]["xero_sync_message"]), ("none", False))
+        self.check("read Xero status of B's partner", read(partner_b), NOBODY)
+        self.check("retry B's partner",
+                   lambda role: self.rpc(role, "res.partner", "action_xero_retry", [partner_b.ids]),
+                   NOBODY, lambda: rows.mapped("state"))
+
+        def only_a_retried(_result):
+            self.assertEqual(rows.mapped("state"), ["queued", "error", "error"])
+        self.check("retry the shared partner", lambda role: self.rpc(role, "res.partner", "action_xero_retry",
+                                                                     [shared.ids]),
+                   MANAGER, lambda: rows.mapped("state"), only_a_retried)
+
+    def test_invoice_retry(self):
+        self.env["account.chart.template"].try_loading("generic_coa", company=self.company_b, install_demo=False)
+        moves = {}
+        for company in (self.company_b, self.company_a):
+            partner = self.env["res.partner"].create({"name": "Customer of %s" % company.name,
+                                                      "company_id": company.id})
+            moves[company] = self.env["account.move"].with_company(company).create({
+                "move_type": "out_invoice", "partner_id": partner.id, "company_id": company.id,
+                "invoice_line_ids": [Command.create({"name": "Support", "quantity": 1, "price_unit": 100})]})
+        rows = {company: self.outbox_row(move, tenant, "no") for (company, move), tenant in
+                zip(moves.items(), (self.tenant_b, self.tenant_a), strict=True)}
+        for company, move in moves.items():
+            row = rows[company]
+            self.check("retry invoice of %s" % company.name,
+                       lambda role, m=move: self.rpc(role, "account.move", "action_xero_retry", [m.ids]),
+                       MANAGER if company == self.company_a else NOBODY, lambda r=row: r.state,
+                       lambda _result, r=row: self.assertEqual(r.state, "queued"))
