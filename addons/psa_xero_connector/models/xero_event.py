@@ -32,6 +32,7 @@ class XeroEvent(models.Model):
     _name = "xero.event"
     _inherit = ["xero.queue"]
     _queue_cron = "psa_xero_connector.ir_cron_xero_events"
+    _queue_due_states = ("pending",)
     _queue_max_attempts = MAX_ATTEMPTS
     _queue_backoff_base = 5
     _description = "Xero webhook event"
@@ -184,19 +185,6 @@ class XeroEvent(models.Model):
         """Process due events, organisations in turn, until none is due — events that arrive
         meanwhile are taken in the same run. -> events processed."""
         return self._queue_run(commit=commit, max_seconds=max_seconds)
-
-    def _queue_due_tenants(self):
-        self.flush_model(["state", "next_try", "tenant_id"])
-        self.env["xero.tenant"].flush_model(["state", "active"])
-        self.env.cr.execute("""
-            SELECT DISTINCT e.tenant_id FROM xero_event e JOIN xero_tenant t ON t.id = e.tenant_id
-             WHERE e.state = 'pending' AND e.next_try <= %s AND t.state = 'connected'""",
-                            [fields.Datetime.now()])
-        return self.env["xero.tenant"].browse(sorted(r[0] for r in self.env.cr.fetchall()))
-
-    def _queue_remaining(self):
-        return self.search_count([("state", "=", "pending"), ("next_try", "<=", fields.Datetime.now()),
-                                  ("tenant_id.state", "=", "connected")])
 
     def _queue_work(self, tenant, commit, run):
         if commit:

@@ -52,6 +52,7 @@ class XeroOutbox(models.Model):
     _description = "Xero outbox (records waiting to be sent)"
     _order = "id"
     _queue_cron = "psa_xero_connector.ir_cron_xero_outbox"
+    _queue_due_states = ("queued", "sending", "retry")
     _queue_max_attempts = 8
     _queue_backoff_base = 1
 
@@ -116,22 +117,6 @@ class XeroOutbox(models.Model):
         """Send what is due, organisations in turn. -> units of work done (batches sent and
         rows settled without a request)."""
         return self._queue_run(commit=commit, max_units=limit_batches)
-
-    def _queue_due_tenants(self):
-        self.flush_model(["state", "next_try", "tenant_id"])
-        self.env["xero.tenant"].flush_model(["state", "active"])
-        self.env.cr.execute("""
-            SELECT DISTINCT o.tenant_id FROM xero_outbox o JOIN xero_tenant t ON t.id = o.tenant_id
-             WHERE o.state IN ('queued', 'sending', 'retry') AND o.next_try <= %s
-               AND t.state = 'connected' AND t.active""", [fields.Datetime.now()])
-        return self.env["xero.tenant"].browse(sorted(r[0] for r in self.env.cr.fetchall()))
-
-    def _queue_remaining(self):
-        self.env.cr.execute("""
-            SELECT count(*) FROM xero_outbox o JOIN xero_tenant t ON t.id = o.tenant_id
-             WHERE o.state IN ('queued', 'sending', 'retry') AND o.next_try <= %s
-               AND t.state = 'connected' AND t.active""", [fields.Datetime.now()])
-        return self.env.cr.fetchone()[0]
 
     def _queue_work(self, tenant, commit, run):
         if tenant.id in run["resting"] or self._take_slot(tenant) is None:

@@ -34,6 +34,7 @@ class XeroQueue(models.AbstractModel):
 
     # Set by each queue.
     _queue_cron = None          # xml id of the worker cron
+    _queue_due_states = ()      # states of the rows the worker takes once next_try has come
     _queue_lock_space = 0       # advisory-lock namespace (first key); the tenant id is the second
     _queue_max_attempts = 8
     _queue_backoff_base = 1     # seconds; the n-th retry waits base * 2**n (at most an hour), ± 50 %
@@ -59,9 +60,18 @@ class XeroQueue(models.AbstractModel):
         return self.env.cr.fetchone()[0]
 
     # --- the worker -------------------------------------------------------------------------------------
+    def _queue_due_where(self):
+        """SQL condition (on ``q``, this queue's table) and parameters of the rows due now."""
+        return "q.state IN %s AND q.next_try <= %s", [tuple(self._queue_due_states), fields.Datetime.now()]
+
     def _queue_due_tenants(self):
-        """Connected organisations (with a company) that have work due. -> xero.tenant"""
-        raise NotImplementedError
+        """Connected organisations that have work due. -> xero.tenant"""
+        self.flush_model()
+        self.env["xero.tenant"].flush_model(["state", "active"])
+        where, params = self._queue_due_where()
+        self.env.cr.execute("""SELECT DISTINCT q.tenant_id FROM %s q JOIN xero_tenant t ON t.id = q.tenant_id
+                                WHERE %s AND t.state = 'connected' AND t.active""" % (self._table, where), params)
+        return self.env["xero.tenant"].browse(sorted(r[0] for r in self.env.cr.fetchall()))
 
     def _queue_work(self, tenant, commit, run):
         """Do one unit of work for ``tenant`` (holding its lock). -> units done; 0 when there
@@ -70,8 +80,11 @@ class XeroQueue(models.AbstractModel):
         raise NotImplementedError
 
     def _queue_remaining(self):
-        """Units still due (the cron's progress report)."""
-        return len(self._queue_due_tenants())
+        """Rows still due (the cron's progress report: Odoo runs the job again while > 0)."""
+        where, params = self._queue_due_where()
+        self.env.cr.execute("""SELECT count(*) FROM %s q JOIN xero_tenant t ON t.id = q.tenant_id
+                                WHERE %s AND t.state = 'connected' AND t.active""" % (self._table, where), params)
+        return self.env.cr.fetchone()[0]
 
     @api.model
     def _queue_run(self, commit=True, max_seconds=50, max_units=None):

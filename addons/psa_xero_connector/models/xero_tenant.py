@@ -274,4 +274,6 @@ class XeroTenant(models.Model):
         # One new organisation and a company without one: the obvious assignment.
         if company and len(tenants) == 1 and not tenants.company_id and not company.xero_tenant_id:
             tenants.company_id = company
+        # What waited for these organisations to be reconnected is due now.
+        self.env["xero.outbox"].sudo()._wake_tenants(tenants)
         return tenants
