@@ -239,6 +239,7 @@ def run(requests=10_000, senders=8, workers=2, db=None, seed=11, info=None):
             sampler = RssSampler(server.pid)
             sampler.sample()
             rss_before_kb = sampler.peak_total_kb
+            hwm_before = {pid: status_kb(pid, "VmHWM") for pid in process_tree(server.pid)}
             sampler.start()
             plan = [KINDS[n % len(KINDS)] for n in range(requests)]
             rng.shuffle(plan)
@@ -259,6 +260,8 @@ def run(requests=10_000, senders=8, workers=2, db=None, seed=11, info=None):
             sampler.stop.set()
             sampler.join()
             sampler.sample()
+            growth_kb = max([status_kb(pid, "VmHWM") - kb for pid, kb in hwm_before.items()
+                             if status_kb(pid, "VmHWM")] or [0])
             by_kind = collections.defaultdict(collections.Counter)
             for kind, status in answers:
                 by_kind[kind][status] += 1
@@ -285,6 +288,7 @@ def run(requests=10_000, senders=8, workers=2, db=None, seed=11, info=None):
                 "rss_before_mb": round(rss_before_kb / 1024, 1),
                 "peak_rss_total_mb": round(sampler.peak_total_kb / 1024, 1),
                 "peak_rss_per_process_mb": round(max(sampler.hwm_kb.values()) / 1024, 1),
+                "peak_rss_growth_per_process_mb": round(growth_kb / 1024, 1),
                 "odoo_processes": sampler.peak_processes, "odoo_pids_seen": len(sampler.hwm_kb),
                 "odoo_log": log_path,
             }
@@ -316,7 +320,8 @@ def main():
           % result)
     print("  peak RSS                       %(peak_rss_total_mb).0f MB for the Odoo processes (at most "
           "%(odoo_processes)d at once, %(odoo_pids_seen)d pids seen; %(rss_before_mb).0f MB before), "
-          "%(peak_rss_per_process_mb).0f MB for the largest" % result)
+          "%(peak_rss_per_process_mb).0f MB for the largest; the peak RSS of a process alive throughout grew by "
+          "%(peak_rss_growth_per_process_mb).1f MB at most" % result)
     print("  Odoo's log                     %(odoo_log)s" % result)
     for kind, statuses in result["statuses_by_kind"].items():
         print("  %-30s %s" % (kind, statuses))
