@@ -27,6 +27,11 @@ MAX_CONCURRENT_PER_TENANT = 5
 
 LOG_RETENTION_DAYS = 30
 MAX_LOGGED_BODY = 200_000  # characters of a request/response body kept in the log
+# Webhook deliveries refused (bad signature, too large, malformed, replays): the log keeps only
+# this much of the body and of the headers, in one row per source, kind and minute with a count.
+MAX_LOGGED_REFUSED = 2048
+# Distinct (source, kind) rows per minute and Odoo process before further sources share one row.
+MAX_REFUSED_SOURCES_PER_MINUTE = 30
 
 # ir.config_parameter keys (system administrators only).
 PARAM_PREFIX = "psa_xero_connector."

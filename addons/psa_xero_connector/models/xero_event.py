@@ -90,36 +90,55 @@ class XeroEvent(models.Model):
 
     # --- receiving (the webhook controller, before the 200) --------------------------------------
     @api.model
-    def _receive(self, raw, signature_header, request_headers=None):
+    def _receive(self, raw, signature_header, request_headers=None, source=None, problem=None):
         """Check, store, log one delivery. -> HTTP status for Xero (200, 400, 401 or 413).
-        Runs as superuser in the controller's request; nothing here calls Xero."""
-        key = self.env["ir.config_parameter"].sudo().get_param("psa_xero_connector.webhook_key") or ""
+        Runs as superuser in the controller's request; nothing here calls Xero.
+
+        ``problem`` is what the controller found while reading the body: "too_large" (refused
+        unread) or "truncated". Refused deliveries, and replays that bring no new event, are
+        counted in one log row per source, kind and minute (``_log_delivery(aggregate=…)``):
+        a flood of them adds a bounded number of rows, the 2 kB of the first one kept."""
         log = self.env["xero.request.log"].sudo()
-        entry = {"raw": raw, "headers": request_headers}
-        if len(raw) > webhook.MAX_BODY:
-            log._log_delivery(dict(entry, raw=raw[:2000]), 413, error=_("The body is too large to be a Xero delivery."))
+        entry = {"raw": raw or b"", "headers": request_headers, "source": source}
+        if problem == "too_large" or len(raw or b"") > webhook.MAX_BODY:
+            log._log_delivery(dict(entry, raw=(raw or b"")[:2048]), 413, aggregate="too_large",
+                              error=_("The body is too large to be a Xero delivery (refused unread)."))
             return 413
+        if problem:
+            log._log_delivery(entry, 400, aggregate="truncated", error=_("The body ended before its announced length."))
+            return 400
+        key = self.env["ir.config_parameter"].sudo().get_param("psa_xero_connector.webhook_key") or ""
         if not webhook.signature_ok(key, raw, signature_header):
-            error = (_("No webhook key is set in Settings → Xero: deliveries cannot be verified.") if not key
-                     else _("Unsigned delivery (no x-xero-signature header).") if not signature_header
-                     else _("Signature mismatch: not signed with this app's webhook key."))
-            log._log_delivery(entry, 401, error=error)
+            kind, error = (
+                ("no_key", _("No webhook key is set in Settings → Xero: deliveries cannot be verified.")) if not key
+                else ("unsigned", _("Unsigned delivery (no x-xero-signature header).")) if not signature_header
+                else ("bad_signature", _("Signature mismatch: not signed with this app's webhook key.")))
+            log._log_delivery(entry, 401, error=error, aggregate=kind)
             return 401
         try:
             events, rejected = webhook.parse_delivery(raw)
         except webhook.DeliveryError as exc:
-            log._log_delivery(entry, 400, error=str(exc))
+            log._log_delivery(entry, 400, error=str(exc), aggregate="malformed")
             return 400
         if not events and not rejected:
-            log._log_delivery(entry, 200, outcome=_("Intent to receive: signature verified."))
+            log._log_delivery(entry, 200, outcome=_("Intent to receive: signature verified."), aggregate="intent")
             return 200
         tenants = self._tenants_by_xero_id({e["tenant_id"] for e in events})
+        stored = self._store(events, tenants)
+        outcome = self._outcome(events, stored, rejected)
+        if not stored:
+            # Xero's retry of a delivery it did not see acknowledged, or a replay: nothing new, yet
+            # 200 (anything else and Xero retries for 24 h, then disables the webhook); counted
+            log._log_delivery(entry, 200, error="\n".join(rejected) or None, outcome=outcome,
+                              aggregate="no_new_event")
+            return 200
         concerned = {tenants[e["tenant_id"]] for e in events if e["tenant_id"] in tenants}
         tenant_id, company_id = concerned.pop() if len(concerned) == 1 else (None, None)
-        entry_log = log._log_delivery(entry, 200, error="\n".join(rejected) or None,
+        entry_log = log._log_delivery(entry, 200, error="\n".join(rejected) or None, outcome=outcome,
                                       tenant_id=tenant_id, company_id=company_id)
-        stored = self._store(events, tenants, entry_log)
-        entry_log.outcome = self._outcome(events, stored, rejected)
+        if stored:
+            self.env.cr.execute("UPDATE xero_event SET delivery_log_ref = %s WHERE id = ANY(%s)",
+                                [entry_log.id, [event_id for event_id, _state in stored]])
         if any(state == "pending" for _id, state in stored):
             self._trigger_worker()
         return 200
@@ -131,9 +150,10 @@ class XeroEvent(models.Model):
         return {xid: (tid, cid) for xid, tid, cid in self.env.cr.fetchall()}
 
     @api.model
-    def _store(self, events, tenants, log):
+    def _store(self, events, tenants):
         """Insert the events, skipping those already stored (one statement: a delivery is
-        acknowledged within milliseconds). -> [(id, state)] of the new ones."""
+        acknowledged within milliseconds). -> [(id, state)] of the new ones; the caller links
+        them to the delivery's log entry (a replay bringing nothing new gets none of its own)."""
         if not events:
             return []
         now = fields.Datetime.now()
@@ -153,11 +173,11 @@ class XeroEvent(models.Model):
         # one statement, one array per column (cheaper to build and plan than 100 VALUES tuples)
         self.env.cr.execute("""
             INSERT INTO xero_event (tenant_id, xero_tenant_id, category, event_type, resource_id, event_date,
-                                    state, message, delivery_log_ref, next_try, received_at, attempts)
-            SELECT e.*, %s, %s, %s, 0
+                                    state, message, next_try, received_at, attempts)
+            SELECT e.*, %s, %s, 0
               FROM unnest(%s::int4[], %s::varchar[], %s::varchar[], %s::varchar[], %s::varchar[], %s::varchar[],
                           %s::varchar[], %s::text[]) AS e
-            ON CONFLICT DO NOTHING RETURNING id, state""", [log.id, now, now] + [list(c) for c in columns])
+            ON CONFLICT DO NOTHING RETURNING id, state""", [now, now] + [list(c) for c in columns])
         return self.env.cr.fetchall()
 
     def _outcome(self, events, stored, rejected):

@@ -16,6 +16,7 @@ from odoo.exceptions import UserError
 from .. import const
 from ..access import MANAGER, USER, check_caller
 from ..utils import redact_headers, referenced_record, to_text
+from ..xero import webhook
 from ..xero.errors import XeroError
 
 
@@ -53,6 +54,17 @@ class XeroRequestLog(models.Model):
     state = fields.Selection([("success", "Success"), ("failure", "Failure")], required=True, index=True)
     state_icon = fields.Char(string=" ", compute="_compute_state_icon")
     can_retry = fields.Boolean(compute="_compute_can_retry")
+    # Webhook deliveries: where they came from; refused ones (bad signature, too large,
+    # malformed, replays) share one row per source, kind and minute, counted.
+    remote_addr = fields.Char(string="Source", help="The sender's IP address (the client's behind a proxy "
+                                                    "when Odoo runs with --proxy-mode)")
+    delivery_count = fields.Integer(string="Deliveries", default=1,
+                                    help="Refused webhook deliveries counted in this row")
+    last_seen = fields.Datetime(help="Last refused delivery counted in this row")
+    aggregate_key = fields.Char(readonly=True, copy=False)
+
+    _sql_constraints = [("aggregate_key_unique", "unique(aggregate_key)",
+                         "One request-log row per source, kind of refusal and minute.")]
 
     @api.depends("state")
     def _compute_state_icon(self):
@@ -104,9 +116,50 @@ class XeroRequestLog(models.Model):
         })
 
     @api.model
-    def _log_delivery(self, entry, status, error=None, outcome=None, tenant_id=None, company_id=None):
-        """One webhook delivery from Xero (see xero.event._receive), accepted or not."""
+    def _log_delivery(self, entry, status, error=None, outcome=None, tenant_id=None, company_id=None,
+                      aggregate=None):
+        """One webhook delivery from Xero (see xero.event._receive), accepted or not.
+
+        ``aggregate`` (a kind of refusal: "unsigned", "bad_signature", "too_large"...) counts the
+        delivery in the row of its source, kind and minute instead of adding one: the first
+        delivery's first 2 kB and headers are kept, later ones only add to ``delivery_count``
+        (one atomic upsert, safe between workers), so a flood adds a bounded number of rows."""
+        def text(raw):  # PostgreSQL text holds no NUL: a hostile body must still be logged
+            return raw.decode("utf-8", "replace").replace("\x00", "\\x00")
+
         raw = entry.get("raw") or b""
+        if aggregate:
+            now = fields.Datetime.now()
+            minute = now.strftime("%Y-%m-%d %H:%M")
+            source = webhook.refused_source(minute, aggregate, entry.get("source"),
+                                            const.MAX_REFUSED_SOURCES_PER_MINUTE)
+            limit = const.MAX_LOGGED_REFUSED
+            headers = to_text(redact_headers(entry.get("headers") or {}), limit=limit) or None
+            query, params = """
+                INSERT INTO xero_request_log (direction, operation, entity, method, url, request_headers,
+                                              request_body, status_code, error_message, outcome, state,
+                                              attempt, duration_ms, remote_addr, delivery_count, last_seen,
+                                              aggregate_key, create_uid, write_uid, create_date, write_date)
+                VALUES ('inbound', 'webhook', 'webhook', 'POST', %s, %s, %s, %s, %s, %s, %s, 1, 0, %s, 1, %s, %s,
+                        %s, %s, %s, %s)
+                ON CONFLICT (aggregate_key) DO UPDATE
+                   SET delivery_count = xero_request_log.delivery_count + 1, last_seen = EXCLUDED.last_seen,
+                       write_date = EXCLUDED.write_date
+                RETURNING id""", [
+                const.WEBHOOK_ROUTE, headers, text(raw[:limit]) or None, status, error or None,
+                outcome or error or None, "success" if status == 200 and not error else "failure", source, now,
+                "%s|%s|%s" % (minute, aggregate, source), self.env.uid, self.env.uid, now, now]
+            if self.env.registry.in_test_mode():  # one shared test transaction
+                self.env.cr.execute(query, params)
+                return self.browse(self.env.cr.fetchone()[0])
+            # Its own short transaction, READ COMMITTED: concurrent workers counting in the same
+            # row wait for each other's increment instead of failing to serialize (Odoo's
+            # REPEATABLE READ), the row lock is held for one statement, not the whole request,
+            # and the count survives whatever the request does next.
+            with self.env.registry.cursor() as cr:
+                cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+                cr.execute(query, params)
+                return self.browse(cr.fetchone()[0])
         return self.sudo().create({
             "direction": "inbound",
             "tenant_id": tenant_id or False,
@@ -115,9 +168,9 @@ class XeroRequestLog(models.Model):
             "entity": "webhook",
             "method": "POST",
             "url": const.WEBHOOK_ROUTE,
+            "remote_addr": entry.get("source") or False,
             "request_headers": to_text(redact_headers(entry.get("headers") or {})),
-            # PostgreSQL text holds no NUL: a hostile body must still be logged
-            "request_body": raw[:const.MAX_LOGGED_BODY].decode("utf-8", "replace").replace("\x00", "\\x00"),
+            "request_body": text(raw[:const.MAX_LOGGED_BODY]),
             "status_code": status,
             "error_message": error or False,
             "outcome": outcome or (error if status != 200 else False),

@@ -4,6 +4,9 @@ delivery that is not Xero's, never a 500."""
 
 import json
 import random
+import socket
+import time
+from urllib.parse import urlparse
 
 from odoo.tests import tagged
 
@@ -25,8 +28,7 @@ def body(*events):
                        "entropy": "QWERTYUIOPASDFGHJKLZ"}).encode()
 
 
-@tagged("post_install", "-at_install")
-class TestWebhookEndpoint(XeroHarnessCase):
+class WebhookCase(XeroHarnessCase):
 
     def setUp(self):
         super().setUp()
@@ -48,7 +50,13 @@ class TestWebhookEndpoint(XeroHarnessCase):
         return resp
 
     def inbound(self):
+        """The inbound log rows, oldest first (refused deliveries, and those bringing nothing
+        new, are counted in one row per source, kind and minute)."""
         return self.Log.search([("direction", "=", "inbound")], order="id")
+
+
+@tagged("post_install", "-at_install")
+class TestWebhookEndpoint(WebhookCase):
 
     def test_intent_to_receive_passes_xeros_check(self):
         self.admin_api.update_client(CLIENT_ID, webhook_url=self.base_url() + const.WEBHOOK_ROUTE)
@@ -57,7 +65,8 @@ class TestWebhookEndpoint(XeroHarnessCase):
         self.assertEqual(sorted(c["status"] for c in result["checks"]), [200, 200, 401, 401])
         self.env.invalidate_all()
         logs = self.inbound()
-        self.assertEqual(sorted(logs.mapped("status_code")), [200, 200, 401, 401])
+        counted = sorted(code for log in logs for code in [log.status_code] * log.delivery_count)
+        self.assertEqual(counted, [200, 200, 401, 401], "each check counted, in one row per kind and minute")
         self.assertEqual(set(logs.filtered(lambda l: l.status_code == 200).mapped("outcome")),
                          {"Intent to receive: signature verified."})
         self.assertEqual(set(logs.filtered(lambda l: l.status_code == 401).mapped("state")), {"failure"})
@@ -121,17 +130,22 @@ class TestWebhookEndpoint(XeroHarnessCase):
         self.assertFalse(self.Event.search([("state", "=", "pending")]), "nothing to fetch from Xero")
 
     def test_malformed_bodies_are_refused_with_a_reason(self):
-        for raw, status, reason in [
-            (b"not json", 400, "not JSON"),
-            (b"[]", 400, "no list of events"),
-            (b'{"events": "all"}', 400, "no list of events"),
-            (body({"resourceId": "x"}, event(resource="nope")), 200, "tenantId is missing"),
+        for raw, status in [
+            (b"not json", 400),
+            (b"[]", 400),
+            (b'{"events": "all"}', 400),
+            (body({"resourceId": "x"}, event(resource="nope")), 200),
         ]:
             with self.subTest(raw=raw[:30]):
                 resp = self.post(raw)
                 self.assertEqual(resp.status_code, status)
-                self.assertIn(reason, self.inbound()[-1].error_message)
                 self.assertEqual(self.inbound()[-1].state, "failure")
+        # the first malformed body of the minute names the row the others are counted in
+        malformed = self.inbound().filtered(lambda l: l.status_code == 400)
+        self.assertEqual(sum(malformed.mapped("delivery_count")), 3)
+        self.assertEqual(malformed[0].remote_addr, "127.0.0.1")
+        self.assertIn("not JSON", malformed[0].error_message)
+        self.assertIn("tenantId is missing", self.inbound()[-1].error_message)
         self.assertFalse(self.Event.search([]))
 
     def test_fuzzed_deliveries_never_500_and_change_nothing(self):
@@ -152,9 +166,104 @@ class TestWebhookEndpoint(XeroHarnessCase):
             self.assertIn(resp.status_code, (200, 400, 401, 413), raw)
             reached += resp.status_code != 413
         self.assertTrue({200, 400, 401} <= statuses, statuses)
-        self.assertEqual(len(self.inbound()), reached, "every delivery that reached Odoo's route is in the log")
+        self.assertEqual(sum(self.inbound().mapped("delivery_count")), reached,
+                         "every delivery that reached Odoo's route is counted in the log")
         self.assertEqual((self.env["account.move"].search_count([]), self.env["account.payment"].search_count([])),
                          (moves, payments))
         for stored in self.Event.search([]):  # only well-formed events of a signed body were kept
             self.assertRegex(stored.resource_id, r"^[0-9a-f-]{36}$")
 
+
+
+@tagged("post_install", "-at_install")
+class TestWebhookAbuse(WebhookCase):
+    """Finding 6 of issue #11: abusing the webhook must cost little — no body read beyond the
+    limit, no body stored beyond 2 kB, a bounded number of log rows for any number of refused
+    deliveries."""
+
+    def raw_post(self, head, payload=b"", timeout=10):
+        """POST over a bare socket (headers that do not match the body): -> (status, seconds)."""
+        url = urlparse(self.base_url())
+        started = time.monotonic()
+        with socket.create_connection((url.hostname, url.port), timeout=timeout) as sock:
+            sock.sendall(("POST %s HTTP/1.1\r\nHost: %s\r\n%s\r\n" % (
+                const.WEBHOOK_ROUTE, url.netloc, "".join("%s: %s\r\n" % h for h in head.items()))).encode() + payload)
+            answer = b""
+            while b"\r\n" not in answer:
+                chunk = sock.recv(4096)
+                if not chunk:
+                    break
+                answer += chunk
+        self.env.invalidate_all()
+        return int(answer.split(b" ", 2)[1]), time.monotonic() - started
+
+    def test_a_body_announced_over_the_limit_is_refused_unread(self):
+        # 50 MB announced, 2 bytes sent: reading the body would wait for the rest until the timeout
+        for signature in ("AAAA", None):
+            head = {"Content-Type": "application/json", "Content-Length": str(50 * 1024 * 1024)}
+            if signature:
+                head["x-xero-signature"] = signature
+            status, seconds = self.raw_post(head, b"{}")
+            self.assertEqual(status, 413)
+            self.assertLess(seconds, 3, "answered without waiting for the announced body")
+        # werkzeug refuses it on the route's max_content_length before the route runs: no row at all
+        self.assertLessEqual(len(self.inbound()), 1)
+        self.assertFalse(self.inbound().filtered("request_body"), "nothing of the body stored")
+        self.assertFalse(self.Event.search([]))
+
+    def test_a_streamed_body_over_the_limit_is_refused_after_the_limit(self):
+        def chunks():  # chunked transfer: no Content-Length to check, 3 MB offered
+            for _ in range(48):
+                yield b"x" * 65536
+
+        resp = self.opener.post(self.base_url() + const.WEBHOOK_ROUTE, data=chunks(), timeout=30, headers={
+            "Content-Type": "application/json", "x-xero-signature": "AAAA"})
+        self.env.invalidate_all()
+        self.assertEqual(resp.status_code, 413)
+        log = self.inbound()
+        self.assertEqual((log.status_code, log.delivery_count), (413, 1))
+        self.assertLessEqual(len(log.request_body or ""), const.MAX_LOGGED_REFUSED)
+
+    def test_unsigned_floods_add_a_handful_of_rows_without_their_bodies(self):
+        junk = b'{"events": [' + b"x" * 20_000
+        for n in range(300):
+            signature = [None, "", "AAAA", webhook.signature("not-the-key", junk)][n % 4]
+            resp = self.post(junk, signature=signature)
+            self.assertEqual(resp.status_code, 401)
+        logs = self.inbound()
+        self.assertLessEqual(len(logs), 6, "one row per source, kind (unsigned, bad signature) and minute")
+        self.assertEqual(sum(logs.mapped("delivery_count")), 300)
+        self.assertEqual(set(logs.mapped("remote_addr")), {"127.0.0.1"})
+        for log in logs:
+            self.assertLessEqual(len(log.request_body), const.MAX_LOGGED_REFUSED)
+            self.assertTrue(log.last_seen)
+        self.assertFalse(self.Event.search([]))
+
+    def test_huge_headers_of_a_refused_delivery_are_cut(self):
+        resp = self.opener.post(self.base_url() + const.WEBHOOK_ROUTE, data=b"{}", timeout=30, headers={
+            "Content-Type": "application/json", "X-Padding": "p" * 30_000})
+        self.env.invalidate_all()
+        self.assertEqual(resp.status_code, 401)
+        self.assertLess(len(self.inbound().request_headers), 2048 + 100, "2 kB of headers kept, and a mark")
+
+    def test_replays_of_a_good_delivery_are_acknowledged_and_counted(self):
+        raw = body(event())
+        for _ in range(50):
+            self.assertEqual(self.post(raw).status_code, 200, "Xero's retry of a delivery is acknowledged")
+        self.assertEqual(len(self.Event.search([])), 1)
+        first, replays = self.inbound()
+        self.assertEqual((first.delivery_count, first.outcome), (1, "1 event(s) received, 1 new."))
+        self.assertIn(INVOICE_ID, first.request_body, "a good delivery keeps its body")
+        self.assertEqual(self.Event.search([]).log_id, first)
+        self.assertEqual((replays.delivery_count, replays.status_code), (49, 200))
+        self.assertIn("already received", replays.outcome)
+
+    def test_many_sources_share_a_bounded_number_of_rows(self):
+        minute = "2026-11-25 10:11"
+        sources = {webhook.refused_source(minute, "unsigned", "10.0.%d.%d" % (n // 256, n % 256), 30)
+                   for n in range(5000)}
+        self.assertEqual(len(sources), 31)
+        self.assertIn(webhook.OTHER_SOURCES, sources)
+        self.assertEqual(webhook.refused_source(minute, "unsigned", "10.0.0.1", 30), "10.0.0.1", "a known source")
+        self.assertEqual(webhook.refused_source("2026-11-25 10:12", "unsigned", "10.9.9.9", 30), "10.9.9.9",
+                         "a new minute starts afresh")

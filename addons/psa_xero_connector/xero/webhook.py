@@ -6,11 +6,17 @@ import hashlib
 import hmac
 import json
 import re
+import threading
 
 CATEGORIES = frozenset({"INVOICE", "CREDITNOTE", "CONTACT", "SUBSCRIPTION"})
 EVENT_TYPES = frozenset({"CREATE", "UPDATE", "DELETE"})
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-MAX_BODY = 5 * 1024 * 1024  # Xero's deliveries are a few kB; anything this big is not Xero
+# Xero's deliveries are a few kB (100 events are ~40 kB); a body over this is refused unread
+MAX_BODY = 1024 * 1024
+OTHER_SOURCES = "(other sources)"
+
+_sources_lock = threading.Lock()
+_sources_seen = {}  # {minute: {(source, kind)}}: this process's refused-delivery rows of the minute
 
 
 class DeliveryError(ValueError):
@@ -72,3 +78,21 @@ def _event(event):
         "category": values["eventCategory"], "event_type": values["eventType"],
         "event_date": values["eventDateUtc"], "resource_url": url[:500] if isinstance(url, str) else None,
     }
+
+
+def refused_source(minute, kind, source, limit):
+    """The source a refused delivery is counted under: its own until ``limit`` (source, kind)
+    pairs have been seen in this process during ``minute``, then ``OTHER_SOURCES`` — so a
+    flood from many addresses adds a bounded number of rows per minute to the request log."""
+    source = (source or "?")[:64]
+    with _sources_lock:
+        if minute not in _sources_seen:
+            _sources_seen.clear()  # only the current minute matters
+            _sources_seen[minute] = set()
+        seen = _sources_seen[minute]
+        if (source, kind) in seen:
+            return source
+        if len(seen) < limit:
+            seen.add((source, kind))
+            return source
+    return OTHER_SOURCES
