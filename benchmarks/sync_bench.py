@@ -89,7 +89,7 @@ def main():
 
             rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
             started = time.time()
-            while Outbox.search_count([("state", "in", ("queued", "retry"))]):
+            while Outbox.search_count([("state", "in", ("queued", "waiting", "sending", "retry"))]):
                 sent = Outbox._cron_process(limit_batches=1000)
                 if not sent:
                     time.sleep(0.5)

@@ -68,7 +68,7 @@ def main():
                 for _ in range(invoices)])
             moves.action_post()
             cr.commit()
-            while env["xero.outbox"].search_count([("state", "in", ("queued", "retry"))]):
+            while env["xero.outbox"].search_count([("state", "in", ("queued", "waiting", "sending", "retry"))]):
                 if not env["xero.outbox"]._cron_process(limit_batches=100):
                     time.sleep(0.5)
             links = env["xero.link"].search([("res_model", "=", "account.move"), ("res_id", "in", moves.ids)])
