@@ -216,6 +216,13 @@ class XeroOutbox(models.Model):
         if not record:
             raise MappingError(self.env._("The record no longer exists."))
         link = self.env["xero.link"].sudo()._link_of(tenant, record)
+        if not link and self.operation == "upsert":
+            earlier = self.search([("tenant_id", "=", tenant.id), ("res_model", "=", self.res_model),
+                                   ("res_id", "=", self.res_id), ("operation", "=", "upsert"), ("id", "<", self.id),
+                                   ("batch_id", "!=", False), ("state", "in", ("sending", "retry", "error"))],
+                                  order="id desc", limit=1)
+            if earlier:  # that creation may be in Xero already: this one becomes its update
+                return self._wait_for(earlier, self.env._("its earlier send to Xero"))
         if self.entity == "contact":
             return record._xero_contact_payload(link.xero_id or None)
         if self.entity == "item":

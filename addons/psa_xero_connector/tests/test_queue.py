@@ -109,6 +109,27 @@ class TestExactlyOnce(SyncCase):
         bills = [i for i in self.admin_api.records("invoice", ORG_A) if i["Type"] == "ACCPAY"]
         self.assertEqual(sorted(b["InvoiceNumber"] for b in bills), ["IM-7001", "IM-7002"], "each bill once")
 
+    def test_an_edit_while_the_creation_is_in_doubt_updates_it(self):
+        self.process()
+        bill = self.bill("IM-7100", 500)
+        self.admin_api.fault("lose_response", mode="reset", method="PUT", path="/Invoices")
+        self.process()
+        first = self.row(bill)
+        self.assertEqual(first.state, "retry")
+        bill.button_draft()
+        bill.invoice_line_ids.price_unit = 550
+        bill.action_post()
+        second = self.row(bill)
+        self.assertNotEqual(second, first, "the row in flight is left as it is")
+        self.process()  # the first batch is not due yet: the edit must not create the bill again
+        self.assertEqual((second.state, second.depends_on_id), ("waiting", first))
+        self.due_now()
+        self.process()
+        self.assertEqual((first.state, second.state), ("done", "done"), second.last_error)
+        bills = [i for i in self.admin_api.records("invoice", ORG_A) if i["Type"] == "ACCPAY"]
+        self.assertEqual([(b["InvoiceNumber"], b["Total"]) for b in bills], [("IM-7100", 550.0)],
+                         "one bill, updated")
+
     def test_resend_answered_already_exists_is_linked(self):
         partner = self.customer_named("Cyberdyne Systems")
         self.admin_api.fault("lose_response", mode="reset", method="PUT", path="/Contacts")
