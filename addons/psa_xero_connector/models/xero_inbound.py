@@ -116,6 +116,12 @@ class XeroInbound(models.AbstractModel):
                 message = _("%(doc)s: not brought in line with Xero: %(error)s", doc=move.name, error=exc)
                 results[xero_id] = ("error", message, move)
                 _logger.info("Xero inbound: %s", message)
+            except Exception as exc:  # noqa: BLE001 - one document Odoo cannot follow must not hold up the others
+                self.env.invalidate_all()
+                message = _("%(doc)s: not brought in line with Xero (unexpected %(kind)s: %(error)s)",
+                            doc=move.name, kind=type(exc).__name__, error=exc)
+                results[xero_id] = ("error", message, move)
+                _logger.exception("Xero inbound: %s", message)
         return results
 
     def _apply(self, tenant, move, link, state, accounts):

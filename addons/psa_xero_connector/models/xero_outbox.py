@@ -192,7 +192,7 @@ class XeroOutbox(models.Model):
     def _build_payloads(self, tenant):
         """-> [(row, payload)] of the rows that can go now. Links are read once per model,
         the records together; each row in a savepoint (a bug on one row fails that row)."""
-        rows = self.with_context(xero_link_cache={})
+        rows = self._drop_superseded().with_context(xero_link_cache={})
         records = {}
         for model in set(rows.mapped("res_model")) & set(self.env.registry):  # a row of an uninstalled model fails alone
             ids = [r.res_id for r in rows if r.res_model == model]
@@ -208,6 +208,29 @@ class XeroOutbox(models.Model):
             if payload is not None:
                 built.append((row, payload))
         return built
+
+    def _drop_superseded(self):
+        """Two rows of one record and operation in one claim (a worker queued a contact while a
+        user's save did too): the newest goes, the others are settled. -> the rows to build."""
+        newest = {}
+        for row in self.sorted("id"):
+            newest[(row.res_model, row.res_id, row.operation)] = row
+        keep = self.browse([r.id for r in newest.values()])
+        for row in self - keep:
+            replacement = newest[(row.res_model, row.res_id, row.operation)]
+            self.search([("depends_on_id", "=", row.id)]).write({"depends_on_id": replacement.id})
+            row._settle("cancelled", self.env._("Replaced by a newer row of the same record (#%s).", replacement.id))
+        return keep
+
+    def _queue_sweep(self):
+        """Rows left waiting for a row that has meanwhile been answered (two workers: one
+        answered it while the other was parking the row, neither saw the other's change)."""
+        self.flush_model(["state", "depends_on_id"])
+        self.env.cr.execute("""SELECT DISTINCT d.id FROM xero_outbox w JOIN xero_outbox d ON d.id = w.depends_on_id
+                                WHERE w.state = 'waiting' AND d.state IN ('done', 'error', 'cancelled')""")
+        answered = self.browse([r[0] for r in self.env.cr.fetchall()])
+        if answered:
+            answered._release_dependents()
 
     def _payload(self, tenant, record=None):
         """The Xero element for this row as its record is *now*, or None when the row was
@@ -253,10 +276,12 @@ class XeroOutbox(models.Model):
         return payload
 
     def _void_payload(self, tenant, record, link):
+        if record.state != "cancel":
+            return self._settle("cancelled", self.env._("Confirmed again in Odoo before the void left: not voided."))
         if not link:
             upsert = self.search([("tenant_id", "=", tenant.id), ("res_model", "=", self.res_model),
                                   ("res_id", "=", self.res_id), ("operation", "=", "upsert"),
-                                  ("state", "in", ("sending", "retry")), ("batch_id", "!=", False)], limit=1)
+                                  ("state", "in", ("sending", "retry", "error")), ("batch_id", "!=", False)], limit=1)
             if upsert:  # its creation may be reaching Xero right now: void it once we know
                 return self._wait_for(upsert, self.env._("its creation in Xero"))
             return self._settle("cancelled", self.env._("Never reached Xero: nothing to void there."))
@@ -294,7 +319,8 @@ class XeroOutbox(models.Model):
                                          operation="sync %s" % batch.collection, context=context)
         except XeroRateLimited as exc:
             run["resting"].add(tenant.id)
-            if formed_now:
+            tenant._rest(fields.Datetime.now() + timedelta(seconds=exc.retry_after))
+            if formed_now and batch.sends == 1:
                 # Xero applied nothing and never saw this batch before: build it again later,
                 # from the documents as they will be then.
                 rows.write({"state": "retry", "batch_id": False, "last_error": str(exc),
@@ -319,17 +345,24 @@ class XeroOutbox(models.Model):
         results = (data or {}).get(batch.collection) or []
         elements = batch._elements()
         for row in rows:
-            with self._queue_guard(row, "applying Xero's answer for %s" % row.record_name):
-                if row.batch_seq < len(results):
-                    row._apply_result(tenant, results[row.batch_seq], elements[row.batch_seq],
-                                      resend=not formed_now)
-                else:
-                    row._fail(self.env._("Xero's answer did not include this record."), [])
+            try:
+                with self.env.cr.savepoint():
+                    if row.batch_seq < len(results):
+                        row._apply_result(tenant, results[row.batch_seq], elements[row.batch_seq],
+                                          resend=batch.sends > 1)
+                    else:
+                        row._fail(self.env._("Xero's answer did not include this record."), [])
+            except Exception as exc:  # noqa: BLE001 - e.g. a 429 on a look-up: this row only
+                _logger.warning("Xero: applying the answer for %s failed: %s", row.record_name, exc, exc_info=True)
+                self.env.invalidate_all()
+                # Xero has the answer: the batch is resent with its key and Xero replays it for this row
+                batch.state = "pending"
+                row._queue_postpone_safely("%s: %s" % (type(exc).__name__, exc))
         pause = self._pause_until(headers)
         if pause:
             # Xero's minute budget is nearly spent: leave the rest for the next minute
             run["resting"].add(tenant.id)
-            self._queue_trigger(at=pause)
+            tenant._rest(pause)
 
     @staticmethod
     def _pause_until(headers):
@@ -367,6 +400,12 @@ class XeroOutbox(models.Model):
             Link.create(dict(values, tenant_id=tenant.id, res_model=self.res_model, res_id=self.res_id))
         self.write({"state": "done", "last_error": note, "xero_messages": False})
         self._release_dependents()
+        if self.operation == "upsert" and self.entity in ("invoice", "credit_note", "purchase_order") \
+                and record.state == "cancel" and not self.search_count([
+                    ("tenant_id", "=", tenant.id), ("res_model", "=", self.res_model), ("res_id", "=", self.res_id),
+                    ("operation", "=", "void"), ("state", "in", PENDING)]):
+            # cancelled in Odoo while it was on its way: void it there too
+            self._enqueue(record, tenant, self.entity, "void")
         if self.entity == "credit_note" and self.operation == "upsert":
             self._allocate_credit_note(tenant, record, result)
         if tenant.notify_success:
@@ -456,8 +495,11 @@ class XeroOutbox(models.Model):
         rows = check_caller(self, MANAGER, "read").sudo().filtered(lambda r: r.state in ("error", "retry"))
         now = fields.Datetime.now()
         in_batch = rows.filtered("batch_id")  # their batch may have reached Xero: resent as fixed, with its key
+        revived = in_batch.batch_id.filtered(lambda b: b.state == "failed")
+        # a batch is resent whole: its other rows that gave up with it come back too
+        in_batch |= revived.row_ids.filtered(lambda r: r.state == "error")
         in_batch.write({"state": "retry", "attempts": 0, "next_try": now})
-        in_batch.batch_id.filtered(lambda b: b.state == "failed").write({"state": "pending"})
+        revived.write({"state": "pending"})
         (rows - in_batch).write({"state": "queued", "attempts": 0, "next_try": now, "last_error": False})
         rows._queue_trigger()
         return True

@@ -11,6 +11,8 @@ applied nothing: a 429 on its first send.
 import hashlib
 import json
 
+import psycopg2.errors
+
 from odoo import api, fields, models
 
 
@@ -36,14 +38,16 @@ class XeroOutboxBatch(models.Model):
     @api.model
     def _fix(self, tenant, entity, collection, method, rows, elements):
         """Create the batch of ``rows`` (in order) with their ``elements``. The key is a hash
-        of what is sent: the same rows built again from the same state (a worker whose whole
-        transaction was lost) give the same key."""
+        of the rows and of what is sent: the same rows built again from the same state (a
+        worker whose whole transaction was lost) give the same key, while a later edit — a new
+        row, even one that brings a record back to an earlier state — gets a key of its own."""
         body = json.dumps({collection: elements}, sort_keys=True, default=str)
-        digest = hashlib.sha256(("%s|%s|%s" % (tenant.xero_tenant_id, method, body)).encode()).hexdigest()
+        digest = hashlib.sha256(("%s|%s|%s|%s" % (tenant.xero_tenant_id, method, [r.id for r in rows], body)).encode()).hexdigest()
         batch = self.create({"tenant_id": tenant.id, "entity": entity, "collection": collection, "method": method,
                              "idempotency_key": "odoo-%s" % digest[:60], "body": body})
         for seq, row in enumerate(rows):
-            row.write({"batch_id": batch.id, "batch_seq": seq, "state": "sending"})
+            # the rows of a batch live and give up together
+            row.write({"batch_id": batch.id, "batch_seq": seq, "state": "sending", "attempts": 0})
         return batch
 
     def _claim_due(self, tenant):
@@ -54,19 +58,27 @@ class XeroOutboxBatch(models.Model):
         self.env.cr.execute("""
             SELECT b.id FROM xero_outbox_batch b
              WHERE b.tenant_id = %s AND b.state = 'pending'
-               AND EXISTS (SELECT 1 FROM xero_outbox r WHERE r.batch_id = b.id AND r.next_try <= %s)
+               AND EXISTS (SELECT 1 FROM xero_outbox r WHERE r.batch_id = b.id AND r.state IN ('sending', 'retry')
+                                                          AND r.next_try <= %s)
              ORDER BY b.id LIMIT 1 FOR UPDATE SKIP LOCKED""", [tenant.id, fields.Datetime.now()])
         row = self.env.cr.fetchone()
         return self.browse(row[0] if row else [])
 
     def _lock(self):
-        """Lock this batch again after a commit; -> empty if another worker has it now."""
-        self.env.cr.execute("SELECT id FROM xero_outbox_batch WHERE id = %s AND state = 'pending' "
-                            "FOR UPDATE SKIP LOCKED", [self.id])
-        return self if self.env.cr.fetchone() else self.browse()
+        """Lock this batch again after a commit; -> empty if another worker has it now (or
+        changed it since this transaction's snapshot: it is theirs)."""
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute("SELECT id FROM xero_outbox_batch WHERE id = %s AND state = 'pending' "
+                                    "FOR UPDATE SKIP LOCKED", [self.id])
+                found = self.env.cr.fetchone()
+        except psycopg2.errors.SerializationFailure:
+            return self.browse()
+        return self if found else self.browse()
 
     def _rows(self):
-        return self.row_ids.sorted("batch_seq")
+        """The rows still waiting for this batch's answer, in the order of its elements."""
+        return self.row_ids.filtered(lambda r: r.state in ("sending", "retry")).sorted("batch_seq")
 
     def _elements(self):
         return json.loads(self.body)[self.collection]

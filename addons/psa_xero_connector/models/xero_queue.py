@@ -27,6 +27,9 @@ from odoo import api, fields, models
 
 _logger = logging.getLogger(__name__)
 
+# The organisations a worker serves: connected, active, and not resting on Xero's limits.
+SERVED = "t.state = 'connected' AND t.active AND (t.xero_rest_until IS NULL OR t.xero_rest_until <= %s)"
+
 
 class XeroQueue(models.AbstractModel):
     _name = "xero.queue"
@@ -35,7 +38,6 @@ class XeroQueue(models.AbstractModel):
     # Set by each queue.
     _queue_cron = None          # xml id of the worker cron
     _queue_due_states = ()      # states of the rows the worker takes once next_try has come
-    _queue_lock_space = 0       # advisory-lock namespace (first key); the tenant id is the second
     _queue_max_attempts = 8
     _queue_backoff_base = 1     # seconds; the n-th retry waits base * 2**n (at most an hour), ± 50 %
 
@@ -52,13 +54,6 @@ class XeroQueue(models.AbstractModel):
             self.env.cr.precommit.data[key] = True
             self.env.ref(self._queue_cron).sudo()._trigger(at=at)
 
-    # --- locks ----------------------------------------------------------------------------------------
-    def _queue_try_lock(self, tenant, slot=0):
-        """A transaction-scoped advisory lock (released at commit or rollback): -> bool."""
-        self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s, %s)",
-                            [self._queue_lock_space + slot, tenant.id])
-        return self.env.cr.fetchone()[0]
-
     # --- the worker -------------------------------------------------------------------------------------
     def _queue_due_where(self):
         """SQL condition (on ``q``, this queue's table) and parameters of the rows due now."""
@@ -67,10 +62,10 @@ class XeroQueue(models.AbstractModel):
     def _queue_due_tenants(self):
         """Connected organisations that have work due. -> xero.tenant"""
         self.flush_model()
-        self.env["xero.tenant"].flush_model(["state", "active"])
+        self.env["xero.tenant"].flush_model(["state", "active", "xero_rest_until"])
         where, params = self._queue_due_where()
         self.env.cr.execute("""SELECT DISTINCT q.tenant_id FROM %s q JOIN xero_tenant t ON t.id = q.tenant_id
-                                WHERE %s AND t.state = 'connected' AND t.active""" % (self._table, where), params)
+                                WHERE %s AND %s""" % (self._table, where, SERVED), params + [fields.Datetime.now()])
         return self.env["xero.tenant"].browse(sorted(r[0] for r in self.env.cr.fetchall()))
 
     def _queue_work(self, tenant, commit, run):
@@ -83,7 +78,7 @@ class XeroQueue(models.AbstractModel):
         """Rows still due (the cron's progress report: Odoo runs the job again while > 0)."""
         where, params = self._queue_due_where()
         self.env.cr.execute("""SELECT count(*) FROM %s q JOIN xero_tenant t ON t.id = q.tenant_id
-                                WHERE %s AND t.state = 'connected' AND t.active""" % (self._table, where), params)
+                                WHERE %s AND %s""" % (self._table, where, SERVED), params + [fields.Datetime.now()])
         return self.env.cr.fetchone()[0]
 
     @api.model
@@ -94,6 +89,7 @@ class XeroQueue(models.AbstractModel):
         deadline = time.monotonic() + max_seconds
         done = 0
         run = {"resting": set()}
+        self._queue_sweep()
         tenants = self._queue_due_tenants()
         while tenants and time.monotonic() < deadline and (max_units is None or done < max_units):
             busy = self.env["xero.tenant"]
@@ -114,6 +110,9 @@ class XeroQueue(models.AbstractModel):
             self.env["ir.cron"]._notify_progress(done=done, remaining=self._queue_remaining())
         return done
 
+    def _queue_sweep(self):
+        """Before a run: put right what a race between workers may have left (each queue its own)."""
+
     @contextmanager
     def _queue_guard(self, rows, what):
         """Run one unit in a savepoint; an unexpected exception fails ``rows`` (not the run)."""
@@ -123,7 +122,19 @@ class XeroQueue(models.AbstractModel):
         except Exception as exc:  # noqa: BLE001 - one poison unit must not stop the queue
             _logger.exception("Xero %s failed unexpectedly", what)
             self.env.invalidate_all()
-            rows.exists()._queue_postpone("%s: %s" % (type(exc).__name__, exc))
+            rows._queue_postpone_safely("%s: %s" % (type(exc).__name__, exc))
+
+    def _queue_postpone_safely(self, reason):
+        """Postpone these rows even when postponing them fails too (a notification that cannot
+        be written, …): then at least their attempt counts and they wait an hour."""
+        try:
+            with self.env.cr.savepoint():
+                self.exists()._queue_postpone(reason)
+        except Exception:  # noqa: BLE001 - the last resort must not raise
+            _logger.exception("Xero: could not postpone %s rows %s", self._name, self.ids)
+            self.env.invalidate_all()
+            self.env.cr.execute("UPDATE %s SET attempts = attempts + 1, next_try = %%s WHERE id IN %%s" % self._table,
+                                [fields.Datetime.now() + timedelta(hours=1), tuple(self.ids) or (0,)])
 
     # --- back-off -----------------------------------------------------------------------------------------
     def _queue_delay(self, attempts, retry_after=None):

@@ -4,7 +4,9 @@ Every call to Xero for a tenant goes through ``_call``: it gets a valid token fr
 tenant's connection, sends through the one HTTP client, and logs the exchange.
 """
 
-from odoo import _, api, fields, models
+from psycopg2.extensions import ISOLATION_LEVEL_READ_COMMITTED
+
+from odoo import _, api, fields, models, sql_db
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .. import const
@@ -69,6 +71,10 @@ class XeroTenant(models.Model):
     notify_payments = fields.Boolean(
         string="Notify payments from Xero",
         help="Tell the salesperson and followers when a document is paid in Xero.")
+    xero_rest_until = fields.Datetime(
+        string="Xero calls resume at", readonly=True, copy=False,
+        help="Xero's per-minute budget is spent (or it answered 429): the outbox and the event worker "
+             "leave this organisation alone until then.")
     xero_poll_since = fields.Datetime(string="Last check for missed changes", readonly=True, copy=False)
     event_count = fields.Integer(compute="_compute_event_count")
     # Lines whose product has no Xero item fall back to these (one per document type).
@@ -248,11 +254,26 @@ class XeroTenant(models.Model):
 
     @api.model
     def _sync_tenants(self, switch, company=None):
-        """Connected organisations with ``switch`` on: the company's, or every one (shared records)."""
-        domain = [("state", "=", "connected"), ("company_id", "!=", False), (switch, "=", True)]
+        """Organisations with ``switch`` on: the company's, or every one (shared records). One
+        that needs reconnecting is included: its rows wait in the queue until it is reconnected."""
+        domain = [("state", "in", ("connected", "needs_reconnect")), ("company_id", "!=", False), (switch, "=", True)]
         if company:
             domain.append(("company_id", "=", company.id))
         return self.sudo().search(domain)
+
+    def _rest(self, until):
+        """Leave this organisation alone until ``until`` (every worker, every queue). Written at
+        once in a short transaction of its own (READ COMMITTED: concurrent workers that hit the
+        limit together must not fail on each other), and the queues are woken then."""
+        self.ensure_one()
+        with self.env.registry.cursor() as cr:
+            if isinstance(cr, sql_db.Cursor):  # not the shared cursor of a test in test mode
+                cr.connection.set_isolation_level(ISOLATION_LEVEL_READ_COMMITTED)
+            cr.execute("""UPDATE xero_tenant SET xero_rest_until = GREATEST(COALESCE(xero_rest_until, %s), %s)
+                           WHERE id = %s""", [until, until, self.id])
+        self.invalidate_recordset(["xero_rest_until"])
+        for queue in ("xero.outbox", "xero.event"):
+            self.env[queue].sudo()._queue_trigger(at=until)
 
     # --- connect flow (called by the OAuth controller) ---------------------------------------------
     @api.model

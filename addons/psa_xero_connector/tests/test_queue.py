@@ -62,6 +62,20 @@ class TestDocumentTruth(SyncCase):
         invoices = self.xero_invoices(move)
         self.assertEqual((len(invoices), invoices[0]["Total"], invoices[0]["Status"]), (1, 130.0, "AUTHORISED"))
 
+    def test_posted_again_before_the_void_left_is_not_voided(self):
+        move = self.invoice(150)
+        self.process()
+        move.button_draft()
+        move.button_cancel()
+        void = self.Outbox.search([("res_id", "=", move.id), ("res_model", "=", "account.move"),
+                                   ("operation", "=", "void")])
+        move.button_draft()
+        move.action_post()
+        self.process()
+        self.assertEqual(void.state, "cancelled")
+        self.assertIn("Confirmed again", void.last_error)
+        self.assertEqual([i["Status"] for i in self.xero_invoices(move)], ["AUTHORISED"])
+
     def test_cancelled_while_in_flight_is_voided_once_known(self):
         self.process()
         move = self.invoice(410)
@@ -147,6 +161,22 @@ class TestExactlyOnce(SyncCase):
         link = self.env["xero.link"].search([("res_model", "=", "res.partner"), ("res_id", "=", partner.id)])
         self.assertEqual(link.xero_id.lower(), contacts[0]["ContactID"].lower())
         self.assertTrue(self.env["xero.request.log"].search([("operation", "=", "look up Contacts")]))
+
+    def test_a_failed_look_up_keeps_the_batch_to_replay(self):
+        partner = self.customer_named("Oscorp")
+        self.admin_api.fault("lose_response", mode="reset", method="PUT", path="/Contacts")
+        self.process()
+        self.admin_api.post("/clock/advance", {"seconds": 25 * 3600})
+        self.due_now()
+        # the resend is refused as a taken name, and the look-up that would resolve it is rate-limited
+        self.admin_api.fault("rate_limit", retry_after=5, method="GET", path="/Contacts")
+        self.process()
+        row = self.rows(partner)
+        self.assertEqual((row.state, row.batch_id.state), ("retry", "pending"), row.last_error)
+        self.due_now()
+        self.process()  # resent with the same key: Xero replays, the look-up now answers
+        self.assertEqual(row.state, "done", row.last_error)
+        self.assertEqual(len([c for c in self.admin_api.records("contact", ORG_A) if c["Name"] == "Oscorp"]), 1)
 
     def test_resent_invoice_number_taken_is_linked(self):
         self.process()
@@ -257,6 +287,31 @@ class TestPoisonAndWaiting(SyncCase):
         self.process()
         self.assertEqual((self.rows(nomail).state, self.row(move).state), ("done", "done"),
                          "fixing the contact releases the invoice")
+
+    def test_a_row_parked_after_its_contact_was_answered_is_released(self):
+        """Two workers: one answers the contact while the other parks the invoice on it; neither
+        sees the other's change. The next run puts it right."""
+        move = self.invoice(90)
+        self.process()
+        contact_row = self.rows(self.partner)
+        self.assertEqual((contact_row.state, self.row(move).state), ("done", "done"))
+        late = self.Outbox.sudo().create({"tenant_id": self.tenant.id, "res_model": "account.move",
+                                          "res_id": move.id, "entity": "invoice"})
+        late.write({"state": "waiting", "depends_on_id": contact_row.id})
+        self.process()
+        self.assertEqual(late.state, "done", late.last_error)
+
+    def test_two_rows_of_one_record_in_one_claim_send_one_element(self):
+        partner = company_customer(self.env, "Tricell", self.company)
+        twin = self.Outbox.sudo().create({"tenant_id": self.tenant.id, "res_model": "res.partner",
+                                          "res_id": partner.id, "entity": "contact"})
+        first = self.rows(partner) - twin
+        self.process()
+        self.assertEqual((first.state, twin.state), ("cancelled", "done"))
+        self.assertIn("Replaced by a newer row", first.last_error)
+        puts = [r for r in self.harness.app.recent if r["method"] == "PUT" and "/Contacts" in r["path"]]
+        self.assertEqual(len(puts), 1)
+        self.assertEqual(len([c for c in self.admin_api.records("contact", ORG_A) if c["Name"] == "Tricell"]), 1)
 
     def test_organisation_needing_reconnect_is_not_served(self):
         partner = company_customer(self.env, "Massive Dynamic", self.company)

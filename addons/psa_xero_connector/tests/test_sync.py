@@ -174,7 +174,11 @@ class TestOutboundSync(XeroHarnessCase):
         row = self.rows(partner)
         self.assertEqual(row.state, "retry")
         self.assertGreater(row.next_try, fields.Datetime.now() + timedelta(seconds=20))
+        self.assertGreater(self.tenant.xero_rest_until, fields.Datetime.now() + timedelta(seconds=20),
+                           "the organisation rests: no worker sends it anything meanwhile")
+        self.assertEqual(self.Outbox._cron_process(commit=False), 0)
         row.next_try = fields.Datetime.now() - timedelta(seconds=1)
+        self.tenant.sudo().xero_rest_until = fields.Datetime.now() - timedelta(seconds=1)
         self.process()
         self.assertEqual(self.rows(partner).state, "done")
 
@@ -306,6 +310,8 @@ class TestCreditNotesAndPacing(SyncCase):
             ("cron_id", "=", cron.id), ("call_at", ">", fields.Datetime.now() + timedelta(seconds=50))]),
             "the worker comes back next minute")
         # the next minute, the three invoices go in one request of the batch
+        self.assertGreater(self.tenant.xero_rest_until, fields.Datetime.now() + timedelta(seconds=50))
+        self.tenant.sudo().xero_rest_until = fields.Datetime.now() - timedelta(seconds=1)
         self.admin_api.limits(reset=True)
         self.Outbox._cron_process(commit=False)
         self.assertEqual(set(rows.mapped("state")), {"done"})
