@@ -22,6 +22,9 @@ WEBHOOK_ROUTE = "/xero/webhook"
 TOKEN_REFRESH_MARGIN = 120
 # Seconds for connect + read of every call to Xero (Xero answers most calls in < 2 s).
 HTTP_TIMEOUT = (5, 30)
+# How long Xero replays an Idempotency-Key's answer is undocumented (the harness: 24 h). A batch
+# older than this is not resent blindly: its records are looked up in Xero first.
+IDEMPOTENCY_WINDOW_HOURS = 23
 # Xero allows 5 concurrent calls per tenant; the connector never uses more.
 MAX_CONCURRENT_PER_TENANT = 5
 

@@ -143,8 +143,13 @@ class XeroOutbox(models.Model):
                 if not batch:
                     return settled
         rows = batch._rows()
+        stale = batch.method == "PUT" and batch.create_date < fields.Datetime.now() - timedelta(
+            hours=const.IDEMPOTENCY_WINDOW_HOURS)
         with self._queue_guard(rows, "sending %s to %s" % (batch.collection, tenant.name)):
-            rows._send_batch(tenant, batch, formed_now, run)
+            if stale and not formed_now:
+                rows._look_up_stale_batch(tenant, batch)
+            else:
+                rows._send_batch(tenant, batch, formed_now, run)
         return settled + 1
 
     def _take_slot(self, tenant):
@@ -363,6 +368,23 @@ class XeroOutbox(models.Model):
             # Xero's minute budget is nearly spent: leave the rest for the next minute
             run["resting"].add(tenant.id)
             tenant._rest(pause)
+
+    def _look_up_stale_batch(self, tenant, batch):
+        """A creation batch older than Xero's idempotency window may have reached Xero, and
+        Xero no longer remembers its key: resending it could create its bills again. Each
+        record is looked up instead — found: linked; not found: built again as a new batch."""
+        elements = batch._elements()
+        for row in self:
+            element = elements[row.batch_seq]
+            found = row._find_in_xero(tenant, element)
+            if found:
+                row._apply_result(tenant, found, element)
+                row.last_error = self.env._("Found in Xero after its idempotency window (an earlier attempt reached "
+                                            "Xero): linked to it.")
+            else:
+                row.write({"state": "retry", "batch_id": False, "next_try": fields.Datetime.now()})
+        batch.write({"state": "done", "last_error": self.env._(
+            "Older than Xero's idempotency window: its records were looked up in Xero instead of resending it.")})
 
     @staticmethod
     def _pause_until(headers):

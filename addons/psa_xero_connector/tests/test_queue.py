@@ -144,6 +144,42 @@ class TestExactlyOnce(SyncCase):
         self.assertEqual([(b["InvoiceNumber"], b["Total"]) for b in bills], [("IM-7100", 550.0)],
                          "one bill, updated")
 
+    def test_a_bill_batch_older_than_the_idempotency_window_is_looked_up_not_resent(self):
+        self.process()
+        bill = self.bill("IM-7300", 310)
+        other = self.bill("IM-7301", 40)
+        self.admin_api.fault("lose_response", mode="reset", method="PUT", path="/Invoices")
+        self.process()
+        batch = self.row(bill).batch_id
+        self.assertEqual(batch, self.row(other).batch_id)
+        # a day later (the organisation needed reconnecting, say): Xero has forgotten the key
+        self.admin_api.post("/clock/advance", {"seconds": 25 * 3600})
+        self.env.cr.execute("UPDATE xero_outbox_batch SET create_date = create_date - interval '2 days' WHERE id = %s",
+                            [batch.id])
+        batch.invalidate_recordset(["create_date"])
+        self.due_now()
+        self.process()
+        self.assertEqual((self.row(bill).state, self.row(other).state), ("done", "done"))
+        self.assertIn("idempotency window", self.row(bill).last_error)
+        bills = [i for i in self.admin_api.records("invoice", ORG_A) if i["Type"] == "ACCPAY"]
+        self.assertEqual(sorted(b["InvoiceNumber"] for b in bills), ["IM-7300", "IM-7301"], "no bill twice")
+
+    def test_a_stale_batch_that_never_reached_xero_is_built_again(self):
+        self.process()
+        bill = self.bill("IM-7400", 75)
+        self.admin_api.fault("status", status=503, method="PUT", path="/Invoices")  # refused, not applied
+        self.process()
+        batch = self.row(bill).batch_id
+        self.env.cr.execute("UPDATE xero_outbox_batch SET create_date = create_date - interval '2 days' WHERE id = %s",
+                            [batch.id])
+        batch.invalidate_recordset(["create_date"])
+        self.due_now()
+        self.process()
+        self.assertEqual(self.row(bill).state, "done", self.row(bill).last_error)
+        self.assertNotEqual(self.row(bill).batch_id, batch, "sent in a new batch, with a new key")
+        bills = [i for i in self.admin_api.records("invoice", ORG_A) if i["Type"] == "ACCPAY"]
+        self.assertEqual([b["InvoiceNumber"] for b in bills], ["IM-7400"])
+
     def test_resend_answered_already_exists_is_linked(self):
         partner = self.customer_named("Cyberdyne Systems")
         self.admin_api.fault("lose_response", mode="reset", method="PUT", path="/Contacts")

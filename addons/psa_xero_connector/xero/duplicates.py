@@ -1,4 +1,5 @@
-"""When a resent request is answered "already exists": how to find the record Xero has.
+"""When a resent request is answered "already exists", or is resent after Xero's idempotency
+window: how to find the record Xero has.
 
 A batch whose earlier send may have reached Xero (a lost answer, a worker killed mid-call)
 is resent with the same Idempotency-Key, and Xero replays its first answer. Past Xero's
@@ -31,27 +32,43 @@ def _quoted(value):
     return '"%s"' % str(value).replace("\\", "\\\\").replace('"', '\\"')
 
 
+# Bills and supplier credit notes carry the supplier's number, which need not be unique; Odoo's
+# own name — unique in its company — goes in Reference: with the type and the contact, that
+# finds the bill our earlier attempt created.
+PURCHASE_TYPES = ("ACCPAY", "ACCPAYCREDIT")
+
+
+def _key_field(entity, element):
+    if element.get("Type") in PURCHASE_TYPES:
+        return "Reference"
+    return UNIQUE[entity][1]
+
+
 def lookup(entity, element):
     """-> (collection, params) of the GET that finds the record ``element`` would have
-    created, or None when it has no unique value to look it up by (a bill, whose number is
-    the supplier's and need not be unique: its Idempotency-Key is what protects it)."""
-    collection, field, _id = UNIQUE.get(entity, (None, None, None))
-    value = element.get(field) if field else None
+    created, or None when it has nothing to look it up by."""
+    if entity not in UNIQUE:
+        return None
+    collection = UNIQUE[entity][0]
+    field = _key_field(entity, element)
+    value = element.get(field)
     if not value:
         return None
-    if entity == "invoice":
-        if element.get("Type") != "ACCREC":
+    if element.get("Type") in PURCHASE_TYPES:
+        contact = (element.get("Contact") or {}).get("ContactID")
+        if not contact:
             return None
+        return collection, {"where": 'Type=="%s" AND Reference==%s AND Contact.ContactID==guid("%s")' % (
+            element["Type"], _quoted(value), contact)}
+    if entity == "invoice":
         return collection, {"InvoiceNumbers": value}
-    if entity == "credit_note" and element.get("Type") != "ACCRECCREDIT":
-        return None
     return collection, {"where": "%s==%s" % (field, _quoted(value))}
 
 
 def match(entity, element, found):
     """The record in ``found`` (Xero's answer to ``lookup``) that ``element`` created: same
     unique value, same type and contact, not deleted or voided. -> dict or None."""
-    _collection, field, _id = UNIQUE[entity]
+    field = _key_field(entity, element)
     want = str(element.get(field) or "").strip().lower()
     contact = (element.get("Contact") or {}).get("ContactID")
     for record in found or ():
