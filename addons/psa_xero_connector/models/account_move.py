@@ -68,10 +68,7 @@ class AccountMove(models.Model):
 
     def _xero_may_be_in_xero(self, tenant, move, Outbox):
         """Linked, or in a request that may have reached Xero (its answer not known yet)."""
-        return bool(self.env["xero.link"].sudo()._link_of(tenant, move)) or bool(Outbox.search_count([
-            ("tenant_id", "=", tenant.id), ("res_model", "=", move._name), ("res_id", "=", move.id),
-            ("operation", "=", "upsert"), ("state", "in", ("sending", "retry", "error")), ("batch_id", "!=", False)],
-            limit=1))
+        return bool(self.env["xero.link"].sudo()._link_of(tenant, move)) or bool(Outbox._in_doubt(tenant, move))
 
     def _xero_payload(self, tenant, status="AUTHORISED", document_id=None):
         """-> (collection, payload). Raises MappingError with what to fix."""

@@ -245,10 +245,7 @@ class XeroOutbox(models.Model):
             raise MappingError(self.env._("The record no longer exists."))
         link = self.env["xero.link"].sudo()._link_of(tenant, record)
         if not link and self.operation == "upsert":
-            earlier = self.search([("tenant_id", "=", tenant.id), ("res_model", "=", self.res_model),
-                                   ("res_id", "=", self.res_id), ("operation", "=", "upsert"), ("id", "<", self.id),
-                                   ("batch_id", "!=", False), ("state", "in", ("sending", "retry", "error"))],
-                                  order="id desc", limit=1)
+            earlier = self._in_doubt(tenant, record, before=self)
             if earlier:  # that creation may be in Xero already: this one becomes its update
                 return self._wait_for(earlier, self.env._("its earlier send to Xero"))
         if self.entity == "contact":
@@ -284,15 +281,24 @@ class XeroOutbox(models.Model):
         if record.state != "cancel":
             return self._settle("cancelled", self.env._("Confirmed again in Odoo before the void left: not voided."))
         if not link:
-            upsert = self.search([("tenant_id", "=", tenant.id), ("res_model", "=", self.res_model),
-                                  ("res_id", "=", self.res_id), ("operation", "=", "upsert"),
-                                  ("state", "in", ("sending", "retry", "error")), ("batch_id", "!=", False)], limit=1)
+            upsert = self._in_doubt(tenant, record)
             if upsert:  # its creation may be reaching Xero right now: void it once we know
                 return self._wait_for(upsert, self.env._("its creation in Xero"))
             return self._settle("cancelled", self.env._("Never reached Xero: nothing to void there."))
         # a document still in draft at Xero is deleted there; an approved one is voided
         status = "DELETED" if link.xero_status in ("DRAFT", "SUBMITTED") else "VOIDED"
         return {ID_FIELD[self.entity]: link.xero_id, "Status": status}
+
+    @api.model
+    def _in_doubt(self, tenant, record, before=None):
+        """The latest row of ``record`` whose creation request left (or may have left) for
+        Xero without a known answer: its batch is in flight, waits to be resent, or gave up.
+        ``before``: only rows older than that row. -> xero.outbox (empty if none)"""
+        domain = [("tenant_id", "=", tenant.id), ("res_model", "=", record._name), ("res_id", "=", record.id),
+                  ("operation", "=", "upsert"), ("batch_id", "!=", False), ("state", "in", ("sending", "retry", "error"))]
+        if before:
+            domain.append(("id", "<", before.id))
+        return self.search(domain, order="id desc", limit=1)
 
     def _settle(self, state, reason):
         self.write({"state": state, "last_error": reason, "batch_id": False})
