@@ -110,6 +110,23 @@ class OdooServer:
             except ProcessLookupError:
                 pass
 
+    def wake_crons(self, timeout=60):
+        """NOTIFY cron_trigger, as a commit that triggers a cron does, until the due triggers
+        are taken: Odoo's cron workers otherwise sleep up to a minute after a start before
+        their first look at the jobs (and a worker that is still booting misses a NOTIFY)."""
+        due = ("SELECT count(*) FROM ir_cron_trigger t JOIN ir_cron c ON c.id = t.cron_id "
+               "WHERE c.active AND t.call_at <= now() AT TIME ZONE 'UTC'")
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            # Odoo's cron workers LISTEN on the "postgres" database (see ir.cron._notifydb)
+            subprocess.run(["psql", "-q", "-d", "postgres", "-c", "NOTIFY cron_trigger, '%s'" % self.db],
+                           capture_output=True)
+            time.sleep(1)
+            out = subprocess.run(["psql", "-qtA", "-d", self.db, "-c", due], capture_output=True, text=True)
+            if out.returncode == 0 and out.stdout.strip() == "0":
+                return True
+        return False
+
     def freeze(self):
         """SIGSTOP every process of the server: it holds still between two instructions."""
         self._signal(signal.SIGSTOP)
