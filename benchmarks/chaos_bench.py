@@ -34,6 +34,7 @@ import importlib
 import inspect
 import os
 import random
+import re
 import sys
 import time
 
@@ -63,7 +64,7 @@ def second_company(rpc):
                                                context={"active_test": False}), {"active": True})
     admin = rpc.call("res.users", "search", [["login", "=", "admin"]])
     rpc.call("res.users", "write", admin, {"company_ids": [[4, company]]})
-    rpc.call("account.chart.template", "try_loading", "generic_coa", company,
+    rpc.call("account.chart.template", "try_loading", [], "generic_coa", company,
              context={"allowed_company_ids": [company]})
     return company
 
@@ -94,6 +95,7 @@ def post_wave(rpc, org, kinds, rng, serial):
         role = rng.choice(("customer", "supplier"))
         org.contacts.append(rpc.call("res.partner", "create", {
             "name": "Chaos %s %s %05d" % (org.name.split()[0], role, serial[0]), "is_company": True,
+            "email": "accounts%05d@chaos.example" % serial[0],
             "customer_rank": int(role == "customer"), "supplier_rank": int(role == "supplier")}, context=org.ctx()))
         org.partners[role].append(org.contacts[-1])
     docs = [k for k in kinds if k != "contact"]
@@ -144,7 +146,8 @@ def count_copies(rpc, admin, orgs):
             figures["extra copies in Xero"] += max(0, copies - 1)
             if rec["xero_sync_state"] == "error":
                 figures["in error with a reason"] += 1
-                reason = (rec["xero_sync_message"] or "no reason given").split(": ", 1)[-1][:90]
+                reason = (rec["xero_sync_message"] or "no reason given").splitlines()[0].split(": ", 1)[-1]
+                reason = re.sub(r"Chaos \w+ \w+ \d+", "<contact>", reason)[:100]
                 errors[reason] += 1
             elif copies == 0:
                 figures["lost (not in Xero, not in error)"] += 1
@@ -152,6 +155,20 @@ def count_copies(rpc, admin, orgs):
                     pending_reasons[(rec["xero_sync_message"] or "queued")[:90]] += 1
             figures["synced in Odoo"] += rec["xero_sync_state"] == "done"
     return figures, errors, pending_reasons
+
+
+def cron_failures(log_file):
+    """-> the error of each outbox cron run that raised (from the server's log)."""
+    failures, expecting = [], False
+    with open(log_file, errors="replace") as fh:
+        for line in fh:
+            if "Job 'Xero: send the outbox'" in line and " failed" in line:
+                expecting = True
+                failures.append("?")
+            elif expecting and line.startswith(("psycopg2.", "odoo.", "ValueError", "KeyError", "TypeError")):
+                failures[-1] = line.strip()[:160]
+                expecting = False
+    return failures
 
 
 def run_webhook_half(**available):
@@ -180,6 +197,8 @@ def main():
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--settle", type=float, default=0, help="max seconds to wait at the end (default: scaled "
                                                                    "with --documents)")
+    parser.add_argument("--stall", type=float, default=180,
+                        help="stop waiting when the outbox has not moved for this many seconds")
     parser.add_argument("--db")
     args = parser.parse_args()
     info = under_odoo_python()
@@ -237,14 +256,19 @@ def main():
                 server.wake_crons()
         settle = args.settle or max(300, args.documents * 0.6)
         deadline = time.time() + settle
-        last = None
+        last, since, stalled = None, time.time(), False
         while time.time() < deadline:
             left = outbox_pending(rpc)
             if not left:
                 break
             if left != last:
                 print("  %6.0f s  outbox waiting: %d" % (time.time() - started, left), flush=True)
-                last = left
+                last, since = left, time.time()
+            elif time.time() - since > args.stall:
+                stalled = True
+                print("  %6.0f s  outbox stalled: %d rows, unchanged for %.0f s" % (
+                    time.time() - started, left, args.stall), flush=True)
+                break
             time.sleep(5)
         wall = time.time() - started
         figures, errors, pending = count_copies(rpc, harness.admin, orgs)
@@ -260,8 +284,12 @@ def main():
             print("    error x%-5d %s" % (n, reason))
         for reason, n in pending.most_common(5):
             print("    still queued x%-4d %s" % (n, reason))
-        print("  %-34s %6.0f s  (outbox %s)" % ("wall time", wall, "empty" if not outbox_pending(rpc)
-                                                  else "NOT empty after %.0f s" % settle))
+        left = outbox_pending(rpc)
+        print("  %-34s %6d%s" % ("still waiting in the outbox", left, "  (stalled)" if stalled else ""))
+        print("  %-34s %6.0f s" % ("wall time", wall))
+        failures = cron_failures(server.log_file)
+        if failures:
+            print("  %-34s %6d  (first: %s)" % ("outbox cron runs that crashed", len(failures), failures[0]))
         harness.admin.delete("/faults")
         harness.admin.post("/tokens/expire-every", {"every": None})
         run_webhook_half(odoo_url=server.url, harness_url=harness.url, db=db, rpc=rpc, info=info,

@@ -189,7 +189,7 @@ class Rpc:
         if "error" in resp:
             data = resp["error"].get("data") or {}
             raise RpcError("%s.%s: %s" % (model, method, data.get("message") or resp["error"]))
-        return resp["result"]
+        return resp.get("result")
 
 
 def connect_xero(rpc, harness_url, tenants):
