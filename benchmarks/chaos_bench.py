@@ -96,6 +96,8 @@ def post_wave(rpc, org, kinds, rng, serial):
         org.contacts.append(rpc.call("res.partner", "create", {
             "name": "Chaos %s %s %05d" % (org.name.split()[0], role, serial[0]), "is_company": True,
             "email": "accounts%05d@chaos.example" % serial[0],
+            "child_ids": [[0, 0, {"name": "Pat Payer%05d" % serial[0], "type": "invoice",
+                                  "email": "pat%05d@chaos.example" % serial[0]}]] if role == "customer" else [],
             "customer_rank": int(role == "customer"), "supplier_rank": int(role == "supplier")}, context=org.ctx()))
         org.partners[role].append(org.contacts[-1])
     docs = [k for k in kinds if k != "contact"]
@@ -271,6 +273,9 @@ def main():
                 break
             time.sleep(5)
         wall = time.time() - started
+        if harness.proc.poll() is not None:
+            raise SystemExit("the harness process ended (exit %s) before the figures could be read: see %s"
+                             % (harness.proc.returncode, log_path("chaos-harness.log")))
         figures, errors, pending = count_copies(rpc, harness.admin, orgs)
         injected = harness.admin.get("/faults/log")["totals"]
         expiry = harness.admin.get("/tokens/expire-every")

@@ -2,7 +2,8 @@
 crash tests (tests/repo/test_crash.py) and the chaos benchmark (benchmarks/chaos_bench.py)
 share. Runs under Odoo's Python (needs ``requests``); never imports Odoo itself.
 
-- ``Harness``: ``python -m harness serve`` on a free port, with an OAuth app for Odoo;
+- ``Harness``: the harness (``python tools/xero_sim.py serve`` = ``python -m harness serve``)
+  on a free port in its own session, with an OAuth app for Odoo;
 - ``OdooServer``: ``odoo-bin`` on a free port in its own process group, so that SIGKILL
   reaches its HTTP and cron workers too (``kill``), ``freeze`` (SIGSTOP) to hold it between
   two instructions, ``stop`` (SIGTERM, graceful);
@@ -49,10 +50,11 @@ class Harness:
     def __init__(self, info, redirect_uri, args=(), log_file=None):
         self.info, self.port = info, free_port()
         self.url = "http://127.0.0.1:%d" % self.port
-        cmd = [info.python, "-m", "harness", "serve", "--port", str(self.port), "--seed", "demo",
+        cmd = [info.python, os.path.join(REPO, "tools", "xero_sim.py"), "serve", "--port", str(self.port), "--seed", "demo",
                "--client-id", CLIENT_ID, "--client-secret", CLIENT_SECRET, "--redirect-uri", redirect_uri] + list(args)
         self._log = open(log_file, "w") if log_file else subprocess.DEVNULL
-        self.proc = subprocess.Popen(cmd, cwd=REPO, env=info.env(), stdout=self._log, stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen(cmd, cwd=REPO, env=info.env(), stdout=self._log, stderr=subprocess.STDOUT,
+                                     start_new_session=True)
         if not devtool.wait_http(self.url + "/__harness__/limits", timeout=30):
             self.close()
             raise RuntimeError("the harness did not start on %s" % self.url)
