@@ -156,6 +156,9 @@ def count_copies(rpc, admin, orgs):
                 if rec["xero_sync_state"] == "queued":
                     pending_reasons[(rec["xero_sync_message"] or "queued")[:90]] += 1
             figures["synced in Odoo"] += rec["xero_sync_state"] == "done"
+            figures["in Xero, not synced in Odoo"] += copies >= 1 and rec["xero_sync_state"] != "done"
+            figures["synced in Odoo, not in Xero"] += copies == 0 and rec["xero_sync_state"] == "done"
+            figures["  of which still queued at the end"] += copies == 0 and rec["xero_sync_state"] == "queued"
     return figures, errors, pending_reasons
 
 
@@ -282,6 +285,7 @@ def main():
         print("\nchaos run: %d documents, %d SIGKILLs, %s" % (figures["documents"], kills, ", ".join(
             "%s %d" % kv for kv in sorted(injected.items()))) + ", token expiry rounds %d" % expiry["rounds"])
         for key in ("documents", "in Xero once", "synced in Odoo", "lost (not in Xero, not in error)",
+                    "  of which still queued at the end", "synced in Odoo, not in Xero", "in Xero, not synced in Odoo",
                     "duplicated in Xero", "extra copies in Xero", "in error with a reason"):
             goal = {"lost (not in Xero, not in error)": "  (goal 0)", "duplicated in Xero": "  (goal 0)"}.get(key, "")
             print("  %-34s %6d%s" % (key, figures[key], goal))
