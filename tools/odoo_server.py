@@ -82,6 +82,8 @@ class OdooServer:
 
     def start(self, cron_threads=None, timeout=120):
         """Start (again, on the same port); returns once it answers /web/login."""
+        if self.proc and self.proc.poll() is None:
+            raise RuntimeError("the server is still running: stop() or kill() it first")
         crons = self.cron_threads if cron_threads is None else cron_threads
         cmd = devtool.odoo_cmd(self.info, "-d", self.db, "--db-filter", "^%s$" % re.escape(self.db),
                                "--addons-path", self.info.addons_path, "--http-interface", "127.0.0.1",

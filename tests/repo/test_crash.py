@@ -200,5 +200,6 @@ def test_control_same_flow_without_a_crash(scenario):
     assert wait_outbox_empty(scenario.rpc, timeout=60), "the contacts were not sent"
     scenario.post(documents(customers, suppliers))
     assert wait_outbox_empty(scenario.rpc, timeout=60)
+    scenario.server.stop()                 # a graceful stop instead of a crash
     scenario.one_more_then_restart(suppliers[1])
     scenario.check_exactly_once()
