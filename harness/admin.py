@@ -8,10 +8,15 @@ simulator. It is not part of Xero and needs no token (bind the harness to loopba
   GET|POST clients  {client_id, client_secret, redirect_uris, scopes, name, webhook_url,
                      webhook_key, tenant_ids, custom_tenant}
   POST clients/<id> {…}          change an app (e.g. its webhook URL)
-  GET|POST|DELETE faults {kind, count, status, delay, mode, method, path, tenant, retry_after}
+  GET|POST|DELETE faults {kind, count, rate, seed, burst, status, delay, mode, method, path, tenant,
+                          retry_after, problem}      (see faults.py)
+  DELETE faults/<id>                     remove one rule
+  GET  faults/log                        the last 1,000 faults fired and totals per kind
   GET|POST limits   {enabled, concurrent, minute, day, app_minute, reset}
   GET  identity/stats                    token endpoint calls per grant type
   POST tokens/expire {client_id?}        every access token expires now
+  GET|POST tokens/expire-every {every, client_id?}   ... and again every N simulated seconds
+                                         (follows --time-scale; every: null stops)
   POST connections/<id>/revoke           the organisation is disconnected
   POST clock/advance {seconds}
   POST webhooks/intent {client_id}       Xero's intent-to-receive check
@@ -27,6 +32,7 @@ simulator. It is not part of Xero and needs no token (bind the harness to loopba
 from werkzeug.wrappers import Response
 
 from . import seed as seeds
+from .faults import TokenExpiry
 from .xerojson import dumps, loads
 
 PREFIX = "__harness__"
@@ -59,6 +65,7 @@ def _route(app, request, parts, low, body):
         app.store.clear()
         app.limits.reset()
         app.faults.clear()
+        token_expiry(app).stop()
         if body.get("seed"):
             seeds.load(app, body["seed"])
         return _json({"ok": True})
@@ -83,6 +90,10 @@ def _route(app, request, parts, low, body):
             app.faults.clear()
             return _json({"ok": True})
         return _json(app.faults.describe())
+    if low == ["faults", "log"]:
+        return _json(app.faults.log())
+    if len(low) == 2 and low[0] == "faults" and method == "DELETE":
+        return _json({"removed": app.faults.remove(low[1])})
     if low == ["limits"]:
         if method == "POST":
             if body.pop("reset", False):
@@ -93,6 +104,11 @@ def _route(app, request, parts, low, body):
         return _json({"token_calls": dict(ident.grant_counts)})
     if low == ["tokens", "expire"] and method == "POST":
         return _json({"expired": ident.expire_tokens(body.get("client_id"))})
+    if low == ["tokens", "expire-every"]:
+        expiry = token_expiry(app)
+        if method == "POST":
+            return _json(expiry.configure(body.get("every"), body.get("client_id")))
+        return _json(expiry.describe())
     if len(low) == 3 and low[0] == "connections" and low[2] == "revoke" and method == "POST":
         conn = app.store.get("connection", low[1])
         if not conn:
@@ -109,6 +125,14 @@ def _route(app, request, parts, low, body):
     if low == ["payments"] and method == "POST":
         return _payment(app, body)
     return _json({"error": "unknown admin route"}, 404)
+
+
+def token_expiry(app):
+    """The app's periodic token expiry (made on first use)."""
+    expiry = getattr(app, "token_expiry", None)
+    if expiry is None:
+        expiry = app.token_expiry = TokenExpiry(app.identity, app.clock)
+    return expiry
 
 
 def _client_args(body):
