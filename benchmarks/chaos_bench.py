@@ -94,7 +94,9 @@ def post_wave(rpc, org, kinds, rng, serial):
         serial[0] += 1
         role = rng.choice(("customer", "supplier"))
         org.contacts.append(rpc.call("res.partner", "create", {
+            # the organisation's company's own contact (a shared one goes only where a document needs it)
             "name": "Chaos %s %s %05d" % (org.name.split()[0], role, serial[0]), "is_company": True,
+            "company_id": org.company_id,
             "email": "accounts%05d@chaos.example" % serial[0],
             "child_ids": [[0, 0, {"name": "Pat Payer%05d" % serial[0], "type": "invoice",
                                   "email": "pat%05d@chaos.example" % serial[0]}]] if role == "customer" else [],

@@ -1,6 +1,7 @@
 """What the benchmarks share: run under Odoo's Python, a throwaway database, the harness in
 its own process, and an Odoo registry to work in."""
 
+import importlib.util
 import os
 import socket
 import subprocess
@@ -17,8 +18,10 @@ from tools import devtool, odoo_env  # noqa: E402
 def under_odoo_python():
     """-> Odoo info; re-executes this script under Odoo's Python when needed."""
     info = odoo_env.find_odoo()
-    if os.path.realpath(sys.executable) != os.path.realpath(info.python) and "odoo" not in sys.modules:
-        os.execve(info.python, [info.python] + sys.argv, info.env())
+    # a virtualenv's python is a link to the same binary: compare what it can import, not paths
+    if "odoo" not in sys.modules and importlib.util.find_spec("odoo") is None \
+            and not os.environ.get("PSA_XERO_BENCH_REEXEC"):
+        os.execve(info.python, [info.python] + sys.argv, info.env({"PSA_XERO_BENCH_REEXEC": "1"}))
     return info
 
 
