@@ -195,24 +195,45 @@ class XeroOutbox(models.Model):
         return batches
 
     def _build_payloads(self, tenant):
-        """-> [(row, payload)] of the rows that can go now. Links are read once per model,
-        the records together; each row in a savepoint (a bug on one row fails that row)."""
+        """-> [(row, payload)] of the rows that can go now. Links, the records and the earlier
+        sends still in doubt are read once for all the rows. The rows are built together in one
+        savepoint; only if something unexpected breaks are they built again one savepoint each,
+        so that the row at fault fails alone."""
         rows = self._drop_superseded().with_context(xero_link_cache={})
         records = {}
         for model in set(rows.mapped("res_model")) & set(self.env.registry):  # a row of an uninstalled model fails alone
             ids = [r.res_id for r in rows if r.res_model == model]
             records.update({(model, rec.id): rec for rec in rows.env[model].browse(ids).exists()})
-        built = []
-        for row in rows:
-            payload = None
-            with self._queue_guard(row, "building %s" % (row.record_name or row.res_model)):
-                try:
-                    payload = row._payload(tenant, records.get((row.res_model, row.res_id)))
-                except MappingError as exc:
-                    row._fail(str(exc), [str(exc)])
-            if payload is not None:
+        in_doubt = rows._in_doubt_rows(tenant)
+
+        def build(row):
+            try:
+                return row._payload(tenant, records.get((row.res_model, row.res_id)), in_doubt)
+            except MappingError as exc:
+                row._fail(str(exc), [str(exc)])
+                return None
+        try:
+            with self.env.cr.savepoint():
+                built = [(row, build(row)) for row in rows]
+        except Exception:  # noqa: BLE001 - find the row at fault, below
+            self.env.invalidate_all()
+            built = []
+            for row in rows:
+                payload = None
+                with self._queue_guard(row, "building %s #%s" % (row.res_model, row.res_id)):
+                    payload = build(row)
                 built.append((row, payload))
-        return built
+        return [(row, payload) for row, payload in built if payload is not None]
+
+    def _in_doubt_rows(self, tenant):
+        """{(model, id): [rows whose creation request is in doubt, newest first]} for these rows' records."""
+        found = {}
+        for row in self.search([("tenant_id", "=", tenant.id), ("res_model", "in", list(set(self.mapped("res_model")))),
+                                ("res_id", "in", self.mapped("res_id")),
+                                ("operation", "=", "upsert"), ("batch_id", "!=", False),
+                                ("state", "in", ("sending", "retry", "error"))], order="id desc"):
+            found.setdefault((row.res_model, row.res_id), []).append(row)
+        return found
 
     def _drop_superseded(self):
         """Two rows of one record and operation in one claim (a worker queued a contact while a
@@ -237,15 +258,18 @@ class XeroOutbox(models.Model):
         if answered:
             answered._release_dependents()
 
-    def _payload(self, tenant, record=None):
+    def _payload(self, tenant, record=None, in_doubt=None):
         """The Xero element for this row as its record is *now*, or None when the row was
-        settled otherwise (waiting for a dependency, or not to be sent)."""
+        settled otherwise (waiting for a dependency, or not to be sent). ``in_doubt``: see
+        ``_in_doubt_rows`` (read here when not given)."""
         record = record if record is not None else self.env[self.res_model].browse(self.res_id).exists()
         if not record:
             raise MappingError(self.env._("The record no longer exists."))
         link = self.env["xero.link"].sudo()._link_of(tenant, record)
         if not link and self.operation == "upsert":
-            earlier = self._in_doubt(tenant, record, before=self)
+            if in_doubt is None:
+                in_doubt = self._in_doubt_rows(tenant)
+            earlier = next((r for r in in_doubt.get((self.res_model, self.res_id), ()) if r.id < self.id), None)
             if earlier:  # that creation may be in Xero already: this one becomes its update
                 return self._wait_for(earlier, self.env._("its earlier send to Xero"))
         if self.entity == "contact":
@@ -290,15 +314,13 @@ class XeroOutbox(models.Model):
         return {ID_FIELD[self.entity]: link.xero_id, "Status": status}
 
     @api.model
-    def _in_doubt(self, tenant, record, before=None):
+    def _in_doubt(self, tenant, record):
         """The latest row of ``record`` whose creation request left (or may have left) for
         Xero without a known answer: its batch is in flight, waits to be resent, or gave up.
-        ``before``: only rows older than that row. -> xero.outbox (empty if none)"""
-        domain = [("tenant_id", "=", tenant.id), ("res_model", "=", record._name), ("res_id", "=", record.id),
-                  ("operation", "=", "upsert"), ("batch_id", "!=", False), ("state", "in", ("sending", "retry", "error"))]
-        if before:
-            domain.append(("id", "<", before.id))
-        return self.search(domain, order="id desc", limit=1)
+        -> xero.outbox (empty if none)"""
+        return self.search([("tenant_id", "=", tenant.id), ("res_model", "=", record._name), ("res_id", "=", record.id),
+                            ("operation", "=", "upsert"), ("batch_id", "!=", False),
+                            ("state", "in", ("sending", "retry", "error"))], order="id desc", limit=1)
 
     def _settle(self, state, reason):
         self.write({"state": state, "last_error": reason, "batch_id": False})
@@ -394,13 +416,14 @@ class XeroOutbox(models.Model):
 
     @staticmethod
     def _pause_until(headers):
-        """Pace on Xero's own count: with one call left this minute, wait for the next one."""
+        """Pace on Xero's own count: with no call left this minute, rest until the next one
+        (a worker that still races into a 429 makes the organisation rest too)."""
         lower = {k.lower(): v for k, v in (headers or {}).items()}
         try:
             remaining = int(lower.get("x-minlimit-remaining", 60))
         except ValueError:
             return None
-        return fields.Datetime.now() + timedelta(seconds=60) if remaining <= 1 else None
+        return fields.Datetime.now() + timedelta(seconds=60) if remaining <= 0 else None
 
     def _apply_result(self, tenant, result, element, resend=False):
         self.ensure_one()
