@@ -10,7 +10,6 @@ that cannot be processed yet wait and retry; none is dropped without a line sayi
 
 import logging
 import time
-from datetime import timedelta
 
 from odoo import _, api, fields, models
 
@@ -261,11 +260,10 @@ class XeroEvent(models.Model):
 
     def _postpone(self, exc):
         """Xero could not answer now: try again later, and give up (visibly) after the last attempt."""
-        if isinstance(exc, XeroRateLimited):  # not the events' fault: no attempt spent, the organisation rests
-            self.tenant_id[:1]._rest(fields.Datetime.now() + timedelta(seconds=exc.retry_after))
-            self._queue_postpone(str(exc), retry_after=exc.retry_after, count=False)
-            return
-        self._queue_postpone(str(exc))
+        if isinstance(exc, XeroRateLimited):
+            self._queue_rate_limited(self.tenant_id[:1], exc)
+        else:
+            self._queue_postpone(str(exc))
 
     def _queue_retry_values(self, reason):
         return {"message": reason}

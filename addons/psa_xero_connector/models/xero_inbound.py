@@ -13,7 +13,6 @@ document Odoo cannot follow gets its reason; the others go on.
 """
 
 import logging
-from contextlib import contextmanager
 from datetime import timedelta
 
 from odoo import _, api, fields, models
@@ -42,11 +41,6 @@ class XeroInbound(models.AbstractModel):
         work — it cannot stay held on a pooled connection after a failure. -> bool"""
         self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [INBOUND_LOCK, tenant.id])
         return self.env.cr.fetchone()[0]
-
-    @contextmanager
-    def _tenant_lock(self, tenant):
-        """``with _tenant_lock(tenant) as locked:`` (held until the transaction ends)."""
-        yield self._try_tenant_lock(tenant)
 
     # --- fetching -------------------------------------------------------------------------------
     @api.model

@@ -146,7 +146,7 @@ class XeroOutbox(models.Model):
         stale = batch.method == "PUT" and batch.create_date < fields.Datetime.now() - timedelta(
             hours=const.IDEMPOTENCY_WINDOW_HOURS)
         with self._queue_guard(rows, "sending %s to %s" % (batch.collection, tenant.name)):
-            if stale and not formed_now:
+            if stale:
                 rows._look_up_stale_batch(tenant, batch)
             else:
                 rows._send_batch(tenant, batch, formed_now, run)
@@ -352,15 +352,12 @@ class XeroOutbox(models.Model):
                                          operation="sync %s" % batch.collection, context=context)
         except XeroRateLimited as exc:
             run["resting"].add(tenant.id)
-            tenant._rest(fields.Datetime.now() + timedelta(seconds=exc.retry_after))
+            rows._queue_rate_limited(tenant, exc)
             if formed_now and batch.sends == 1:
                 # Xero applied nothing and never saw this batch before: build it again later,
                 # from the documents as they will be then.
-                rows.write({"state": "retry", "batch_id": False, "last_error": str(exc),
-                            "next_try": fields.Datetime.now() + timedelta(seconds=exc.retry_after)})
+                rows.write({"batch_id": False})
                 batch.unlink()
-            else:
-                rows._queue_postpone(str(exc), retry_after=exc.retry_after, count=False)
             return
         except XeroTransientError as exc:
             rows._queue_postpone(str(exc))  # same batch, same key next time
@@ -393,7 +390,7 @@ class XeroOutbox(models.Model):
                 row._queue_postpone_safely("%s: %s" % (type(exc).__name__, exc))
         pause = self._pause_until(headers)
         if pause:
-            # Xero's minute budget is nearly spent: leave the rest for the next minute
+            # Xero's minute budget is spent: leave the rest for the next minute
             run["resting"].add(tenant.id)
             tenant._rest(pause)
 
@@ -406,9 +403,8 @@ class XeroOutbox(models.Model):
             element = elements[row.batch_seq]
             found = row._find_in_xero(tenant, element)
             if found:
-                row._apply_result(tenant, found, element)
-                row.last_error = self.env._("Found in Xero after its idempotency window (an earlier attempt reached "
-                                            "Xero): linked to it.")
+                row._apply_result(tenant, found, element, note=self.env._(
+                    "Found in Xero after its idempotency window (an earlier attempt reached Xero): linked to it."))
             else:
                 row.write({"state": "retry", "batch_id": False, "next_try": fields.Datetime.now()})
         batch.write({"state": "done", "last_error": self.env._(
@@ -425,10 +421,11 @@ class XeroOutbox(models.Model):
             return None
         return fields.Datetime.now() + timedelta(seconds=60) if remaining <= 0 else None
 
-    def _apply_result(self, tenant, result, element, resend=False):
+    def _apply_result(self, tenant, result, element, resend=False, note=False):
+        """Link the row's record to the Xero record of ``result`` (or fail it with Xero's
+        messages); ``note``: a sentence the row keeps about how it was linked."""
         self.ensure_one()
         errors = [e.get("Message") for e in result.get("ValidationErrors") or [] if e.get("Message")]
-        note = False
         if result.get("StatusAttributeString") == "ERROR" or errors:
             found = resend and duplicates.says_taken(errors) and self._find_in_xero(tenant, element)
             if not found:

@@ -59,14 +59,20 @@ class XeroQueue(models.AbstractModel):
         """SQL condition (on ``q``, this queue's table) and parameters of the rows due now."""
         return "q.state IN %s AND q.next_try <= %s", [tuple(self._queue_due_states), fields.Datetime.now()]
 
-    def _queue_due_tenants(self):
-        """Connected organisations that have work due. -> xero.tenant"""
+    def _queue_select_due(self, select):
+        """Run ``SELECT <select>`` over this queue's rows (``q``) due now, of organisations
+        served now (``t``). -> rows fetched"""
         self.flush_model()
         self.env["xero.tenant"].flush_model(["state", "active", "xero_rest_until"])
         where, params = self._queue_due_where()
-        self.env.cr.execute("""SELECT DISTINCT q.tenant_id FROM %s q JOIN xero_tenant t ON t.id = q.tenant_id
-                                WHERE %s AND %s""" % (self._table, where, SERVED), params + [fields.Datetime.now()])
-        return self.env["xero.tenant"].browse(sorted(r[0] for r in self.env.cr.fetchall()))
+        self.env.cr.execute("""SELECT %s FROM %s q JOIN xero_tenant t ON t.id = q.tenant_id
+                                WHERE %s AND %s""" % (select, self._table, where, SERVED),
+                            params + [fields.Datetime.now()])
+        return self.env.cr.fetchall()
+
+    def _queue_due_tenants(self):
+        """Connected organisations that have work due. -> xero.tenant"""
+        return self.env["xero.tenant"].browse(sorted(r[0] for r in self._queue_select_due("DISTINCT q.tenant_id")))
 
     def _queue_work(self, tenant, commit, run):
         """Do one unit of work for ``tenant`` (holding its lock). -> units done; 0 when there
@@ -76,10 +82,7 @@ class XeroQueue(models.AbstractModel):
 
     def _queue_remaining(self):
         """Rows still due (the cron's progress report: Odoo runs the job again while > 0)."""
-        where, params = self._queue_due_where()
-        self.env.cr.execute("""SELECT count(*) FROM %s q JOIN xero_tenant t ON t.id = q.tenant_id
-                                WHERE %s AND %s""" % (self._table, where, SERVED), params + [fields.Datetime.now()])
-        return self.env.cr.fetchone()[0]
+        return self._queue_select_due("count(*)")[0][0]
 
     @api.model
     def _queue_run(self, commit=True, max_seconds=50, max_units=None):
@@ -153,6 +156,12 @@ class XeroQueue(models.AbstractModel):
                 continue
             row.write(dict(row._queue_retry_values(reason), attempts=attempts,
                            next_try=fields.Datetime.now() + self._queue_delay(attempts, retry_after)))
+
+    def _queue_rate_limited(self, tenant, exc):
+        """Xero answered 429: the organisation rests for Retry-After (every worker, both queues)
+        and these rows wait without spending an attempt — the limit is not their fault."""
+        tenant._rest(fields.Datetime.now() + timedelta(seconds=exc.retry_after))
+        self._queue_postpone(str(exc), retry_after=exc.retry_after, count=False)
 
     def _queue_retry_values(self, reason):
         """Fields a row waiting for its next try gets (each queue names its own)."""

@@ -136,13 +136,12 @@ class XeroTenant(models.Model):
         self.ensure_one()
         check_caller(self, MANAGER, "write")
         Inbound = self.env["xero.inbound"]
-        with Inbound._tenant_lock(self) as locked:
-            if not locked:
-                return self._toast(_("Xero"), _("A check of %s is already running.", self.name), "warning")
-            try:
-                applied = Inbound._poll(self.sudo())
-            except XeroError as exc:
-                return self._toast(_("Xero check failed"), str(exc), "danger")
+        if not Inbound._try_tenant_lock(self):  # held until this request's transaction ends
+            return self._toast(_("Xero"), _("A check of %s is already running.", self.name), "warning")
+        try:
+            applied = Inbound._poll(self.sudo())
+        except XeroError as exc:
+            return self._toast(_("Xero check failed"), str(exc), "danger")
         return self._toast(_("Xero"), _("%(n)d document(s) brought in line with %(org)s.", n=applied, org=self.name),
                            "success")
 
