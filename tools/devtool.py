@@ -10,6 +10,7 @@ import time
 import xml.etree.ElementTree as ET
 
 from . import odoo_env
+from .i18n_pot import normalise_pot
 from .odoo_env import ADDON, REPO, Missing
 
 DEMO_DB = "psa_xero_demo"
@@ -212,8 +213,51 @@ def cmd_demo(args):
         stop()
 
 
+def cmd_readme(args):
+    """README.rst from readme/*.md, with Odoo's Python (it has docutils to check the result)."""
+    odoo = odoo_env.find_odoo()
+    cmd = [odoo.python, os.path.join(REPO, "tools", "gen_readme.py")] + (["--check"] if args.check else [])
+    return subprocess.run(cmd, cwd=REPO, env=odoo.env()).returncode
+
+
+def cmd_pot(args):
+    """i18n/<addon>.pot exported by Odoo itself from a fresh database with only the addon installed
+    (and what it depends on), as the test database is: the field labels of inherited mixins depend
+    on what is installed."""
+    odoo = prepare()
+    db = args.db or "psa_xero_pot_%d" % os.getpid()
+    workdir = os.path.join(REPO, "var", "pot")
+    os.makedirs(workdir, exist_ok=True)
+    exported = os.path.join(workdir, ADDON + ".pot")
+    target = os.path.join(REPO, "addons", ADDON, "i18n", ADDON + ".pot")
+    try:
+        install_addon(odoo, db, log_file=os.path.join(workdir, "install.log"))
+        out = subprocess.run(odoo_cmd(odoo, "-d", db, "--addons-path", odoo.addons_path, "--i18n-export", exported,
+                                      "--modules", ADDON, "--stop-after-init", "--no-http", "--log-level", "warn"),
+                             env=odoo.env(), text=True, capture_output=True)
+        if out.returncode != 0 or not os.path.exists(exported):
+            sys.stderr.write((out.stdout + out.stderr)[-6000:])
+            raise SystemExit("[run] exporting the translation template failed (see above)")
+    finally:
+        if not args.keep_db:
+            drop_db(db)
+    with open(exported, encoding="utf-8") as fh:
+        text = normalise_pot(fh.read())
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    current = open(target, encoding="utf-8").read() if os.path.exists(target) else None
+    rel = os.path.relpath(target, REPO)
+    if current == text:
+        say("%s unchanged (%d strings)" % (rel, text.count("\nmsgid ") - 1))
+    else:
+        with open(target, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        say("wrote %s (%d strings)" % (rel, text.count("\nmsgid ") - 1))
+    return 0
+
+
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="./run", description="Run the demo or every test.")
+    parser = argparse.ArgumentParser(prog="./run", description="Run the demo or every test; make the README.rst "
+                                     "or the translation template.")
     sub = parser.add_subparsers(dest="command", required=True)
     test = sub.add_parser("test", help="run every test (harness and addon) on a throwaway database")
     test.add_argument("--part", choices=("all", "harness", "addon"), default="all")
@@ -226,9 +270,15 @@ def main(argv=None):
     demo.add_argument("--odoo-port", type=int, default=8069)
     demo.add_argument("--harness-port", type=int, default=8070)
     demo.add_argument("--smoke", action="store_true", help="start, check both answer, stop (for tests)")
+    readme = sub.add_parser("readme", help="generate the addon's README.rst from its readme/*.md fragments")
+    readme.add_argument("--check", action="store_true", help="only say whether README.rst is current")
+    pot = sub.add_parser("pot", help="export the addon's translation template (i18n/*.pot) with Odoo")
+    pot.add_argument("--db", help="database name (default: a throwaway one)")
+    pot.add_argument("--keep-db", action="store_true", help="keep the database afterwards")
     args = parser.parse_args(argv)
+    commands = {"test": cmd_test, "demo": cmd_demo, "readme": cmd_readme, "pot": cmd_pot}
     try:
-        return cmd_test(args) if args.command == "test" else cmd_demo(args)
+        return commands[args.command](args)
     except Missing as exc:
         print("[run] %s" % exc, file=sys.stderr, flush=True)
         return 2

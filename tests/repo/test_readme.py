@@ -1,0 +1,155 @@
+"""The addon's README.rst is what ./run readme makes from readme/*.md and the manifest, and the
+Markdown is turned into reStructuredText the way pandoc (which OCA's generator uses) writes it."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tools import gen_readme
+from tools.gen_readme import FragmentError, render_fragment
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+README = os.path.join(gen_readme.ADDON_DIR, "README.rst")
+
+
+def test_committed_readme_is_generated_from_the_fragments():
+    with open(README, encoding="utf-8") as fh:
+        committed = fh.read()
+    assert committed == gen_readme.generate(), "README.rst is stale: run ./run readme and commit it"
+
+
+def test_readme_renders_without_a_docutils_warning_and_has_oca_sections():
+    text = gen_readme.generate()
+    gen_readme.check_rst(text)
+    titles = [line for previous, line, underline in zip([""] + text.splitlines(), text.splitlines(),
+                                                         text.splitlines()[1:] + [""])
+              if underline and set(underline) in ({"="}, {"-"}) and len(underline) == len(line) and line.strip()]
+    assert titles[:1] == ["PSA Xero Connector"]
+    assert [t for t in titles if t != "PSA Xero Connector"] == [
+        "Installation", "Configuration", "Usage", "Known issues / Roadmap", "Bug Tracker", "Credits",
+        "Authors", "Contributors", "Maintainers"]
+    assert "!! source digest: %s" % gen_readme.source_digest(gen_readme.ADDON_DIR) in text
+
+
+def _copy_addon(tmp_path):
+    addon = tmp_path / "psa_xero_connector"
+    (addon / "readme").mkdir(parents=True)
+    names = ["__manifest__.py", "README.rst"] + ["readme/" + f for f in os.listdir(
+        os.path.join(gen_readme.ADDON_DIR, "readme"))]
+    for name in names:
+        (addon / name).write_bytes(open(os.path.join(gen_readme.ADDON_DIR, name), "rb").read())
+    return addon
+
+
+def _check(addon, *extra):
+    return subprocess.run([sys.executable, os.path.join(REPO, "tools", "gen_readme.py"), "--addon-dir", str(addon)]
+                          + list(extra), capture_output=True, text=True, cwd=REPO)
+
+
+def test_a_changed_fragment_makes_the_readme_stale_until_regenerated(tmp_path):
+    addon = _copy_addon(tmp_path)
+    out = _check(addon, "--check")
+    assert out.returncode == 0 and "is current" in out.stdout, out.stdout + out.stderr
+    (addon / "readme" / "USAGE.md").write_text("Press **Sync**.\n", encoding="utf-8")
+    out = _check(addon, "--check")
+    assert out.returncode == 1 and "run ./run readme" in out.stderr, out.stdout + out.stderr
+    assert _check(addon).returncode == 0
+    regenerated = (addon / "README.rst").read_text(encoding="utf-8")
+    assert "Usage\n=====\n\nPress **Sync**.\n" in regenerated
+    assert gen_readme.source_digest(str(addon)) in regenerated
+    assert gen_readme.source_digest(str(addon)) != gen_readme.source_digest(gen_readme.ADDON_DIR)
+    assert _check(addon, "--check").returncode == 0
+
+
+def test_a_fragment_in_unsupported_markdown_is_refused_with_its_name(tmp_path):
+    addon = _copy_addon(tmp_path)
+    (addon / "readme" / "ROADMAP.md").write_text("| a | table |\n", encoding="utf-8")
+    out = _check(addon)
+    assert out.returncode == 1 and "readme/ROADMAP.md" in out.stderr, out.stdout + out.stderr
+
+
+MARKDOWN = """\
+Keeps billing in Odoo and pushes it to *Xero*: see `xero/client.py`, the
+[developer portal](https://developer.xero.com) or <https://www.xero.com>.
+
+## Set up
+
+1. Open *Settings > Xero* and paste the **client ID**; a long line that must be wrapped at
+   seventy-two columns, as pandoc does.
+2. Press **Connect**:
+
+   - nested item with `code`s and a_b_ name
+   - second item costs 5 * 3
+
+```python
+print("hi")
+```
+
+- a loose list
+
+- with a blank line between items
+
+Then a tight one:
+
+- ends with code:
+  ```
+  x = 1
+  ```
+- plain
+- last
+"""
+
+RST = """\
+Keeps billing in Odoo and pushes it to *Xero*: see ``xero/client.py``,
+the `developer portal <https://developer.xero.com>`__ or
+https://www.xero.com.
+
+Set up
+------
+
+1. Open *Settings > Xero* and paste the **client ID**; a long line that
+   must be wrapped at seventy-two columns, as pandoc does.
+
+2. Press **Connect**:
+
+   -  nested item with ``code``\\ s and a_b\\_ name
+   -  second item costs 5 \\* 3
+
+.. code:: python
+
+   print("hi")
+
+-  a loose list
+
+-  with a blank line between items
+
+Then a tight one:
+
+-  ends with code:
+
+   ::
+
+      x = 1
+
+-  plain
+-  last
+"""
+
+
+def test_markdown_becomes_restructuredtext_as_pandoc_writes_it():
+    assert render_fragment(MARKDOWN, 2, "sample") == RST
+    gen_readme.check_rst(RST)
+
+
+def test_contributors_headings_are_shifted_one_level_as_oca_does():
+    assert render_fragment("# Team\n\n- Ann\n", 3, "c") == "Team\n----\n\n-  Ann\n"
+    assert render_fragment("# Usage\n", 2, "u") == "Usage\n=====\n"
+
+
+@pytest.mark.parametrize("markdown", ["> a quote\n", "| a | table |\n", "<b>html</b>\n", "```\nunclosed\n",
+                                      "text\n\n---\n"])
+def test_markdown_it_cannot_render_is_refused(markdown):
+    with pytest.raises(FragmentError):
+        render_fragment(markdown, 2, "sample")
