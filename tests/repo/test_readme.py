@@ -23,8 +23,8 @@ def test_committed_readme_is_generated_from_the_fragments():
 def test_readme_renders_without_a_docutils_warning_and_has_oca_sections():
     text = gen_readme.generate()
     gen_readme.check_rst(text)
-    titles = [line for previous, line, underline in zip([""] + text.splitlines(), text.splitlines(),
-                                                         text.splitlines()[1:] + [""])
+    lines = text.splitlines()
+    titles = [line for line, underline in zip(lines, lines[1:] + [""], strict=True)
               if underline and set(underline) in ({"="}, {"-"}) and len(underline) == len(line) and line.strip()]
     assert titles[:1] == ["PSA Xero Connector"]
     assert [t for t in titles if t != "PSA Xero Connector"] == [
