@@ -159,7 +159,8 @@ class XeroConnection(models.Model):
                 try:
                     client.revoke(conn.refresh_token)
                 except XeroAuthError:
-                    pass  # already invalid at Xero: nothing left to revoke
+                    # already invalid at Xero: nothing left to revoke
+                    _logger.info("Xero: %s was already revoked at Xero", conn.name)
                 except Exception as exc:  # noqa: BLE001 - the user must see why
                     raise UserError(self.env._("Xero did not confirm the revocation: %s", exc)) from exc
             conn.write({"state": "revoked", "access_token": False, "refresh_token": False,
