@@ -23,8 +23,18 @@ from .identity import AuthFailure, Identity, OAuthError
 from .limits import Limits, RateLimited
 from .store import Store
 from .webhooks import Webhooks
-from .xerojson import api_exception, dumps, loads, msdate, new_id, not_found_body, parse_http_date
-from .xerojson import post_data_invalid, problem, validation_exception
+from .xerojson import (
+    api_exception,
+    dumps,
+    loads,
+    msdate,
+    new_id,
+    not_found_body,
+    parse_http_date,
+    post_data_invalid,
+    problem,
+    validation_exception,
+)
 
 API_PREFIX = ("api.xro", "2.0")
 MAX_BODY = 3_500_000          # Xero refuses requests over 3.5 MB

@@ -15,7 +15,8 @@ header a{color:#fff;text-decoration:none;font-weight:600}header small{opacity:.8
 main{max-width:1180px;margin:0 auto;padding:16px 24px}
 section{background:#fff;border:1px solid #dde3e8;border-radius:6px;margin:14px 0;padding:12px 16px}
 h1{font-size:20px;margin:6px 0}h2{font-size:16px;margin:4px 0 10px}
-table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:5px 8px;border-bottom:1px solid #eef1f4;vertical-align:top}
+table{border-collapse:collapse;width:100%}
+th,td{text-align:left;padding:5px 8px;border-bottom:1px solid #eef1f4;vertical-align:top}
 th{font-weight:600;color:#4a5a6a;font-size:12px;text-transform:uppercase;letter-spacing:.03em}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 .badge{display:inline-block;padding:1px 7px;border-radius:10px;font-size:12px;background:#e8edf2}

@@ -79,6 +79,34 @@ def prepare(log=say):
     return odoo
 
 
+LINT_VENV = os.path.join(REPO, "var", "lint")
+PRE_COMMIT = "pre-commit==4.7.0"
+
+
+def run_lint(python=None):
+    """OCA's checks (.pre-commit-config.yaml) on every tracked file; 0 when clean.
+
+    pre-commit lives in a virtualenv of its own under var/ (the linters' pins must not touch
+    Odoo's Python); each hook installs its own pinned packages from PyPI the first time."""
+    if not os.path.isdir(os.path.join(REPO, ".git")):
+        say("lint: not a git checkout, pre-commit cannot list the files")
+        return 1
+    bindir = os.path.join(LINT_VENV, "bin")
+    if not os.path.exists(os.path.join(bindir, "pre-commit")):
+        say("lint: installing %s into %s" % (PRE_COMMIT, LINT_VENV))
+        subprocess.run([python or sys.executable, "-m", "venv", LINT_VENV], check=True)
+        subprocess.run([os.path.join(bindir, "pip"), "install", "-q", PRE_COMMIT], check=True)
+    say("lint: pre-commit run --all-files")
+    return subprocess.run([os.path.join(bindir, "pre-commit"), "run", "--all-files", "--show-diff-on-failure",
+                           "--color", "never"], cwd=REPO).returncode
+
+
+def cmd_lint(args):
+    code = run_lint()
+    say("lint: %s" % ("clean" if code == 0 else "findings above (pre-commit exit %d)" % code))
+    return code
+
+
 def cmd_test(args):
     odoo = prepare()
     if not odoo_env.ensure_browser(say):
@@ -90,6 +118,9 @@ def cmd_test(args):
            "PSA_XERO_ADDONS_PATH": odoo.addons_path}
     results = {}
     try:
+        if args.part in ("all", "lint"):
+            # a finding fails the run, but the tests still run so one sees everything at once
+            results["lint (pre-commit)"] = (run_lint(odoo.python), {"passed": 0, "failed": 0, "skipped": 0})
         if args.part in ("all", "harness"):
             junit = os.path.join(workdir, "harness.xml")
             code = run_pytest(odoo, ["-p", "no:odoo", "tests"] + args.pytest_args, junit, env)
@@ -108,14 +139,15 @@ def cmd_test(args):
     failed_runs = []
     for name, (code, counts) in results.items():
         if counts is None or code not in (0,):
-            failed_runs.append("%s (pytest exit %s)" % (name, code))
+            failed_runs.append("%s (exit %s)" % (name, code))
         for key in total:
             total[key] += (counts or {}).get(key, 0)
         say("%-20s %s" % (name, counts))
     if failed_runs and not total["failed"]:
         total["failed"] = len(failed_runs)  # a run that crashed before reporting still fails
     print("total: %(passed)d passed, %(failed)d failed, %(skipped)d skipped" % total, flush=True)
-    return 1 if failed_runs or total["failed"] or not total["passed"] else 0
+    nothing_ran = not total["passed"] and args.part != "lint"
+    return 1 if failed_runs or total["failed"] or nothing_ran else 0
 
 
 def wait_http(url, timeout=60):
@@ -260,10 +292,11 @@ def main(argv=None):
                                      "or the translation template.")
     sub = parser.add_subparsers(dest="command", required=True)
     test = sub.add_parser("test", help="run every test (harness and addon) on a throwaway database")
-    test.add_argument("--part", choices=("all", "harness", "addon"), default="all")
+    test.add_argument("--part", choices=("all", "lint", "harness", "addon"), default="all")
     test.add_argument("--db", help="database name (default: a throwaway one)")
     test.add_argument("--keep-db", action="store_true", help="keep the test database afterwards")
     test.add_argument("pytest_args", nargs="*", help="extra pytest arguments (after --)")
+    sub.add_parser("lint", help="OCA's checks (ruff, pylint-odoo, module checks) on every tracked file")
     demo = sub.add_parser("demo", help="harness seeded + Odoo with the addon on a fresh database")
     demo.add_argument("--db", default=DEMO_DB)
     demo.add_argument("--host", default="localhost")
@@ -276,7 +309,7 @@ def main(argv=None):
     pot.add_argument("--db", help="database name (default: a throwaway one)")
     pot.add_argument("--keep-db", action="store_true", help="keep the database afterwards")
     args = parser.parse_args(argv)
-    commands = {"test": cmd_test, "demo": cmd_demo, "readme": cmd_readme, "pot": cmd_pot}
+    commands = {"test": cmd_test, "lint": cmd_lint, "demo": cmd_demo, "readme": cmd_readme, "pot": cmd_pot}
     try:
         return commands[args.command](args)
     except Missing as exc:

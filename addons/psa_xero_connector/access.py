@@ -4,7 +4,6 @@ Xero group the action needs, and the records must be ones the caller may see and
 (access rights + record rules, so another company's records are refused whatever ids are
 passed). Internal code paths (crons, the webhook controller) run as superuser and pass."""
 
-from odoo import _
 from odoo.exceptions import AccessError
 
 USER = "psa_xero_connector.group_xero_user"
@@ -18,7 +17,7 @@ def check_caller(records, group=MANAGER, operation="write"):
     if env.su:
         return records
     if not env.user.has_group(group):
-        raise AccessError(_("This needs the %(group)s rights (Settings → Users → %(user)s).",
-                            group=GROUP_LABEL.get(group, group), user=env.user.name))
+        raise AccessError(env._("This needs the %(group)s rights (Settings → Users → %(user)s).",
+                                group=GROUP_LABEL.get(group, group), user=env.user.name))
     records.check_access(operation)
     return records

@@ -135,4 +135,3 @@ class Contacts(Entity):
                 out[field] = record[field]
         out["HasValidationErrors"] = False
         return out
-

@@ -11,8 +11,14 @@ from ..xerojson import money, new_id
 from .base import render_date, set_date
 from .documents import Document, apply_settlement
 from .payments import render_payment_summary
-from .validation import (ALLOCATION_TOO_BIG, CREDIT_NOTE_NUMBER_TAKEN, CREDIT_TOO_SMALL, Errors,
-                         PAYMENT_NOT_AUTHORISED, number)
+from .validation import (
+    ALLOCATION_TOO_BIG,
+    CREDIT_NOTE_NUMBER_TAKEN,
+    CREDIT_TOO_SMALL,
+    PAYMENT_NOT_AUTHORISED,
+    Errors,
+    number,
+)
 
 ZERO = Decimal("0")
 INVOICE_SIDE = {"ACCRECCREDIT": "ACCREC", "ACCPAYCREDIT": "ACCPAY"}
@@ -69,7 +75,8 @@ class CreditNotes(Document):
                 elif credit.get("Status") != "AUTHORISED" or invoice.get("Status") != "AUTHORISED":
                     errors.add(PAYMENT_NOT_AUTHORISED)
                 elif INVOICE_SIDE[credit["Type"]] != invoice["Type"]:
-                    errors.add("The credit note and the invoice must be of the same side (sales or purchases).")  # (guess)
+                    # (guess)
+                    errors.add("The credit note and the invoice must be of the same side (sales or purchases).")
                 elif amount is None or amount <= 0:
                     errors.add("Amount must be greater than zero.")  # (guess)
                 elif amount > credit["RemainingCredit"]:

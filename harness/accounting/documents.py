@@ -11,8 +11,7 @@ from decimal import Decimal
 from ..xerojson import money, new_id
 from . import refs, totals
 from .base import Entity, render_date, set_date
-from .validation import (ACCOUNT_CODE_REQUIRED, DOCUMENT_LOCKED, LINE_ITEMS_REQUIRED,
-                         STATUS_CHANGE_INVALID, number, text)
+from .validation import ACCOUNT_CODE_REQUIRED, DOCUMENT_LOCKED, LINE_ITEMS_REQUIRED, STATUS_CHANGE_INVALID, number, text
 
 AMOUNT_TYPES = ("Exclusive", "Inclusive", "NoTax")
 ZERO = Decimal("0")
@@ -57,7 +56,7 @@ class Document(Entity):
         return True
 
     # --- build -----------------------------------------------------------------------------
-    def build(self, tenant, element, existing, errors, ctx):
+    def build(self, tenant, element, existing, errors, ctx):  # noqa: C901 - Xero's rules, one after the other
         if existing is not None and not self.check_transition(existing, element, errors):
             return None
         record = self.new_record(existing)
@@ -136,7 +135,7 @@ class Document(Entity):
                     errors.add(self.number_taken_message)
                     break
 
-    def lines(self, tenant, lines, record, errors, ctx):
+    def lines(self, tenant, lines, record, errors, ctx):  # noqa: C901 - one check per line field, as Xero names them
         if lines is None:
             lines = []
         if not isinstance(lines, list):

@@ -8,8 +8,14 @@ from decimal import Decimal
 from ..xerojson import money
 from .base import Entity, render_date, set_date
 from .documents import apply_settlement
-from .validation import (PAYMENT_ACCOUNT_INVALID, PAYMENT_NOT_AUTHORISED, PAYMENT_TOO_BIG,
-                         STATUS_CHANGE_INVALID, number, text)
+from .validation import (
+    PAYMENT_ACCOUNT_INVALID,
+    PAYMENT_NOT_AUTHORISED,
+    PAYMENT_TOO_BIG,
+    STATUS_CHANGE_INVALID,
+    number,
+    text,
+)
 
 ZERO = Decimal("0")
 PAYMENT_TYPES = {"ACCREC": "ACCRECPAYMENT", "ACCPAY": "ACCPAYPAYMENT",
@@ -30,7 +36,8 @@ class Payments(Entity):
             return self.books.invoices, self.books.invoices.get(tenant, str(key or ""))
         cn = element.get("CreditNote")
         if isinstance(cn, dict) or element.get("CreditNoteNumber"):
-            key = (cn or {}).get("CreditNoteID") or (cn or {}).get("CreditNoteNumber") or element.get("CreditNoteNumber")
+            cn = cn or {}
+            key = cn.get("CreditNoteID") or cn.get("CreditNoteNumber") or element.get("CreditNoteNumber")
             return self.books.creditnotes, self.books.creditnotes.get(tenant, str(key or ""))
         return None, None
 

@@ -1,7 +1,6 @@
 """Checks of references between records: account codes, tax types, contacts, items."""
 
-from .validation import (ACCOUNT_CODE_INVALID, CONTACT_ARCHIVED, CONTACT_NOT_FOUND,
-                         ITEM_CODE_INVALID, TAX_TYPE_INVALID)
+from .validation import ACCOUNT_CODE_INVALID, CONTACT_ARCHIVED, CONTACT_NOT_FOUND, ITEM_CODE_INVALID, TAX_TYPE_INVALID
 
 
 def account(books, tenant, code, errors):

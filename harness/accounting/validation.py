@@ -42,7 +42,7 @@ CREDIT_TOO_SMALL = "The amount allocated exceeds the remaining credit on the cre
 
 
 def too_long(field, limit):
-    return "The {field} field must be {limit} characters or less.".format(field=field, limit=limit)  # (guess)
+    return f"The {field} field must be {limit} characters or less."  # (guess)
 
 
 class Errors(list):
@@ -56,10 +56,10 @@ def text(element, field, errors, limit=None, required=False, required_message=No
     value = element.get(field)
     if value is None or value == "":
         if required:
-            errors.add(required_message or "{} must be specified.".format(field))
+            errors.add(required_message or f"{field} must be specified.")
         return value
     if not isinstance(value, str):
-        errors.add("{} must be a string.".format(field))  # (guess)
+        errors.add(f"{field} must be a string.")  # (guess)
         return None
     if limit and len(value) > limit:
         errors.add(too_long(field, limit))

@@ -7,8 +7,13 @@ import pytest
 
 from odoo.addons.psa_xero_connector import utils
 from odoo.addons.psa_xero_connector.xero.client import XeroClient, pkce_pair, validation_messages
-from odoo.addons.psa_xero_connector.xero.errors import (XeroAuthError, XeroNotFound, XeroRateLimited,
-                                                        XeroTransientError, XeroValidationError)
+from odoo.addons.psa_xero_connector.xero.errors import (
+    XeroAuthError,
+    XeroNotFound,
+    XeroRateLimited,
+    XeroTransientError,
+    XeroValidationError,
+)
 
 from harness import seed
 from harness.server import HarnessServer
@@ -36,7 +41,8 @@ def logs():
 @pytest.fixture
 def client(harness, logs):
     url = harness.url
-    return XeroClient({"client_id": CLIENT_ID, "client_secret": SECRET, "authorize_url": url + "/identity/connect/authorize",
+    return XeroClient({"client_id": CLIENT_ID, "client_secret": SECRET,
+                       "authorize_url": url + "/identity/connect/authorize",
                        "token_url": url + "/identity/connect/token", "revoke_url": url + "/identity/connect/revocation",
                        "connections_url": url + "/connections", "api_url": url + "/api.xro/2.0"},
                       log=logs.append, timeout=(2, 1.0))

@@ -80,7 +80,7 @@ def harness_total(payload):
      "Exclusive", "14.82", "2.47"),
 ])
 def test_document_totals_equal_odoos(lines, expected_types, total, tax):
-    lines = [dict(l, description="line %d" % i, account_code="200") for i, l in enumerate(lines)]
+    lines = [dict(ln, description="line %d" % i, account_code="200") for i, ln in enumerate(lines)]
     collection, payload = mapping.document_payload({"kind": "out_invoice", "contact_id": "c1", "number": "INV/1",
                                                     "date": "2026-11-01", "due_date": "2026-12-01", "lines": lines})
     assert collection == "Invoices" and payload["Type"] == "ACCREC" and payload["InvoiceNumber"] == "INV/1"
@@ -94,8 +94,9 @@ def test_document_totals_equal_odoos(lines, expected_types, total, tax):
 
 def test_bills_swap_number_and_reference_and_need_mapped_taxes():
     line = {"quantity": 1, "price_unit": 10, "subtotal": 10, "total": 12, "description": "x", "tax_type": "INPUT2"}
-    collection, payload = mapping.document_payload({"kind": "in_invoice", "contact_id": "s1", "number": "BILL/2026/0001",
-                                                    "reference": "SUP-77", "lines": [line]})
+    collection, payload = mapping.document_payload({"kind": "in_invoice", "contact_id": "s1",
+                                                    "number": "BILL/2026/0001", "reference": "SUP-77",
+                                                    "lines": [line]})
     assert (payload["Type"], payload["InvoiceNumber"], payload["Reference"]) == ("ACCPAY", "SUP-77", "BILL/2026/0001")
     assert mapping.document_payload({"kind": "out_refund", "contact_id": "c", "lines": [line]})[0] == "CreditNotes"
     with pytest.raises(MappingError, match="not mapped"):

@@ -39,7 +39,7 @@ def _nullable(node):
     return node
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def load(name):
     with open(os.path.join(spec_dir(), name)) as fh:
         spec = yaml.safe_load(fh)
@@ -52,7 +52,8 @@ class Spec:
         self.prefix = prefix
         self.routes = []
         for template, ops in self.spec["paths"].items():
-            pattern = "^" + re.sub(r"\{[^}]+\}", "[^/]+", re.escape(template).replace(r"\{", "{").replace(r"\}", "}")) + "$"
+            literal = re.escape(template).replace(r"\{", "{").replace(r"\}", "}")
+            pattern = "^" + re.sub(r"\{[^}]+\}", "[^/]+", literal) + "$"
             self.routes.append((template.count("{"), re.compile(pattern, re.I), template, ops))
         self.routes.sort(key=lambda r: r[0])  # literal segments win over parameters
 

@@ -4,9 +4,28 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from xero_python.accounting import (Account, AccountType, Allocation, Allocations, Contact, Contacts, CreditNote, CreditNotes,
-                                    Invoice, Invoices, Item, Items, LineItem, Payment, PurchaseOrder,
-                                    PurchaseOrders, Purchase, TaxComponent, TaxRate, TaxRates)
+from xero_python.accounting import (
+    Account,
+    AccountType,
+    Allocation,
+    Allocations,
+    Contact,
+    Contacts,
+    CreditNote,
+    CreditNotes,
+    Invoice,
+    Invoices,
+    Item,
+    Items,
+    LineItem,
+    Payment,
+    Purchase,
+    PurchaseOrder,
+    PurchaseOrders,
+    TaxComponent,
+    TaxRate,
+    TaxRates,
+)
 from xero_python.exceptions import AccountingBadRequestException, NotFoundException, RateLimitException
 
 from .conftest import ORG_A
@@ -41,7 +60,8 @@ def test_organisation_accounts_taxrates(sdk):
     created = accounting.create_tax_rates(ORG_A, TaxRates(tax_rates=[TaxRate(
         name="Reduced 12.5%", tax_components=[TaxComponent(name="VAT", rate=12.5)])])).tax_rates[0]
     assert created.tax_type.startswith("TAX") and created.effective_rate == Decimal("12.5")
-    made = accounting.create_account(ORG_A, Account(code="499", name="Software", type=AccountType.OVERHEADS)).accounts[0]
+    made = accounting.create_account(ORG_A, Account(code="499", name="Software",
+                                                    type=AccountType.OVERHEADS)).accounts[0]
     assert made.account_id and made.type == AccountType.OVERHEADS
     archived = accounting.update_account(ORG_A, made.account_id,
                                          Accounts_of(Account(status="ARCHIVED")))
@@ -60,7 +80,8 @@ def test_contacts_create_read_update_page_modified_since(sdk, harness):
     assert c.contact_id and val(c.contact_status) == "ACTIVE"
     got = accounting.get_contact(ORG_A, c.contact_id).contacts[0]
     assert got.email_address == "gina@globex.example"
-    upd = accounting.update_contact(ORG_A, c.contact_id, Contacts(contacts=[Contact(email_address="ap@globex.example")]))
+    upd = accounting.update_contact(ORG_A, c.contact_id,
+                                    Contacts(contacts=[Contact(email_address="ap@globex.example")]))
     assert upd.contacts[0].email_address == "ap@globex.example" and upd.contacts[0].name == "Globex Corp"
     # paging
     accounting.create_contacts(ORG_A, Contacts(contacts=[Contact(name="Paged %03d" % i) for i in range(120)]))
@@ -83,8 +104,9 @@ def test_contacts_create_read_update_page_modified_since(sdk, harness):
 
 def test_items_round_trip(sdk):
     accounting, _, _ = sdk
-    item = accounting.create_items(ORG_A, Items(items=[Item(code="BACKUP-TB", name="Backup per TB", sales_details=Purchase(
-        unit_price=12.5, account_code="210", tax_type="OUTPUT2"))])).items[0]
+    item = accounting.create_items(ORG_A, Items(items=[Item(
+        code="BACKUP-TB", name="Backup per TB",
+        sales_details=Purchase(unit_price=12.5, account_code="210", tax_type="OUTPUT2"))])).items[0]
     assert item.item_id and item.sales_details.unit_price == Decimal("12.5")
     upd = accounting.update_item(ORG_A, item.item_id, Items(items=[Item(code="BACKUP-TB", name="Backup (per TB)")]))
     assert upd.items[0].name == "Backup (per TB)"

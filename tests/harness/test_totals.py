@@ -71,5 +71,6 @@ def test_item_defaults_fill_lines(api):
             "LineItems": [{"ItemCode": "ONSITE-VISIT", "Quantity": 2}]}
     inv = api.put("/Invoices", {"Invoices": [body]}).json()["Invoices"][0]
     line = inv["LineItems"][0]
-    assert (line["UnitAmount"], line["AccountCode"], line["TaxType"], line["LineAmount"]) == (120.0, "220", "OUTPUT2", 240.0)
+    got = (line["UnitAmount"], line["AccountCode"], line["TaxType"], line["LineAmount"])
+    assert got == (120.0, "220", "OUTPUT2", 240.0)
     assert inv["Total"] == 288.0

@@ -166,7 +166,8 @@ def test_idempotency_key_replay_saves_nothing_new(api, admin):
 def test_where_order_and_unsupported_where(api):
     for name in ("Zed Widgets Qx", "Able Widgets Qx"):
         contact_id(api, name)
-    names = [c["Name"] for c in api.get('/Contacts?where=Name.Contains("widgets qx")&order=Name DESC').json()["Contacts"]]
+    found = api.get('/Contacts?where=Name.Contains("widgets qx")&order=Name DESC').json()["Contacts"]
+    names = [c["Name"] for c in found]
     assert names == ["Zed Widgets Qx", "Able Widgets Qx"]
     bad = api.get("/Contacts?where=Name%20LIKE%20'x'")
     assert bad.status_code == 400 and "where" in bad.json()["Message"]

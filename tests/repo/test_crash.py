@@ -19,8 +19,18 @@ import pytest
 
 from harness.seed import DEMO_ORGS
 from tools import devtool, odoo_env
-from tools.odoo_server import (Harness, OdooServer, Rpc, connect_xero, copy_db, drop_db, log_path,
-                               outbox_pending, set_up_tenant, wait_outbox_empty)
+from tools.odoo_server import (
+    Harness,
+    OdooServer,
+    Rpc,
+    connect_xero,
+    copy_db,
+    drop_db,
+    log_path,
+    outbox_pending,
+    set_up_tenant,
+    wait_outbox_empty,
+)
 
 NORTHWIND = dict(DEMO_ORGS)["Northwind IT Services"]
 HELD_PUT = {"method": "PUT", "path": "/Invoices$", "tenant": NORTHWIND}
@@ -189,7 +199,6 @@ def test_sigkill_right_after_xero_answered(scenario):
     scenario.server.kill()                 # ... and it dies before reading it
     scenario.one_more_then_restart(suppliers[1])
     scenario.check_exactly_once()
-
 
 
 @pytest.mark.parametrize("scenario", [("control", 0)], indirect=True)

@@ -11,7 +11,7 @@ import time
 
 from werkzeug.exceptions import Forbidden
 
-from odoo import _, http
+from odoo import http
 from odoo.http import request
 
 from .. import const
@@ -29,7 +29,7 @@ class XeroOAuthController(http.Controller):
     @staticmethod
     def _check_manager():
         if not request.env.user.has_group("psa_xero_connector.group_xero_manager"):
-            raise Forbidden(_("Only Xero managers can connect Xero organisations."))
+            raise Forbidden(request.env._("Only Xero managers can connect Xero organisations."))
 
     @staticmethod
     def _redirect_uri():
@@ -43,7 +43,7 @@ class XeroOAuthController(http.Controller):
         try:
             client = Tenant._xero_client()
         except Exception as exc:  # noqa: BLE001 - shown to the admin as is
-            return self._result(_("Xero is not configured"), str(exc))
+            return self._result(request.env._("Xero is not configured"), str(exc))
         verifier, challenge = pkce_pair()
         state = secrets.token_urlsafe(32)
         request.session[SESSION_KEY] = {"state": state, "verifier": verifier, "at": time.time(),
@@ -56,14 +56,16 @@ class XeroOAuthController(http.Controller):
         pending = request.session.pop(SESSION_KEY, None)
         if not pending or not state or not secrets.compare_digest(str(pending.get("state")), str(state)) \
                 or time.time() - pending.get("at", 0) > STATE_LIFETIME:
-            return self._result(_("Connection refused"), _(
+            return self._result(request.env._("Connection refused"), request.env._(
                 "The answer from Xero does not match a connection started from this session "
                 "(invalid or expired state). Nothing was saved: start again from Settings → Xero."))
         if error:
-            reason = _("You declined access on Xero's page.") if error == "access_denied" else error
-            return self._result(_("Xero connection cancelled"), _("%s Nothing was saved.", reason))
+            reason = request.env._("You declined access on Xero's page.") if error == "access_denied" else error
+            return self._result(request.env._("Xero connection cancelled"),
+                                request.env._("%s Nothing was saved.", reason))
         if not code:
-            return self._result(_("Connection refused"), _("Xero sent no authorisation code."))
+            return self._result(request.env._("Connection refused"),
+                                request.env._("Xero sent no authorisation code."))
         Tenant = request.env["xero.tenant"].sudo()
         company = request.env["res.company"].browse(pending.get("company_id")).exists() or request.env.company
         try:
@@ -73,16 +75,16 @@ class XeroOAuthController(http.Controller):
             xero_connections = client.connections(token["access_token"], auth_event)
         except XeroError as exc:
             _logger.warning("Xero OAuth callback failed: %s", exc)
-            return self._result(_("Xero refused the connection"), _(
+            return self._result(request.env._("Xero refused the connection"), request.env._(
                 "%s Nothing was saved. Check the client ID and secret in Settings → Xero.", exc))
         settings = Tenant._xero_settings()
         Connection = request.env["xero.connection"].sudo()
         connection = Connection.create(dict(
             Connection._token_values(token), client_id=settings["client_id"], user_id=request.env.user.id,
-            name=_("Xero authorisation by %(user)s", user=request.env.user.name)))
+            name=request.env._("Xero authorisation by %(user)s", user=request.env.user.name)))
         tenants = Tenant._register_connections(connection, xero_connections, company=company)
         if not tenants:
-            return self._result(_("No organisation"), _("Xero connected no organisation."))
+            return self._result(request.env._("No organisation"), request.env._("Xero connected no organisation."))
         return request.redirect("/odoo/action-psa_xero_connector.action_xero_tenant")
 
     @staticmethod

@@ -21,7 +21,7 @@ class PurchaseOrder(models.Model):
         self.ensure_one()
         contact = self.env["xero.link"].sudo()._link_of(tenant, self.partner_id.commercial_partner_id)
         lines = []
-        for line in self.order_line.filtered(lambda l: not l.display_type):
+        for line in self.order_line.filtered(lambda ol: not ol.display_type):
             account = line.product_id.property_account_expense_id or \
                 line.product_id.categ_id.property_account_expense_categ_id
             item_code, account_code = self._xero_item_and_account(tenant, line.product_id, account,

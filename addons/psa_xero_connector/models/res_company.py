@@ -1,3 +1,6 @@
+"""A company has at most one Xero organisation (its tenant); the link is read under sudo so that
+every user of the company sees which organisation its documents go to."""
+
 from odoo import fields, models
 
 

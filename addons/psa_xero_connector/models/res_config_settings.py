@@ -2,7 +2,7 @@
 the webhook key and the log retention. Stored as system parameters, which only system
 administrators can read."""
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from .. import const
@@ -50,7 +50,7 @@ class ResConfigSettings(models.TransientModel):
         check_caller(self, MANAGER, "write")
         self.set_values()  # the button may be pressed before Save: keep what was typed
         if not self.xero_client_id or not self.xero_client_secret:
-            raise UserError(_("Enter the client ID and secret of your Xero app first."))
+            raise UserError(self.env._("Enter the client ID and secret of your Xero app first."))
         return {"type": "ir.actions.act_url", "url": const.START_ROUTE, "target": "self"}
 
     def action_xero_tenants(self):

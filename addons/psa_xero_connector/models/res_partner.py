@@ -1,7 +1,9 @@
+"""A customer or supplier becomes a Xero contact in each organisation that needs it; the contact
+fields Xero keeps are watched so that an edit is sent as an update."""
+
 from odoo import fields, models
 
 from ..xero import mapping
-
 
 
 class ResPartner(models.Model):
@@ -32,7 +34,7 @@ class ResPartner(models.Model):
                 if partner[rank] > 0:
                     found = Tenant._sync_tenants(switch, partner.company_id or None)
                     if not partner.company_id and len(found) > 1:
-                        found = found.filtered(lambda t: Link._link_of(t, partner))
+                        found = found.filtered(lambda t, partner=partner: Link._link_of(t, partner))
                     tenants |= found
             for tenant in tenants:
                 Outbox._enqueue(partner, tenant, "contact")

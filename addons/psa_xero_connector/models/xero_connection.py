@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from psycopg2.extensions import ISOLATION_LEVEL_READ_COMMITTED
 
-from odoo import _, api, fields, models, sql_db
+from odoo import api, fields, models, sql_db
 from odoo.exceptions import UserError
 
 from .. import const
@@ -30,7 +30,7 @@ class XeroConnection(models.Model):
     _description = "Xero authorisation (OAuth2 token set)"
     _order = "id desc"
 
-    name = fields.Char(required=True, default=lambda self: _("Xero authorisation"))
+    name = fields.Char(required=True, default=lambda self: self.env._("Xero authorisation"))
     user_id = fields.Many2one("res.users", string="Authorised by", default=lambda self: self.env.user,
                               readonly=True)
     client_id = fields.Char(string="App client ID", readonly=True)
@@ -80,7 +80,7 @@ class XeroConnection(models.Model):
         self.ensure_one()
         me = self.sudo()
         if me.state != "active":
-            raise XeroAuthError(_("The Xero connection “%s” needs to be reconnected.", me.name),
+            raise XeroAuthError(self.env._("The Xero connection “%s” needs to be reconnected.", me.name),
                                 code="needs_reconnect")
         if me._is_fresh() and not rejected:
             return me.access_token
@@ -120,12 +120,12 @@ class XeroConnection(models.Model):
         """Runs holding the row lock. -> (access_token, None) or (None, XeroAuthError)."""
         self.invalidate_recordset()
         if self.state != "active":
-            return None, XeroAuthError(_("The Xero connection “%s” needs to be reconnected.", self.name),
+            return None, XeroAuthError(self.env._("The Xero connection “%s” needs to be reconnected.", self.name),
                                        code="needs_reconnect")
         if self._is_fresh() and self.access_token != rejected:
             return self.access_token, None  # another worker refreshed while we waited
         if not self.refresh_token:
-            return None, self._mark_needs_reconnect(_("No refresh token is stored."))
+            return None, self._mark_needs_reconnect(self.env._("No refresh token is stored."))
         client = self.env["xero.tenant"]._xero_client(connection=self)
         try:
             token = client.refresh(self.refresh_token)
@@ -141,7 +141,7 @@ class XeroConnection(models.Model):
         self.write({"state": "needs_reconnect", "last_error": reason})
         self.tenant_ids.write({"state": "needs_reconnect"})
         for tenant in self.tenant_ids:
-            tenant._notify_managers(_("Xero refused to refresh the connection of %(org)s: %(reason)s. "
+            tenant._notify_managers(self.env._("Xero refused to refresh the connection of %(org)s: %(reason)s. "
                                       "A Xero manager must reconnect it (Xero → Tenants → Reconnect).",
                                       org=tenant.name, reason=reason))
         return exc if exc is not None else XeroAuthError(reason, code="needs_reconnect")
@@ -159,9 +159,10 @@ class XeroConnection(models.Model):
                 try:
                     client.revoke(conn.refresh_token)
                 except XeroAuthError:
-                    pass  # already invalid at Xero: nothing left to revoke
+                    # already invalid at Xero: nothing left to revoke
+                    _logger.info("Xero: %s was already revoked at Xero", conn.name)
                 except Exception as exc:  # noqa: BLE001 - the user must see why
-                    raise UserError(_("Xero did not confirm the revocation: %s", exc)) from exc
+                    raise UserError(self.env._("Xero did not confirm the revocation: %s", exc)) from exc
             conn.write({"state": "revoked", "access_token": False, "refresh_token": False,
                         "access_expires_at": False})
             conn.tenant_ids.write({"state": "disconnected"})

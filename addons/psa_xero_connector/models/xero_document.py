@@ -1,10 +1,9 @@
 """What invoices, bills, credit notes and purchase orders share on their way to Xero: which
 item, account code and tax type a line carries for a tenant."""
 
-from odoo import _, models
+from odoo import models
 
 from ..xero.mapping import MappingError
-
 
 # The states in which a document belongs in Xero; in any other it is not sent (its row says why).
 SENDABLE_STATES = {"account.move": ("posted",), "purchase.order": ("purchase", "done")}
@@ -21,8 +20,8 @@ class XeroDocumentMixin(models.AbstractModel):
         if self.state in SENDABLE_STATES[self._name]:
             return None
         if self.state == "cancel":
-            return _("Cancelled in Odoo before it reached Xero: not sent.")
-        return _("Back in draft in Odoo before it reached Xero: it is sent when confirmed again.")
+            return self.env._("Cancelled in Odoo before it reached Xero: not sent.")
+        return self.env._("Back in draft in Odoo before it reached Xero: it is sent when confirmed again.")
 
     def _xero_item_and_account(self, tenant, product, account, catchall):
         """The product's item link, else its category's (nearest first), else the tenant's
@@ -45,10 +44,10 @@ class XeroDocumentMixin(models.AbstractModel):
         Link = self.env["xero.link"].sudo()
         tax_types = {Link._link_of(tenant, tax).xero_id for tax in taxes} - {False}
         if len(tax_types) > 1:
-            raise MappingError(_("Line “%(line)s”: Xero allows one tax type per line; its taxes map to %(types)s. "
-                                 "Map them to one (compound) Xero tax rate.", line=label,
-                                 types=", ".join(sorted(tax_types))))
+            raise MappingError(self.env._(
+                "Line “%(line)s”: Xero allows one tax type per line; its taxes map to %(types)s. "
+                "Map them to one (compound) Xero tax rate.", line=label, types=", ".join(sorted(tax_types))))
         if taxes and not tax_types:
-            raise MappingError(_("Line “%(line)s”: the tax %(tax)s is not mapped to a Xero tax type "
+            raise MappingError(self.env._("Line “%(line)s”: the tax %(tax)s is not mapped to a Xero tax type "
                                  "(Xero → Tax mapping).", line=label, tax=", ".join(taxes.mapped("name"))))
         return next(iter(tax_types), False)

@@ -5,7 +5,7 @@ a record *and* a tenant: one row per (tenant, record), and a Xero record is boun
 Odoo record per tenant.
 """
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..access import MANAGER, check_caller
@@ -44,6 +44,10 @@ class XeroLink(models.Model):
                                help="Items: the Xero account code sales lines of this product use "
                                     "(labour charge types); empty = the item's own.")
     record_name = fields.Char(compute="_compute_record_name")
+    # items: chosen from the imported catalogue instead of typing the ItemID
+    xero_item_id = fields.Many2one("xero.item", string="Xero item", compute="_compute_xero_item_id",
+                                   inverse="_inverse_xero_item_id",
+                                   domain="[('tenant_id', '=', tenant_id)]")
 
     _sql_constraints = [
         ("record_unique", "unique(tenant_id, res_model, res_id)",
@@ -74,13 +78,13 @@ class XeroLink(models.Model):
             link.record_name = record.display_name if record else False
 
     @api.constrains("tenant_id", "res_model", "res_id")
-    def _check_company(self):
+    def _check_record_company(self):
         for link in self:
             record = self.env[link.res_model].browse(link.res_id).exists()
             company = link.tenant_id.company_id
             record_company = "company_id" in record._fields and record.sudo().company_id
             if company and record_company and record_company != company:
-                raise ValidationError(_("%(record)s belongs to %(company)s, not to the company of %(org)s.",
+                raise ValidationError(self.env._("%(record)s belongs to %(company)s, not to the company of %(org)s.",
                                         record=record.display_name, company=record_company.name,
                                         org=link.tenant_id.name))
 
@@ -89,7 +93,7 @@ class XeroLink(models.Model):
     def _links(self, tenant, res_model):
         """{res_id: link} and {xero_id: link} of a tenant and model, in one query."""
         links = self.search([("tenant_id", "=", tenant.id), ("res_model", "=", res_model)])
-        return {l.res_id: l for l in links}, {l.xero_id: l for l in links}
+        return {link.res_id: link for link in links}, {link.xero_id: link for link in links}
 
     @api.model
     def _link_of(self, tenant, record):
@@ -104,15 +108,7 @@ class XeroLink(models.Model):
             cache[key] = self._links(tenant, record._name)[0]
         return cache[key].get(record.id) or self.browse()
 
-
-class XeroLinkItem(models.Model):
-    """Choosing an item from the imported catalogue instead of typing its ItemID."""
-    _inherit = "xero.link"
-
-    xero_item_id = fields.Many2one("xero.item", string="Xero item", compute="_compute_xero_item_id",
-                                   inverse="_inverse_xero_item_id",
-                                   domain="[('tenant_id', '=', tenant_id)]")
-
+    # --- items chosen from the imported catalogue --------------------------------------------------
     @api.depends("tenant_id", "xero_id")
     def _compute_xero_item_id(self):
         items = self.env["xero.item"].with_context(active_test=False).search([

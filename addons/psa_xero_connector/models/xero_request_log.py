@@ -10,7 +10,7 @@ import json
 from datetime import timedelta
 from urllib.parse import parse_qsl
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from .. import const
@@ -188,7 +188,7 @@ class XeroRequestLog(models.Model):
         check_caller(self.tenant_id, MANAGER, "write")
         log = self.sudo()
         if not log.can_retry:
-            raise UserError(_("Only Accounting API calls to Xero can be retried from the log."))
+            raise UserError(self.env._("Only Accounting API calls to Xero can be retried from the log."))
         api_url = log.env["xero.tenant"]._xero_settings()["api_url"].rstrip("/")
         path = log.url[len(api_url):].lstrip("/")
         path, _sep, query = path.partition("?")
@@ -200,14 +200,14 @@ class XeroRequestLog(models.Model):
             log.tenant_id._call(log.method, path, body=body, params=params, idempotency_key=log.idempotency_key,
                                 operation=log.operation, context=context)
         except XeroError as exc:
-            return log.tenant_id._toast(_("Retry failed"), str(exc), "danger")
-        return log.tenant_id._toast(_("Retry succeeded"), _("Xero accepted the request."), "success")
+            return log.tenant_id._toast(self.env._("Retry failed"), str(exc), "danger")
+        return log.tenant_id._toast(self.env._("Retry succeeded"), self.env._("Xero accepted the request."), "success")
 
     def action_open_record(self):
         self.ensure_one()
         check_caller(self, USER, "read")
         if not self.res_model or not self.res_id:
-            raise UserError(_("This entry concerns no Odoo record."))
+            raise UserError(self.env._("This entry concerns no Odoo record."))
         return {"type": "ir.actions.act_window", "res_model": self.res_model, "res_id": self.res_id,
                 "views": [(False, "form")], "target": "current"}
 

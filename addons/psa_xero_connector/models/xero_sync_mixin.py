@@ -1,7 +1,7 @@
 """The Xero status a synced record shows (not synced / queued / synced / error with Xero's
 exact message) and its Retry, computed from the outbox rows of the record."""
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 
 from ..access import MANAGER, USER, check_caller
 
@@ -80,7 +80,7 @@ class XeroSyncMixin(models.AbstractModel):
         states = {"queued": ("queued", "waiting", "sending", "retry"), "error": ("error",),
                   "done": ("done",)}.get(value)
         if operator not in ("=", "!=") or not states:
-            raise NotImplementedError(_("Search Xero status with = or != and queued, error or done."))
+            raise NotImplementedError(self.env._("Search Xero status with = or != and queued, error or done."))
         ids = self._xero_visible_outbox([("res_model", "=", self._name), ("state", "in", states)]).mapped("res_id")
         return [("id", "in" if operator == "=" else "not in", ids)]
 

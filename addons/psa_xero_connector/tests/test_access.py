@@ -230,23 +230,23 @@ class TestAccessMatrix(XeroHarnessCase):
         Log = self.env["xero.request.log"]
         for log in (self.log_b, self.log_a):
             mine = log == self.log_a
-            state = lambda l=log: (l.read(["error_message", "url", "method"]), Log.search_count([]))  # noqa: E731
+            state = lambda row=log: (row.read(["error_message", "url", "method"]), Log.search_count([]))  # noqa: E731
 
-            def retried(_result, l=log):
-                retry = Log.search([("retry_of_id", "=", l.id)])
+            def retried(_result, row=log):
+                retry = Log.search([("retry_of_id", "=", row.id)])
                 self.assertEqual(len(retry), 1)
-                self.assertEqual((retry.method, retry.url, retry.tenant_id), (l.method, l.url, l.tenant_id))
+                self.assertEqual((retry.method, retry.url, retry.tenant_id), (row.method, row.url, row.tenant_id))
             self.check("retry log of %s" % log.tenant_id.name,
-                       lambda role, l=log: self.rpc(role, "xero.request.log", "action_retry", [l.ids]),
+                       lambda role, row=log: self.rpc(role, "xero.request.log", "action_retry", [row.ids]),
                        MANAGER if mine else NOBODY, state, retried)
             self.check("write log of %s" % log.tenant_id.name,
-                       lambda role, l=log: self.rpc(role, "xero.request.log", "write",
-                                                    [l.ids, {"method": "DELETE", "url": "https://evil.example/"}]),
+                       lambda role, row=log: self.rpc(role, "xero.request.log", "write",
+                                                    [row.ids, {"method": "DELETE", "url": "https://evil.example/"}]),
                        NOBODY, state)
             self.check("unlink log of %s" % log.tenant_id.name,
-                       lambda role, l=log: self.rpc(role, "xero.request.log", "unlink", [l.ids]), NOBODY, state)
-            self.check("create a log row", lambda role, l=log: self.rpc(role, "xero.request.log", "create", [{
-                "tenant_id": l.tenant_id.id, "operation": "x", "method": "DELETE", "url": l.url, "state": "failure"}]),
+                       lambda role, row=log: self.rpc(role, "xero.request.log", "unlink", [row.ids]), NOBODY, state)
+            self.check("create a log row", lambda role, row=log: self.rpc(role, "xero.request.log", "create", [{
+                "tenant_id": row.tenant_id.id, "operation": "x", "method": "DELETE", "url": row.url, "state": "failure"}]),
                 NOBODY, state)
 
     def test_request_log_of_an_organisation_moved_to_b(self):
@@ -268,7 +268,7 @@ class TestAccessMatrix(XeroHarnessCase):
         for log in (self.log_b, self.log_a):
             log.sudo().write({"res_model": "res.partner", "res_id": partner.id})
             self.check("open record of log of %s" % log.tenant_id.name,
-                       lambda role, l=log: self.rpc(role, "xero.request.log", "action_open_record", [l.ids]),
+                       lambda role, row=log: self.rpc(role, "xero.request.log", "action_open_record", [row.ids]),
                        XERO if log == self.log_a else NOBODY,
                        effect=lambda result: self.assertEqual(result["res_id"], partner.id))
 

@@ -97,7 +97,7 @@ class TestImport(XeroHarnessCase):
         self.assertEqual(link_of[by_ref.id].xero_name, "Acme Dental Group")
         self.assertEqual(by_ref.name, "ACME DENTAL (old name)", "Odoo stays the source of truth")
         self.assertEqual(self.links(self.tenant_a, "product.template").filtered(
-            lambda l: l.res_id == product.id).xero_code, "REMOTE-SUPPORT")
+            lambda link: link.res_id == product.id).xero_code, "REMOTE-SUPPORT")
         self.assertEqual(self.env["product.template"].search_count([("default_code", "=ilike", "remote-support")]), 1)
 
     def test_two_tenants_stay_apart_and_a_shared_partner_gets_two_links(self):
@@ -139,7 +139,7 @@ class TestImport(XeroHarnessCase):
 
         wizard = self.env["xero.import.wizard"].create({"tenant_id": self.tenant_a.id})
         wizard.action_import()
-        lines = {(l.entity, l.action, l.name or "", l.reason) for l in wizard.line_ids}
+        lines = {(row.entity, row.action, row.name or "", row.reason) for row in wizard.line_ids}
         reasons = "\n".join(sorted("%s %s %s: %s" % line for line in lines))
         self.assertIn("customers ambiguous Harbour Logistics Ltd: 2 Odoo partners have the same e-mail: "
                       "Harbour One, Harbour Two", reasons)
@@ -214,7 +214,7 @@ class TestImport(XeroHarnessCase):
         exempt = self.env["xero.tax.rate"].search([("tenant_id", "=", self.tenant_a.id), ("tax_type", "=", "EXEMPTOUTPUT")])
         zero.with_user(manager).with_company(self.company_a).xero_entry_id = exempt
         self.assertEqual(zero.with_company(self.company_a).xero_mapping_state, "mapped")
-        self.assertEqual(self.links(self.tenant_a, "account.tax").filtered(lambda l: l.res_id == zero.id).xero_id,
+        self.assertEqual(self.links(self.tenant_a, "account.tax").filtered(lambda link: link.res_id == zero.id).xero_id,
                          "EXEMPTOUTPUT")
         with self.assertRaises(AccessError):
             self.env["xero.link"].with_user(plain).search([])

@@ -58,7 +58,7 @@ class TestRequestLog(XeroHarnessCase):
             self.assertNotIn(connection.access_token, text)
             self.assertNotIn(connection.refresh_token, text)
             self.assertNotIn("odoo-test-secret", text)
-        token_log = logs.filtered(lambda l: l.operation == "token")
+        token_log = logs.filtered(lambda row: row.operation == "token")
         self.assertIn('"client_secret": "***"', token_log.request_body)
         self.assertIn('"code": "***"', token_log.request_body)
         self.assertIn('"access_token": "***"', token_log.response_body)

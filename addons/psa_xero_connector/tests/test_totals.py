@@ -89,7 +89,7 @@ class TestDocumentTotals(XeroHarnessCase):
             {"name": "Odd", "quantity": 0.333, "price_unit": 77.77, "discount": 7.5,
              "tax_ids": [Command.set(self.vat20.ids)]}])
         payload, result = self.assert_same_totals(move)
-        self.assertEqual([l["TaxType"] for l in payload["LineItems"]], ["OUTPUT2", "RROUTPUT", "NONE", "OUTPUT2"])
+        self.assertEqual([item["TaxType"] for item in payload["LineItems"]], ["OUTPUT2", "RROUTPUT", "NONE", "OUTPUT2"])
 
     def test_lines_use_the_products_item_else_the_catchall(self):
         move = self.invoice([
@@ -97,6 +97,6 @@ class TestDocumentTotals(XeroHarnessCase):
              "tax_ids": [Command.set(self.vat20.ids)]},
             {"name": "Cable", "quantity": 1, "price_unit": 12, "tax_ids": [Command.set(self.vat20.ids)]}])
         payload, result = self.assert_same_totals(move)
-        self.assertEqual([l.get("ItemCode") for l in payload["LineItems"]], ["REMOTE-SUPPORT", "MISC"])
-        self.assertEqual({l["AccountCode"] for l in result["LineItems"]}, {"200"})
+        self.assertEqual([item.get("ItemCode") for item in payload["LineItems"]], ["REMOTE-SUPPORT", "MISC"])
+        self.assertEqual({item["AccountCode"] for item in result["LineItems"]}, {"200"})
         self.assertEqual(result["InvoiceNumber"], move.name)

@@ -25,8 +25,9 @@ class TestConnectTour(XeroHarnessCase):
             try:
                 if self.evaluate(browser, expression):
                     return
-            except Exception:  # noqa: BLE001 - the page may be navigating
-                pass
+            except Exception:  # noqa: BLE001 - the page may be navigating: try again
+                time.sleep(0.2)
+                continue
             time.sleep(0.2)
         href = self.evaluate(browser, "location.href")
         self.fail("Timed out waiting for %s (page: %s)" % (what, href))

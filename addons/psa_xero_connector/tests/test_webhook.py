@@ -67,10 +67,10 @@ class TestWebhookEndpoint(WebhookCase):
         logs = self.inbound()
         counted = sorted(code for log in logs for code in [log.status_code] * log.delivery_count)
         self.assertEqual(counted, [200, 200, 401, 401], "each check counted, in one row per kind and minute")
-        self.assertEqual(set(logs.filtered(lambda l: l.status_code == 200).mapped("outcome")),
+        self.assertEqual(set(logs.filtered(lambda row: row.status_code == 200).mapped("outcome")),
                          {"Intent to receive: signature verified."})
-        self.assertEqual(set(logs.filtered(lambda l: l.status_code == 401).mapped("state")), {"failure"})
-        self.assertIn("Signature mismatch", logs.filtered(lambda l: l.status_code == 401)[0].error_message)
+        self.assertEqual(set(logs.filtered(lambda row: row.status_code == 401).mapped("state")), {"failure"})
+        self.assertIn("Signature mismatch", logs.filtered(lambda row: row.status_code == 401)[0].error_message)
         self.assertFalse(self.Event.search([]))
 
     def test_a_good_delivery_is_acknowledged_empty_without_cookies_and_stored(self):
@@ -141,7 +141,7 @@ class TestWebhookEndpoint(WebhookCase):
                 self.assertEqual(resp.status_code, status)
                 self.assertEqual(self.inbound()[-1].state, "failure")
         # the first malformed body of the minute names the row the others are counted in
-        malformed = self.inbound().filtered(lambda l: l.status_code == 400)
+        malformed = self.inbound().filtered(lambda row: row.status_code == 400)
         self.assertEqual(sum(malformed.mapped("delivery_count")), 3)
         self.assertEqual(malformed[0].remote_addr, "127.0.0.1")
         self.assertIn("not JSON", malformed[0].error_message)

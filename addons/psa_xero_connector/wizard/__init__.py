@@ -1,1 +1,2 @@
+from . import xero_import_line
 from . import xero_import_wizard

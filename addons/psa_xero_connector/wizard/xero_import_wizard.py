@@ -2,16 +2,11 @@
 
 from markupsafe import Markup, escape
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 
 from ..access import MANAGER, check_caller
 from ..xero.errors import XeroError
-
-ENTITY_LABELS = {"tax_rates": "Xero tax rates", "taxes": "Odoo taxes", "accounts": "Accounts",
-                 "products": "Products (items)", "customers": "Customers", "suppliers": "Suppliers"}
-ACTIONS = [("created", "Created"), ("linked", "Linked to existing"), ("already", "Already linked"),
-           ("imported", "New in catalogue"), ("updated", "Updated in catalogue"), ("skipped", "Skipped"),
-           ("ambiguous", "Ambiguous"), ("unmapped", "Not mapped"), ("note", "Note")]
+from .xero_import_line import ACTIONS, ENTITY_LABELS
 
 
 class XeroImportWizard(models.TransientModel):
@@ -58,7 +53,7 @@ class XeroImportWizard(models.TransientModel):
             summary = self.env["xero.importer"]._import(self.tenant_id, self._what())
         except XeroError as exc:
             # keep what was imported before the failure; the request log holds the details
-            self.write({"state": "done", "error": _("Xero stopped the import: %s", exc)})
+            self.write({"state": "done", "error": self.env._("Xero stopped the import: %s", exc)})
             return self._reopen()
         self.write({
             "state": "done",
@@ -69,7 +64,7 @@ class XeroImportWizard(models.TransientModel):
 
     def _reopen(self):
         return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id,
-                "views": [(False, "form")], "target": "new", "name": _("Import from Xero")}
+                "views": [(False, "form")], "target": "new", "name": self.env._("Import from Xero")}
 
     @api.model
     def _render_summary(self, summary):
@@ -81,21 +76,6 @@ class XeroImportWizard(models.TransientModel):
             if any(cells):
                 rows += "<tr><td>%s</td>%s</tr>" % (escape(label), "".join(
                     "<td class='text-end'>%s</td>" % (n or "") for n in cells))
+        rows = rows or "<tr><td>%s</td></tr>" % escape(self.env._("Nothing to import."))
         return Markup("<table class='table table-sm o_xero_import_summary'><thead><tr><th/>%s</tr></thead>"
-                      "<tbody>%s</tbody></table>" % (head, rows or "<tr><td>%s</td></tr>" % escape(_("Nothing to import."))))
-
-
-class XeroImportLine(models.TransientModel):
-    _name = "xero.import.line"
-    _description = "Import from Xero: a line to review"
-    _order = "id"
-
-    wizard_id = fields.Many2one("xero.import.wizard", required=True, ondelete="cascade")
-    entity = fields.Selection(list(ENTITY_LABELS.items()), required=True)
-    action = fields.Selection(ACTIONS, required=True)
-    xero_ref = fields.Char(string="Xero reference")
-    name = fields.Char()
-    reason = fields.Char(required=True)
-    count = fields.Integer(default=1)
-    res_model = fields.Char()
-    res_id = fields.Many2oneReference(model_field="res_model")
+                      "<tbody>%s</tbody></table>" % (head, rows))

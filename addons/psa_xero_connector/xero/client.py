@@ -17,6 +17,7 @@ No Odoo import here: the client is usable (and tested) on its own.
 import base64
 import hashlib
 import json
+import logging
 import secrets
 import time
 from urllib.parse import urlencode
@@ -27,8 +28,9 @@ from xero_python.exceptions import ApiException
 
 from .. import const
 from ..utils import redact_body, redact_headers
-from .errors import (XeroAuthError, XeroError, XeroNotFound, XeroRateLimited, XeroTransientError,
-                     XeroValidationError)
+from .errors import XeroAuthError, XeroError, XeroNotFound, XeroRateLimited, XeroTransientError, XeroValidationError
+
+_logger = logging.getLogger(__name__)
 
 
 def pkce_pair():
@@ -115,7 +117,8 @@ class XeroClient:
             self._send("DELETE", "%s/%s" % (self.settings["connections_url"], connection_id), "disconnect",
                        headers=self._bearer(access_token))
         except XeroNotFound:
-            pass  # already gone at Xero: the goal is reached
+            # already gone at Xero: the goal is reached
+            _logger.info("Xero: connection %s was already removed at Xero", connection_id)
 
     # --- Accounting -------------------------------------------------------------------------
     def call(self, access_token, tenant_id, method, path, body=None, params=None, idempotency_key=None,

@@ -1,8 +1,10 @@
 """Odoo taxes ↔ Xero tax types and Odoo accounts ↔ Xero accounts, for the company's
 organisation. Shown as editable columns on the mapping screens; stored as xero.link rows."""
 
-from odoo import _, fields, models
+from odoo import models
 from odoo.exceptions import ValidationError
+
+MAPPING_STATES = [("mapped", "Mapped"), ("unmapped", "Not mapped"), ("no_tenant", "No Xero organisation")]
 
 
 class XeroMappedMixin(models.AbstractModel):
@@ -43,7 +45,7 @@ class XeroMappedMixin(models.AbstractModel):
             # the links are written in the caller's env (Xero manager, own organisations: ACL and
             # rules); the entry must come from the same organisation's catalogue
             if entry.tenant_id != tenant:
-                raise ValidationError(_("%(entry)s is not in the Xero catalogue of %(org)s.",
+                raise ValidationError(self.env._("%(entry)s is not in the Xero catalogue of %(org)s.",
                                         entry=entry.display_name, org=tenant.name))
             values = {"xero_id": entry[self._xero_key], "xero_code": entry[self._xero_code_field],
                       "xero_name": entry.name}
@@ -51,32 +53,3 @@ class XeroMappedMixin(models.AbstractModel):
                 link.write(values)
             else:
                 Link.create(dict(values, tenant_id=tenant.id, res_model=self._name, res_id=record.id))
-
-
-STATES = [("mapped", "Mapped"), ("unmapped", "Not mapped"), ("no_tenant", "No Xero organisation")]
-
-
-class AccountTax(models.Model):
-    _name = "account.tax"
-    _inherit = ["account.tax", "xero.mapped.mixin"]
-    _xero_catalog = "xero.tax.rate"
-    _xero_key = "tax_type"
-    _xero_code_field = "tax_type"
-
-    xero_entry_id = fields.Many2one("xero.tax.rate", string="Xero tax type", compute="_compute_xero_entry",
-                                    inverse="_inverse_xero_entry",
-                                    domain="[('tenant_id.company_id', '=', company_id)]")
-    xero_mapping_state = fields.Selection(STATES, string="Xero mapping", compute="_compute_xero_entry")
-
-
-class AccountAccount(models.Model):
-    _name = "account.account"
-    _inherit = ["account.account", "xero.mapped.mixin"]
-    _xero_catalog = "xero.account"
-    _xero_key = "account_id"
-    _xero_code_field = "code"
-
-    xero_entry_id = fields.Many2one("xero.account", string="Xero account", compute="_compute_xero_entry",
-                                    inverse="_inverse_xero_entry",
-                                    domain="[('tenant_id.company_id', 'in', company_ids)]")
-    xero_mapping_state = fields.Selection(STATES, string="Xero mapping", compute="_compute_xero_entry")

@@ -8,7 +8,6 @@ from odoo import fields, models
 from ..xero import mapping
 
 
-
 class ProductTemplate(models.Model):
     _name = "product.template"
     _inherit = ["product.template", "xero.sync.mixin"]
@@ -54,11 +53,3 @@ class ProductTemplate(models.Model):
             "purchase_tax_type": documents._xero_tax_type(
                 tenant, self.supplier_taxes_id.filtered(lambda t: t.company_id == company)[:1], self.name),
         }, item_id)
-
-
-class ProductCategory(models.Model):
-    _inherit = "product.category"
-
-    xero_link_ids = fields.One2many("xero.link", "res_id", string="Xero items (default for the category)",
-                                    domain=[("res_model", "=", "product.category")],
-                                    groups="psa_xero_connector.group_xero_user")

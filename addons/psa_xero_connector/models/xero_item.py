@@ -1,0 +1,27 @@
+"""An item of a Xero organisation, as last imported: the choices for products, labour charge
+types and the catch-all items per document type."""
+
+from odoo import api, fields, models
+
+
+class XeroItem(models.Model):
+    _name = "xero.item"
+    _inherit = "xero.catalog.mixin"
+    _description = "Xero item"
+    _order = "tenant_id, code"
+
+    item_id = fields.Char(string="Xero ItemID", required=True, index=True)
+    code = fields.Char(required=True, index=True)
+    sales_price = fields.Float()
+    sales_account_code = fields.Char()
+    sales_tax_type = fields.Char()
+    purchase_price = fields.Float()
+    purchase_account_code = fields.Char()
+    purchase_tax_type = fields.Char()
+
+    _sql_constraints = [("item_id_unique", "unique(tenant_id, item_id)", "Items are unique per organisation.")]
+
+    @api.depends("name", "code")
+    def _compute_display_name(self):
+        for item in self:
+            item.display_name = "[%s] %s" % (item.code, item.name)

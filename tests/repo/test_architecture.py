@@ -1,0 +1,17 @@
+"""The README's architecture block is the tree as it is (tools/architecture.py makes it)."""
+
+from tools import architecture
+
+
+def test_readme_architecture_block_matches_the_tree():
+    with open(architecture.README, encoding="utf-8") as fh:
+        block = architecture.readme_block(fh.read())
+    assert block is not None, "README.md lost its architecture markers"
+    assert block == architecture.render(), "stale: python3 tools/architecture.py --write"
+
+
+def test_every_addon_module_is_listed_with_its_docstring():
+    block = architecture.render()
+    for path in ("models/xero_link.py", "models/account_tax.py", "xero/mapping.py", "wizard/xero_import_line.py"):
+        assert "  %s " % path in block
+    assert "Per-tenant bindings between Odoo records and Xero records" in block
