@@ -88,7 +88,7 @@ def run_lint(python=None):
 
     pre-commit lives in a virtualenv of its own under var/ (the linters' pins must not touch
     Odoo's Python); each hook installs its own pinned packages from PyPI the first time."""
-    if not os.path.isdir(os.path.join(REPO, ".git")):
+    if not os.path.exists(os.path.join(REPO, ".git")):  # a directory, or a file in a git worktree
         say("lint: not a git checkout, pre-commit cannot list the files")
         return 1
     bindir = os.path.join(LINT_VENV, "bin")
