@@ -1,6 +1,6 @@
 from odoo import fields, models
 
-from ..xero import mapping
+from ..xero import to_xero
 
 
 
@@ -47,5 +47,5 @@ class ResPartner(models.Model):
             return {"name": p.name, "email": p.email, "ref": p.ref, "vat": p.vat, "phone": p.phone,
                     "mobile": p.mobile, "street": p.street, "street2": p.street2, "city": p.city, "zip": p.zip,
                     "state": p.state_id.name, "country_code": p.country_id.code, "is_company": p.is_company}
-        return mapping.contact_payload(values(self), values(person) if person else None,
+        return to_xero.contact_payload(values(self), values(person) if person else None,
                                        customer=self.customer_rank > 0, contact_id=contact_id)
