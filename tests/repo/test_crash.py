@@ -8,7 +8,7 @@ its cron worker. Every document must be in Xero exactly once and *Synced* in Odo
 
 Invoices and vendor bills both: a sales invoice carries its unique number into Xero (a second
 copy is refused), a bill does not (Xero has no unique bill number: a second PUT is a second
-bill). Bills are matched in Xero by their Reference (Odoo's number, see xero/mapping.py),
+bill). Bills are matched in Xero by their Reference (Odoo's number, see xero/to_xero.py),
 invoices by InvoiceNumber.
 """
 

@@ -3,7 +3,7 @@ read through the tenant's links (contact, items, tax types, account codes, catch
 
 from odoo import fields, models
 
-from ..xero import mapping
+from ..xero import to_xero
 
 CATCHALL_FIELD = {"out_invoice": "catchall_invoice_item_id", "in_invoice": "catchall_purchase_item_id",
                   "out_refund": "catchall_credit_note_item_id", "in_refund": "catchall_credit_note_item_id"}
@@ -72,4 +72,4 @@ class AccountMove(models.Model):
 
     def _xero_payload(self, tenant, status="AUTHORISED", document_id=None):
         """-> (collection, payload). Raises MappingError with what to fix."""
-        return mapping.document_payload(self._xero_document_values(tenant, status), document_id)
+        return to_xero.document_payload(self._xero_document_values(tenant, status), document_id)

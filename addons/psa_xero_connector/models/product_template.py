@@ -5,7 +5,7 @@ with an internal reference sync to Xero as items when the organisation's switch 
 
 from odoo import fields, models
 
-from ..xero import mapping
+from ..xero import to_xero
 
 
 class ProductTemplate(models.Model):
@@ -42,7 +42,7 @@ class ProductTemplate(models.Model):
             return link.xero_code if link else False
         income = product.property_account_income_id or product.categ_id.property_account_income_categ_id
         expense = product.property_account_expense_id or product.categ_id.property_account_expense_categ_id
-        return mapping.item_payload({
+        return to_xero.item_payload({
             "code": self.default_code, "name": self.name, "description": self.description_sale,
             "purchase_description": self.description_purchase, "list_price": self.list_price,
             "standard_price": product.standard_price, "sale_ok": self.sale_ok, "purchase_ok": self.purchase_ok,

@@ -2,7 +2,7 @@
 
 from odoo import models
 
-from ..xero import mapping
+from ..xero import to_xero
 
 
 class PurchaseOrder(models.Model):
@@ -32,7 +32,7 @@ class PurchaseOrder(models.Model):
                 "price_include": bool(line.taxes_id) and all(line.taxes_id.mapped("price_include")),
                 "item_code": item_code, "account_code": account_code,
                 "tax_type": self._xero_tax_type(tenant, line.taxes_id, line.name)})
-        return mapping.document_payload({
+        return to_xero.document_payload({
             "kind": "purchase_order", "contact_id": contact.xero_id, "number": self.name,
             "reference": self.partner_ref or False, "date": self.date_order.date() if self.date_order else False,
             "due_date": self.date_planned.date() if self.date_planned else False,

@@ -3,7 +3,7 @@ fields Xero keeps are watched so that an edit is sent as an update."""
 
 from odoo import fields, models
 
-from ..xero import mapping
+from ..xero import to_xero
 
 
 class ResPartner(models.Model):
@@ -49,5 +49,5 @@ class ResPartner(models.Model):
             return {"name": p.name, "email": p.email, "ref": p.ref, "vat": p.vat, "phone": p.phone,
                     "mobile": p.mobile, "street": p.street, "street2": p.street2, "city": p.city, "zip": p.zip,
                     "state": p.state_id.name, "country_code": p.country_id.code, "is_company": p.is_company}
-        return mapping.contact_payload(values(self), values(person) if person else None,
+        return to_xero.contact_payload(values(self), values(person) if person else None,
                                        customer=self.customer_rank > 0, contact_id=contact_id)

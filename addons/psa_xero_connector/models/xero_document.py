@@ -3,7 +3,7 @@ item, account code and tax type a line carries for a tenant."""
 
 from odoo import models
 
-from ..xero.mapping import MappingError
+from ..xero.to_xero import MappingError
 
 # The states in which a document belongs in Xero; in any other it is not sent (its row says why).
 SENDABLE_STATES = {"account.move": ("posted",), "purchase.order": ("purchase", "done")}

@@ -5,6 +5,8 @@ Idempotent: a Xero record already linked for the tenant is left alone, so a seco
 creates nothing. Contacts stream page by page (1,000 per call) with batched ORM writes and
 in-memory indexes built once, so memory stays bounded by one page plus the indexes and the
 number of SQL queries does not grow with the number of contacts. A 429 waits Retry-After.
+The values written come from the pure builders in xero/from_xero.py; this model looks up,
+matches and writes.
 """
 
 import logging
@@ -14,7 +16,7 @@ from collections import Counter
 from odoo import _, api, models
 from odoo.exceptions import UserError
 
-from ..xero import matching
+from ..xero import from_xero, matching
 from ..xero.errors import XeroRateLimited
 
 _logger = logging.getLogger(__name__)
@@ -117,17 +119,14 @@ class XeroImporter(models.AbstractModel):
     @api.model
     def _import_tax_rates(self, tenant, summary):
         rates = self._get(tenant, "TaxRates", entity="TaxRates").get("TaxRates") or []
-        rows = []
         for rate in rates:
             components = rate.get("TaxComponents") or []
-            rows.append({"tax_type": rate["TaxType"], "name": rate.get("Name") or rate["TaxType"],
-                         "rate": float(rate.get("EffectiveRate") or 0.0), "kind": matching.tax_kind(rate),
-                         "component_count": len(components), "active": rate.get("Status", "ACTIVE") == "ACTIVE"})
             if len(components) > 1:
                 summary.line("tax_rates", "note", _("%d components: never matched by rate, map it by hand "
                                                      "if an Odoo tax needs it", len(components)),
                              rate["TaxType"], rate.get("Name"))
-        _catalog, created, updated = self.env["xero.tax.rate"]._upsert(tenant, "tax_type", rows)
+        _catalog, created, updated = self.env["xero.tax.rate"]._upsert(
+            tenant, "tax_type", [from_xero.tax_rate_row(rate) for rate in rates])
         summary.count("tax_rates", "imported", created)
         summary.count("tax_rates", "updated", updated)
         Link = self.env["xero.link"]
@@ -147,9 +146,8 @@ class XeroImporter(models.AbstractModel):
                 if link:
                     link.write({"xero_id": value, "xero_code": value})
                 else:
-                    new_links.append({"tenant_id": tenant.id, "res_model": "account.tax", "res_id": tax.id,
-                                      "xero_id": value, "xero_code": value,
-                                      "xero_name": next(r.get("Name") for r in rates if r["TaxType"] == value)})
+                    new_links.append(from_xero.tax_link(tenant.id, tax.id,
+                                                        next(r for r in rates if r["TaxType"] == value)))
                 summary.count("taxes", "linked")
             elif verdict == "ambiguous":
                 summary.line("taxes", "ambiguous", _("several Xero tax types fit (%s): choose one in Tax mapping",
@@ -163,10 +161,8 @@ class XeroImporter(models.AbstractModel):
     @api.model
     def _import_accounts(self, tenant, summary):
         accounts = self._get(tenant, "Accounts", entity="Accounts").get("Accounts") or []
-        rows = [{"account_id": a["AccountID"], "code": a.get("Code") or False, "name": a.get("Name") or a["AccountID"],
-                 "account_type": a.get("Type"), "tax_type": a.get("TaxType") or False,
-                 "active": a.get("Status", "ACTIVE") == "ACTIVE"} for a in accounts]
-        _catalog, created, updated = self.env["xero.account"]._upsert(tenant, "account_id", rows)
+        _catalog, created, updated = self.env["xero.account"]._upsert(
+            tenant, "account_id", [from_xero.account_row(acc) for acc in accounts])
         summary.count("accounts", "imported", created)
         summary.count("accounts", "updated", updated)
         Link = self.env["xero.link"]
@@ -191,8 +187,7 @@ class XeroImporter(models.AbstractModel):
                 summary.line("accounts", "ambiguous", _("several Odoo accounts have code %s", acc.get("Code")),
                              acc.get("Code"), acc.get("Name"))
                 continue
-            new_links.append({"tenant_id": tenant.id, "res_model": "account.account", "res_id": candidates[0].id,
-                              "xero_id": acc["AccountID"], "xero_code": acc.get("Code"), "xero_name": acc.get("Name")})
+            new_links.append(from_xero.account_link(tenant.id, candidates[0].id, acc))
             summary.count("accounts", "linked")
         Link.create(new_links)
 
@@ -200,17 +195,8 @@ class XeroImporter(models.AbstractModel):
     @api.model
     def _import_items(self, tenant, summary):
         items = self._get(tenant, "Items", entity="Items").get("Items") or []
-        rows = []
-        for item in items:
-            sales, purchase = item.get("SalesDetails") or {}, item.get("PurchaseDetails") or {}
-            rows.append({"item_id": item["ItemID"], "code": item["Code"], "name": item.get("Name") or item["Code"],
-                         "sales_price": float(sales.get("UnitPrice") or 0.0),
-                         "sales_account_code": sales.get("AccountCode") or False,
-                         "sales_tax_type": sales.get("TaxType") or False,
-                         "purchase_price": float(purchase.get("UnitPrice") or 0.0),
-                         "purchase_account_code": purchase.get("AccountCode") or False,
-                         "purchase_tax_type": purchase.get("TaxType") or False, "active": True})
-        catalog, _created, _updated = self.env["xero.item"]._upsert(tenant, "item_id", rows)
+        catalog, _created, _updated = self.env["xero.item"]._upsert(
+            tenant, "item_id", [from_xero.item_row(item) for item in items])
         listed = {item["ItemID"] for item in items}
         catalog_gone = [rec for key, rec in catalog.items() if key not in listed and rec.active]
         for record in catalog_gone:
@@ -238,38 +224,17 @@ class XeroImporter(models.AbstractModel):
                 summary.line("products", "skipped", _("its product is already linked to another Xero item"),
                              item["Code"], item.get("Name"), self.env["product.template"].browse(found))
             elif verdict == "match":
-                new_links.append(self._item_link(tenant, item, found))
+                new_links.append(from_xero.item_link(tenant.id, item, found))
                 by_res[found] = True
                 summary.count("products", "linked")
             else:
                 to_create.append(item)
         products = self.env["product.template"].with_context(xero_no_sync=True).create(
-            [self._product_values(item, company) for item in to_create])
+            [from_xero.product_values(item, company.id) for item in to_create])
         for item, product in zip(to_create, products, strict=True):
-            new_links.append(self._item_link(tenant, item, product.id))
+            new_links.append(from_xero.item_link(tenant.id, item, product.id))
         summary.count("products", "created", len(products))
         Link.create(new_links)
-
-    @staticmethod
-    def _item_link(tenant, item, product_id):
-        return {"tenant_id": tenant.id, "res_model": "product.template", "res_id": product_id,
-                "xero_id": item["ItemID"], "xero_code": item["Code"], "xero_name": item.get("Name")}
-
-    @staticmethod
-    def _product_values(item, company):
-        sales, purchase = item.get("SalesDetails") or {}, item.get("PurchaseDetails") or {}
-        return {
-            "name": item.get("Name") or item["Code"],
-            "default_code": item["Code"],
-            "type": "consu" if item.get("IsTrackedAsInventory") else "service",
-            "list_price": float(sales.get("UnitPrice") or 0.0),
-            "standard_price": float(purchase.get("UnitPrice") or 0.0),
-            "description_sale": item.get("Description") or False,
-            "description_purchase": item.get("PurchaseDescription") or False,
-            "sale_ok": item.get("IsSold", True),
-            "purchase_ok": item.get("IsPurchased", bool(purchase)),
-            "company_id": company.id,
-        }
 
     # --- contacts → partners ----------------------------------------------------------------------
     @api.model
@@ -293,7 +258,7 @@ class XeroImporter(models.AbstractModel):
         for page in self._pages(tenant, "Contacts", "Contacts", {"includeArchived": "true"}):
             to_create, new_links, ranks = [], [], {}
             for contact in page:
-                entity, role = self._contact_role(contact)
+                entity, role = from_xero.contact_role(contact)
                 if (entity == "customers" and not customers) or (entity == "suppliers" and not suppliers):
                     not_selected[entity] += 1
                     continue
@@ -326,38 +291,22 @@ class XeroImporter(models.AbstractModel):
                                  ref, name, Partner.browse(found))
                 elif verdict == "match":
                     linked_partner[found] = ref
-                    new_links.append(self._contact_link(tenant, contact, found))
+                    new_links.append(from_xero.contact_link(tenant.id, contact, found))
                     ranks.setdefault(found, set()).update(role)
                     summary.count(entity, "linked")
                 else:
                     to_create.append((contact, role))
-            created = Partner.create([self._partner_values(c, role, company, countries) for c, role in to_create])
+            created = Partner.create([from_xero.partner_values(c, role, company.id, countries)
+                                      for c, role in to_create])
             for (contact, _role), partner in zip(to_create, created, strict=True):
-                new_links.append(self._contact_link(tenant, contact, partner.id))
+                new_links.append(from_xero.contact_link(tenant.id, contact, partner.id))
                 linked_partner[partner.id] = contact["ContactID"]
             for (contact, _role) in to_create:
-                summary.count(self._contact_role(contact)[0], "created")
+                summary.count(from_xero.contact_role(contact)[0], "created")
             Link.create(new_links)
             self._raise_ranks(ranks)
         for entity, n in not_selected.items():
             summary.line(entity, "skipped", _("not selected for this import"), count=n)
-
-    @staticmethod
-    def _contact_role(contact):
-        """-> (summary entity, {"customer", "supplier"}). Xero sets IsCustomer / IsSupplier from
-        documents only, so a contact with neither counts as a customer."""
-        role = set()
-        if contact.get("IsCustomer") or not contact.get("IsSupplier"):
-            role.add("customer")
-        if contact.get("IsSupplier"):
-            role.add("supplier")
-        return ("customers" if "customer" in role else "suppliers"), role
-
-    @staticmethod
-    def _contact_link(tenant, contact, partner_id):
-        return {"tenant_id": tenant.id, "res_model": "res.partner", "res_id": partner_id,
-                "xero_id": contact["ContactID"], "xero_code": contact.get("AccountNumber") or False,
-                "xero_name": contact.get("Name")}
 
     def _raise_ranks(self, ranks):
         """Customer / supplier rank from Xero's flags, in one write per rank kind."""
@@ -366,31 +315,6 @@ class XeroImporter(models.AbstractModel):
             ids = [pid for pid, roles in ranks.items() if role in roles]
             if ids:
                 Partner.browse(ids).filtered(lambda p, f=field: not p[f]).write({field: 1})
-
-    @staticmethod
-    def _partner_values(contact, role, company, countries):
-        values = {
-            "name": contact["Name"].strip(),
-            "is_company": True,
-            "email": contact.get("EmailAddress") or False,
-            "ref": contact.get("AccountNumber") or False,
-            "vat": contact.get("TaxNumber") or False,
-            "company_id": company.id,
-            "customer_rank": 1 if "customer" in role else 0,
-            "supplier_rank": 1 if "supplier" in role else 0,
-        }
-        phone = next((p for p in contact.get("Phones") or () if p.get("PhoneNumber")), None)
-        if phone:
-            values["phone"] = " ".join(filter(None, (phone.get("PhoneCountryCode"), phone.get("PhoneAreaCode"),
-                                                     phone.get("PhoneNumber"))))
-        address = next((a for a in contact.get("Addresses") or () if a.get("AddressLine1") or a.get("City")), None)
-        if address:
-            values.update({"street": address.get("AddressLine1") or False, "street2": address.get("AddressLine2") or False,
-                           "city": address.get("City") or False, "zip": address.get("PostalCode") or False})
-            country = (address.get("Country") or "").upper()
-            if country in countries:
-                values["country_id"] = countries[country]
-        return values
 
 
 def _key_label(key):

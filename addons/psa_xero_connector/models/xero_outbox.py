@@ -31,7 +31,7 @@ from ..access import MANAGER, check_caller
 from ..utils import referenced_record
 from ..xero import duplicates
 from ..xero.errors import XeroAuthError, XeroError, XeroRateLimited, XeroTransientError
-from ..xero.mapping import MappingError
+from ..xero.to_xero import MappingError
 
 _logger = logging.getLogger(__name__)
 

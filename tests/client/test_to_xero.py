@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from odoo.addons.psa_xero_connector.xero import mapping
-from odoo.addons.psa_xero_connector.xero.mapping import MappingError
+from odoo.addons.psa_xero_connector.xero import to_xero
+from odoo.addons.psa_xero_connector.xero.to_xero import MappingError
 
 from harness.accounting import totals as xero_totals
 
@@ -17,10 +17,10 @@ COMPANY = {"name": "Acme Dental Group", "email": "accounts@acme.example", "ref":
 
 def test_contact_needs_the_person_to_bill():
     with pytest.raises(MappingError, match="^Contact missing email address$"):
-        mapping.contact_payload(dict(COMPANY, email=False), {"name": "Alice Moore", "email": ""})
+        to_xero.contact_payload(dict(COMPANY, email=False), {"name": "Alice Moore", "email": ""})
     with pytest.raises(MappingError, match="first or last name"):
-        mapping.contact_payload(COMPANY, None)
-    payload = mapping.contact_payload(COMPANY, {"name": "Alice van Moore", "email": "alice@acme.example"},
+        to_xero.contact_payload(COMPANY, None)
+    payload = to_xero.contact_payload(COMPANY, {"name": "Alice van Moore", "email": "alice@acme.example"},
                                       contact_id="cid")
     assert payload["FirstName"] == "Alice" and payload["LastName"] == "van Moore"
     assert payload["EmailAddress"] == "alice@acme.example" and payload["ContactID"] == "cid"
@@ -28,23 +28,23 @@ def test_contact_needs_the_person_to_bill():
     assert payload["Addresses"][0]["City"] == "Leeds" and payload["Phones"] == [
         {"PhoneType": "DEFAULT", "PhoneNumber": "0113 1"}]
     # a supplier needs no person to bill
-    assert mapping.contact_payload(dict(COMPANY, email=False), None, customer=False)["Name"] == "Acme Dental Group"
+    assert to_xero.contact_payload(dict(COMPANY, email=False), None, customer=False)["Name"] == "Acme Dental Group"
     with pytest.raises(MappingError, match="255"):
-        mapping.contact_payload(dict(COMPANY, name="x" * 256), None, customer=False)
+        to_xero.contact_payload(dict(COMPANY, name="x" * 256), None, customer=False)
 
 
 def test_item_code_and_name_limits():
     product = {"code": "REMOTE-SUPPORT", "name": "Remote support, per hour, business hours, UK engineers",
                "list_price": 85, "sale_ok": True, "purchase_ok": False, "sales_account": "220",
                "sales_tax_type": "OUTPUT2"}
-    payload = mapping.item_payload(product)
+    payload = to_xero.item_payload(product)
     assert len(payload["Name"]) == 50 and payload["Name"].endswith("…")
     assert payload["SalesDetails"] == {"UnitPrice": 85.0, "AccountCode": "220", "TaxType": "OUTPUT2"}
     assert "PurchaseDetails" not in payload and payload["IsSold"] and not payload["IsPurchased"]
     with pytest.raises(MappingError, match="internal reference"):
-        mapping.item_payload(dict(product, code=""))
+        to_xero.item_payload(dict(product, code=""))
     with pytest.raises(MappingError, match="longer than 30"):
-        mapping.item_payload(dict(product, code="C" * 31))
+        to_xero.item_payload(dict(product, code="C" * 31))
 
 
 def harness_total(payload):
@@ -81,11 +81,11 @@ def harness_total(payload):
 ])
 def test_document_totals_equal_odoos(lines, expected_types, total, tax):
     lines = [dict(ln, description="line %d" % i, account_code="200") for i, ln in enumerate(lines)]
-    collection, payload = mapping.document_payload({"kind": "out_invoice", "contact_id": "c1", "number": "INV/1",
+    collection, payload = to_xero.document_payload({"kind": "out_invoice", "contact_id": "c1", "number": "INV/1",
                                                     "date": "2026-11-01", "due_date": "2026-12-01", "lines": lines})
     assert collection == "Invoices" and payload["Type"] == "ACCREC" and payload["InvoiceNumber"] == "INV/1"
     assert payload["LineAmountTypes"] == expected_types
-    assert mapping.xero_total(payload) == Decimal(total)
+    assert to_xero.xero_total(payload) == Decimal(total)
     for line, sent in zip(lines, payload["LineItems"], strict=True):
         assert ("UnitAmount" in sent) == (line["price_unit"] != 0.012345)
     _sub, xero_tax, xero_total, _disc = harness_total(payload)
@@ -94,12 +94,12 @@ def test_document_totals_equal_odoos(lines, expected_types, total, tax):
 
 def test_bills_swap_number_and_reference_and_need_mapped_taxes():
     line = {"quantity": 1, "price_unit": 10, "subtotal": 10, "total": 12, "description": "x", "tax_type": "INPUT2"}
-    collection, payload = mapping.document_payload({"kind": "in_invoice", "contact_id": "s1",
+    collection, payload = to_xero.document_payload({"kind": "in_invoice", "contact_id": "s1",
                                                     "number": "BILL/2026/0001", "reference": "SUP-77",
                                                     "lines": [line]})
     assert (payload["Type"], payload["InvoiceNumber"], payload["Reference"]) == ("ACCPAY", "SUP-77", "BILL/2026/0001")
-    assert mapping.document_payload({"kind": "out_refund", "contact_id": "c", "lines": [line]})[0] == "CreditNotes"
+    assert to_xero.document_payload({"kind": "out_refund", "contact_id": "c", "lines": [line]})[0] == "CreditNotes"
     with pytest.raises(MappingError, match="not mapped"):
-        mapping.document_payload({"kind": "out_invoice", "contact_id": "c", "lines": [dict(line, tax_type=False)]})
+        to_xero.document_payload({"kind": "out_invoice", "contact_id": "c", "lines": [dict(line, tax_type=False)]})
     with pytest.raises(MappingError, match="not in Xero"):
-        mapping.document_payload({"kind": "out_invoice", "contact_id": False, "lines": [line]})
+        to_xero.document_payload({"kind": "out_invoice", "contact_id": False, "lines": [line]})

@@ -1,4 +1,5 @@
-"""Odoo record → Xero payload, as pure functions over plain dicts (no Odoo import).
+"""Odoo record → Xero payload, as pure functions over plain dicts (no Odoo import); the other
+direction is from_xero.py.
 
 The models extract what a mapping needs into dicts (``res.partner._xero_contact_values``,
 ``account.move._xero_document_values`` …); these functions check and shape it. A problem

@@ -1,0 +1,220 @@
+"""Xero → Odoo values, as pure functions (no server): what the import creates and links from
+Xero's contacts, items, tax rates and accounts (dicts shaped as Xero's API returns them)."""
+
+import pytest
+
+from odoo.addons.psa_xero_connector.xero import from_xero
+
+COMPANY_ID, GB_ID, NZ_ID = 7, 233, 170
+COUNTRIES = {"GB": GB_ID, "NZ": NZ_ID}
+
+ACME = {
+    "ContactID": "c-acme", "ContactStatus": "ACTIVE", "Name": "  Acme Dental Group ",
+    "EmailAddress": "accounts@acme.example", "AccountNumber": "ACME01", "TaxNumber": "GB 123 4567 89",
+    "IsCustomer": True, "IsSupplier": False,
+    "Phones": [{"PhoneType": "DDI"}, {"PhoneType": "FAX", "PhoneNumber": ""},
+               {"PhoneType": "DEFAULT", "PhoneCountryCode": "44", "PhoneAreaCode": "113", "PhoneNumber": "496 0000"},
+               {"PhoneType": "MOBILE", "PhoneNumber": "07700 900000"}],
+    "Addresses": [{"AddressType": "POBOX", "Region": "West Yorkshire"},
+                  {"AddressType": "STREET", "AddressLine1": "1 High St", "AddressLine2": "Floor 2",
+                   "City": "Leeds", "PostalCode": "LS1 1AA", "Country": "gb"}],
+}
+
+
+# --- contacts ----------------------------------------------------------------------------------------
+@pytest.mark.parametrize("flags, entity, role", [
+    ({"IsCustomer": True, "IsSupplier": False}, "customers", {"customer"}),
+    ({"IsCustomer": False, "IsSupplier": True}, "suppliers", {"supplier"}),
+    ({"IsSupplier": True}, "suppliers", {"supplier"}),
+    ({"IsCustomer": True, "IsSupplier": True}, "customers", {"customer", "supplier"}),
+    # Xero sets the flags from documents only: a contact without any is counted a customer
+    ({"IsCustomer": False, "IsSupplier": False}, "customers", {"customer"}),
+    ({}, "customers", {"customer"}),
+])
+def test_contact_role(flags, entity, role):
+    assert from_xero.contact_role(dict({"Name": "X"}, **flags)) == (entity, role)
+
+
+def test_customer_partner_values():
+    values = from_xero.partner_values(ACME, {"customer"}, COMPANY_ID, COUNTRIES)
+    assert values == {
+        "name": "Acme Dental Group", "is_company": True, "email": "accounts@acme.example",
+        "ref": "ACME01", "vat": "GB 123 4567 89", "company_id": COMPANY_ID,
+        "customer_rank": 1, "supplier_rank": 0,
+        # the first phone that has a number, its parts joined; the first address with a street or city
+        "phone": "44 113 496 0000",
+        "street": "1 High St", "street2": "Floor 2", "city": "Leeds", "zip": "LS1 1AA", "country_id": GB_ID,
+    }
+
+
+@pytest.mark.parametrize("role, ranks", [
+    ({"supplier"}, (0, 1)), ({"customer", "supplier"}, (1, 1)), ({"customer"}, (1, 0))])
+def test_partner_ranks_follow_the_role(role, ranks):
+    values = from_xero.partner_values(ACME, role, COMPANY_ID, COUNTRIES)
+    assert (values["customer_rank"], values["supplier_rank"]) == ranks
+
+
+def test_contact_with_a_name_only():
+    """No e-mail (a supplier often has none), no account number, tax number, phone or address:
+    empty fields stay empty (False), nothing is invented."""
+    values = from_xero.partner_values({"ContactID": "c-1", "Name": "Harbour Logistics", "EmailAddress": "",
+                                       "Phones": [], "Addresses": []}, {"supplier"}, COMPANY_ID, COUNTRIES)
+    assert values == {"name": "Harbour Logistics", "is_company": True, "email": False, "ref": False, "vat": False,
+                      "company_id": COMPANY_ID, "customer_rank": 0, "supplier_rank": 1}
+    assert from_xero.partner_values({"Name": "Bare"}, {"customer"}, COMPANY_ID, {})["email"] is False
+
+
+def test_contact_phone_parts():
+    phones = [{"PhoneType": "DEFAULT", "PhoneCountryCode": "", "PhoneAreaCode": None, "PhoneNumber": "0800 123"}]
+    assert from_xero.partner_values({"Name": "A", "Phones": phones}, {"customer"}, 1, {})["phone"] == "0800 123"
+    no_number = [{"PhoneType": "DEFAULT", "PhoneCountryCode": "44", "PhoneAreaCode": "113"}]
+    assert "phone" not in from_xero.partner_values({"Name": "A", "Phones": no_number}, {"customer"}, 1, {})
+
+
+def test_contact_address_and_country():
+    def address(**fields):
+        return from_xero.partner_values({"Name": "A", "Addresses": [dict(AddressType="STREET", **fields)]},
+                                        {"customer"}, 1, COUNTRIES)
+
+    # a city alone is an address; a country code Odoo does not know is left out, the rest kept
+    assert address(City="Zürich", Country="CH") == dict(
+        address(), street=False, street2=False, city="Zürich", zip=False)
+    assert address(AddressLine1="12 Queen St", Country="nz")["country_id"] == NZ_ID
+    assert "country_id" not in address(AddressLine1="12 Queen St")
+    # an address with neither a street nor a city is skipped, its country with it
+    assert not {"street", "city", "country_id"} & set(address(Region="Auckland", PostalCode="1010", Country="NZ"))
+
+
+def test_contact_name_non_ascii_and_length():
+    values = from_xero.partner_values({"Name": "\tCafé Müller & Søn — 株式会社 ", "EmailAddress": "søn@café.example"},
+                                      {"customer"}, 1, {})
+    assert values["name"] == "Café Müller & Søn — 株式会社" and values["email"] == "søn@café.example"
+    # Xero's limit is 255: such a name is kept whole, not cut
+    assert from_xero.partner_values({"Name": "L" * 255}, {"customer"}, 1, {})["name"] == "L" * 255
+
+
+def test_contact_without_a_name_is_not_built():
+    """The importer skips (and reports) a contact without a name before asking for values."""
+    with pytest.raises(KeyError):
+        from_xero.partner_values({"ContactID": "c-x", "EmailAddress": "x@example.com"}, {"customer"}, 1, {})
+
+
+def test_contact_link():
+    assert from_xero.contact_link(3, ACME, 42) == {
+        "tenant_id": 3, "res_model": "res.partner", "res_id": 42, "xero_id": "c-acme", "xero_code": "ACME01",
+        "xero_name": "  Acme Dental Group "}
+    link = from_xero.contact_link(3, {"ContactID": "c-2"}, 43)
+    assert link["xero_code"] is False and link["xero_name"] is None
+
+
+# --- items -------------------------------------------------------------------------------------------
+LAPTOP = {"ItemID": "i-laptop", "Code": "LAPTOP-14", "Name": "Laptop 14\"", "Description": "Business laptop",
+          "PurchaseDescription": "Laptop from distributor", "IsTrackedAsInventory": True,
+          "IsSold": True, "IsPurchased": True,
+          "SalesDetails": {"UnitPrice": 899.5, "AccountCode": "200", "TaxType": "OUTPUT2"},
+          "PurchaseDetails": {"UnitPrice": 612.25, "AccountCode": "300", "TaxType": "INPUT2"}}
+# labour sold by the hour: a service with sales details only
+ONSITE = {"ItemID": "i-onsite", "Code": "LAB-ONSITE", "Name": "Onsite engineer, per hour", "IsSold": True,
+          "IsPurchased": False, "IsTrackedAsInventory": False,
+          "SalesDetails": {"UnitPrice": 95, "AccountCode": "210", "TaxType": "OUTPUT2"}}
+
+
+def test_item_with_sales_and_purchase_details():
+    assert from_xero.product_values(LAPTOP, COMPANY_ID) == {
+        "name": "Laptop 14\"", "default_code": "LAPTOP-14", "type": "consu", "list_price": 899.5,
+        "standard_price": 612.25, "description_sale": "Business laptop",
+        "description_purchase": "Laptop from distributor", "sale_ok": True, "purchase_ok": True,
+        "company_id": COMPANY_ID}
+    assert from_xero.item_row(LAPTOP) == {
+        "item_id": "i-laptop", "code": "LAPTOP-14", "name": "Laptop 14\"", "sales_price": 899.5,
+        "sales_account_code": "200", "sales_tax_type": "OUTPUT2", "purchase_price": 612.25,
+        "purchase_account_code": "300", "purchase_tax_type": "INPUT2", "active": True}
+
+
+def test_labour_items():
+    assert from_xero.product_values(ONSITE, COMPANY_ID) == {
+        "name": "Onsite engineer, per hour", "default_code": "LAB-ONSITE", "type": "service", "list_price": 95.0,
+        "standard_price": 0.0, "description_sale": False, "description_purchase": False, "sale_ok": True,
+        "purchase_ok": False, "company_id": COMPANY_ID}
+    assert from_xero.item_row(ONSITE) == {
+        "item_id": "i-onsite", "code": "LAB-ONSITE", "name": "Onsite engineer, per hour", "sales_price": 95.0,
+        "sales_account_code": "210", "sales_tax_type": "OUTPUT2", "purchase_price": 0.0,
+        "purchase_account_code": False, "purchase_tax_type": False, "active": True}
+    # subcontracted labour, bought only
+    bought = from_xero.product_values({"ItemID": "i-sub", "Code": "LAB-SUB", "IsSold": False,
+                                       "PurchaseDetails": {"UnitPrice": 60, "AccountCode": "310"}}, COMPANY_ID)
+    assert (bought["type"], bought["sale_ok"], bought["purchase_ok"], bought["standard_price"],
+            bought["list_price"]) == ("service", False, True, 60.0, 0.0)
+
+
+def test_item_purchase_flag_without_is_purchased():
+    """Without IsPurchased, an item is purchased when it has purchase details."""
+    assert from_xero.product_values({"Code": "A", "PurchaseDetails": {"UnitPrice": 1}}, 1)["purchase_ok"] is True
+    assert from_xero.product_values({"Code": "A", "PurchaseDetails": {}}, 1)["purchase_ok"] is False
+    assert from_xero.product_values({"Code": "A"}, 1)["purchase_ok"] is False
+    assert from_xero.product_values({"Code": "A", "IsSold": True}, 1)["sale_ok"] is True
+    assert from_xero.product_values({"Code": "A"}, 1)["sale_ok"] is True  # Xero's default
+
+
+def test_item_missing_fields():
+    item = {"ItemID": "i-min", "Code": "MIN", "SalesDetails": {"UnitPrice": None}, "PurchaseDetails": None}
+    values = from_xero.product_values(item, COMPANY_ID)
+    # no name: the code stands for it; no price: 0
+    assert (values["name"], values["list_price"], values["standard_price"]) == ("MIN", 0.0, 0.0)
+    assert values["description_sale"] is False and values["description_purchase"] is False
+    row = from_xero.item_row(item)
+    assert (row["name"], row["sales_price"], row["sales_account_code"], row["sales_tax_type"]) == (
+        "MIN", 0.0, False, False)
+    with pytest.raises(KeyError):
+        from_xero.product_values({"ItemID": "i-x", "Name": "no code"}, COMPANY_ID)
+
+
+def test_item_code_name_limits_and_non_ascii():
+    """Xero's limits (code 30, name 50) hold already: the values are kept whole."""
+    item = {"ItemID": "i-long", "Code": "C" * 30, "Name": "Réparation à domicile – l'heure, jour férié, 50 ch",
+            "Description": "Dépannage " * 400}
+    assert len(item["Name"]) == 50
+    values = from_xero.product_values(item, COMPANY_ID)
+    assert values["default_code"] == "C" * 30 and values["name"] == item["Name"]
+    assert values["description_sale"] == item["Description"]
+    assert from_xero.item_row(item)["code"] == "C" * 30
+
+
+def test_item_link():
+    assert from_xero.item_link(3, ONSITE, 11) == {
+        "tenant_id": 3, "res_model": "product.template", "res_id": 11, "xero_id": "i-onsite",
+        "xero_code": "LAB-ONSITE", "xero_name": "Onsite engineer, per hour"}
+
+
+# --- tax rates and accounts --------------------------------------------------------------------------
+def test_tax_rate_row():
+    rate = {"TaxType": "OUTPUT2", "Name": "20% (VAT on Income)", "EffectiveRate": 20.0, "ReportTaxType": "OUTPUT",
+            "Status": "ACTIVE", "TaxComponents": [{"Name": "VAT", "Rate": 20.0}]}
+    assert from_xero.tax_rate_row(rate) == {"tax_type": "OUTPUT2", "name": "20% (VAT on Income)", "rate": 20.0,
+                                            "kind": "sale", "component_count": 1, "active": True}
+    compound = {"TaxType": "TAX002", "EffectiveRate": 14.975, "ReportTaxType": "INPUT", "Status": "DELETED",
+                "TaxComponents": [{"Name": "GST", "Rate": 5.0}, {"Name": "QST", "Rate": 9.975}]}
+    assert from_xero.tax_rate_row(compound) == {"tax_type": "TAX002", "name": "TAX002", "rate": 14.975,
+                                                "kind": "purchase", "component_count": 2, "active": False}
+    assert from_xero.tax_rate_row({"TaxType": "NONE"}) == {"tax_type": "NONE", "name": "NONE", "rate": 0.0,
+                                                          "kind": None, "component_count": 0, "active": True}
+
+
+def test_tax_link():
+    rate = {"TaxType": "INPUT2", "Name": "20% (VAT on Expenses)"}
+    assert from_xero.tax_link(3, 5, rate) == {"tenant_id": 3, "res_model": "account.tax", "res_id": 5,
+                                              "xero_id": "INPUT2", "xero_code": "INPUT2",
+                                              "xero_name": "20% (VAT on Expenses)"}
+
+
+def test_account_row_and_link():
+    account = {"AccountID": "a-200", "Code": "200", "Name": "Sales", "Type": "REVENUE", "TaxType": "OUTPUT2",
+               "Status": "ACTIVE"}
+    assert from_xero.account_row(account) == {"account_id": "a-200", "code": "200", "name": "Sales",
+                                              "account_type": "REVENUE", "tax_type": "OUTPUT2", "active": True}
+    # a bank account has no code in Xero; an archived one is kept, inactive
+    assert from_xero.account_row({"AccountID": "a-bank", "Type": "BANK", "Status": "ARCHIVED"}) == {
+        "account_id": "a-bank", "code": False, "name": "a-bank", "account_type": "BANK", "tax_type": False,
+        "active": False}
+    assert from_xero.account_link(3, 9, account) == {"tenant_id": 3, "res_model": "account.account", "res_id": 9,
+                                                     "xero_id": "a-200", "xero_code": "200", "xero_name": "Sales"}
