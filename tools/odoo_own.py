@@ -43,13 +43,18 @@ SELECTION = [
     "/purchase:TestPurchaseDownpayment",                 # down payments on purchase orders
 ]
 
-# Tests of the selection that fail without the connector too (proved by
-# `./run test --part odoo-own --without-connector`): excluded, with the reason.
+# Tests of the selection that fail without the connector too (proved by `./run test --part
+# odoo-own --without-connector -- <the tag without its "-">`, README "The tests"): excluded, with the reason.
 EXCLUDED = [
+    # renumbers a payment dated today to 'PBNK1/2025/00002' and expects the 2025 name: written in
+    # 2025, it fails whenever the clock says another year (Odoo keeps the entry's year)
+    "-/account:TestAccountPayment.test_resequence_change_payment_name",
+    # renders a PDF: needs wkhtmltopdf, which this machine (and CI) does not have
+    "-/account:TestAccountEarlyPaymentDiscount.test_invoice_report_without_invoice_date",
 ]
 
 REPORT = re.compile(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading database")
-SKIPPED = re.compile(r"^\S+ \S+ \d+ INFO \S+ \S+: skipped ", re.M)
+SKIPPED = re.compile(r"^\S+ \S+ \d+ INFO \S+ \S+: skipped (?!Subtest )", re.M)  # a test, not one of its subtests
 CLASS_TIME = re.compile(r"^\t(\w+)\.\w+\.(\w+): ([\d.]+)s (\d+) queries$", re.M)  # module.file.Class
 LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (\w+) ")
 
