@@ -230,8 +230,9 @@ class TestPaymentsFromXero(PaymentCase):
         self.process()
         self.handle()
         before = self.fetch_calls("Invoices")
-        for move in moves:
-            self.admin_api.pay(ORG_A, self.xero_id(move), 100)
+        invoice_ids = [self.xero_id(move) for move in moves]  # read before the first delivery starts
+        for invoice_id in invoice_ids:
+            self.admin_api.pay(ORG_A, invoice_id, 100)
         self.deliver()
         self.handle()
         self.assertEqual([m.payment_state for m in moves], ["partial"] * 6)
