@@ -2,8 +2,10 @@
 # Runs inside the official odoo:18.0 image (docker-compose.yml): install the Python
 # requirements, create the demo database with the addon once, point it at the harness, serve.
 set -e
-pip3 install --quiet --break-system-packages -r /mnt/psa-xero/requirements.txt 2>/dev/null \
-  || pip3 install --quiet -r /mnt/psa-xero/requirements.txt
+# the harness (`-e ./harness`) only serves the tests, and the mount is read-only: leave it out
+grep -v '^-e ./harness' /mnt/psa-xero/requirements.txt > /tmp/requirements.txt
+pip3 install --quiet --break-system-packages -r /tmp/requirements.txt 2>/dev/null \
+  || pip3 install --quiet -r /tmp/requirements.txt
 DB=psa_xero_demo
 ODOO="odoo --db_host=db --db_user=odoo --db_password=odoo --addons-path=/mnt/extra-addons,/usr/lib/python3/dist-packages/odoo/addons"
 if ! su odoo -s /bin/sh -c "psql -h db -U odoo -lqt" 2>/dev/null | cut -d'|' -f1 | grep -qw "$DB"; then

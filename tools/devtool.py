@@ -9,7 +9,7 @@ import sys
 import time
 import xml.etree.ElementTree as ET
 
-from . import odoo_env
+from . import odoo_env, odoo_own
 from .i18n_pot import normalise_pot
 from .odoo_env import ADDON, REPO, Missing
 
@@ -117,6 +117,10 @@ def cmd_test(args):
     env = {"PSA_XERO_ODOO_LAUNCHER": "\x1f".join(odoo.launcher), "PSA_XERO_ODOO_PYTHON": odoo.python,
            "PSA_XERO_ADDONS_PATH": odoo.addons_path}
     results = {}
+    own_db = db + "_own"
+    specs = args.pytest_args if args.part == "odoo-own" else None  # Odoo test tags replacing the selection
+    if args.without_connector and args.part != "odoo-own":
+        raise SystemExit("[run] --without-connector goes with --part odoo-own")
     try:
         if args.part in ("all", "lint"):
             # a finding fails the run, but the tests still run so one sees everything at once
@@ -125,16 +129,23 @@ def cmd_test(args):
             junit = os.path.join(workdir, "harness.xml")
             code = run_pytest(odoo, ["-p", "no:odoo", "tests"] + args.pytest_args, junit, env)
             results["harness and client"] = (code, junit_counts(junit))
-        if args.part in ("all", "addon"):
+        if args.part in ("all", "addon", "odoo-own") and not args.without_connector:
             install_addon(odoo, db, log_file=os.path.join(workdir, "install.log"))
+            if args.part != "addon":  # copied before the addon's tests touch the database
+                odoo_own.copy_db(db, own_db)
+        if args.part in ("all", "addon"):
             junit = os.path.join(workdir, "addon.xml")
             code = run_pytest(odoo, ["--odoo-database", db, "--odoo-addons-path", odoo.addons_path,
                                      "--odoo-http", "--odoo-log-level", "warn",
                                      os.path.join("addons", ADDON, "tests")] + args.pytest_args, junit, env)
             results["addon (Odoo)"] = (code, junit_counts(junit))
+        if args.part in ("all", "odoo-own"):
+            name = "Odoo's own (no connector)" if args.without_connector else "Odoo's own (account, purchase)"
+            results[name] = odoo_own.run(odoo, own_db, workdir, say, specs, with_connector=not args.without_connector)
     finally:
         if not args.keep_db:
             drop_db(db)
+            drop_db(own_db)
     total = {"passed": 0, "failed": 0, "skipped": 0}
     failed_runs = []
     for name, (code, counts) in results.items():
@@ -142,7 +153,7 @@ def cmd_test(args):
             failed_runs.append("%s (exit %s)" % (name, code))
         for key in total:
             total[key] += (counts or {}).get(key, 0)
-        say("%-20s %s" % (name, counts))
+        say("%-31s %s" % (name, counts))
     if failed_runs and not total["failed"]:
         total["failed"] = len(failed_runs)  # a run that crashed before reporting still fails
     print("total: %(passed)d passed, %(failed)d failed, %(skipped)d skipped" % total, flush=True)
@@ -291,8 +302,12 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="./run", description="Run the demo or every test; make the README.rst "
                                      "or the translation template.")
     sub = parser.add_subparsers(dest="command", required=True)
-    test = sub.add_parser("test", help="run every test (harness and addon) on a throwaway database")
-    test.add_argument("--part", choices=("all", "lint", "harness", "addon"), default="all")
+    test = sub.add_parser("test", help="run every test (harness, addon, Odoo's own) on throwaway databases")
+    test.add_argument("--part", choices=("all", "lint", "harness", "addon", "odoo-own"), default="all",
+                      help="odoo-own: Odoo's own account and purchase tests with the connector active "
+                           "(extra arguments after -- replace the selection: Odoo test tags)")
+    test.add_argument("--without-connector", action="store_true",
+                      help="with --part odoo-own: the same tests on a database without the connector")
     test.add_argument("--db", help="database name (default: a throwaway one)")
     test.add_argument("--keep-db", action="store_true", help="keep the test database afterwards")
     test.add_argument("pytest_args", nargs="*", help="extra pytest arguments (after --)")

@@ -42,9 +42,13 @@ class Odoo:
     addons: list = field(default_factory=list)       # Odoo's own addons folders
     version: str = ""
 
-    def env(self, extra=None):
+    def env(self, extra=None, repo=True):
+        """The environment Odoo runs in: this checkout first on PYTHONPATH (its ``harness`` wins
+        over any installed copy, even one installed from another checkout) unless ``repo`` is False."""
         env = dict(os.environ)
-        paths = [REPO] + self.pythonpath + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
+        inherited = [p for p in env.get("PYTHONPATH", "").split(os.pathsep)
+                     if p and (repo or os.path.realpath(p) != os.path.realpath(REPO))]
+        paths = ([REPO] if repo else []) + self.pythonpath + inherited
         env["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(paths))
         env.update(extra or {})
         return env
@@ -130,24 +134,71 @@ def find_odoo():
 REQUIRED_MODULES = {"xero_python": "xero-python", "requests": "requests", "yaml": "PyYAML",
                     "jsonschema": "jsonschema", "pytest": "pytest", "pytest_odoo": "pytest-odoo",
                     "websocket": "websocket-client", "werkzeug": "Werkzeug"}
+HARNESS = os.path.join(REPO, "harness")
+
+INSTALLED_PROBE = """
+import importlib.util as u, os
+print(' '.join(m for m in %r if u.find_spec(m) is None))
+spec = u.find_spec('harness')
+print(os.path.realpath(os.path.dirname(spec.origin)) if spec and spec.origin else '-')
+"""
+
+
+def installed_state(odoo):
+    """-> (missing modules, folder ``import harness`` resolves to or None), as Odoo's Python
+    sees them on its own: without this checkout on PYTHONPATH and outside it, as `odoo-bin`
+    run by hand (odoo.sh, runbot, OCA CI) would import them."""
+    out = subprocess.run([odoo.python, "-c", INSTALLED_PROBE % (sorted(REQUIRED_MODULES),)], env=odoo.env(repo=False),
+                         cwd=os.path.dirname(odoo.python) or "/", text=True, capture_output=True, check=True)
+    lines = out.stdout.splitlines()
+    return lines[0].split(), (None if lines[1] == "-" else lines[1])
 
 
 def ensure_python_deps(odoo, log=print):
-    """Install requirements.txt into Odoo's Python when something is missing."""
-    probe = "import importlib.util as u; print(' '.join(m for m in %r if u.find_spec(m) is None))" % (
-        sorted(REQUIRED_MODULES),)
-    missing = odoo.run_python(probe).stdout.split()
-    if not missing:
+    """Install requirements.txt into Odoo's Python when something is missing, or when the
+    installed ``harness`` is not this checkout's (not installed, a copy, or an editable install
+    of another checkout — e.g. an earlier CI clone): the addon's tests import it wherever Odoo
+    loads them, and the checkout under test must be the one they get."""
+    missing, harness = installed_state(odoo)
+    stale = harness != os.path.realpath(HARNESS)
+    if not missing and not stale:
         return
-    log("Installing Python requirements into %s (missing: %s)" % (odoo.python, ", ".join(
-        REQUIRED_MODULES[m] for m in missing)))
+    why = [REQUIRED_MODULES[m] for m in missing]
+    if stale:
+        why.append("harness (%s)" % ("not installed" if not harness else "installed from %s" % harness))
+    log("Installing Python requirements into %s (%s)" % (odoo.python, ", ".join(why)))
+    # cwd: requirements.txt names the harness as `-e ./harness`, which pip reads from the cwd
     cmd = [odoo.python, "-m", "pip", "install", "-q", "-r", os.path.join(REPO, "requirements.txt")]
-    result = subprocess.run(cmd, text=True, capture_output=True)
-    if result.returncode != 0 and "externally-managed" in (result.stderr + result.stdout):
-        result = subprocess.run(cmd + ["--break-system-packages"], text=True, capture_output=True)
+    with _pip_lock(odoo):  # several checkouts (worktrees) may share one Odoo Python
+        result = subprocess.run(cmd, cwd=REPO, text=True, capture_output=True)
+        if result.returncode != 0 and "externally-managed" in (result.stderr + result.stdout):
+            result = subprocess.run(cmd + ["--break-system-packages"], cwd=REPO, text=True, capture_output=True)
     if result.returncode != 0:
-        raise Missing("Could not install the requirements into %s:\n%s\nInstall them by hand: %s -m pip "
-                      "install -r requirements.txt" % (odoo.python, result.stderr[-2000:], odoo.python))
+        raise Missing("Could not install the requirements into %s:\n%s\nInstall them by hand, from this folder: "
+                      "%s -m pip install -r requirements.txt" % (odoo.python, result.stderr[-2000:], odoo.python))
+    missing, harness = installed_state(odoo)
+    if missing or harness != os.path.realpath(HARNESS):
+        raise Missing("After installing requirements.txt into %s, still missing: %s; harness from %s (expected %s)"
+                      % (odoo.python, ", ".join(missing) or "nothing", harness, HARNESS))
+
+
+class _pip_lock:
+    """An exclusive lock per Odoo Python while pip runs in it."""
+
+    def __init__(self, odoo):
+        import hashlib
+        import tempfile
+        key = hashlib.sha1(os.path.realpath(odoo.python).encode()).hexdigest()[:12]
+        self.path = os.path.join(tempfile.gettempdir(), "psa-xero-pip-%s.lock" % key)
+
+    def __enter__(self):
+        import fcntl
+        self.fh = open(self.path, "a")
+        fcntl.flock(self.fh, fcntl.LOCK_EX)
+        return self
+
+    def __exit__(self, *exc):
+        self.fh.close()
 
 
 # --- PostgreSQL ---------------------------------------------------------------------------------
