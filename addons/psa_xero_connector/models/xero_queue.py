@@ -39,8 +39,9 @@ _logger = logging.getLogger(__name__)
 
 # The organisations a worker serves: connected, active, and not resting on Xero's limits —
 # their own, or the app's (every organisation's).
-SERVED = """t.state = 'connected' AND t.active AND (t.xero_rest_until IS NULL OR t.xero_rest_until <= %(now)s)
-            AND NOT EXISTS (SELECT 1 FROM ir_config_parameter p WHERE p.key = %(app_rest)s AND p.value > %(now_text)s)"""
+# Parameters: now, const.APP_REST_PARAM, now as text.
+SERVED = """t.state = 'connected' AND t.active AND (t.xero_rest_until IS NULL OR t.xero_rest_until <= %s)
+            AND NOT EXISTS (SELECT 1 FROM ir_config_parameter p WHERE p.key = %s AND p.value > %s)"""
 
 
 class XeroQueue(models.AbstractModel):
@@ -89,9 +90,8 @@ class XeroQueue(models.AbstractModel):
         self.env["ir.config_parameter"].flush_model(["key", "value"])
         where, params = self._queue_due_where()
         now = fields.Datetime.now()
-        served = SERVED % {"now": "%s", "app_rest": "%s", "now_text": "%s"}
         self.env.cr.execute("""SELECT %s FROM %s q JOIN xero_tenant t ON t.id = q.tenant_id
-                                WHERE %s AND %s""" % (select, self._table, where, served),
+                                WHERE %s AND %s""" % (select, self._table, where, SERVED),
                             params + [now, const.APP_REST_PARAM, fields.Datetime.to_string(now)])
         return self.env.cr.fetchall()
 
@@ -111,7 +111,8 @@ class XeroQueue(models.AbstractModel):
 
     def init(self):
         if not self._abstract:
-            self.env.cr.execute("CREATE SEQUENCE IF NOT EXISTS %s_turn_seq" % self._table)
+            # owned by the table: dropped with it when the addon is uninstalled
+            self.env.cr.execute("CREATE SEQUENCE IF NOT EXISTS {0}_turn_seq OWNED BY {0}.id".format(self._table))
 
     def _queue_next_tenant(self, tenants):
         """Whose turn it is among ``tenants`` (sorted by id): the first after the organisation
