@@ -46,6 +46,20 @@ def drop_db(db):
     subprocess.run(["dropdb", "--if-exists", "--force", db], capture_output=True)
 
 
+def server_launcher(info):
+    """Odoo's CLI as a script: the prefork server respawns its gevent worker with
+    ``[sys.executable, sys.argv[0], "gevent", …]``, and under ``python -m odoo`` argv[0] is
+    odoo/__main__.py, which cannot run as a script — the gevent worker then fails and is
+    respawned several times a second for as long as the server runs, eating a core."""
+    if "-m" not in info.launcher:
+        return list(info.launcher)
+    for addons in info.addons:
+        script = os.path.join(os.path.dirname(os.path.dirname(addons)), "odoo-bin")
+        if os.path.isfile(script):
+            return [info.python, script]
+    return list(info.launcher)
+
+
 class Harness:
     def __init__(self, info, redirect_uri, args=(), log_file=None):
         self.info, self.port = info, free_port()
@@ -85,11 +99,10 @@ class OdooServer:
         if self.proc and self.proc.poll() is None:
             raise RuntimeError("the server is still running: stop() or kill() it first")
         crons = self.cron_threads if cron_threads is None else cron_threads
-        cmd = devtool.odoo_cmd(self.info, "-d", self.db, "--db-filter", "^%s$" % re.escape(self.db),
-                               "--addons-path", self.info.addons_path, "--http-interface", "127.0.0.1",
-                               "--http-port", str(self.port), "--gevent-port", str(free_port()),
-                               "--workers", str(self.workers), "--max-cron-threads", str(crons),
-                               "--log-level", "warn", *self.extra)
+        cmd = server_launcher(self.info) + [
+            "-d", self.db, "--db-filter", "^%s$" % re.escape(self.db), "--addons-path", self.info.addons_path,
+            "--http-interface", "127.0.0.1", "--http-port", str(self.port), "--gevent-port", str(free_port()),
+            "--workers", str(self.workers), "--max-cron-threads", str(crons), "--log-level", "warn", *self.extra]
         log = open(self.log_file, "a") if self.log_file else subprocess.DEVNULL
         if self.log_file:
             log.write("\n==== start (%d cron threads) %s ====\n" % (crons, time.strftime("%H:%M:%S")))

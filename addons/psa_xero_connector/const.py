@@ -27,6 +27,12 @@ HTTP_TIMEOUT = (5, 30)
 IDEMPOTENCY_WINDOW_HOURS = 23
 # Xero allows 5 concurrent calls per tenant; the connector never uses more.
 MAX_CONCURRENT_PER_TENANT = 5
+# With no call left in a minute (X-MinLimit-Remaining / X-AppMinLimit-Remaining 0), Xero does
+# not say when one frees up: rest this long (its windows are a minute).
+LIMIT_WINDOW_SECONDS = 60
+# Until when Xero's app-wide minute (10,000 calls over every organisation) is spent: an
+# ir.config_parameter row every worker of every host reads (see xero.tenant._rest_app).
+APP_REST_PARAM = "psa_xero_connector.app_rest_until"
 
 LOG_RETENTION_DAYS = 30
 MAX_LOGGED_BODY = 200_000  # characters of a request/response body kept in the log

@@ -6,7 +6,7 @@ import time
 import pytest
 
 from odoo.addons.psa_xero_connector import utils
-from odoo.addons.psa_xero_connector.xero.client import XeroClient, pkce_pair, validation_messages
+from odoo.addons.psa_xero_connector.xero.client import XeroClient, limits_remaining, pkce_pair, validation_messages
 from odoo.addons.psa_xero_connector.xero.errors import (
     XeroAuthError,
     XeroNotFound,
@@ -153,3 +153,17 @@ def test_helpers():
         "refresh_token": "***", "nested": [{"client_secret": "***", "Name": "n"}]}
     assert utils.jwt_claims("not-a-jwt") == {}
     assert len(utils.to_text("x" * 300, limit=100)) < 150
+
+
+def test_limits_remaining():
+    assert limits_remaining({"X-MinLimit-Remaining": "59", "x-daylimit-remaining": "4999",
+                             "X-AppMinLimit-Remaining": "0", "Content-Type": "application/json"}) == {
+        "minute": 59, "day": 4999, "app_minute": 0}
+    assert limits_remaining({"X-AppMinLimit-Remaining": "soon"}) == {}
+    assert limits_remaining(None) == {}
+
+
+def test_limit_headers_of_a_real_answer(client, token):
+    _data, headers = client.call(token, ORG, "GET", "Organisation")
+    left = limits_remaining(headers)
+    assert left["app_minute"] < 10000 and left["minute"] < 60 and left["day"] < 5000

@@ -92,3 +92,22 @@ def test_limits_off(api, admin):
     admin.limits(enabled=False, minute=1)
     for _ in range(5):
         assert api.get("/Organisation").status_code == 200
+
+
+def test_app_minute_limit_spans_tenants_and_recovers(api, admin, harness):
+    """Xero's 10,000 calls a minute per app count every organisation's calls together."""
+    admin.limits(app_minute=3, reset=True)
+    assert api.get("/Organisation").headers["X-AppMinLimit-Remaining"] == "2"
+    assert api.get("/Organisation", tenant=ORG_B).headers["X-AppMinLimit-Remaining"] == "1"
+    last = api.get("/Organisation", tenant=ORG_B)
+    assert last.status_code == 200 and last.headers["X-AppMinLimit-Remaining"] == "0"
+    assert last.headers["X-MinLimit-Remaining"] == "58", "the organisation's own minute is not spent"
+    for tenant in (ORG_A, ORG_B):
+        over = api.get("/Organisation", tenant=tenant)
+        assert over.status_code == 429 and over.headers["X-Rate-Limit-Problem"] == "appminute"
+        assert 1 <= int(over.headers["Retry-After"]) <= 60
+        assert over.headers["X-AppMinLimit-Remaining"] == "0"
+    harness.app.clock.advance(61)
+    again = api.get("/Organisation")
+    assert again.status_code == 200, "a refused call is not counted: the next minute is whole"
+    assert again.headers["X-AppMinLimit-Remaining"] == "2"

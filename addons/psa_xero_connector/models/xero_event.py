@@ -31,7 +31,7 @@ DOCUMENT_KIND = {"INVOICE": "invoice", "CREDITNOTE": "credit_note"}
 class XeroEvent(models.Model):
     _name = "xero.event"
     _inherit = ["xero.queue"]
-    _queue_cron = "psa_xero_connector.ir_cron_xero_events"
+    _queue_crons = ("psa_xero_connector.ir_cron_xero_events",)
     _queue_due_states = ("pending",)
     _queue_max_attempts = MAX_ATTEMPTS
     _queue_backoff_base = 5

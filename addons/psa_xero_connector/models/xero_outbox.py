@@ -51,7 +51,9 @@ class XeroOutbox(models.Model):
     _inherit = ["xero.queue"]
     _description = "Xero outbox (records waiting to be sent)"
     _order = "id"
-    _queue_cron = "psa_xero_connector.ir_cron_xero_outbox"
+    # two crons: Odoo never runs one cron job twice at once, and a backlog of several
+    # organisations is worth two cron threads (or hosts)
+    _queue_crons = ("psa_xero_connector.ir_cron_xero_outbox", "psa_xero_connector.ir_cron_xero_outbox_2")
     _queue_due_states = ("queued", "sending", "retry")
     _queue_max_attempts = 8
     _queue_backoff_base = 1
@@ -131,17 +133,18 @@ class XeroOutbox(models.Model):
             batches = self.env["xero.outbox.batch"]
             with self._queue_guard(rows, "building a batch for %s" % tenant.name):
                 batches = rows._build_batches(tenant)
-            settled = len(rows)
+            # units: rows settled without a request, and requests sent (the cron's batch budget)
+            settled = len(rows - batches.row_ids)
             if not batches:
                 return settled
             batch = batches[:1]
             if commit:
                 self.env.cr.commit()  # the batch is fixed before it is sent
                 if self._take_slot(tenant) is None:
-                    return settled
+                    return settled or 1  # fixed, for another worker to send
                 batch = batch._lock()
                 if not batch:
-                    return settled
+                    return settled or 1
         rows = batch._rows()
         stale = batch.method == "PUT" and batch.create_date < fields.Datetime.now() - timedelta(
             hours=const.IDEMPOTENCY_WINDOW_HOURS)

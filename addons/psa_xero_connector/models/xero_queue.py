@@ -5,9 +5,13 @@ after the transaction that queued them commits (``ir.cron._trigger``). What they
 
 - **Claims** with ``FOR UPDATE SKIP LOCKED``: several workers (``--workers N``, several Odoo
   hosts on one database) never take the same row.
-- **Turns**: organisations are served in turn, one unit of work each per pass, so a large
-  backlog of one never starves the others; an organisation that is not connected is not
-  served at all (its rows wait, untouched, until it is reconnected).
+- **Turns**: organisations are served in turn, one unit of work each, so a large backlog of
+  one never starves the others. Whose turn it is comes from one pointer per queue shared by
+  every worker and host (a PostgreSQL sequence holding the organisation served last: no lock,
+  no transaction to conflict on), so a run cut short by its time or unit budget, or two
+  workers side by side, carry on the same rotation instead of starting again from the first
+  organisation. An organisation that is not connected is not served at all (its rows wait,
+  untouched, until it is reconnected).
 - **Locks** that cannot leak: transaction-scoped advisory locks, released by the commit or
   the rollback that ends each unit, whatever happened (a session lock released in
   ``finally`` fails when the transaction has failed, and stays held on the pooled connection).
@@ -15,6 +19,10 @@ after the transaction that queued them commits (``ir.cron._trigger``). What they
   of that unit (their attempts count, the reason is on screen) and the run goes on: one
   poison row never stops the queue, nor gets the cron deactivated by Odoo.
 - **Back-off** with jitter, then a visible error after the model's last attempt.
+- **Xero's limits**: an organisation rests (``xero_rest_until``) on a 429 or when its minute is
+  spent; the whole app rests (``const.APP_REST_PARAM``) on an ``appminute`` 429 or when
+  ``X-AppMinLimit-Remaining`` reaches 0: no organisation is served, by any worker, until then,
+  and the rows that met the limit wait without spending an attempt.
 """
 
 import logging
@@ -25,10 +33,15 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
+from .. import const
+
 _logger = logging.getLogger(__name__)
 
-# The organisations a worker serves: connected, active, and not resting on Xero's limits.
-SERVED = "t.state = 'connected' AND t.active AND (t.xero_rest_until IS NULL OR t.xero_rest_until <= %s)"
+# The organisations a worker serves: connected, active, and not resting on Xero's limits —
+# their own, or the app's (every organisation's).
+# Parameters: now, const.APP_REST_PARAM, now as text.
+SERVED = """t.state = 'connected' AND t.active AND (t.xero_rest_until IS NULL OR t.xero_rest_until <= %s)
+            AND NOT EXISTS (SELECT 1 FROM ir_config_parameter p WHERE p.key = %s AND p.value > %s)"""
 
 
 class XeroQueue(models.AbstractModel):
@@ -36,7 +49,7 @@ class XeroQueue(models.AbstractModel):
     _description = "Xero work queue (claims, turns, locks, back-off)"
 
     # Set by each queue.
-    _queue_cron = None          # xml id of the worker cron
+    _queue_crons = ()           # xml ids of the worker crons (each runs in one cron thread at a time)
     _queue_due_states = ()      # states of the rows the worker takes once next_try has come
     _queue_max_attempts = 8
     _queue_backoff_base = 1     # seconds; the n-th retry waits base * 2**n (at most an hour), ± 50 %
@@ -52,7 +65,17 @@ class XeroQueue(models.AbstractModel):
         key = "xero_queue_trigger:%s:%s" % (self._name, at or "")
         if not self.env.cr.precommit.data.get(key):
             self.env.cr.precommit.data[key] = True
-            self.env.ref(self._queue_cron).sudo()._trigger(at=at)
+            self.env.ref(self._queue_crons[0]).sudo()._trigger(at=at)
+
+    def _queue_fan_out(self):
+        """More than one organisation has work: wake this queue's other crons too, so that
+        every cron thread (of every host) can take a share — one cron job never runs twice at
+        once in Odoo. A single save wakes one cron only (the cost of posting stays one row)."""
+        current = self.env.context.get("cron_id")
+        for xml_id in self._queue_crons[1:]:
+            cron = self.env.ref(xml_id, raise_if_not_found=False)
+            if cron and cron.active and cron.id != current:
+                cron.sudo()._trigger()
 
     # --- the worker -------------------------------------------------------------------------------------
     def _queue_due_where(self):
@@ -64,10 +87,12 @@ class XeroQueue(models.AbstractModel):
         served now (``t``). -> rows fetched"""
         self.flush_model()
         self.env["xero.tenant"].flush_model(["state", "active", "xero_rest_until"])
+        self.env["ir.config_parameter"].flush_model(["key", "value"])
         where, params = self._queue_due_where()
+        now = fields.Datetime.now()
         self.env.cr.execute("""SELECT %s FROM %s q JOIN xero_tenant t ON t.id = q.tenant_id
                                 WHERE %s AND %s""" % (select, self._table, where, SERVED),
-                            params + [fields.Datetime.now()])
+                            params + [now, const.APP_REST_PARAM, fields.Datetime.to_string(now)])
         return self.env.cr.fetchall()
 
     def _queue_due_tenants(self):
@@ -84,6 +109,24 @@ class XeroQueue(models.AbstractModel):
         """Rows still due (the cron's progress report: Odoo runs the job again while > 0)."""
         return self._queue_select_due("count(*)")[0][0]
 
+    def init(self):
+        if not self._abstract:
+            # owned by the table: dropped with it when the addon is uninstalled
+            self.env.cr.execute("CREATE SEQUENCE IF NOT EXISTS {0}_turn_seq OWNED BY {0}.id".format(self._table))
+
+    def _queue_next_tenant(self, tenants):
+        """Whose turn it is among ``tenants`` (sorted by id): the first after the organisation
+        this queue served last, by whichever worker. Two workers reading the pointer at the same
+        instant may serve one organisation together (other rows, other slots): the rotation
+        goes on, and no one waits for a lock to learn whose turn it is."""
+        seq = "%s_turn_seq" % self._table
+        self.env.cr.execute("SELECT last_value, is_called FROM %s" % seq)
+        last, called = self.env.cr.fetchone()
+        last = last if called else 0
+        tenant = next((t for t in tenants if t.id > last), tenants[0])
+        self.env.cr.execute("SELECT setval(%s, %s)", [seq, tenant.id])  # not transactional: seen at once
+        return tenant
+
     @api.model
     def _queue_run(self, commit=True, max_seconds=50, max_units=None):
         """Serve the organisations in turn until nothing is due, the time is up, or
@@ -94,14 +137,18 @@ class XeroQueue(models.AbstractModel):
         run = {"resting": set()}
         self._queue_sweep()
         tenants = self._queue_due_tenants()
+        if commit and len(tenants) > 1:
+            self._queue_fan_out()
         while tenants and time.monotonic() < deadline and (max_units is None or done < max_units):
-            busy = self.env["xero.tenant"]
-            for tenant in tenants:
-                units = self._queue_work(tenant, commit, run)
+            busy = False
+            for _turn in range(len(tenants)):
+                if self.env["xero.tenant"]._app_rest_until():
+                    break  # Xero's app-wide minute is spent: nobody is served (woken when it ends)
+                units = self._queue_work(self._queue_next_tenant(tenants), commit, run)
                 if commit:
                     self.env.cr.commit()  # the unit's outcome is kept, its locks released
                 if units:
-                    busy |= tenant
+                    busy = True
                     done += units
                 if max_units is not None and done >= max_units:
                     break
@@ -159,8 +206,11 @@ class XeroQueue(models.AbstractModel):
 
     def _queue_rate_limited(self, tenant, exc):
         """Xero answered 429: the organisation rests for Retry-After (every worker, both queues)
-        and these rows wait without spending an attempt — the limit is not their fault."""
-        tenant._rest(fields.Datetime.now() + timedelta(seconds=exc.retry_after))
+        — or, on the app-wide limit, every organisation does (``xero.tenant._call`` has set
+        that rest) — and these rows wait without spending an attempt: the limit is not their
+        fault."""
+        if exc.problem != "appminute":
+            tenant._rest(fields.Datetime.now() + timedelta(seconds=exc.retry_after))
         self._queue_postpone(str(exc), retry_after=exc.retry_after, count=False)
 
     def _queue_retry_values(self, reason):

@@ -4,6 +4,8 @@ Every call to Xero for a tenant goes through ``_call``: it gets a valid token fr
 tenant's connection, sends through the one HTTP client, and logs the exchange.
 """
 
+from datetime import timedelta
+
 from psycopg2.extensions import ISOLATION_LEVEL_READ_COMMITTED
 
 from odoo import _, api, fields, models, sql_db
@@ -11,8 +13,8 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .. import const
 from ..access import MANAGER, USER, check_caller
-from ..xero.client import XeroClient
-from ..xero.errors import XeroAuthError, XeroError
+from ..xero.client import XeroClient, limits_remaining
+from ..xero.errors import XeroAuthError, XeroError, XeroRateLimited
 
 
 class XeroTenant(models.Model):
@@ -177,18 +179,27 @@ class XeroTenant(models.Model):
                     headers=headers)
         try:
             try:
-                return client.call(token, tenant.xero_tenant_id, method, path, **args)
+                data, answer = client.call(token, tenant.xero_tenant_id, method, path, **args)
             except XeroAuthError as exc:
                 if exc.status != 401 or "TokenExpired" not in str(exc):
                     raise
                 # Our clock said the token was valid, Xero's did not: refresh once, resend once.
                 token = tenant.connection_id._get_access_token(rejected=token)
-                return client.call(token, tenant.xero_tenant_id, method, path, **args)
+                data, answer = client.call(token, tenant.xero_tenant_id, method, path, **args)
         except XeroAuthError as exc:
             if exc.status == 403:
                 # The organisation was disconnected at Xero (or the app lost access to it).
                 tenant.write({"state": "needs_reconnect", "last_error": str(exc)})
             raise
+        except XeroRateLimited as exc:
+            if exc.problem == "appminute":
+                # the app's minute is spent over all organisations: none of them is served meanwhile
+                self._rest_app(fields.Datetime.now() + timedelta(seconds=exc.retry_after))
+            raise
+        if limits_remaining(answer).get("app_minute") == 0:
+            # the last call of the app's minute: every worker stops before earning a 429
+            self._rest_app(fields.Datetime.now() + timedelta(seconds=const.LIMIT_WINDOW_SECONDS))
+        return data, answer
 
     # --- actions ----------------------------------------------------------------------------------
     def action_test_connection(self):
@@ -273,6 +284,35 @@ class XeroTenant(models.Model):
         self.invalidate_recordset(["xero_rest_until"])
         for queue in ("xero.outbox", "xero.event"):
             self.env[queue].sudo()._queue_trigger(at=until)
+
+    @api.model
+    def _rest_app(self, until):
+        """Xero's app-wide limit (10,000 calls a minute over every organisation) is reached:
+        no organisation is served until ``until`` — by any worker of any Odoo host on this
+        database. Kept in an ir.config_parameter row (read by the queues' SQL, never through
+        get_param's per-process cache), written at once in a short READ COMMITTED transaction
+        of its own like ``_rest``; the queues are woken then."""
+        value = fields.Datetime.to_string(until)
+        with self.env.registry.cursor() as cr:
+            if isinstance(cr, sql_db.Cursor):  # not the shared cursor of a test in test mode
+                cr.connection.set_isolation_level(ISOLATION_LEVEL_READ_COMMITTED)
+            # the format sorts as text: GREATEST keeps the later of two workers' rests
+            cr.execute("""INSERT INTO ir_config_parameter (key, value, create_uid, write_uid, create_date, write_date)
+                          VALUES (%s, %s, %s, %s, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC')
+                          ON CONFLICT (key) DO UPDATE SET value = GREATEST(ir_config_parameter.value, EXCLUDED.value),
+                                                          write_date = EXCLUDED.write_date""",
+                       [const.APP_REST_PARAM, value, self.env.uid, self.env.uid])
+        for queue in ("xero.outbox", "xero.event"):
+            self.env[queue].sudo()._queue_trigger(at=until)
+
+    @api.model
+    def _app_rest_until(self):
+        """-> when Xero's app-wide minute allows calls again (a datetime), or None if it does now."""
+        self.env["ir.config_parameter"].flush_model(["key", "value"])
+        self.env.cr.execute("SELECT value FROM ir_config_parameter WHERE key = %s AND value > %s",
+                            [const.APP_REST_PARAM, fields.Datetime.to_string(fields.Datetime.now())])
+        row = self.env.cr.fetchone()
+        return fields.Datetime.to_datetime(row[0]) if row else None
 
     # --- connect flow (called by the OAuth controller) ---------------------------------------------
     @api.model

@@ -1,2 +1,14 @@
-from . import (test_access, test_connect_flow, test_i18n, test_import, test_payments, test_queue, test_request_log,
-               test_security, test_sync, test_tokens, test_totals, test_ui_tour, test_webhook)
+from . import test_access
+from . import test_connect_flow
+from . import test_fair_sending
+from . import test_i18n
+from . import test_import
+from . import test_payments
+from . import test_queue
+from . import test_request_log
+from . import test_security
+from . import test_sync
+from . import test_tokens
+from . import test_totals
+from . import test_ui_tour
+from . import test_webhook

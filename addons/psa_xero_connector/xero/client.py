@@ -60,6 +60,24 @@ def validation_messages(body):
     return found
 
 
+LIMIT_HEADERS = {"minute": "x-minlimit-remaining", "day": "x-daylimit-remaining",
+                 "app_minute": "x-appminlimit-remaining"}
+
+
+def limits_remaining(headers):
+    """Xero's count of the calls left, read from a response's headers: -> {"minute": n,
+    "day": n, "app_minute": n} (this organisation's minute and day, the whole app's minute);
+    a header that is missing or not a number is left out."""
+    lower = {k.lower(): v for k, v in (headers or {}).items()}
+    found = {}
+    for name, header in LIMIT_HEADERS.items():
+        try:
+            found[name] = int(lower[header])
+        except (KeyError, TypeError, ValueError):
+            continue
+    return found
+
+
 class XeroClient:
     def __init__(self, settings, log=None, timeout=None):
         """``settings``: client_id, client_secret, authorize_url, token_url, revoke_url,
