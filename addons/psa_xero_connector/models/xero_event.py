@@ -11,10 +11,9 @@ that cannot be processed yet wait and retry; none is dropped without a line sayi
 import logging
 import time
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 
 from ..access import MANAGER, check_caller
-
 from ..utils import referenced_record
 from ..xero import webhook
 from ..xero.errors import XeroError, XeroRateLimited
@@ -68,6 +67,7 @@ class XeroEvent(models.Model):
     record_name = fields.Char(string="Record", compute="_compute_record_name")
 
     def init(self):
+        super().init()  # the queue's turn pointer
         # The same event delivered again (Xero retries, replays) is not stored twice; the
         # worker finds due events of a tenant, and a document's events, through these two.
         self.env.cr.execute("""
@@ -102,17 +102,19 @@ class XeroEvent(models.Model):
         entry = {"raw": raw or b"", "headers": request_headers, "source": source}
         if problem == "too_large" or len(raw or b"") > webhook.MAX_BODY:
             log._log_delivery(dict(entry, raw=(raw or b"")[:2048]), 413, aggregate="too_large",
-                              error=_("The body is too large to be a Xero delivery (refused unread)."))
+                              error=self.env._("The body is too large to be a Xero delivery (refused unread)."))
             return 413
         if problem:
-            log._log_delivery(entry, 400, aggregate="truncated", error=_("The body ended before its announced length."))
+            log._log_delivery(entry, 400, aggregate="truncated",
+                              error=self.env._("The body ended before its announced length."))
             return 400
         key = self.env["ir.config_parameter"].sudo().get_param("psa_xero_connector.webhook_key") or ""
         if not webhook.signature_ok(key, raw, signature_header):
             kind, error = (
-                ("no_key", _("No webhook key is set in Settings → Xero: deliveries cannot be verified.")) if not key
-                else ("unsigned", _("Unsigned delivery (no x-xero-signature header).")) if not signature_header
-                else ("bad_signature", _("Signature mismatch: not signed with this app's webhook key.")))
+                ("no_key", self.env._("No webhook key is set in Settings → Xero: deliveries cannot be verified."))
+                if not key
+                else ("unsigned", self.env._("Unsigned delivery (no x-xero-signature header).")) if not signature_header
+                else ("bad_signature", self.env._("Signature mismatch: not signed with this app's webhook key.")))
             log._log_delivery(entry, 401, error=error, aggregate=kind)
             return 401
         try:
@@ -121,7 +123,8 @@ class XeroEvent(models.Model):
             log._log_delivery(entry, 400, error=str(exc), aggregate="malformed")
             return 400
         if not events and not rejected:
-            log._log_delivery(entry, 200, outcome=_("Intent to receive: signature verified."), aggregate="intent")
+            log._log_delivery(entry, 200, outcome=self.env._("Intent to receive: signature verified."),
+                              aggregate="intent")
             return 200
         tenants = self._tenants_by_xero_id({e["tenant_id"] for e in events})
         stored = self._store(events, tenants)
@@ -162,14 +165,15 @@ class XeroEvent(models.Model):
             tenant_id, company_id = tenants.get(event["tenant_id"], (None, None))
             state, message = "pending", None
             if not company_id:
-                state, message = "ignored", _("No Odoo company syncs with this Xero organisation.")
+                state, message = "ignored", self.env._("No Odoo company syncs with this Xero organisation.")
             elif event["category"] == "CONTACT":
-                state, message = "done", _("Contact changed in Xero: logged only; Odoo stays the source of truth.")
+                state, message = "done", self.env._(
+                    "Contact changed in Xero: logged only; Odoo stays the source of truth.")
             elif event["category"] == "SUBSCRIPTION":
-                state, message = "ignored", _("Subscription events concern the Xero app, not Odoo's data.")
+                state, message = "ignored", self.env._("Subscription events concern the Xero app, not Odoo's data.")
             rows.append((tenant_id, event["tenant_id"], event["category"], event["event_type"], event["resource_id"],
                          event["event_date"], state, message))
-        columns = list(zip(*rows))
+        columns = list(zip(*rows, strict=True))
         # one statement, one array per column (cheaper to build and plan than 100 VALUES tuples)
         self.env.cr.execute("""
             INSERT INTO xero_event (tenant_id, xero_tenant_id, category, event_type, resource_id, event_date,
@@ -183,16 +187,16 @@ class XeroEvent(models.Model):
     def _outcome(self, events, stored, rejected):
         """The delivery's line in the request log."""
         if not events:
-            return _("No usable event; %d malformed event(s) ignored.", len(rejected))
+            return self.env._("No usable event; %d malformed event(s) ignored.", len(rejected))
         states = [state for _id, state in stored]
-        parts = [_("%(n)d event(s) received, %(new)d new", n=len(events), new=len(stored))]
+        parts = [self.env._("%(n)d event(s) received, %(new)d new", n=len(events), new=len(stored))]
         if len(events) - len(stored):
-            parts.append(_("%d already received (ignored)", len(events) - len(stored)))
+            parts.append(self.env._("%d already received (ignored)", len(events) - len(stored)))
         if states.count("ignored"):
-            parts.append(_("%d for no connected company (ignored)", states.count("ignored")))
+            parts.append(self.env._("%d for no connected company (ignored)", states.count("ignored")))
         outcome = "; ".join(parts) + "."
         if rejected:
-            outcome += " " + _("%d malformed event(s) ignored.", len(rejected))
+            outcome += " " + self.env._("%d malformed event(s) ignored.", len(rejected))
         return outcome
 
     def _trigger_worker(self):
@@ -227,7 +231,8 @@ class XeroEvent(models.Model):
             newest = self.env.cr.fetchone()[0]
             if not newest or (fields.Datetime.now() - newest).total_seconds() >= SETTLE_QUIET:
                 return
-            self.env.cr.commit()  # a fresh snapshot for the next look
+            # a fresh snapshot for the next look (REPEATABLE READ would keep showing the old one)
+            self.env.cr.commit()  # pylint: disable=invalid-commit
             time.sleep(SETTLE_QUIET)
 
     @api.model
@@ -254,7 +259,7 @@ class XeroEvent(models.Model):
         now = fields.Datetime.now()
         for event in self:
             state, message, record = results.get(event.resource_id, (
-                "ignored", _("Xero sends nothing Odoo uses for this event."), None))
+                "ignored", self.env._("Xero sends nothing Odoo uses for this event."), None))
             event.write({"state": state, "message": message, "processed_at": now, "attempts": event.attempts + 1,
                          "res_model": record._name if record else False, "res_id": record.id if record else False})
 
@@ -277,4 +282,3 @@ class XeroEvent(models.Model):
         events.write({"state": "pending", "attempts": 0, "next_try": fields.Datetime.now()})
         events._trigger_worker()
         return True
-

@@ -13,7 +13,7 @@ import logging
 import time
 from collections import Counter
 
-from odoo import _, api, models
+from odoo import api, models
 from odoo.exceptions import UserError
 
 from ..xero import from_xero, matching
@@ -57,7 +57,7 @@ class XeroImporter(models.AbstractModel):
         summary = summary or ImportSummary()
         tenant = tenant.sudo()
         if not tenant.company_id:
-            raise UserError(_("Give %s an Odoo company before importing.", tenant.name))
+            raise UserError(self.env._("Give %s an Odoo company before importing.", tenant.name))
         # Work inside the tenant's company: its records (and shared ones) are the candidates.
         self = self.with_company(tenant.company_id)
         tenant = tenant.with_env(self.env)
@@ -105,7 +105,7 @@ class XeroImporter(models.AbstractModel):
     def _progress(self, tenant, key, page, pages, done, total):
         """Tell the user how far a long import is, while it runs: the notification is sent from
         an independent transaction, so it reaches the browser now, not when the import commits."""
-        message = _("%(org)s: %(what)s page %(page)d of %(pages)d (%(done)s of %(total)s)", org=tenant.name,
+        message = self.env._("%(org)s: %(what)s page %(page)d of %(pages)d (%(done)s of %(total)s)", org=tenant.name,
                     what=key, page=page, pages=pages, done=done, total=total or "?")
         _logger.info("Xero import progress: %s", message)
         if pages <= 1:
@@ -113,7 +113,7 @@ class XeroImporter(models.AbstractModel):
         with self.env.registry.cursor() as cr:
             env = self.env(cr=cr)
             env.user.partner_id._bus_send("simple_notification", {
-                "title": _("Import from Xero"), "message": message, "type": "info", "sticky": False})
+                "title": self.env._("Import from Xero"), "message": message, "type": "info", "sticky": False})
 
     # --- tax rates --------------------------------------------------------------------------------
     @api.model
@@ -122,7 +122,7 @@ class XeroImporter(models.AbstractModel):
         for rate in rates:
             components = rate.get("TaxComponents") or []
             if len(components) > 1:
-                summary.line("tax_rates", "note", _("%d components: never matched by rate, map it by hand "
+                summary.line("tax_rates", "note", self.env._("%d components: never matched by rate, map it by hand "
                                                      "if an Odoo tax needs it", len(components)),
                              rate["TaxType"], rate.get("Name"))
         _catalog, created, updated = self.env["xero.tax.rate"]._upsert(
@@ -150,10 +150,10 @@ class XeroImporter(models.AbstractModel):
                                                         next(r for r in rates if r["TaxType"] == value)))
                 summary.count("taxes", "linked")
             elif verdict == "ambiguous":
-                summary.line("taxes", "ambiguous", _("several Xero tax types fit (%s): choose one in Tax mapping",
-                                                     ", ".join(value)), None, tax.name, tax)
+                reason = self.env._("several Xero tax types fit (%s): choose one in Tax mapping", ", ".join(value))
+                summary.line("taxes", "ambiguous", reason, None, tax.name, tax)
             else:
-                summary.line("taxes", "unmapped", _("%s: map it in Tax mapping before syncing", value),
+                summary.line("taxes", "unmapped", self.env._("%s: map it in Tax mapping before syncing", value),
                              None, tax.name, tax)
         Link.create(new_links)
 
@@ -177,14 +177,14 @@ class XeroImporter(models.AbstractModel):
             if not candidates:
                 continue
             if acc.get("Status", "ACTIVE") != "ACTIVE":
-                summary.line("accounts", "skipped", _("archived in Xero: not linked"), acc.get("Code"), acc.get("Name"),
-                             candidates[0])
+                summary.line("accounts", "skipped", self.env._("archived in Xero: not linked"), acc.get("Code"),
+                             acc.get("Name"), candidates[0])
                 continue
             if acc["AccountID"] in by_xero or candidates[0].id in by_res:
                 summary.count("accounts", "already")
                 continue
             if len(candidates) > 1:
-                summary.line("accounts", "ambiguous", _("several Odoo accounts have code %s", acc.get("Code")),
+                summary.line("accounts", "ambiguous", self.env._("several Odoo accounts have code %s", acc.get("Code")),
                              acc.get("Code"), acc.get("Name"))
                 continue
             new_links.append(from_xero.account_link(tenant.id, candidates[0].id, acc))
@@ -214,14 +214,14 @@ class XeroImporter(models.AbstractModel):
                 summary.count("products", "already")
                 continue
             if not item.get("SalesDetails") or item["SalesDetails"].get("UnitPrice") is None:
-                summary.line("products", "note", _("no sales price in Xero: the product's price is 0"),
+                summary.line("products", "note", self.env._("no sales price in Xero: the product's price is 0"),
                              item["Code"], item.get("Name"))
             verdict, found, _key = index.match({"code": matching.normalise_code(item["Code"])})
             if verdict == "ambiguous":
-                summary.line("products", "ambiguous", _("several Odoo products have the internal reference %s",
+                summary.line("products", "ambiguous", self.env._("several Odoo products have the internal reference %s",
                                                         item["Code"]), item["Code"], item.get("Name"))
             elif verdict == "match" and found in by_res:
-                summary.line("products", "skipped", _("its product is already linked to another Xero item"),
+                summary.line("products", "skipped", self.env._("its product is already linked to another Xero item"),
                              item["Code"], item.get("Name"), self.env["product.template"].browse(found))
             elif verdict == "match":
                 new_links.append(from_xero.item_link(tenant.id, item, found))
@@ -269,26 +269,27 @@ class XeroImporter(models.AbstractModel):
                     ranks.setdefault(by_xero[ref].res_id, set()).update(role)
                     continue
                 if not name:
-                    summary.line(entity, "skipped", _("contact without a name"), ref, None)
+                    summary.line(entity, "skipped", self.env._("contact without a name"), ref, None)
                     continue
                 if contact.get("ContactStatus", "ACTIVE") != "ACTIVE":
-                    summary.line(entity, "skipped", _("archived in Xero"), ref, name)
+                    summary.line(entity, "skipped", self.env._("archived in Xero"), ref, name)
                     continue
                 email = matching.normalise_email(contact.get("EmailAddress"))
                 if email and email in emails_seen:
-                    summary.line(entity, "note", _("shares the e-mail %(email)s with the Xero contact %(other)s",
-                                                   email=email, other=emails_seen[email]), ref, name)
+                    reason = self.env._("shares the e-mail %(email)s with the Xero contact %(other)s",
+                                        email=email, other=emails_seen[email])
+                    summary.line(entity, "note", reason, ref, name)
                 emails_seen.setdefault(email, name)
                 verdict, found, key = index.match(matching.contact_keys(contact))
                 if verdict == "ambiguous":
-                    summary.line(entity, "ambiguous", _("%(n)d Odoo partners have the same %(key)s: %(names)s",
-                                                        n=len(found), key=_key_label(key),
+                    summary.line(entity, "ambiguous", self.env._("%(n)d Odoo partners have the same %(key)s: %(names)s",
+                                                        n=len(found), key=self._key_label(key),
                                                         names=", ".join(names.get(i, str(i)) for i in found[:5])),
                                  ref, name)
                 elif verdict == "match" and found in linked_partner:
-                    summary.line(entity, "skipped", _("matches %(partner)s by %(key)s, already linked to another "
-                                                      "Xero contact", partner=names.get(found), key=_key_label(key)),
-                                 ref, name, Partner.browse(found))
+                    reason = self.env._("matches %(partner)s by %(key)s, already linked to another Xero contact",
+                                        partner=names.get(found), key=self._key_label(key))
+                    summary.line(entity, "skipped", reason, ref, name, Partner.browse(found))
                 elif verdict == "match":
                     linked_partner[found] = ref
                     new_links.append(from_xero.contact_link(tenant.id, contact, found))
@@ -306,7 +307,7 @@ class XeroImporter(models.AbstractModel):
             Link.create(new_links)
             self._raise_ranks(ranks)
         for entity, n in not_selected.items():
-            summary.line(entity, "skipped", _("not selected for this import"), count=n)
+            summary.line(entity, "skipped", self.env._("not selected for this import"), count=n)
 
     def _raise_ranks(self, ranks):
         """Customer / supplier rank from Xero's flags, in one write per rank kind."""
@@ -316,7 +317,6 @@ class XeroImporter(models.AbstractModel):
             if ids:
                 Partner.browse(ids).filtered(lambda p, f=field: not p[f]).write({field: 1})
 
-
-def _key_label(key):
-    return {"account_number": _("account number"), "vat": _("tax number"), "email": _("e-mail"),
-            "name": _("name")}.get(key, key)
+    def _key_label(self, key):
+        return {"account_number": self.env._("account number"), "vat": self.env._("tax number"),
+                "email": self.env._("e-mail"), "name": self.env._("name")}.get(key, key)

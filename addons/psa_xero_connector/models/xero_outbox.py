@@ -69,7 +69,7 @@ class XeroOutbox(models.Model):
                               ("sending", "Sending"), ("retry", "Waiting to retry"), ("done", "Synced"),
                               ("error", "Error"), ("cancelled", "Not sent")],
                              default="queued", required=True, index=True)
-    batch_id = fields.Many2one("xero.outbox.batch", string="Batch", ondelete="set null", index=True, readonly=True,
+    batch_id = fields.Many2one("xero.outbox.batch", ondelete="set null", index=True, readonly=True,
                                help="The request this row is (or was last) sent in, fixed before it left")
     batch_seq = fields.Integer(readonly=True, help="Position of the row's element in its batch")
     batch_key = fields.Char(related="batch_id.idempotency_key", string="Idempotency-Key")
@@ -139,7 +139,8 @@ class XeroOutbox(models.Model):
                 return settled
             batch = batches[:1]
             if commit:
-                self.env.cr.commit()  # the batch is fixed before it is sent
+                # the batch is fixed (body and key) before it is sent: a crash resends it as it is
+                self.env.cr.commit()  # pylint: disable=invalid-commit
                 if self._take_slot(tenant) is None:
                     return settled or 1  # fixed, for another worker to send
                 batch = batch._lock()
@@ -204,7 +205,8 @@ class XeroOutbox(models.Model):
         so that the row at fault fails alone."""
         rows = self._drop_superseded().with_context(xero_link_cache={})
         records = {}
-        for model in set(rows.mapped("res_model")) & set(self.env.registry):  # a row of an uninstalled model fails alone
+        # a row of an uninstalled model fails alone
+        for model in set(rows.mapped("res_model")) & set(self.env.registry):
             ids = [r.res_id for r in rows if r.res_model == model]
             records.update({(model, rec.id): rec for rec in rows.env[model].browse(ids).exists()})
         in_doubt = rows._in_doubt_rows(tenant)

@@ -42,7 +42,8 @@ class XeroOutboxBatch(models.Model):
         worker whose whole transaction was lost) give the same key, while a later edit — a new
         row, even one that brings a record back to an earlier state — gets a key of its own."""
         body = json.dumps({collection: elements}, sort_keys=True, default=str)
-        digest = hashlib.sha256(("%s|%s|%s|%s" % (tenant.xero_tenant_id, method, [r.id for r in rows], body)).encode()).hexdigest()
+        fixed = "%s|%s|%s|%s" % (tenant.xero_tenant_id, method, [r.id for r in rows], body)
+        digest = hashlib.sha256(fixed.encode()).hexdigest()
         batch = self.create({"tenant_id": tenant.id, "entity": entity, "collection": collection, "method": method,
                              "idempotency_key": "odoo-%s" % digest[:60], "body": body})
         for seq, row in enumerate(rows):

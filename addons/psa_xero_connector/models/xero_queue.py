@@ -32,6 +32,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 from .. import const
 
@@ -112,7 +113,8 @@ class XeroQueue(models.AbstractModel):
     def init(self):
         if not self._abstract:
             # owned by the table: dropped with it when the addon is uninstalled
-            self.env.cr.execute("CREATE SEQUENCE IF NOT EXISTS {0}_turn_seq OWNED BY {0}.id".format(self._table))
+            self.env.cr.execute(SQL("CREATE SEQUENCE IF NOT EXISTS %s OWNED BY %s",
+                                    SQL.identifier("%s_turn_seq" % self._table), SQL.identifier(self._table, "id")))
 
     def _queue_next_tenant(self, tenants):
         """Whose turn it is among ``tenants`` (sorted by id): the first after the organisation
@@ -120,7 +122,7 @@ class XeroQueue(models.AbstractModel):
         instant may serve one organisation together (other rows, other slots): the rotation
         goes on, and no one waits for a lock to learn whose turn it is."""
         seq = "%s_turn_seq" % self._table
-        self.env.cr.execute("SELECT last_value, is_called FROM %s" % seq)
+        self.env.cr.execute(SQL("SELECT last_value, is_called FROM %s", SQL.identifier(seq)))
         last, called = self.env.cr.fetchone()
         last = last if called else 0
         tenant = next((t for t in tenants if t.id > last), tenants[0])
@@ -146,7 +148,8 @@ class XeroQueue(models.AbstractModel):
                     break  # Xero's app-wide minute is spent: nobody is served (woken when it ends)
                 units = self._queue_work(self._queue_next_tenant(tenants), commit, run)
                 if commit:
-                    self.env.cr.commit()  # the unit's outcome is kept, its locks released
+                    # the unit's outcome is kept, its locks released
+                    self.env.cr.commit()  # pylint: disable=invalid-commit
                 if units:
                     busy = True
                     done += units

@@ -31,7 +31,7 @@ class XeroRequestLog(models.Model):
                                  default="outbound", index=True)
     tenant_id = fields.Many2one("xero.tenant", string="Organisation", index=True, ondelete="set null",
                                 check_company=True)
-    company_id = fields.Many2one("res.company", string="Company", index=True)
+    company_id = fields.Many2one("res.company", index=True)
     operation = fields.Char(required=True)
     entity = fields.Char(help="The Xero collection or event category concerned")
     res_model = fields.Char(string="Odoo model", index=True)

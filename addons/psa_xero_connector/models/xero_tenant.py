@@ -4,17 +4,20 @@ Every call to Xero for a tenant goes through ``_call``: it gets a valid token fr
 tenant's connection, sends through the one HTTP client, and logs the exchange.
 """
 
+import logging
 from datetime import timedelta
 
 from psycopg2.extensions import ISOLATION_LEVEL_READ_COMMITTED
 
-from odoo import _, api, fields, models, sql_db
+from odoo import api, fields, models, sql_db
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .. import const
 from ..access import MANAGER, USER, check_caller
 from ..xero.client import XeroClient, limits_remaining
 from ..xero.errors import XeroAuthError, XeroError, XeroRateLimited
+
+_logger = logging.getLogger(__name__)
 
 
 class XeroTenant(models.Model):
@@ -55,7 +58,7 @@ class XeroTenant(models.Model):
     document_status = fields.Selection([("AUTHORISED", "Approved (AUTHORISED)"), ("DRAFT", "Draft")],
                                        string="Status of documents in Xero", default="AUTHORISED", required=True,
                                        help="Draft: invoices and bills wait in Xero for someone to approve them.")
-    outbox_ids = fields.One2many("xero.outbox", "tenant_id", string="Outbox")
+    outbox_ids = fields.One2many("xero.outbox", "tenant_id")
     notify_success = fields.Boolean(string="Notify successful syncs",
                                     help="Show a notification to the user whenever a record reaches Xero.")
     request_log_count = fields.Integer(compute="_compute_request_log_count")
@@ -100,7 +103,7 @@ class XeroTenant(models.Model):
             for item in (tenant.catchall_invoice_item_id | tenant.catchall_purchase_item_id
                          | tenant.catchall_credit_note_item_id):
                 if item.tenant_id != tenant or not item.active:
-                    raise ValidationError(_("The catch-all item %(item)s does not exist in %(org)s "
+                    raise ValidationError(self.env._("The catch-all item %(item)s does not exist in %(org)s "
                                             "(import the items from Xero again).", item=item.display_name,
                                             org=tenant.name))
 
@@ -108,11 +111,11 @@ class XeroTenant(models.Model):
         if not self.env.su:
             owned = self._xero_owned_fields & set(vals)
             if owned:
-                raise AccessError(_("These fields are set by Xero, not by hand: %s", ", ".join(sorted(owned))))
+                raise AccessError(self.env._("These fields are set by Xero, not by hand: %s", ", ".join(sorted(owned))))
             # A manager assigns organisations to their own companies only (the record rules
             # check the tenant before the write, not the company it is moved to).
             if vals.get("company_id") and vals["company_id"] not in self.env.companies.ids:
-                raise AccessError(_("You can only assign an organisation to one of your companies."))
+                raise AccessError(self.env._("You can only assign an organisation to one of your companies."))
         return super().write(vals)
 
     def _compute_request_log_count(self):
@@ -139,12 +142,14 @@ class XeroTenant(models.Model):
         check_caller(self, MANAGER, "write")
         Inbound = self.env["xero.inbound"]
         if not Inbound._try_tenant_lock(self):  # held until this request's transaction ends
-            return self._toast(_("Xero"), _("A check of %s is already running.", self.name), "warning")
+            return self._toast(self.env._("Xero"), self.env._("A check of %s is already running.", self.name),
+                               "warning")
         try:
             applied = Inbound._poll(self.sudo())
         except XeroError as exc:
-            return self._toast(_("Xero check failed"), str(exc), "danger")
-        return self._toast(_("Xero"), _("%(n)d document(s) brought in line with %(org)s.", n=applied, org=self.name),
+            return self._toast(self.env._("Xero check failed"), str(exc), "danger")
+        return self._toast(self.env._("Xero"),
+                           self.env._("%(n)d document(s) brought in line with %(org)s.", n=applied, org=self.name),
                            "success")
 
     # --- the client -----------------------------------------------------------------------------
@@ -159,7 +164,7 @@ class XeroTenant(models.Model):
         """The HTTP client, logging each exchange to xero.request.log in this transaction."""
         settings = self._xero_settings()
         if not settings["client_id"] or not settings["client_secret"]:
-            raise UserError(_("Set the Xero app's client ID and secret in Settings → Xero first."))
+            raise UserError(self.env._("Set the Xero app's client ID and secret in Settings → Xero first."))
         log_model = self.env["xero.request.log"].sudo()
 
         def log(entry):
@@ -172,7 +177,7 @@ class XeroTenant(models.Model):
         self.ensure_one()
         tenant = self.sudo()
         if tenant.state != "connected" or not tenant.connection_id:
-            raise XeroAuthError(_("Xero organisation %s is not connected.", tenant.name), code="not_connected")
+            raise XeroAuthError(self.env._("Xero organisation %s is not connected.", tenant.name), code="not_connected")
         token = tenant.connection_id._get_access_token()
         client = self._xero_client(tenant=tenant, context=context)
         args = dict(body=body, params=params, idempotency_key=idempotency_key, operation=operation, context=context,
@@ -210,11 +215,11 @@ class XeroTenant(models.Model):
             data, _headers = tenant._call("GET", "Organisation", operation="organisation")
         except XeroError as exc:
             tenant.last_error = str(exc)
-            return self._toast(_("Xero connection failed"), str(exc), "danger")
+            return self._toast(self.env._("Xero connection failed"), str(exc), "danger")
         org = (data or {}).get("Organisations", [{}])[0]
         tenant.write({"name": org.get("Name") or self.name, "base_currency": org.get("BaseCurrency"),
                     "country_code": org.get("CountryCode"), "last_error": False})
-        return self._toast(_("Connected to Xero"), _("%s answers.", self.name), "success")
+        return self._toast(self.env._("Connected to Xero"), self.env._("%s answers.", self.name), "success")
 
     def action_disconnect(self):
         """Remove this organisation's connection at Xero; the authorisation stays for the others."""
@@ -225,9 +230,10 @@ class XeroTenant(models.Model):
                     token = tenant.connection_id._get_access_token()
                     self._xero_client(tenant=tenant).delete_connection(token, tenant.xero_connection_uuid)
                 except XeroAuthError:
-                    pass  # the authorisation is dead anyway: nothing to remove at Xero
+                    # the authorisation is dead anyway: nothing to remove at Xero
+                    _logger.info("Xero: %s's authorisation is no longer valid, nothing to disconnect", tenant.name)
                 except XeroError as exc:
-                    raise UserError(_("Xero did not confirm the disconnection: %s", exc)) from exc
+                    raise UserError(self.env._("Xero did not confirm the disconnection: %s", exc)) from exc
             tenant.write({"state": "disconnected", "last_error": False})
         return True
 
@@ -235,7 +241,7 @@ class XeroTenant(models.Model):
         self.ensure_one()
         check_caller(self, MANAGER, "write")
         return {"type": "ir.actions.act_window", "res_model": "xero.import.wizard", "view_mode": "form",
-                "target": "new", "name": _("Import from Xero"), "context": {"default_tenant_id": self.id}}
+                "target": "new", "name": self.env._("Import from Xero"), "context": {"default_tenant_id": self.id}}
 
     def action_reconnect(self):
         check_caller(self, MANAGER, "write")

@@ -178,7 +178,8 @@ class TestAccessMatrix(XeroHarnessCase):
             self.tenant_call("action_reconnect", tenant, MANAGER if mine else NOBODY,
                              lambda result: self.assertEqual(result["type"], "ir.actions.act_url"))
         self.check("settings → tenants",
-                   lambda role: self.rpc(role, "res.config.settings", "action_xero_tenants", [[]]), XERO, effect=returns("xero.tenant"))
+                   lambda role: self.rpc(role, "res.config.settings", "action_xero_tenants", [[]]), XERO,
+                   effect=returns("xero.tenant"))
 
     def test_check_xero_now(self):
         self.tenant_call("action_check_xero_now", self.tenant_b, NOBODY,
@@ -195,7 +196,7 @@ class TestAccessMatrix(XeroHarnessCase):
             return lambda role: self.rpc(role, "xero.tenant", "write", [tenant.ids, vals])
         for tenant in (self.tenant_b, self.tenant_a):
             fields = ["notify_success", "state", "last_error", "company_id", "connection_id"]
-            state = lambda t=tenant: t.read(fields)  # noqa: E731
+            state = lambda t=tenant, fields=fields: t.read(fields)  # noqa: E731
             self.check("set a switch of %s" % tenant.name, write(tenant, {"notify_success": True}),
                        MANAGER if tenant == self.tenant_a else NOBODY, state,
                        lambda _r, t=tenant: self.assertTrue(t.notify_success))
@@ -246,7 +247,8 @@ class TestAccessMatrix(XeroHarnessCase):
             self.check("unlink log of %s" % log.tenant_id.name,
                        lambda role, row=log: self.rpc(role, "xero.request.log", "unlink", [row.ids]), NOBODY, state)
             self.check("create a log row", lambda role, row=log: self.rpc(role, "xero.request.log", "create", [{
-                "tenant_id": row.tenant_id.id, "operation": "x", "method": "DELETE", "url": row.url, "state": "failure"}]),
+                "tenant_id": row.tenant_id.id, "operation": "x", "method": "DELETE", "url": row.url,
+                "state": "failure"}]),
                 NOBODY, state)
 
     def test_request_log_of_an_organisation_moved_to_b(self):

@@ -13,13 +13,11 @@ from contextlib import contextmanager
 import requests
 
 from odoo import Command
-
 from odoo.tests import tagged
 
 from .. import const
 from ..xero import webhook
-from .common import CLIENT_ID, ORG_A, ORG_B, WEBHOOK_KEY
-from .common import SyncCase
+from .common import CLIENT_ID, ORG_A, ORG_B, WEBHOOK_KEY, SyncCase
 
 
 class PaymentCase(SyncCase):

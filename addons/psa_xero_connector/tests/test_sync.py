@@ -248,7 +248,7 @@ class TestOutboundSyncMore(SyncCase):
         self.assertEqual(len(orders), 1)
         self.assertEqual((orders[0]["PurchaseOrderNumber"], orders[0]["Reference"], orders[0]["Total"],
                           orders[0]["Status"]), (order.name, "WC-QUOTE-9", 600.0, "AUTHORISED"))
-        self.assertEqual([l["ItemCode"] for l in orders[0]["LineItems"]], ["MISC"])
+        self.assertEqual([item["ItemCode"] for item in orders[0]["LineItems"]], ["MISC"])
 
     def test_a_worker_killed_mid_batch_never_duplicates(self):
         supplier = self.env["res.partner"].create({"name": "Exertis UK", "is_company": True, "supplier_rank": 1,
@@ -415,6 +415,7 @@ class TestSyncOrderingAndSlots(SyncCase):
     def test_at_most_five_workers_per_organisation(self):
         move = self.invoice(99)
         from odoo.sql_db import db_connect
+
         from ..models.xero_outbox import SLOT_LOCK
         other = db_connect(self.env.cr.dbname).cursor()  # five other workers hold the slots
         try:

@@ -21,7 +21,8 @@ class TestDocumentTotals(XeroHarnessCase):
         Tax = self.env["account.tax"]
         common = {"type_tax_use": "sale", "company_id": self.company.id, "tax_group_id": group.id}
         self.vat20 = Tax.create(dict(common, name="VAT 20% (Xero test)", amount=20))
-        self.vat20_incl = Tax.create(dict(common, name="VAT 20% incl. (Xero test)", amount=20, price_include_override="tax_included"))
+        self.vat20_incl = Tax.create(dict(common, name="VAT 20% incl. (Xero test)", amount=20,
+                                          price_include_override="tax_included"))
         self.vat5 = Tax.create(dict(common, name="VAT 5% (Xero test)", amount=5))
         Link = self.env["xero.link"]
         for tax, tax_type in ((self.vat20, "OUTPUT2"), (self.vat20_incl, "OUTPUT2"), (self.vat5, "RROUTPUT")):

@@ -174,7 +174,6 @@ class TestWebhookEndpoint(WebhookCase):
             self.assertRegex(stored.resource_id, r"^[0-9a-f-]{36}$")
 
 
-
 @tagged("post_install", "-at_install")
 class TestWebhookAbuse(WebhookCase):
     """Finding 6 of issue #11: abusing the webhook must cost little — no body read beyond the

@@ -168,10 +168,10 @@ def line_payload(line, amount_types):
 def amount_types_of(lines):
     """Inclusive when every taxed line's price includes its tax, NoTax when nothing is taxed,
     else Exclusive (Xero has one LineAmountTypes per document)."""
-    taxed = [l for l in lines if _dec(l.get("total")) != _dec(l.get("subtotal"))]
+    taxed = [line for line in lines if _dec(line.get("total")) != _dec(line.get("subtotal"))]
     if not taxed:
         return "NoTax"
-    if all(l.get("price_include") for l in taxed):
+    if all(line.get("price_include") for line in taxed):
         return "Inclusive"
     return "Exclusive"
 
@@ -185,12 +185,12 @@ def document_payload(doc, document_id=None):
     collection, xero_type = DOCUMENT_TYPES[doc["kind"]]
     if not doc.get("contact_id"):
         raise MappingError("The partner is not in Xero yet")
-    lines = [l for l in doc.get("lines") or () if l.get("display_type", "product") == "product"]
+    lines = [line for line in doc.get("lines") or () if line.get("display_type", "product") == "product"]
     if not lines:
         raise MappingError("A document needs at least one line")
     amount_types = amount_types_of(lines)
     payload = {"Contact": {"ContactID": doc["contact_id"]}, "LineAmountTypes": amount_types,
-               "LineItems": [line_payload(l, amount_types) for l in lines],
+               "LineItems": [line_payload(line, amount_types) for line in lines],
                "Status": doc.get("status") or "AUTHORISED"}
     if xero_type:
         payload["Type"] = xero_type
