@@ -127,7 +127,10 @@ def cmd_test(args):
             results["lint (pre-commit)"] = (run_lint(odoo.python), {"passed": 0, "failed": 0, "skipped": 0})
         if args.part in ("all", "harness"):
             junit = os.path.join(workdir, "harness.xml")
-            code = run_pytest(odoo, ["-p", "no:odoo", "tests"] + args.pytest_args, junit, env)
+            # paths among the extra arguments narrow the run (tests/client), otherwise all of tests/
+            paths = [a for a in args.pytest_args
+                     if a.startswith("tests") and os.path.exists(os.path.join(REPO, a.split("::")[0]))]
+            code = run_pytest(odoo, ["-p", "no:odoo"] + ([] if paths else ["tests"]) + args.pytest_args, junit, env)
             results["harness and client"] = (code, junit_counts(junit))
         if args.part in ("all", "addon", "odoo-own") and not args.without_connector:
             install_addon(odoo, db, log_file=os.path.join(workdir, "install.log"))
