@@ -5,6 +5,7 @@ import threading
 from datetime import timedelta
 
 from odoo import SUPERUSER_ID, api, fields
+from odoo.modules.registry import Registry
 from odoo.tests import TransactionCase, tagged
 
 from harness import seed
@@ -113,6 +114,11 @@ class TestConcurrentRefresh(TransactionCase):
             return fn(api.Environment(cr, SUPERUSER_ID, {}))
 
     def test_one_refresh_for_concurrent_workers(self):
+        if Registry._lock._is_owned():
+            # Odoo's own runner (odoo-bin --test-tags) runs every test holding the registry lock,
+            # which a worker thread's first environment needs: the workers would wait for the
+            # run to end. `./run test` (pytest-odoo) runs this test.
+            self.skipTest("needs worker threads, which Odoo's own test runner blocks on the registry lock")
         harness_url = self.harness.url
         params = {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET,
                   "token_url": harness_url + "/identity/connect/token",
