@@ -68,6 +68,7 @@ class XeroEvent(models.Model):
     record_name = fields.Char(string="Record", compute="_compute_record_name")
 
     def init(self):
+        super().init()  # the queue's turn pointer
         # The same event delivered again (Xero retries, replays) is not stored twice; the
         # worker finds due events of a tenant, and a document's events, through these two.
         self.env.cr.execute("""
