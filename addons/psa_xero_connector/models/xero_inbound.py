@@ -95,7 +95,9 @@ class XeroInbound(models.AbstractModel):
         new_payments = {pid for xid, s in states.items() if xid in links for pid in s["payments"]} \
             - {pid for known in recorded.values() for pid in known}
         accounts = self._payment_accounts(tenant, new_payments)
-        moves = self.env["account.move"].sudo().browse([links[x].res_id for x in ids if x in links]).exists()
+        # records taken from one recordset share its prefetching: one query per field for the batch
+        moves = {move.id: move for move in self.env["account.move"].sudo().browse(
+            [links[x].res_id for x in ids if x in links]).exists()}
         results, work = {}, []
         for xero_id in ids:
             link = links.get(xero_id)
@@ -103,7 +105,7 @@ class XeroInbound(models.AbstractModel):
                 results[xero_id] = ("ignored", self.env._("Odoo did not send this document to Xero: nothing to update."),
                                     None)
                 continue
-            move = moves.browse(link.res_id) & moves
+            move = moves.get(link.res_id)
             state = states.get(xero_id)
             if not move or not state:
                 results[xero_id] = ("ignored", self.env._("Xero did not return this document.") if move
