@@ -8,8 +8,10 @@ payment reconciled with the document and linked to its PaymentID (a unique index
 second registration impossible), a payment gone from Xero cancels its Odoo payment, and a
 voided document is flagged (cancelled if the organisation says so). Applying the same state
 again changes nothing, so repeated, reordered or late events all end in the same place.
-One worker per organisation at a time (an advisory lock), each document in a savepoint: a
-document Odoo cannot follow gets its reason; the others go on.
+One worker per organisation at a time (an advisory lock). The new payments of one fetch are
+registered together (issue #14: one create, one post, one reconciliation plan), in one
+savepoint; the other documents, and all of them if that batch fails, go each in a savepoint of
+its own: a document Odoo cannot follow gets its reason; the others go on.
 """
 
 import logging
@@ -102,8 +104,8 @@ class XeroInbound(models.AbstractModel):
         for xero_id in ids:
             link = links.get(xero_id)
             if not link:
-                results[xero_id] = ("ignored", self.env._("Odoo did not send this document to Xero: nothing to update."),
-                                    None)
+                results[xero_id] = ("ignored", self.env._(
+                    "Odoo did not send this document to Xero: nothing to update."), None)
                 continue
             move = moves.get(link.res_id)
             state = states.get(xero_id)
@@ -138,7 +140,7 @@ class XeroInbound(models.AbstractModel):
             except Exception as exc:  # noqa: BLE001 - one document Odoo cannot follow must not hold up the others
                 self.env.invalidate_all()
                 message = self.env._("%(doc)s: not brought in line with Xero (unexpected %(kind)s: %(error)s)",
-                            doc=move.name, kind=type(exc).__name__, error=exc)
+                                     doc=move.name, kind=type(exc).__name__, error=exc)
                 results[xero_id] = ("error", message, move)
                 _logger.exception("Xero inbound: %s", message)
         return results
@@ -184,7 +186,8 @@ class XeroInbound(models.AbstractModel):
             if move.state == "posted" and move.currency_id.compare_amounts(odoo_due, float(state["amount_due"])) \
                     and state["status"] != "VOIDED":
                 notes[move].append(self.env._("Xero says %(xero)s is due, Odoo %(odoo)s",
-                                     xero=self._money(move, state["amount_due"]), odoo=self._money(move, odoo_due)))
+                                              xero=self._money(move, state["amount_due"]),
+                                              odoo=self._money(move, odoo_due)))
             messages.append(("%s: %s." % (move.name, "; ".join(notes[move]))) if notes[move]
                             else self.env._("%s: already in line with Xero.", move.name))
         return messages
@@ -204,12 +207,13 @@ class XeroInbound(models.AbstractModel):
         for move, _state, payment, account in todo:
             if move.state != "posted":
                 raise UserError(self.env._("it is not posted in Odoo, so the Xero payment of %s cannot be recorded.",
-                                  self._money(move, payment["amount"])))
+                                           self._money(move, payment["amount"])))
             residual = due.get(move, move.amount_residual)
             if move.currency_id.compare_amounts(float(payment["amount"]), residual) > 0:
-                raise UserError(self.env._("Xero recorded a payment of %(amount)s, more than the %(due)s Odoo still expects. "
-                                  "Nothing was recorded: compare the document in both.",
-                                  amount=self._money(move, payment["amount"]), due=self._money(move, residual)))
+                raise UserError(self.env._(
+                    "Xero recorded a payment of %(amount)s, more than the %(due)s Odoo still expects. "
+                    "Nothing was recorded: compare the document in both.",
+                    amount=self._money(move, payment["amount"]), due=self._money(move, residual)))
             due[move] = residual - float(payment["amount"])
             key = (move.company_id.id, (account or {}).get("AccountID"))
             if key not in journals:
@@ -237,7 +241,8 @@ class XeroInbound(models.AbstractModel):
         payments._message_log_batch({odoo_payment.id: self.env._("Recorded from Xero (payment %s).", payment["id"])
                                      for (_m, _s, payment, _a), odoo_payment in zip(todo, payments)})
         return [self.env._("payment of %(amount)s recorded (%(payment)s)", amount=self._money(move, payment["amount"]),
-                  payment=odoo_payment.name) for (move, _s, payment, _a), odoo_payment in zip(todo, payments)]
+                           payment=odoo_payment.name)
+                for (move, _s, payment, _a), odoo_payment in zip(todo, payments)]
 
     def _payment_values(self, move, payment, journal):
         """The values Odoo's Register payment gives a payment of ``move`` (one document, an
@@ -251,7 +256,8 @@ class XeroInbound(models.AbstractModel):
         if payment_type == "inbound":
             bank = journal.bank_account_id
         else:
-            banks = move.commercial_partner_id.bank_ids.filtered(lambda b: b.company_id.id in (False, move.company_id.id))
+            banks = move.commercial_partner_id.bank_ids.filtered(
+                lambda bank: bank.company_id.id in (False, move.company_id.id))
             bank = move.partner_bank_id if move.partner_bank_id in banks else banks[:1]
         return {
             "date": payment["date"] or fields.Date.context_today(self), "amount": float(payment["amount"]),
@@ -270,9 +276,10 @@ class XeroInbound(models.AbstractModel):
             return self.env._("payment %s deleted in Xero (already cancelled in Odoo)", link.xero_id)
         payment.action_draft()
         payment.action_cancel()
-        payment.message_post(body=self.env._("Cancelled: the payment was deleted in Xero."), message_type="notification")
+        payment.message_post(body=self.env._("Cancelled: the payment was deleted in Xero."),
+                             message_type="notification")
         return self.env._("payment %(payment)s of %(amount)s cancelled (deleted in Xero)", payment=payment.name,
-                 amount=self._money(move, payment.amount))
+                          amount=self._money(move, payment.amount))
 
     def _reflect_allocation(self, tenant, move, allocation):
         """A credit note allocated to an invoice in Xero: reconcile the two in Odoo (when both
@@ -294,7 +301,7 @@ class XeroInbound(models.AbstractModel):
             return None
         (mine | theirs).reconcile()
         return self.env._("%(other)s allocated in Xero (%(amount)s): reconciled", other=other.name,
-                 amount=self._money(move, allocation["amount"]))
+                          amount=self._money(move, allocation["amount"]))
 
     def _voided(self, tenant, move):
         notes = []
@@ -317,10 +324,12 @@ class XeroInbound(models.AbstractModel):
         for move, _state, new in paid:
             amount = sum(p["amount"] for p in new)
             if move.payment_state in ("paid", "in_payment"):
-                bodies[move] = self.env._("%(doc)s paid in Xero (%(amount)s)", doc=move.name, amount=self._money(move, amount))
+                bodies[move] = self.env._("%(doc)s paid in Xero (%(amount)s)", doc=move.name,
+                                          amount=self._money(move, amount))
             else:
-                bodies[move] = self.env._("%(doc)s partly paid in Xero (%(amount)s, %(due)s still due)", doc=move.name,
-                                 amount=self._money(move, amount), due=self._money(move, move.amount_residual))
+                bodies[move] = self.env._("%(doc)s partly paid in Xero (%(amount)s, %(due)s still due)",
+                                          doc=move.name, amount=self._money(move, amount),
+                                          due=self._money(move, move.amount_residual))
         if not bodies:
             return
         if not tenant.notify_payments:
@@ -344,7 +353,7 @@ class XeroInbound(models.AbstractModel):
             ("company_id", "=", move.company_id.id), ("type", "=", "bank")], limit=1)
         if not journal:
             raise UserError(self.env._("There is no bank journal in %s to record Xero payments in "
-                              "(set one on the Xero organisation).", move.company_id.name))
+                                       "(set one on the Xero organisation).", move.company_id.name))
         return journal
 
     @staticmethod
