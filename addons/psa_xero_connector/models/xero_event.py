@@ -20,7 +20,10 @@ from ..xero.errors import XeroError, XeroRateLimited
 
 _logger = logging.getLogger(__name__)
 
-CLAIM_SIZE = 500
+# One unit of work is applied in one transaction (its payments in one batch): 100 documents take
+# a few seconds, far from Odoo's limits on a cron worker (limit_time_cpu 60 s, limit_time_real
+# 120 s by default), which kill a longer job and lose all of it.
+CLAIM_SIZE = 100
 SETTLE_QUIET = 0.2  # seconds without a new event before the worker fetches
 SETTLE_MAX = 2.0
 MAX_ATTEMPTS = 10
@@ -205,9 +208,11 @@ class XeroEvent(models.Model):
 
     # --- the worker (after the 200) ----------------------------------------------------------------
     @api.model
-    def _cron_process(self, commit=True, max_seconds=60):
+    def _cron_process(self, commit=True, max_seconds=40):
         """Process due events, organisations in turn, until none is due — events that arrive
-        meanwhile are taken in the same run. -> events processed."""
+        meanwhile are taken in the same run; no new unit after ``max_seconds`` (the job must end
+        within Odoo's 60 s of CPU for a cron worker; it runs again at once if work is left).
+        -> events processed."""
         return self._queue_run(commit=commit, max_seconds=max_seconds)
 
     def _queue_work(self, tenant, commit, run):

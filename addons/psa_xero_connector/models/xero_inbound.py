@@ -8,14 +8,16 @@ payment reconciled with the document and linked to its PaymentID (a unique index
 second registration impossible), a payment gone from Xero cancels its Odoo payment, and a
 voided document is flagged (cancelled if the organisation says so). Applying the same state
 again changes nothing, so repeated, reordered or late events all end in the same place.
-One worker per organisation at a time (an advisory lock), each document in a savepoint: a
-document Odoo cannot follow gets its reason; the others go on.
+One worker per organisation at a time (an advisory lock). The new payments of one fetch are
+registered together (issue #14: one create, one post, one reconciliation plan), in one
+savepoint; the other documents, and all of them if that batch fails, go each in a savepoint of
+its own: a document Odoo cannot follow gets its reason; the others go on.
 """
 
 import logging
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools.misc import formatLang
 
@@ -77,110 +79,207 @@ class XeroInbound(models.AbstractModel):
     @api.model
     def _apply_documents(self, tenant, docs, ids=None):
         """Apply Xero documents to the Odoo documents linked to them; ``ids`` lists what was
-        asked (those Xero did not return are reported). -> {xero_id: (state, message, record)}."""
+        asked (those Xero did not return are reported). -> {xero_id: (state, message, record)}.
+
+        Documents whose only news is payments Odoo can take go together (one batch of payments,
+        see ``_register_payments``); the others — payments deleted, voided, not posted, more
+        paid than Odoo expects — one by one, each in a savepoint. If the batch fails, its
+        documents go one by one too: the culprit gets its reason, the others are applied."""
         states = {s["id"]: s for s in map(settlement.document_state, docs) if s["id"]}
         ids = list(ids) if ids is not None else list(states)
         Link = self.env["xero.link"].sudo()
         links = {link.xero_id.lower(): link for link in Link.search([
             ("tenant_id", "=", tenant.id), ("res_model", "=", "account.move"), ("xero_id", "in", ids)])}
-        known = {link.xero_id.lower() for link in Link.search([
-            ("tenant_id", "=", tenant.id), ("res_model", "=", "account.payment"),
-            ("xero_parent_id", "in", list(links))])}
-        new_payments = {pid for xid, s in states.items() if xid in links for pid in s["payments"]} - known
+        recorded = {}
+        for link in Link.search([("tenant_id", "=", tenant.id), ("res_model", "=", "account.payment"),
+                                 ("xero_parent_id", "in", list(links))]):
+            recorded.setdefault(link.xero_parent_id, {})[link.xero_id.lower()] = link
+        new_payments = {pid for xid, s in states.items() if xid in links for pid in s["payments"]} \
+            - {pid for known in recorded.values() for pid in known}
         accounts = self._payment_accounts(tenant, new_payments)
-        results = {}
+        # records taken from one recordset share its prefetching: one query per field for the batch
+        moves = {move.id: move for move in self.env["account.move"].sudo().browse(
+            [links[x].res_id for x in ids if x in links]).exists()}
+        results, work = {}, []
         for xero_id in ids:
             link = links.get(xero_id)
             if not link:
-                results[xero_id] = ("ignored", _("Odoo did not send this document to Xero: nothing to update."),
-                                    None)
+                results[xero_id] = ("ignored", self.env._(
+                    "Odoo did not send this document to Xero: nothing to update."), None)
                 continue
-            move = self.env["account.move"].sudo().browse(link.res_id).exists()
+            move = moves.get(link.res_id)
             state = states.get(xero_id)
             if not move or not state:
-                results[xero_id] = ("ignored", _("Xero did not return this document.") if move
-                                    else _("The Odoo document was deleted."), move or None)
+                results[xero_id] = ("ignored", self.env._("Xero did not return this document.") if move
+                                    else self.env._("The Odoo document was deleted."), move or None)
                 continue
+            work.append((xero_id, move, link, state, recorded.get(xero_id, {})))
+        batchable = {item[0] for item in work if self._batchable(item)}
+        batch = [item for item in work if item[0] in batchable]
+        alone = [item for item in work if item[0] not in batchable]
+        if len(batch) > 1:
             try:
                 with self.env.cr.savepoint():
-                    message = self._apply(tenant, move, link, state, accounts)
-                results[xero_id] = ("done", message, move)
+                    for (xero_id, move, *_rest), message in zip(batch, self._apply(tenant, batch, accounts)):
+                        results[xero_id] = ("done", message, move)
+                batch = []
+            except Exception as exc:  # noqa: BLE001 - one by one now, so that the culprit is named
+                self.env.invalidate_all()
+                _logger.info("Xero inbound: a batch of %d documents failed (%s: %s); applying them one by one",
+                             len(batch), type(exc).__name__, exc)
+        for item in batch + alone:
+            xero_id, move = item[0], item[1]
+            try:
+                with self.env.cr.savepoint():
+                    results[xero_id] = ("done", self._apply(tenant, [item], accounts)[0], move)
             except (UserError, ValidationError) as exc:
                 self.env.invalidate_all()
-                message = _("%(doc)s: not brought in line with Xero: %(error)s", doc=move.name, error=exc)
+                message = self.env._("%(doc)s: not brought in line with Xero: %(error)s", doc=move.name, error=exc)
                 results[xero_id] = ("error", message, move)
                 _logger.info("Xero inbound: %s", message)
             except Exception as exc:  # noqa: BLE001 - one document Odoo cannot follow must not hold up the others
                 self.env.invalidate_all()
-                message = _("%(doc)s: not brought in line with Xero (unexpected %(kind)s: %(error)s)",
-                            doc=move.name, kind=type(exc).__name__, error=exc)
+                message = self.env._("%(doc)s: not brought in line with Xero (unexpected %(kind)s: %(error)s)",
+                                     doc=move.name, kind=type(exc).__name__, error=exc)
                 results[xero_id] = ("error", message, move)
                 _logger.exception("Xero inbound: %s", message)
         return results
 
-    def _apply(self, tenant, move, link, state, accounts):
-        """Bring one Odoo document in line with one Xero document. -> what changed (a sentence)."""
-        Link = self.env["xero.link"].sudo()
-        notes = []
-        recorded = {link.xero_id.lower(): link for link in Link.search([
-            ("tenant_id", "=", tenant.id), ("res_model", "=", "account.payment"),
-            ("xero_parent_id", "=", state["id"])])}
+    def _batchable(self, item):
+        """Nothing to cancel or void, and the new payments fit what Odoo still expects: the
+        common case (a document paid in Xero), which goes with the others."""
+        _xero_id, move, _link, state, recorded = item
         new, deleted = settlement.payment_changes(state, {pid: link.xero_status for pid, link in recorded.items()})
-        for pid in deleted:  # first: a voided document has lost its payments in Xero
-            notes.append(self._cancel_payment(move, recorded[pid]))
-        for payment in new:
-            notes.append(self._register_payment(tenant, move, state, payment, accounts.get(payment["id"])))
-        for allocation in state["allocations"]:
-            note = self._reflect_allocation(tenant, move, allocation)
-            if note:
-                notes.append(note)
-        if state["status"] == "VOIDED":
-            notes += self._voided(tenant, move)
-        if link.xero_status != state["status"]:
-            link.xero_status = state["status"]
-        if new and move.state == "posted":
-            self._announce_payment(tenant, move, state, new)
-        odoo_due = move.amount_residual if move.state == "posted" else 0.0
-        if move.state == "posted" and move.currency_id.compare_amounts(odoo_due, float(state["amount_due"])) \
-                and state["status"] != "VOIDED":
-            notes.append(_("Xero says %(xero)s is due, Odoo %(odoo)s",
-                           xero=self._money(move, state["amount_due"]), odoo=self._money(move, odoo_due)))
-        return ("%s: %s." % (move.name, "; ".join(notes))) if notes else _("%s: already in line with Xero.", move.name)
+        if deleted or state["status"] == "VOIDED" or (new and move.state != "posted"):
+            return False
+        paid = sum(float(p["amount"]) for p in new)
+        return not new or move.currency_id.compare_amounts(paid, move.amount_residual) <= 0
 
-    def _register_payment(self, tenant, move, state, payment, account):
-        if move.state != "posted":
-            raise UserError(_("it is not posted in Odoo, so the Xero payment of %s cannot be recorded.",
-                              self._money(move, payment["amount"])))
-        if move.currency_id.compare_amounts(float(payment["amount"]), move.amount_residual) > 0:
-            raise UserError(_("Xero recorded a payment of %(amount)s, more than the %(due)s Odoo still expects. "
-                              "Nothing was recorded: compare the document in both.",
-                              amount=self._money(move, payment["amount"]), due=self._money(move, move.amount_residual)))
-        journal = self._payment_journal(tenant, move, account)
-        wizard = self.env["account.payment.register"].with_context(
-            active_model="account.move", active_ids=move.ids).create({
-                "payment_date": payment["date"] or fields.Date.context_today(self),
-                "amount": float(payment["amount"]), "journal_id": journal.id,
-                "communication": payment["reference"] or move.name, "payment_difference_handling": "open"})
-        odoo_payment = wizard._create_payments()
-        self.env["xero.link"].sudo().create({
+    def _apply(self, tenant, items, accounts):
+        """Bring Odoo documents in line with their Xero documents: payments deleted in Xero
+        cancelled, new ones registered (all of them together), allocations, voids, notes.
+        ``items``: [(xero_id, move, link, state, {PaymentID: link} recorded)].
+        -> what changed, a sentence per document."""
+        notes, todo, announce = {}, [], []
+        for _xero_id, move, link, state, recorded in items:
+            new, deleted = settlement.payment_changes(state, {pid: link.xero_status for pid, link in recorded.items()})
+            notes[move] = [self._cancel_payment(move, recorded[pid]) for pid in deleted]  # first: a voided
+            todo += [(move, state, payment, accounts.get(payment["id"])) for payment in new]  # document lost them
+            if new:
+                announce.append((move, state, new))
+        for (move, _state, _payment, _account), note in zip(todo, self._register_payments(tenant, todo)):
+            notes[move].append(note)
+        for _xero_id, move, link, state, _recorded in items:
+            for allocation in state["allocations"]:
+                note = self._reflect_allocation(tenant, move, allocation)
+                if note:
+                    notes[move].append(note)
+            if state["status"] == "VOIDED":
+                notes[move] += self._voided(tenant, move)
+            if link.xero_status != state["status"]:
+                link.xero_status = state["status"]
+        self._announce_payments(tenant, [(move, state, new) for move, state, new in announce
+                                         if move.state == "posted"])
+        messages = []
+        for _xero_id, move, _link, state, _recorded in items:
+            odoo_due = move.amount_residual if move.state == "posted" else 0.0
+            if move.state == "posted" and move.currency_id.compare_amounts(odoo_due, float(state["amount_due"])) \
+                    and state["status"] != "VOIDED":
+                notes[move].append(self.env._("Xero says %(xero)s is due, Odoo %(odoo)s",
+                                              xero=self._money(move, state["amount_due"]),
+                                              odoo=self._money(move, odoo_due)))
+            messages.append(("%s: %s." % (move.name, "; ".join(notes[move]))) if notes[move]
+                            else self.env._("%s: already in line with Xero.", move.name))
+        return messages
+
+    def _register_payments(self, tenant, todo):
+        """Register Xero payments in Odoo, all of them together: what Odoo's Register payment
+        does (account.payment.register._create_payments: create, post, reconcile with the
+        document's receivable / payable lines, link the payment to the document) with one
+        create, one post and one reconciliation plan for the whole batch instead of a wizard,
+        a journal entry and a reconciliation per payment. Each payment is linked to its
+        PaymentID (a unique index: never twice). ``todo``: [(move, state, payment, Xero bank
+        account or None)]. -> a note per payment. Raises UserError (nothing recorded) if a
+        document is not posted or would be paid more than Odoo expects."""
+        if not todo:
+            return []
+        due, journals, vals_list = {}, {}, []
+        for move, _state, payment, account in todo:
+            if move.state != "posted":
+                raise UserError(self.env._("it is not posted in Odoo, so the Xero payment of %s cannot be recorded.",
+                                           self._money(move, payment["amount"])))
+            residual = due.get(move, move.amount_residual)
+            if move.currency_id.compare_amounts(float(payment["amount"]), residual) > 0:
+                raise UserError(self.env._(
+                    "Xero recorded a payment of %(amount)s, more than the %(due)s Odoo still expects. "
+                    "Nothing was recorded: compare the document in both.",
+                    amount=self._money(move, payment["amount"]), due=self._money(move, residual)))
+            due[move] = residual - float(payment["amount"])
+            key = (move.company_id.id, (account or {}).get("AccountID"))
+            if key not in journals:
+                journals[key] = self._payment_journal(tenant, move, account)
+            vals_list.append(self._payment_values(move, payment, journals[key]))
+        # no field tracking on the new payments and their journal entries (a message per payment and
+        # per write): each payment gets its own note below, each document its own
+        quiet = self.env["account.payment"].with_context(skip_invoice_sync=True, tracking_disable=True)
+        created = quiet.create(vals_list)
+        created.action_post()  # their journal entries, created and posted together
+        payments = self.env["account.payment"].browse(created.ids)
+        lines = {}
+        for (move, _state, _payment, _account), odoo_payment in zip(todo, payments):
+            lines.setdefault(move, move.line_ids.filtered(lambda line: line.display_type == "payment_term"
+                                                          and not line.reconciled))
+            lines[move] |= odoo_payment.move_id.line_ids.filtered(
+                lambda line: line.account_id == odoo_payment.destination_account_id and not line.reconciled)
+        # one plan, one group per document (its open lines and all its new payments' counterparts)
+        self.env["account.move.line"]._reconcile_plan(list(lines.values()))
+        self.env["xero.link"].sudo().create([{
             "tenant_id": tenant.id, "res_model": "account.payment", "res_id": odoo_payment.id,
             "xero_id": payment["id"], "xero_parent_id": state["id"], "xero_status": "AUTHORISED",
-            "xero_name": payment["reference"] or state["number"], "xero_code": (account or {}).get("Code") or False})
-        odoo_payment.message_post(body=_("Recorded from Xero (payment %s).", payment["id"]),
-                                  message_type="notification")
-        return _("payment of %(amount)s recorded (%(payment)s)", amount=self._money(move, payment["amount"]),
-                 payment=odoo_payment.name)
+            "xero_name": payment["reference"] or state["number"], "xero_code": (account or {}).get("Code") or False}
+            for (_move, state, payment, account), odoo_payment in zip(todo, payments)])
+        payments._message_log_batch({odoo_payment.id: self.env._("Recorded from Xero (payment %s).", payment["id"])
+                                     for (_m, _s, payment, _a), odoo_payment in zip(todo, payments)})
+        return [self.env._("payment of %(amount)s recorded (%(payment)s)", amount=self._money(move, payment["amount"]),
+                           payment=odoo_payment.name)
+                for (move, _s, payment, _a), odoo_payment in zip(todo, payments)]
+
+    def _payment_values(self, move, payment, journal):
+        """The values Odoo's Register payment gives a payment of ``move`` (one document, an
+        amount of its own, the difference left open)."""
+        counterpart = move.line_ids.filtered(lambda line: line.display_type == "payment_term")[:1]
+        payment_type = "inbound" if counterpart.balance > 0 else "outbound"
+        methods = journal._get_available_payment_method_lines(payment_type)
+        method = move.preferred_payment_method_line_id
+        if method not in methods:
+            method = methods[:1]
+        if payment_type == "inbound":
+            bank = journal.bank_account_id
+        else:
+            banks = move.commercial_partner_id.bank_ids.filtered(
+                lambda bank: bank.company_id.id in (False, move.company_id.id))
+            bank = move.partner_bank_id if move.partner_bank_id in banks else banks[:1]
+        return {
+            "date": payment["date"] or fields.Date.context_today(self), "amount": float(payment["amount"]),
+            "payment_type": payment_type,
+            "partner_type": "customer" if counterpart.account_type == "asset_receivable" else "supplier",
+            "memo": payment["reference"] or move.name, "journal_id": journal.id, "company_id": move.company_id.id,
+            "currency_id": move.currency_id.id, "partner_id": counterpart.partner_id.id,
+            "partner_bank_id": bank.id, "payment_method_line_id": method.id,
+            "destination_account_id": counterpart.account_id.id, "invoice_ids": [Command.set(move.ids)],
+        }
 
     def _cancel_payment(self, move, link):
         payment = self.env["account.payment"].sudo().browse(link.res_id).exists()
         link.xero_status = "DELETED"
         if not payment or payment.state == "canceled":
-            return _("payment %s deleted in Xero (already cancelled in Odoo)", link.xero_id)
+            return self.env._("payment %s deleted in Xero (already cancelled in Odoo)", link.xero_id)
         payment.action_draft()
         payment.action_cancel()
-        payment.message_post(body=_("Cancelled: the payment was deleted in Xero."), message_type="notification")
-        return _("payment %(payment)s of %(amount)s cancelled (deleted in Xero)", payment=payment.name,
-                 amount=self._money(move, payment.amount))
+        payment.message_post(body=self.env._("Cancelled: the payment was deleted in Xero."),
+                             message_type="notification")
+        return self.env._("payment %(payment)s of %(amount)s cancelled (deleted in Xero)", payment=payment.name,
+                          amount=self._money(move, payment.amount))
 
     def _reflect_allocation(self, tenant, move, allocation):
         """A credit note allocated to an invoice in Xero: reconcile the two in Odoo (when both
@@ -201,36 +300,45 @@ class XeroInbound(models.AbstractModel):
         if other in partners or not mine or not theirs:
             return None
         (mine | theirs).reconcile()
-        return _("%(other)s allocated in Xero (%(amount)s): reconciled", other=other.name,
-                 amount=self._money(move, allocation["amount"]))
+        return self.env._("%(other)s allocated in Xero (%(amount)s): reconciled", other=other.name,
+                          amount=self._money(move, allocation["amount"]))
 
     def _voided(self, tenant, move):
         notes = []
         if not move.xero_voided:
             move.xero_voided = True
-            move.message_post(body=_("Voided in Xero (%s).", tenant.name), message_type="notification")
-            notes.append(_("voided in Xero"))
+            move.message_post(body=self.env._("Voided in Xero (%s).", tenant.name), message_type="notification")
+            notes.append(self.env._("voided in Xero"))
         if tenant.cancel_voided_invoices and move.state == "posted":
             inbound = move.with_context(xero_inbound=True)  # Xero already voided it: nothing to send back
             inbound.button_draft()
             inbound.button_cancel()
-            notes.append(_("cancelled in Odoo"))
+            notes.append(self.env._("cancelled in Odoo"))
         return notes
 
-    def _announce_payment(self, tenant, move, state, new):
-        """"INV/2026/00042 paid in Xero (£2,400.00)": a note on the document, and a message to its
-        salesperson and followers when the organisation asks for it."""
-        amount = sum(p["amount"] for p in new)
-        if move.payment_state in ("paid", "in_payment"):
-            body = _("%(doc)s paid in Xero (%(amount)s)", doc=move.name, amount=self._money(move, amount))
-        else:
-            body = _("%(doc)s partly paid in Xero (%(amount)s, %(due)s still due)", doc=move.name,
-                     amount=self._money(move, amount), due=self._money(move, move.amount_residual))
-        if tenant.notify_payments:
+    def _announce_payments(self, tenant, paid):
+        """"INV/2026/00042 paid in Xero (£2,400.00)": a note on each document (logged together),
+        or a message to its salesperson and followers when the organisation asks for it.
+        ``paid``: [(move, state, new payments)]."""
+        bodies = {}
+        for move, _state, new in paid:
+            amount = sum(p["amount"] for p in new)
+            if move.payment_state in ("paid", "in_payment"):
+                bodies[move] = self.env._("%(doc)s paid in Xero (%(amount)s)", doc=move.name,
+                                          amount=self._money(move, amount))
+            else:
+                bodies[move] = self.env._("%(doc)s partly paid in Xero (%(amount)s, %(due)s still due)",
+                                          doc=move.name, amount=self._money(move, amount),
+                                          due=self._money(move, move.amount_residual))
+        if not bodies:
+            return
+        if not tenant.notify_payments:
+            moves = self.env["account.move"].sudo().concat(*bodies)
+            moves._message_log_batch({move.id: body for move, body in bodies.items()})
+            return
+        for move, body in bodies.items():
             move.message_post(body=body, subtype_xmlid="mail.mt_comment", message_type="notification",
                               partner_ids=move.invoice_user_id.partner_id.ids)
-        else:
-            move.message_post(body=body, subtype_xmlid="mail.mt_note", message_type="notification")
 
     def _payment_journal(self, tenant, move, account):
         """The journal of the Xero bank account if mapped, else the organisation's default,
@@ -244,8 +352,8 @@ class XeroInbound(models.AbstractModel):
         journal = tenant.payment_journal_id or self.env["account.journal"].sudo().search([
             ("company_id", "=", move.company_id.id), ("type", "=", "bank")], limit=1)
         if not journal:
-            raise UserError(_("There is no bank journal in %s to record Xero payments in "
-                              "(set one on the Xero organisation).", move.company_id.name))
+            raise UserError(self.env._("There is no bank journal in %s to record Xero payments in "
+                                       "(set one on the Xero organisation).", move.company_id.name))
         return journal
 
     @staticmethod
