@@ -43,8 +43,7 @@ from common import under_odoo_python  # noqa: E402
 
 from harness.seed import DEMO_ORGS  # noqa: E402
 from tools import devtool  # noqa: E402
-from tools.odoo_server import (Harness, OdooServer, Rpc, connect_xero, drop_db, log_path,  # noqa: E402
-                               outbox_pending, set_up_tenant)
+from tools.odoo_server import Harness, OdooServer, Rpc, connect_xero, drop_db, log_path, outbox_pending, set_up_tenant  # noqa: E402
 
 API = "/api.xro/2.0/"
 
@@ -90,7 +89,7 @@ class Org:
 
 def post_wave(rpc, org, kinds, rng, serial):
     """Create and post one wave for one organisation, 50 records per call."""
-    for kind in [k for k in kinds if k == "contact"]:
+    for _kind in [k for k in kinds if k == "contact"]:
         serial[0] += 1
         role = rng.choice(("customer", "supplier"))
         org.contacts.append(rpc.call("res.partner", "create", {
@@ -141,7 +140,7 @@ def count_copies(rpc, admin, orgs):
         records += [("res.partner", p) for p in rpc.call("res.partner", "read", org.contacts,
                                                         ["name", "xero_sync_state", "xero_sync_message"],
                                                         context=org.ctx())]
-        for model, rec in records:
+        for _model, rec in records:
             kind = rec.get("move_type", "contact")
             copies = by[(kind, rec["name"])]
             figures["documents"] += 1
@@ -194,7 +193,7 @@ def run_webhook_half(**available):
     return result
 
 
-def main():
+def main():  # noqa: C901 - a benchmark's script: set up, run, print, one step after the other
     parser = argparse.ArgumentParser()
     parser.add_argument("--documents", type=int, default=10000)
     parser.add_argument("--kills", type=int, default=3)

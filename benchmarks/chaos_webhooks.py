@@ -48,8 +48,9 @@ def odoo_python():
     script when needed: ``under_odoo_python`` alone does not when both Pythons are one binary)."""
     info = under_odoo_python()
     try:
-        import odoo  # noqa: F401
         import psycopg2  # noqa: F401
+
+        import odoo  # noqa: F401
     except ImportError:
         if os.environ.get("PSA_XERO_CHAOS_REEXEC"):
             raise
@@ -188,7 +189,9 @@ def run(requests=10_000, senders=8, workers=2, db=None, seed=11, info=None):
     rng = random.Random(seed)
     with Bench(info, db, harness_args=()) as bench:
         import psycopg2
+
         from odoo import SUPERUSER_ID, api
+
         from tools import devtool
         with bench.registry().cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
@@ -230,6 +233,7 @@ def run(requests=10_000, senders=8, workers=2, db=None, seed=11, info=None):
                 request_for("unsigned", port, good, webhook.signature, rng)
             time.sleep(1)
             logs_before, events_before = count("xero_request_log"), count("xero_event")
+
             def counted():
                 with db_conn.cursor() as cur:
                     cur.execute("SELECT coalesce(sum(delivery_count), 0) FROM xero_request_log "
@@ -258,7 +262,7 @@ def run(requests=10_000, senders=8, workers=2, db=None, seed=11, info=None):
 
             started = time.perf_counter()
             with concurrent.futures.ThreadPoolExecutor(senders) as pool:
-                answers = list(pool.map(one, zip(plan, seeds)))
+                answers = list(pool.map(one, zip(plan, seeds, strict=True)))
             wall = time.perf_counter() - started
             time.sleep(1)
             sampler.stop.set()

@@ -61,6 +61,7 @@ class Bench:
     def connect(self, tenants=None):
         """Register an app at the harness and authorise it: -> token dict."""
         import requests
+
         from harness.testing import connect
         redirect = "http://odoo.bench/xero/oauth/callback"
         requests.post(self.base + "/__harness__/clients", json={

@@ -21,6 +21,7 @@ from common import Bench, under_odoo_python  # noqa: E402
 def load_harness(base, contacts, items):
     """Fill the first demo organisation with bulk contacts and items (limits off while loading)."""
     import requests
+
     from harness.seed import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_ORGS
     tenant = DEMO_ORGS[0][1]
     token = requests.post(base + "/identity/connect/token", data={

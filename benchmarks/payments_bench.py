@@ -62,8 +62,10 @@ def main():
     with Bench(info, args.db) as bench:
         import psycopg2
         import requests
-        from harness.seed import DEMO_ORGS
+
         from odoo import SUPERUSER_ID, Command, api
+
+        from harness.seed import DEMO_ORGS
         from tools import devtool
         org = DEMO_ORGS[0][1]
         token = bench.connect(tenants=[org])
@@ -158,8 +160,8 @@ def main():
                 calls = log_count("true") - calls_before
                 fetches = log_count("operation LIKE 'fetch %%'") - fetches_before
                 print(title)
-                print("  recorded at the harness  %d payments in %.1f s (%d senders; the harness sends webhooks as they "
-                      "come, deliveries of <= 100 events)" % (len(batch), recorded, args.senders))
+                print("  recorded at the harness  %d payments in %.1f s (%d senders; the harness sends webhooks as "
+                      "they come, deliveries of <= 100 events)" % (len(batch), recorded, args.senders))
                 print("  all %-20s %.1f s after the first payment (%d of %d): %.0f payments/s end to end "
                       "(goal >= 50/s)" % (state + " in Odoo", elapsed, done, len(batch), done / elapsed))
                 if first_fetch and last_done:

@@ -174,7 +174,8 @@ def main():
         copy_db(args.template, db)
     else:
         devtool.install_addon(info, db)
-    harness = Harness(info, REDIRECT, args=["--time-scale", str(args.time_scale)], log_file=log_path("scale-harness.log"))
+    harness = Harness(info, REDIRECT, args=["--time-scale", str(args.time_scale)],
+                      log_file=log_path("scale-harness.log"))
     server = OdooServer(info, db, workers=args.workers, cron_threads=args.cron_threads,
                         log_file=log_path("scale-odoo.log"))
     if os.path.exists(server.log_file):
@@ -206,7 +207,8 @@ def main():
             made = set_up(env, harness, token, orgs, args)
             names = {t: env["xero.tenant"].browse(t).name for t, _p, _m in made}
             documents = {t: len(moves) for t, _p, moves in made}
-        print("  %d invoices created and posted in %.0f s (sync off)" % (sum(documents.values()), time.time() - made_at))
+        print("  %d invoices created and posted in %.0f s (sync off)"
+              % (sum(documents.values()), time.time() - made_at))
         server.start()
         odoo_pgrp = server.pid
         with registry.cursor() as cr:

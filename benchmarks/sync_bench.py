@@ -31,6 +31,7 @@ def main():
     info = under_odoo_python()
     with Bench(info, args.db) as bench:
         import requests
+
         from harness.seed import DEMO_ORGS
         token = bench.connect(tenants=[DEMO_ORGS[0][1]])
         base = bench.base
@@ -112,7 +113,8 @@ def main():
                   % (elapsed, calls, done / max(calls, 1), refused))
             print("  documents per minute   %.0f  = %.0f%% of the ceiling 60 x 50 = 3,000 (goal >= 90%%)"
                   % (per_minute, per_minute / 30.0))
-            print("                               = %.0fx one document per call (60/min; goal >= 40x)" % (per_minute / 60))
+            print("                               = %.0fx one document per call (60/min; goal >= 40x)"
+                  % (per_minute / 60))
             print("  posting an invoice     %.1f ms with sync off, %.1f ms on: %.2fx (goal <= 1.10x)"
                   % (off * 1000, on * 1000, on / off))
             print("  SQL per document       %.1f queries to build its payload (goal <= 3)" % build_queries)

@@ -32,7 +32,7 @@ def pct(values, q):
     return values[min(len(values) - 1, int(round(q / 100 * (len(values) - 1))))]
 
 
-def main():
+def main():  # noqa: C901 - a benchmark's script: set up, run, print, one step after the other
     parser = argparse.ArgumentParser()
     parser.add_argument("--events", type=int, default=1000)
     parser.add_argument("--senders", type=int, default=8, help="concurrent deliveries during the burst")
@@ -45,8 +45,10 @@ def main():
     with Bench(info, args.db) as bench:
         import psycopg2
         import requests
-        from harness.seed import DEMO_ORGS
+
         from odoo import SUPERUSER_ID, Command, api
+
+        from harness.seed import DEMO_ORGS
         from tools import devtool
         org = DEMO_ORGS[0][1]
         token = bench.connect(tenants=[org])

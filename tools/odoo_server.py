@@ -64,7 +64,8 @@ class Harness:
     def __init__(self, info, redirect_uri, args=(), log_file=None):
         self.info, self.port = info, free_port()
         self.url = "http://127.0.0.1:%d" % self.port
-        cmd = [info.python, os.path.join(REPO, "tools", "xero_sim.py"), "serve", "--port", str(self.port), "--seed", "demo",
+        cmd = [info.python, os.path.join(REPO, "tools", "xero_sim.py"), "serve", "--port", str(self.port),
+               "--seed", "demo",
                "--client-id", CLIENT_ID, "--client-secret", CLIENT_SECRET, "--redirect-uri", redirect_uri] + list(args)
         self._log = open(log_file, "w") if log_file else subprocess.DEVNULL
         self.proc = subprocess.Popen(cmd, cwd=REPO, env=info.env(), stdout=self._log, stderr=subprocess.STDOUT,

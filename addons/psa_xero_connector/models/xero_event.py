@@ -70,7 +70,7 @@ class XeroEvent(models.Model):
     record_name = fields.Char(string="Record", compute="_compute_record_name")
 
     def init(self):
-        super().init()  # the queue's turn pointer
+        res = super().init()  # the queue's turn pointer
         # The same event delivered again (Xero retries, replays) is not stored twice; the
         # worker finds due events of a tenant, and a document's events, through these two.
         self.env.cr.execute("""
@@ -78,6 +78,7 @@ class XeroEvent(models.Model):
             CREATE UNIQUE INDEX IF NOT EXISTS xero_event_identity
                 ON xero_event (resource_id, event_date, event_type, category, xero_tenant_id);
             CREATE INDEX IF NOT EXISTS xero_event_due ON xero_event (tenant_id, state, next_try)""")
+        return res
 
     @api.depends("delivery_log_ref")
     def _compute_log_id(self):

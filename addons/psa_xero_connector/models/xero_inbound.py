@@ -120,7 +120,8 @@ class XeroInbound(models.AbstractModel):
         if len(batch) > 1:
             try:
                 with self.env.cr.savepoint():
-                    for (xero_id, move, *_rest), message in zip(batch, self._apply(tenant, batch, accounts)):
+                    messages = self._apply(tenant, batch, accounts)
+                    for (xero_id, move, *_rest), message in zip(batch, messages, strict=True):
                         results[xero_id] = ("done", message, move)
                 batch = []
             except Exception as exc:  # noqa: BLE001 - one by one now, so that the culprit is named
@@ -167,7 +168,7 @@ class XeroInbound(models.AbstractModel):
             todo += [(move, state, payment, accounts.get(payment["id"])) for payment in new]  # document lost them
             if new:
                 announce.append((move, state, new))
-        for (move, _state, _payment, _account), note in zip(todo, self._register_payments(tenant, todo)):
+        for (move, _state, _payment, _account), note in zip(todo, self._register_payments(tenant, todo), strict=True):
             notes[move].append(note)
         for _xero_id, move, link, state, _recorded in items:
             for allocation in state["allocations"]:
@@ -226,23 +227,24 @@ class XeroInbound(models.AbstractModel):
         created.action_post()  # their journal entries, created and posted together
         payments = self.env["account.payment"].browse(created.ids)
         lines = {}
-        for (move, _state, _payment, _account), odoo_payment in zip(todo, payments):
+        for (move, _state, _payment, _account), odoo_payment in zip(todo, payments, strict=True):
             lines.setdefault(move, move.line_ids.filtered(lambda line: line.display_type == "payment_term"
                                                           and not line.reconciled))
             lines[move] |= odoo_payment.move_id.line_ids.filtered(
-                lambda line: line.account_id == odoo_payment.destination_account_id and not line.reconciled)
+                lambda line, account=odoo_payment.destination_account_id: line.account_id == account
+                and not line.reconciled)
         # one plan, one group per document (its open lines and all its new payments' counterparts)
         self.env["account.move.line"]._reconcile_plan(list(lines.values()))
         self.env["xero.link"].sudo().create([{
             "tenant_id": tenant.id, "res_model": "account.payment", "res_id": odoo_payment.id,
             "xero_id": payment["id"], "xero_parent_id": state["id"], "xero_status": "AUTHORISED",
             "xero_name": payment["reference"] or state["number"], "xero_code": (account or {}).get("Code") or False}
-            for (_move, state, payment, account), odoo_payment in zip(todo, payments)])
+            for (_move, state, payment, account), odoo_payment in zip(todo, payments, strict=True)])
         payments._message_log_batch({odoo_payment.id: self.env._("Recorded from Xero (payment %s).", payment["id"])
-                                     for (_m, _s, payment, _a), odoo_payment in zip(todo, payments)})
+                                     for (_m, _s, payment, _a), odoo_payment in zip(todo, payments, strict=True)})
         return [self.env._("payment of %(amount)s recorded (%(payment)s)", amount=self._money(move, payment["amount"]),
                            payment=odoo_payment.name)
-                for (move, _s, payment, _a), odoo_payment in zip(todo, payments)]
+                for (move, _s, payment, _a), odoo_payment in zip(todo, payments, strict=True)]
 
     def _payment_values(self, move, payment, journal):
         """The values Odoo's Register payment gives a payment of ``move`` (one document, an
@@ -380,7 +382,9 @@ class XeroInbound(models.AbstractModel):
                 _logger.exception("Xero poll of %s failed unexpectedly", tenant.name)
                 self.env.invalidate_all()
             if commit:
-                self.env.cr.commit()  # ends the transaction: the lock goes with it
+                # ends the transaction: the organisation's lock goes with it, and one organisation's
+                # poll is kept whatever happens to the next
+                self.env.cr.commit()  # pylint: disable=invalid-commit
 
     def _poll(self, tenant):
         started = fields.Datetime.now()

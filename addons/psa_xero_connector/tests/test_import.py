@@ -19,8 +19,9 @@ class TestImport(XeroHarnessCase):
         tenants = self.connect()
         self.tenant_a = tenants.filtered(lambda t: t.xero_tenant_id == ORG_A)
         self.tenant_b = tenants - self.tenant_a
-        self.company_a = self.env["res.company"].create({"name": "Northwind (Odoo)", "country_id": self.env.ref("base.uk").id})
-        self.company_b = self.env["res.company"].create({"name": "Contoso (Odoo)", "country_id": self.env.ref("base.uk").id})
+        uk = self.env.ref("base.uk").id
+        self.company_a = self.env["res.company"].create({"name": "Northwind (Odoo)", "country_id": uk})
+        self.company_b = self.env["res.company"].create({"name": "Contoso (Odoo)", "country_id": uk})
         self.tenant_a.company_id = self.company_a
         self.tenant_b.company_id = self.company_b
         self.env.user.company_ids |= self.company_a | self.company_b
@@ -28,10 +29,12 @@ class TestImport(XeroHarnessCase):
             group = self.env["account.tax.group"].create({"name": "VAT", "company_id": company.id})
             Tax = self.env["account.tax"].with_company(company)
             Tax.create([
-                {"name": "20% S", "amount": 20, "type_tax_use": "sale", "company_id": company.id, "tax_group_id": group.id},
+                {"name": "20% S", "amount": 20, "type_tax_use": "sale", "company_id": company.id,
+                 "tax_group_id": group.id},
                 {"name": "20% P", "amount": 20, "type_tax_use": "purchase", "company_id": company.id,
                  "tax_group_id": group.id},
-                {"name": "0% S", "amount": 0, "type_tax_use": "sale", "company_id": company.id, "tax_group_id": group.id},
+                {"name": "0% S", "amount": 0, "type_tax_use": "sale", "company_id": company.id,
+                 "tax_group_id": group.id},
             ])
             self.env["account.account"].create([
                 {"code": "200", "name": "Sales", "account_type": "income", "company_ids": [(6, 0, company.ids)]},
@@ -146,7 +149,8 @@ class TestImport(XeroHarnessCase):
         self.assertFalse(self.env["xero.link"].search([("res_model", "=", "res.partner"), ("res_id", "in", twins.ids)]))
         self.assertIn("customers skipped : contact without a name", reasons)
         self.assertIn("customers skipped Old Client: archived in Xero", reasons)
-        self.assertIn("customers note Twin B: shares the e-mail same@twins.example with the Xero contact Twin A", reasons)
+        self.assertIn("customers note Twin B: shares the e-mail same@twins.example with the Xero contact Twin A",
+                      reasons)
         self.assertIn("products note Purchased only: no sales price in Xero", reasons)
         self.assertIn("accounts skipped Advertising: archived in Xero: not linked", reasons)
         self.assertIn("tax_rates note Compound: 2 components", reasons)
@@ -211,7 +215,8 @@ class TestImport(XeroHarnessCase):
             "company_ids": [(6, 0, self.company_a.ids)],
             "groups_id": [(6, 0, [base_user.id, self.env.ref("account.group_account_manager").id])]})
         zero = self.env["account.tax"].search([("name", "=", "0% S"), ("company_id", "=", self.company_a.id)])
-        exempt = self.env["xero.tax.rate"].search([("tenant_id", "=", self.tenant_a.id), ("tax_type", "=", "EXEMPTOUTPUT")])
+        exempt = self.env["xero.tax.rate"].search([("tenant_id", "=", self.tenant_a.id),
+                                                   ("tax_type", "=", "EXEMPTOUTPUT")])
         zero.with_user(manager).with_company(self.company_a).xero_entry_id = exempt
         self.assertEqual(zero.with_company(self.company_a).xero_mapping_state, "mapped")
         self.assertEqual(self.links(self.tenant_a, "account.tax").filtered(lambda link: link.res_id == zero.id).xero_id,

@@ -61,7 +61,7 @@ class TestPaymentsInBulk(PaymentCase):
                 entry = payment.move_id
                 self.assertEqual(entry.state, "posted")
                 self.assertAlmostEqual(sum(entry.line_ids.mapped("debit")), sum(entry.line_ids.mapped("credit")))
-                counterpart = entry.line_ids.filtered(lambda line: line.account_id == term.account_id)
+                counterpart = entry.line_ids.filtered(lambda line, term=term: line.account_id == term.account_id)
                 partials = counterpart.matched_debit_ids | counterpart.matched_credit_ids
                 self.assertEqual((partials.debit_move_id | partials.credit_move_id) - counterpart, term[:1],
                                  "%s reconciled with %s" % (payment.name, move.name))
@@ -90,7 +90,7 @@ class TestPaymentsInBulk(PaymentCase):
         burst = [(move, move.amount_total) for move in full + [bill, refund]] + [(move, 120) for move in partial] \
             + [(twice, 100), (twice, 150)]
         paid = {}
-        for (move, _amount), payment_id in zip(burst, self.burst(burst)):
+        for (move, _amount), payment_id in zip(burst, self.burst(burst), strict=True):
             paid.setdefault(move, []).append(payment_id)
         with self.assertNoLogs(INBOUND_LOGGER, "INFO"):  # the batch held: no document went alone
             self.handle()
@@ -165,7 +165,7 @@ class TestPaymentsInBulk(PaymentCase):
         self.assertEqual(event.state, "error")
         self.assertIn("%s: not brought in line with Xero (unexpected" % culprit.name, event.message)
         self.assertFalse(self.payments_of(culprit))
-        for move, payment_id in zip(moves, payment_ids):
+        for move, payment_id in zip(moves, payment_ids, strict=True):
             if move != culprit:
                 self.assertEqual(self.Payment.browse(self.linked(payment_id).res_id), self.payments_of(move))
         self.assertBooks([m for m in moves if m != culprit])

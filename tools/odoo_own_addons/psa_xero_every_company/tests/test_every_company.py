@@ -26,5 +26,5 @@ class TestEveryCompanyConnected(AccountTestInvoicingCommon):
         rows = self.env["xero.outbox"].sudo().search([("tenant_id", "=", tenant.id)])
         for record, entity in ((invoice, "invoice"), (bill, "invoice"), (refund, "credit_note"),
                                (order, "purchase_order")):
-            self.assertEqual(rows.filtered(lambda r: r.res_model == record._name and r.res_id == record.id).entity,
-                             entity, record.display_name)
+            row = rows.filtered(lambda r, record=record: r.res_model == record._name and r.res_id == record.id)
+            self.assertEqual(row.entity, entity, record.display_name)
