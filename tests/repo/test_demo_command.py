@@ -101,8 +101,18 @@ def walk(odoo_url, harness_url, browser, rpc, start=0):
             browser.navigate(odoo_url + "/odoo")
             continue
         browser.run_tour(name)
+        if name == "psa_xero_demo_3_organisations":
+            switches = ["sync_customers", "sync_suppliers", "sync_invoices", "sync_bills", "sync_credit_notes",
+                        "sync_purchase_orders"]
+            tenant = wait_for(lambda: [t for t in rpc.call("xero.tenant", "search_read", [["xero_tenant_id", "=",
+                                                                                           NORTHWIND]], switches)
+                                       if all(t[s] for s in switches)], "the switches saved", timeout=20)
+            assert tenant, switches
         if name == "psa_xero_demo_6_invoice":
             invoice = rpc.call("account.move", "search_read", [["move_type", "=", "out_invoice"]], ["name"])[0]
+            wait_for(lambda: rpc.call("xero.link", "search", [["res_model", "=", "account.move"],
+                                                              ["res_id", "=", invoice["id"]]]),
+                     "the invoice in Xero", timeout=90)
         if name.startswith(("psa_xero_demo_6", "psa_xero_demo_7", "psa_xero_demo_8", "psa_xero_demo_9")):
             assert wait_for(lambda: outbox_settled(rpc), "the outbox", timeout=90) is True, outbox_settled(rpc)
     return invoice["name"]
@@ -144,9 +154,10 @@ def check_mapped(rpc):
                          ["res_model", "res_id", "xero_code"])
         linked = {(l["res_model"], l["res_id"]): l["xero_code"] for l in links}
         used = set()
-        lines = rpc.call("account.move.line", "search_read", [["company_id", "=", company],
-                                                               ["display_type", "=", "product"]],
-                         ["account_id", "tax_ids"])
+        lines = rpc.call("account.move.line", "search_read", [
+            ["company_id", "=", company], ["display_type", "=", "product"],
+            ["move_id.move_type", "in", ["out_invoice", "in_invoice", "out_refund", "in_refund"]]],
+            ["account_id", "tax_ids"])  # the documents' lines (not the payments' entries)
         for line in lines:
             used.add(("account.account", line["account_id"][0]))
             used.update(("account.tax", t) for t in line["tax_ids"])

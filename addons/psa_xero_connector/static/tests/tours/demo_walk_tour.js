@@ -94,6 +94,11 @@ tours.add("psa_xero_demo_3_organisations", {
         { content: "README: Import", trigger: ".modal button.o_xero_import", run: "click" },
         { content: "the summary", trigger: ".modal .o_xero_import_summary", timeout: 60000 },
         { content: "README: Close", trigger: ".modal .modal-footer button:contains('Close')", run: "click" },
+        { content: "the dialog closed", trigger: "body:not(:has(.modal))" },
+        // closing the dialog reloads the organisation's form: a click before that reload
+        // lands is undone by it (the step after the switches checks they all stayed on)
+        { content: "the form reloaded", trigger: ".o_form_view",
+          run: () => new Promise((resolve) => setTimeout(resolve, 2000)) },
         ...[["Customers", "customers"], ["Suppliers", "suppliers"], ["Invoices", "invoices"],
             ["Vendor bills", "bills"], ["Credit notes", "credit_notes"], ["Purchase orders", "purchase_orders"]].map(
             ([label, field]) => ({
@@ -101,6 +106,9 @@ tours.add("psa_xero_demo_3_organisations", {
                 trigger: `.o_form_view .o_field_widget[name=sync_${field}] input:not(:checked)`,
                 run: "click",
             })),
+        { content: "all six on",
+          trigger: ".o_form_view" + ["customers", "suppliers", "invoices", "bills", "credit_notes", "purchase_orders"]
+              .map((field) => `:has(.o_field_widget[name=sync_${field}] input:checked)`).join("") },
         { content: "README: Save", trigger: ".o_form_view .o_form_button_save", run: "click" },
         { content: "saved", trigger: ".o_form_status_indicator:has(.o_form_status_indicator_buttons.invisible)" },
     ],
