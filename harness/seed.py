@@ -20,6 +20,8 @@ TAX_RATES = [
     ("No VAT", "NONE", 0, "NONE"),
 ]
 
+# Xero's UK default chart of accounts (a new UK organisation starts with it; codes up to 10
+# characters, numbered by the organisation), plus the two income accounts an MSP adds.
 CHART = [
     ("090", "Business Bank Account", "BANK", None),
     ("091", "Business Savings Account", "BANK", None),
@@ -30,17 +32,31 @@ CHART = [
     ("270", "Interest Income", "OTHERINCOME", "EXEMPTOUTPUT"),
     ("300", "Purchases", "DIRECTCOSTS", "INPUT2"),
     ("310", "Cost of Goods Sold", "DIRECTCOSTS", "INPUT2"),
+    ("320", "Direct Wages", "DIRECTCOSTS", "NONE"),
     ("400", "Advertising", "OVERHEADS", "INPUT2"),
+    ("401", "Audit & Accountancy fees", "OVERHEADS", "INPUT2"),
     ("404", "Bank Fees", "OVERHEADS", "EXEMPTINPUT"),
+    ("412", "Consulting", "OVERHEADS", "INPUT2"),
     ("429", "General Expenses", "OVERHEADS", "INPUT2"),
     ("433", "Insurance", "OVERHEADS", "EXEMPTINPUT"),
+    ("437", "Interest Paid", "OVERHEADS", "EXEMPTINPUT"),
+    ("441", "Legal Expenses", "OVERHEADS", "INPUT2"),
+    ("445", "Light, Power, Heating", "OVERHEADS", "INPUT2"),
+    ("461", "Printing & Stationery", "OVERHEADS", "INPUT2"),
+    ("463", "IT Software and Consumables", "OVERHEADS", "INPUT2"),
     ("469", "Rent", "OVERHEADS", "INPUT2"),
+    ("473", "Repairs & Maintenance", "OVERHEADS", "INPUT2"),
+    ("477", "Salaries", "OVERHEADS", "NONE"),
     ("485", "Subscriptions", "OVERHEADS", "INPUT2"),
     ("489", "Telephone & Internet", "OVERHEADS", "INPUT2"),
     ("493", "Travel - National", "OVERHEADS", "INPUT2"),
+    ("494", "Travel - International", "OVERHEADS", "ZERORATEDINPUT"),
     ("610", "Accounts Receivable", "CURRENT", None),
+    ("620", "Prepayments", "PREPAYMENT", None),
+    ("720", "Computer Equipment", "FIXED", "INPUT2"),
     ("800", "Accounts Payable", "CURRLIAB", None),
     ("820", "VAT", "CURRLIAB", None),
+    ("860", "Rounding", "CURRLIAB", None),
     ("960", "Retained Earnings", "EQUITY", None),
     ("970", "Owner A Funds Introduced", "EQUITY", None),
 ]
@@ -57,7 +73,7 @@ DEMO_ORGS = [
 
 DEMO_CONTACTS = [
     {"Name": "Acme Dental Group", "FirstName": "Alice", "LastName": "Moore",
-     "EmailAddress": "accounts@acmedental.example", "AccountNumber": "ACME01", "TaxNumber": "GB123456789"},
+     "EmailAddress": "accounts@acmedental.example", "AccountNumber": "ACME01", "TaxNumber": "GB123456782"},
     {"Name": "Brightside Legal LLP", "FirstName": "Ben", "LastName": "Carter",
      "EmailAddress": "billing@brightside.example", "AccountNumber": "BRIGHT01"},
     {"Name": "Harbour Logistics Ltd", "FirstName": "Hana", "LastName": "Okafor",

@@ -24,10 +24,11 @@ def odoo_cmd(odoo, *args):
     return odoo.launcher + list(args)
 
 
-def install_addon(odoo, db, demo=False, log_file=None):
+def install_addon(odoo, db, demo=False, log_file=None, extra_modules=()):
     """A fresh database with the addon installed (drops ``db`` first if it exists)."""
     drop_db(db)
-    args = ["-d", db, "--addons-path", odoo.addons_path, "-i", ADDON, "--stop-after-init", "--no-http",
+    args = ["-d", db, "--addons-path", odoo.addons_path, "-i", ",".join((ADDON,) + tuple(extra_modules)),
+            "--stop-after-init", "--no-http",
             "--log-level", "warn"]
     if not demo:
         args.append("--without-demo=all")
@@ -176,21 +177,18 @@ def wait_http(url, timeout=60):
     return False
 
 
-DEMO_CONFIG = """
-env['ir.config_parameter'].set_param('web.base.url', {odoo_url!r})
-env['ir.config_parameter'].set_param('web.base.url.freeze', 'True')
-for key, value in {params!r}.items():
-    env['ir.config_parameter'].set_param('psa_xero_connector.' + key, value)
-env.cr.commit()
-print('configured')
-"""
+DEMO_SETUP = os.path.join(REPO, "tools", "demo_setup.py")
+# Odoo's UK chart and VAT for the demo companies; the demo database only (the addon does not
+# depend on any localisation).
+DEMO_MODULES = ("l10n_uk",)
 
 
 def cmd_demo(args):
     odoo = prepare()
     harness_url = "http://%s:%d" % (args.host, args.harness_port)
     odoo_url = "http://%s:%d" % (args.host, args.odoo_port)
-    var = os.path.join(REPO, "var", "demo")
+    # the harness's data of this demo (another database, e.g. a test's, keeps its own)
+    var = os.path.join(REPO, "var", "demo" if args.db == DEMO_DB else "demo-" + args.db)
     os.makedirs(var, exist_ok=True)
     harness_db = os.path.join(var, "harness.sqlite")
     for suffix in ("", "-wal", "-shm"):
@@ -220,20 +218,23 @@ def cmd_demo(args):
         procs.append(harness)
         if not wait_http(harness_url + "/__harness__/limits"):
             raise SystemExit("[run] the harness did not start on %s" % harness_url)
-        install_addon(odoo, args.db, demo=True, log_file=os.path.join(var, "install.log"))
-        params = {"client_id": "demo-client", "client_secret": "demo-secret",
-                  "authorize_url": harness_url + "/identity/connect/authorize",
-                  "token_url": harness_url + "/identity/connect/token",
-                  "revoke_url": harness_url + "/identity/connect/revocation",
-                  "connections_url": harness_url + "/connections", "api_url": harness_url + "/api.xro/2.0",
-                  "webhook_key": "demo-webhook-key"}
+        install_addon(odoo, args.db, log_file=os.path.join(var, "install.log"), extra_modules=DEMO_MODULES)
+        xero = {"client_id": "demo-client", "client_secret": "demo-secret",
+                "authorize_url": harness_url + "/identity/connect/authorize",
+                "token_url": harness_url + "/identity/connect/token",
+                "revoke_url": harness_url + "/identity/connect/revocation",
+                "connections_url": harness_url + "/connections", "api_url": harness_url + "/api.xro/2.0",
+                "webhook_key": "demo-webhook-key"}
+        started = time.time()
+        with open(DEMO_SETUP) as fh:
+            script = "PARAMS = %r\n%s" % ({"odoo_url": odoo_url, "xero": xero}, fh.read())
         shell = subprocess.run(odoo_cmd(odoo, "shell", "-d", args.db, "--addons-path", odoo.addons_path,
                                          "--no-http", "--log-level", "warn"),
-                               input=DEMO_CONFIG.format(odoo_url=odoo_url, params=params), text=True,
-                               capture_output=True, env=odoo.env())
+                               input=script, text=True, capture_output=True, env=odoo.env())
         if "configured" not in shell.stdout:
             sys.stderr.write(shell.stdout[-3000:] + shell.stderr[-3000:])
             raise SystemExit("[run] configuring the demo database failed")
+        say("two UK companies, their customers, suppliers and products in %.0f s" % (time.time() - started))
         server = subprocess.Popen(odoo_cmd(odoo, "-d", args.db, "--addons-path", odoo.addons_path,
                                            "--http-interface", args.host, "--http-port", str(args.odoo_port),
                                            "--db-filter", "^%s$" % args.db, "--log-level", "warn"),
@@ -245,7 +246,8 @@ def cmd_demo(args):
   PSA Xero Connector demo is running.
     Odoo          %(odoo)s        login: admin   password: admin
     Xero harness  %(harness)s        (the simulated Xero: organisations, invoices, Record payment)
-  Try: Settings → Xero → Connect to Xero → Allow access → the two organisations are listed.
+  Two UK companies match the harness's two organisations. Then follow README.md, "The demo":
+  Settings → Xero → Connect to Xero → Allow access → companies → Import → switches on → post.
   Ctrl-C stops both.
 """ % {"odoo": odoo_url, "harness": harness_url}, flush=True)
         if args.smoke:

@@ -1,11 +1,14 @@
-"""The README's first command, as a new user runs it: `./run demo` starts the harness and
-Odoo; logging in as admin/admin and connecting through the consent page lists both
-organisations. Then the whole loop on a real server with its cron workers: an invoice posted
-in Odoo reaches Xero, a payment recorded in Xero comes back by signed webhook and the invoice
-shows paid."""
+"""The README's first command and its demo walk, as a new user does them: `./run demo` starts
+the harness and Odoo; in Chromium, logged in as admin/admin, every numbered step of the
+README's demo section is clicked as written (demo_walk.py: Odoo tours, and the harness's
+consent and payment pages) — connect, companies, import, switches, an invoice, a credit note,
+a bill without and one with a product, a purchase order, Record payment → Paid. Before it
+walks, the test checks that the walk names the README's bold menus, buttons and fields in
+the README's order. Then, over JSON-RPC and the harness's admin API: every document is in
+Xero once with the accounts and tax types expected, nothing failed, and every tax and account
+the demo's documents use was mapped by the import alone (for both organisations)."""
 
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -14,79 +17,175 @@ import time
 import requests
 
 from harness.seed import DEMO_ORGS
-from harness.testing import approve_consent
+from harness.testing import Admin
+from tools.odoo_server import Rpc, free_port, log_path
+
+from .chromium import Chromium
+from .demo_walk import HARNESS_CLICKS, TOUR_CONTENTS_JS, WALK, readme_steps, walk_steps
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-ODOO_PORT, HARNESS_PORT = 18069, 18070
+# ports and database of this run only: other checkouts on the machine may run this test too
+DB = "psa_xero_demo_check_%d" % os.getpid()
 NORTHWIND = dict(DEMO_ORGS)["Northwind IT Services"]
+CONTOSO = dict(DEMO_ORGS)["Contoso Managed Services"]
 
 
-def login(session, odoo_url):
-    page = session.get(odoo_url + "/web/login", timeout=30).text
-    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    resp = session.post(odoo_url + "/web/login", data={"login": "admin", "password": "admin", "csrf_token": csrf},
-                        timeout=60)
-    assert "/odoo" in resp.url, resp.url
-
-
-def rpc(session, odoo_url, model, method, *args, **kwargs):
-    resp = session.post(odoo_url + "/web/dataset/call_kw", timeout=60, json={
-        "jsonrpc": "2.0", "method": "call", "params": {"model": model, "method": method, "args": list(args),
-                                                      "kwargs": kwargs}}).json()
-    assert "error" not in resp, resp["error"]
-    return resp["result"]
-
-
-def wait_for(check, timeout=60):
+def wait_for(check, what, timeout=60):
     deadline = time.time() + timeout
     while time.time() < deadline:
         value = check()
         if value:
             return value
-        time.sleep(0.2)
-    raise AssertionError("timed out waiting for %s" % check.__doc__)
+        time.sleep(0.3)
+    raise AssertionError("timed out waiting for %s" % what)
 
 
-def payment_comes_back(session, odoo_url, harness_url):
-    """Invoice → Xero by the outbox worker; payment in Xero → webhook → event worker → paid."""
-    tenant = rpc(session, odoo_url, "xero.tenant", "search_read", [["name", "=", "Northwind IT Services"]], ["id"])[0]
-    company = rpc(session, odoo_url, "res.users", "search_read", [["login", "=", "admin"]], ["company_id"])[0]
-    rpc(session, odoo_url, "xero.tenant", "write", [tenant["id"]], {
-        "company_id": company["company_id"][0], "sync_customers": True, "sync_invoices": True})
-    wizard = rpc(session, odoo_url, "xero.import.wizard", "create", {
-        "tenant_id": tenant["id"], "import_customers": False, "import_suppliers": False})
-    rpc(session, odoo_url, "xero.import.wizard", "action_import", [wizard])
-    misc = rpc(session, odoo_url, "xero.item", "search", [["tenant_id", "=", tenant["id"]], ["code", "=", "MISC"]])
-    rpc(session, odoo_url, "xero.tenant", "write", [tenant["id"]], {"catchall_invoice_item_id": misc[0]})
-    partner = rpc(session, odoo_url, "res.partner", "create", {
-        "name": "Demo Check Ltd", "is_company": True,
-        "child_ids": [[0, 0, {"name": "Dana Check", "type": "invoice", "email": "dana@check.example"}]]})
-    move = rpc(session, odoo_url, "account.move", "create", {
-        "move_type": "out_invoice", "partner_id": partner, "invoice_date": "2026-11-20",
-        "invoice_line_ids": [[0, 0, {"name": "Remote support", "quantity": 2, "price_unit": 60, "tax_ids": [[5]]}]]})
-    rpc(session, odoo_url, "account.move", "action_post", [move])
-
-    def linked():
-        """the invoice in Xero"""
-        return rpc(session, odoo_url, "xero.link", "search_read", [["res_model", "=", "account.move"],
-                                                                    ["res_id", "=", move]], ["xero_id"])
-    invoice_id = wait_for(linked)[0]["xero_id"]
-    requests.post(harness_url + "/__harness__/payments", timeout=30, json={
-        "tenant": NORTHWIND, "InvoiceID": invoice_id, "Amount": 120})
-
-    def paid():
-        """the payment in Odoo"""
-        return rpc(session, odoo_url, "account.move", "read", [move], ["payment_state"])[0]["payment_state"] == "paid"
-    wait_for(paid, timeout=30)
+def outbox_settled(rpc):
+    """Nothing queued or retrying; -> the rows in error (Xero's messages), else True."""
+    rows = rpc.call("xero.outbox", "search_read", [], ["state", "entity", "last_error", "res_model", "res_id"])
+    if any(r["state"] in ("queued", "waiting", "sending", "retry") for r in rows):
+        return False
+    return [r for r in rows if r["state"] != "done"] or True
 
 
-def test_run_demo_then_connect():
-    proc = subprocess.Popen([sys.executable, os.path.join(REPO, "run"), "demo", "--db", "psa_xero_demo_check",
-                             "--odoo-port", str(ODOO_PORT), "--harness-port", str(HARNESS_PORT)],
+def consent(browser, odoo_url, harness_url):
+    """Step 2 on the harness's page: both organisations listed and ticked → Allow access."""
+    browser.wait_for("location.href.startsWith(%r) && !!document.getElementById('allow')" % harness_url,
+                     "the harness consent page")
+    ticked = browser.evaluate("Array.from(document.querySelectorAll('input[name=tenant]'))"
+                              ".filter(i => i.checked).map(i => i.parentElement.innerText.trim())")
+    assert sorted(ticked) == sorted(label for label, _v in HARNESS_CLICKS["consent"][:2]), ticked
+    browser.click("#allow", "Allow access")
+    browser.wait_for("location.href.startsWith(%r) && location.pathname.startsWith('/odoo/xero-tenants')"
+                     % odoo_url, "back in Odoo on the organisations list")
+
+
+def record_payment(browser, harness_url, invoice_number):
+    """Step 10 on the harness's page: the organisation → the invoice → Record payment."""
+    browser.navigate(harness_url + "/")
+    browser.click("a[href='/ui/%s']" % NORTHWIND, "Northwind IT Services")
+    link = "Array.from(document.querySelectorAll('a')).find(a => a.innerText.trim() === %r)" % invoice_number
+    browser.wait_for("location.pathname === '/ui/%s' && !!%s" % (NORTHWIND, link), "the invoice on the organisation page")
+    browser.evaluate(link + ".click()")
+    browser.wait_for("Array.from(document.querySelectorAll('button')).some(b => b.innerText === 'Record payment')",
+                     "the invoice page")
+    browser.evaluate("Array.from(document.querySelectorAll('button')).find(b => b.innerText === 'Record payment')"
+                     ".click()")
+    browser.wait_for("document.body.innerText.includes('PAID')", "the invoice paid in the harness")
+
+
+def walk(odoo_url, harness_url, browser, rpc, start=0):
+    """The README's demo steps in Chromium (from WALK[start]); -> the invoice's number."""
+    browser.navigate(odoo_url + "/web/login")
+    browser.evaluate("document.querySelector('input[name=login]').value = 'admin';"
+                     "document.querySelector('input[name=password]').value = 'admin';"
+                     "document.querySelector('form.oe_login_form').submit()")
+    browser.wait_for("location.pathname.startsWith('/odoo')", "logged in")
+    browser.navigate(odoo_url + "/odoo?debug=tests")
+    browser.wait_for("window.odoo && odoo.loader && odoo.loader.modules.has('@web/core/registry')", "Odoo loaded")
+    browser.wait_for("odoo.isTourReady && odoo.isTourReady(%r)" % WALK[0][1], "the demo tours")
+    contents = browser.evaluate(TOUR_CONTENTS_JS)
+    # if the README changes, the walk must change with it (and the other way round)
+    assert walk_steps(contents) == readme_steps(), "the README's demo steps and the walk differ:\n%s\n%s" % (
+        readme_steps(), walk_steps(contents))
+    invoice = rpc.call("account.move", "search_read", [["move_type", "=", "out_invoice"]], ["name"]) or [None]
+    invoice = invoice[0]
+    for kind, name in WALK[start:]:
+        if kind == "harness" and name == "consent":
+            consent(browser, odoo_url, harness_url)
+            continue
+        if kind == "harness" and name == "payment":
+            record_payment(browser, harness_url, invoice["name"])
+            wait_for(lambda: rpc.call("account.move", "read", [invoice["id"]], ["payment_state"])[0][
+                "payment_state"] == "paid", "the invoice paid in Odoo", timeout=30)
+            browser.navigate(odoo_url + "/odoo")
+            continue
+        browser.run_tour(name)
+        if name == "psa_xero_demo_3_organisations":
+            switches = ["sync_customers", "sync_suppliers", "sync_invoices", "sync_bills", "sync_credit_notes",
+                        "sync_purchase_orders"]
+            tenant = wait_for(lambda: [t for t in rpc.call("xero.tenant", "search_read", [["xero_tenant_id", "=",
+                                                                                           NORTHWIND]], switches)
+                                       if all(t[s] for s in switches)], "the switches saved", timeout=20)
+            assert tenant, switches
+        if name == "psa_xero_demo_6_invoice":
+            invoice = rpc.call("account.move", "search_read", [["move_type", "=", "out_invoice"]], ["name"])[0]
+            wait_for(lambda: rpc.call("xero.link", "search", [["res_model", "=", "account.move"],
+                                                              ["res_id", "=", invoice["id"]]]),
+                     "the invoice in Xero", timeout=90)
+        if name.startswith(("psa_xero_demo_6", "psa_xero_demo_7", "psa_xero_demo_8", "psa_xero_demo_9")):
+            assert wait_for(lambda: outbox_settled(rpc), "the outbox", timeout=90) is True, outbox_settled(rpc)
+    return invoice["name"]
+
+
+def check_xero(harness_url, invoice_number):
+    """What the walk put in Northwind's books in Xero."""
+    admin = Admin(harness_url)
+    invoices = admin.records("invoice", NORTHWIND)
+    sales = [i for i in invoices if i["Type"] == "ACCREC"]
+    bills = [i for i in invoices if i["Type"] == "ACCPAY"]
+    assert [(i["InvoiceNumber"], i["Status"], i["Total"]) for i in sales] == [(invoice_number, "PAID", 204.0)]
+    assert [(l["ItemCode"], l["AccountCode"], l["TaxType"]) for l in sales[0]["LineItems"]] == [
+        ("REMOTE-SUPPORT", "220", "OUTPUT2")]
+    assert sorted((l.get("ItemCode", ""), l["AccountCode"], l["TaxType"]) for b in bills for l in b["LineItems"]) == [
+        ("", "310", "INPUT2"), ("M365-BP", "310", "INPUT2")]
+    assert sorted(b["Total"] for b in bills) == [186.0, 288.0]
+    credits = admin.records("creditnote", NORTHWIND)
+    assert [(c["Type"], c["Total"], [(l["ItemCode"], l["AccountCode"], l["TaxType"]) for l in c["LineItems"]])
+            for c in credits] == [("ACCRECCREDIT", 144.0, [("ONSITE-VISIT", "220", "OUTPUT2")])]
+    orders = admin.records("purchaseorder", NORTHWIND)
+    assert [(o["Status"], o["Total"]) for o in orders] == [("AUTHORISED", 186.0)]
+    names = {c["Name"] for c in admin.records("contact", NORTHWIND)}
+    assert {"Greenfield Veterinary Practice", "Pax8 UK"} <= names  # created in Xero by the walk
+
+
+def check_mapped(rpc):
+    """Every tax and account the demo's documents use — and each company's default taxes,
+    income and expense accounts — is linked to Xero by the import alone (Contoso imported
+    the way the README imports Northwind)."""
+    tenants = {t["xero_tenant_id"]: t for t in rpc.call("xero.tenant", "search_read", [],
+                                                         ["xero_tenant_id", "company_id"])}
+    wizard = rpc.call("xero.import.wizard", "create", {"tenant_id": tenants[CONTOSO]["id"]})
+    rpc.call("xero.import.wizard", "action_import", [wizard])
+    for xero_id, tenant in tenants.items():
+        company = tenant["company_id"][0]
+        links = rpc.call("xero.link", "search_read", [["tenant_id", "=", tenant["id"]],
+                                                      ["res_model", "in", ["account.tax", "account.account"]]],
+                         ["res_model", "res_id", "xero_code"])
+        linked = {(l["res_model"], l["res_id"]): l["xero_code"] for l in links}
+        used = set()
+        lines = rpc.call("account.move.line", "search_read", [
+            ["company_id", "=", company], ["display_type", "=", "product"],
+            ["move_id.move_type", "in", ["out_invoice", "in_invoice", "out_refund", "in_refund"]]],
+            ["account_id", "tax_ids"])  # the documents' lines (not the payments' entries)
+        for line in lines:
+            used.add(("account.account", line["account_id"][0]))
+            used.update(("account.tax", t) for t in line["tax_ids"])
+        for order_line in rpc.call("purchase.order.line", "search_read", [["company_id", "=", company]], ["taxes_id"]):
+            used.update(("account.tax", t) for t in order_line["taxes_id"])
+        defaults = rpc.call("res.company", "read", [company], ["account_sale_tax_id", "account_purchase_tax_id"])[0]
+        used.update(("account.tax", defaults[f][0]) for f in ("account_sale_tax_id", "account_purchase_tax_id"))
+        journals = rpc.call("account.journal", "search_read", [["company_id", "=", company],
+                                                               ["type", "in", ["sale", "purchase"]]],
+                            ["default_account_id"])
+        used.update(("account.account", j["default_account_id"][0]) for j in journals)
+        missing = sorted(used - set(linked))
+        assert not missing, "%s: not mapped by the import: %s" % (xero_id, missing)
+        if xero_id == NORTHWIND:
+            assert lines, "the walk posted nothing"
+        codes = {code for (model, _id), code in linked.items() if model == "account.account"}
+        assert {"200", "220", "310", "429"} <= codes, codes
+
+
+def test_run_demo_and_walk_the_readme():
+    odoo_port, harness_port = free_port(), free_port()
+    proc = subprocess.Popen([sys.executable, os.path.join(REPO, "run"), "demo", "--db", DB,
+                             "--odoo-port", str(odoo_port), "--harness-port", str(harness_port)],
                             cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     output = []
+    browser = None
     try:
-        deadline = time.time() + 600
+        deadline = time.time() + 900
         while time.time() < deadline:
             line = proc.stdout.readline()
             if not line and proc.poll() is not None:
@@ -95,28 +194,24 @@ def test_run_demo_then_connect():
             if "Ctrl-C stops both" in line:
                 break
         text = "".join(output)
+        with open(log_path("demo_command.log"), "w") as fh:  # its timings: "[run] installed … in N s"
+            fh.write(text)
         assert "login: admin   password: admin" in text, text[-3000:]
-        odoo_url = "http://localhost:%d" % ODOO_PORT
-        harness_url = "http://localhost:%d" % HARNESS_PORT
+        odoo_url = "http://localhost:%d" % odoo_port
+        harness_url = "http://localhost:%d" % harness_port
         assert odoo_url in text and harness_url in text
-        session = requests.Session()
-        login(session, odoo_url)
-        start = session.get(odoo_url + "/xero/oauth/start", allow_redirects=False, timeout=30)
-        assert start.headers["Location"].startswith(harness_url + "/identity/connect/authorize")
-        back = approve_consent(start.headers["Location"])
-        done = session.get(back, allow_redirects=False, timeout=60)
-        assert done.headers["Location"].endswith("/odoo/action-psa_xero_connector.action_xero_tenant"), done.text
-        tenants = session.post(odoo_url + "/web/dataset/call_kw", timeout=30, json={
-            "jsonrpc": "2.0", "method": "call", "params": {
-                "model": "xero.tenant", "method": "search_read", "args": [[], ["name", "state"]], "kwargs": {}}}
-        ).json()["result"]
-        assert sorted(t["name"] for t in tenants) == ["Contoso Managed Services", "Northwind IT Services"]
-        assert {t["state"] for t in tenants} == {"connected"}
-        payment_comes_back(session, odoo_url, harness_url)
+        assert requests.get(harness_url + "/", timeout=30).ok
+        rpc = Rpc(odoo_url)
+        browser = Chromium()
+        invoice_number = walk(odoo_url, harness_url, browser, rpc)
+        check_xero(harness_url, invoice_number)
+        check_mapped(rpc)
     finally:
+        if browser:
+            browser.close()
         proc.send_signal(signal.SIGINT)
         try:
             proc.wait(timeout=60)
         except subprocess.TimeoutExpired:
             proc.kill()
-        subprocess.run(["dropdb", "--if-exists", "psa_xero_demo_check"], capture_output=True)
+        subprocess.run(["dropdb", "--if-exists", DB], capture_output=True)

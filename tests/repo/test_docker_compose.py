@@ -28,3 +28,6 @@ def test_compose_file_is_consistent():
         script = fh.read()
     assert "http://localhost:8070/identity/connect/authorize" in script  # the browser's URL
     assert "http://harness:8070/api.xro/2.0" in script                   # the server's URL
+    # the same demo database as `./run demo`: UK chart, companies matching the harness's organisations
+    assert "-i psa_xero_connector,l10n_uk --without-demo=all" in script
+    assert "/mnt/psa-xero/tools/demo_setup.py" in script and '"odoo_url": "http://localhost:8069"' in script

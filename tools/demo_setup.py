@@ -1,0 +1,130 @@
+# Runs inside `odoo shell` on the demo database (``./run demo``, docker/odoo-demo.sh), after
+# a line that defines PARAMS = {"odoo_url": ..., "xero": {...}}. Standard library + Odoo only.
+#
+# It makes the demo database look like the books of the two organisations the harness seeds
+# (harness/seed.py): two UK companies in GBP on Odoo's UK chart and VAT (l10n_uk), each with
+# a few MSP customers, suppliers and labour products. The income and expense accounts the
+# demo posts to carry the codes they have in Xero's UK default chart (200 Sales, 310 Cost of
+# Goods Sold, 429 General Expenses, …), as an MSP whose books live in Xero numbers them, so
+# that Import from Xero links every tax and account the demo documents use by itself.
+# The connection itself stays the user's click (Settings → Xero → Connect to Xero).
+
+# l10n_uk code → (Xero code, Xero name, default VAT): the accounts of Odoo's UK chart that
+# have an equivalent in Xero's UK default chart (harness/seed.py CHART), and whether a line
+# posted to them without a product gets the company's 20 % sales or purchase VAT (Xero's
+# default tax of the account: OUTPUT2 / INPUT2; exempt ones none).
+XERO_CODES = {
+    "400000": ("200", "Sales", "sale"),
+    "400100": ("210", "Managed Services Income", "sale"),
+    "400200": ("220", "Professional Services Income", "sale"),
+    "400300": ("260", "Other Revenue", "sale"),
+    "490000": ("270", "Interest Income", None),
+    "500000": ("310", "Cost of Goods Sold", "purchase"),
+    "600000": ("400", "Advertising", "purchase"),
+    "760100": ("401", "Audit & Accountancy fees", "purchase"),
+    "791000": ("404", "Bank Fees", None),
+    "761000": ("412", "Consulting", "purchase"),
+    "751300": ("429", "General Expenses", "purchase"),
+    "840000": ("433", "Insurance", None),
+    "790000": ("437", "Interest Paid", None),
+    "762000": ("441", "Legal Expenses", "purchase"),
+    "711000": ("445", "Light, Power, Heating", "purchase"),
+    "750500": ("461", "Printing & Stationery", "purchase"),
+    "751000": ("463", "IT Software and Consumables", "purchase"),
+    "710000": ("469", "Rent", "purchase"),
+    "712000": ("473", "Repairs & Maintenance", "purchase"),
+    "750300": ("489", "Telephone & Internet", "purchase"),
+    "850000": ("493", "Travel - National", "purchase"),
+}
+
+COMPANIES = [
+    {
+        "name": "Northwind IT Services", "street": "12 Bishopsgate", "city": "London", "zip": "EC2N 4AJ",
+        "email": "accounts@northwind-it.example", "phone": "+44 20 7946 0100",
+        "customers": [
+            # in Xero too (harness/seed.py): the import links them by account number / e-mail
+            ("Acme Dental Group", "ACME01", "accounts@acmedental.example", "Alice Moore"),
+            ("Brightside Legal LLP", "BRIGHT01", "billing@brightside.example", "Ben Carter"),
+            # only in Odoo: sent to Xero with their first invoice
+            ("Greenfield Veterinary Practice", "GREEN01", "accounts@greenfieldvets.example", "Gemma Hart"),
+        ],
+        "suppliers": [
+            ("Dell Technologies UK", "SUP-DELL", "orders@dell.example"),
+            ("Pax8 UK", "SUP-PAX8", "billing@pax8.example"),
+        ],
+    },
+    {
+        "name": "Contoso Managed Services", "street": "1 Spinningfields", "city": "Manchester", "zip": "M3 3AP",
+        "email": "accounts@contoso-ms.example", "phone": "+44 161 496 0200",
+        "customers": [
+            ("Harbour Logistics Ltd", False, "ap@harbourlogistics.example", "Hana Okafor"),
+            ("Fabrikam Architects", "FAB01", "finance@fabrikam.example", "Farah Khan"),
+        ],
+        "suppliers": [
+            ("Microsoft Ireland Operations", "SUP-MSFT", "billing@microsoft.example"),
+            ("Ingram Micro UK", "SUP-INGRAM", "invoices@ingrammicro.example"),
+        ],
+    },
+]
+
+# (internal reference = Xero item code, name, sales price, cost, Xero sales account code, purchased)
+PRODUCTS = [
+    ("REMOTE-SUPPORT", "Remote Support (1hr)", 85.0, 0.0, "220", False),
+    ("ONSITE-VISIT", "Onsite Visit", 120.0, 0.0, "220", False),
+    ("PROJECT-WORK", "Project Work (1hr)", 110.0, 0.0, "220", False),
+    ("MANAGED-SEAT", "Managed Seat (monthly)", 45.0, 0.0, "210", False),
+    ("M365-BP", "Microsoft 365 Business Premium", 18.10, 15.50, "200", True),
+]
+
+
+def setup_company(env, company, spec, gbp, uk):
+    company.write({"name": spec["name"], "country_id": uk.id, "currency_id": gbp.id, "street": spec["street"],
+                   "city": spec["city"], "zip": spec["zip"], "email": spec["email"], "phone": spec["phone"]})
+    env["account.chart.template"].try_loading("uk", company, install_demo=False)
+    env = env(context=dict(env.context, allowed_company_ids=[company.id]))
+    company = company.with_env(env)
+    Account = env["account.account"].with_company(company)
+    vat = {"sale": company.account_sale_tax_id, "purchase": company.account_purchase_tax_id, None: None}
+    for account in Account.search([("company_ids", "in", company.id)]):
+        if account.code in XERO_CODES:
+            code, name, kind = XERO_CODES[account.code]
+            account.write({"code": code, "name": name, "tax_ids": [(6, 0, vat[kind].ids if vat[kind] else [])]})
+    by_code = {a.code: a for a in Account.search([("company_ids", "in", company.id),
+                                                  ("code", "in", [c for c, _n, _k in XERO_CODES.values()])])}
+    Partner = env["res.partner"].with_context(tracking_disable=True)
+    for name, ref, email, person in spec["customers"]:
+        Partner.create({"name": name, "is_company": True, "ref": ref, "email": email, "company_id": company.id,
+                        "country_id": uk.id, "customer_rank": 1,
+                        "child_ids": [(0, 0, {"name": person, "type": "invoice", "email": email,
+                                              "company_id": company.id})]})
+    for name, ref, email in spec["suppliers"]:
+        Partner.create({"name": name, "is_company": True, "ref": ref, "email": email, "company_id": company.id,
+                        "country_id": uk.id, "supplier_rank": 1})
+    Product = env["product.template"].with_company(company)
+    for code, name, price, cost, income, purchased in PRODUCTS:
+        Product.create({"name": name, "default_code": code, "type": "service", "list_price": price,
+                        "standard_price": cost, "purchase_ok": purchased, "company_id": company.id,
+                        "property_account_income_id": by_code[income].id})
+
+
+def setup(env, params):
+    icp = env["ir.config_parameter"].sudo()
+    icp.set_param("web.base.url", params["odoo_url"])
+    icp.set_param("web.base.url.freeze", "True")
+    for key, value in params["xero"].items():
+        icp.set_param("psa_xero_connector." + key, value)
+    gbp = env.ref("base.GBP")
+    gbp.active = True
+    uk = env.ref("base.uk")
+    companies = env.ref("base.main_company")
+    for spec in COMPANIES[1:]:
+        companies |= env["res.company"].create({"name": spec["name"], "currency_id": gbp.id, "country_id": uk.id})
+    for company, spec in zip(companies, COMPANIES):
+        setup_company(env, company, spec, gbp, uk)
+    admin = env.ref("base.user_admin")
+    admin.write({"company_ids": [(6, 0, companies.ids)], "company_id": companies[0].id, "tz": "Europe/London"})
+
+
+setup(env, PARAMS)  # noqa: F821 - defined by the caller, `env` by odoo shell
+env.cr.commit()  # noqa: F821
+print("configured")
