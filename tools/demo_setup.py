@@ -119,7 +119,7 @@ def setup(env, params):
     companies = env.ref("base.main_company")
     for spec in COMPANIES[1:]:
         companies |= env["res.company"].create({"name": spec["name"], "currency_id": gbp.id, "country_id": uk.id})
-    for company, spec in zip(companies, COMPANIES):
+    for company, spec in zip(companies, COMPANIES, strict=True):
         setup_company(env, company, spec, gbp, uk)
     admin = env.ref("base.user_admin")
     admin.write({"company_ids": [(6, 0, companies.ids)], "company_id": companies[0].id, "tz": "Europe/London"})

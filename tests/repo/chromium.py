@@ -137,7 +137,8 @@ class Chromium:
                 if text == "tour succeeded":
                     return
         self._failed(name)
-        raise BrowserError("tour %s did not finish in %d s (page: %s)" % (name, timeout, self.evaluate("location.href")))
+        raise BrowserError("tour %s did not finish in %d s (page: %s)"
+                           % (name, timeout, self.evaluate("location.href")))
 
     def _failed(self, name):
         """A screenshot of the page where a tour failed, next to the test logs."""

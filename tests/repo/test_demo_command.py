@@ -65,7 +65,8 @@ def record_payment(browser, harness_url, invoice_number):
     browser.navigate(harness_url + "/")
     browser.click("a[href='/ui/%s']" % NORTHWIND, "Northwind IT Services")
     link = "Array.from(document.querySelectorAll('a')).find(a => a.innerText.trim() === %r)" % invoice_number
-    browser.wait_for("location.pathname === '/ui/%s' && !!%s" % (NORTHWIND, link), "the invoice on the organisation page")
+    browser.wait_for("location.pathname === '/ui/%s' && !!%s" % (NORTHWIND, link),
+                     "the invoice on the organisation page")
     browser.evaluate(link + ".click()")
     browser.wait_for("Array.from(document.querySelectorAll('button')).some(b => b.innerText === 'Record payment')",
                      "the invoice page")
@@ -96,7 +97,7 @@ def walk(odoo_url, harness_url, browser, rpc, start=0):
             continue
         if kind == "harness" and name == "payment":
             record_payment(browser, harness_url, invoice["name"])
-            wait_for(lambda: rpc.call("account.move", "read", [invoice["id"]], ["payment_state"])[0][
+            wait_for(lambda invoice=invoice: rpc.call("account.move", "read", [invoice["id"]], ["payment_state"])[0][
                 "payment_state"] == "paid", "the invoice paid in Odoo", timeout=30)
             browser.navigate(odoo_url + "/odoo")
             continue
@@ -104,14 +105,16 @@ def walk(odoo_url, harness_url, browser, rpc, start=0):
         if name == "psa_xero_demo_3_organisations":
             switches = ["sync_customers", "sync_suppliers", "sync_invoices", "sync_bills", "sync_credit_notes",
                         "sync_purchase_orders"]
-            tenant = wait_for(lambda: [t for t in rpc.call("xero.tenant", "search_read", [["xero_tenant_id", "=",
-                                                                                           NORTHWIND]], switches)
-                                       if all(t[s] for s in switches)], "the switches saved", timeout=20)
+
+            def saved(switches=switches):
+                found = rpc.call("xero.tenant", "search_read", [["xero_tenant_id", "=", NORTHWIND]], switches)
+                return [t for t in found if all(t[s] for s in switches)]
+            tenant = wait_for(saved, "the switches saved", timeout=20)
             assert tenant, switches
         if name == "psa_xero_demo_6_invoice":
             invoice = rpc.call("account.move", "search_read", [["move_type", "=", "out_invoice"]], ["name"])[0]
-            wait_for(lambda: rpc.call("xero.link", "search", [["res_model", "=", "account.move"],
-                                                              ["res_id", "=", invoice["id"]]]),
+            wait_for(lambda invoice=invoice: rpc.call("xero.link", "search", [["res_model", "=", "account.move"],
+                                                                               ["res_id", "=", invoice["id"]]]),
                      "the invoice in Xero", timeout=90)
         if name.startswith(("psa_xero_demo_6", "psa_xero_demo_7", "psa_xero_demo_8", "psa_xero_demo_9")):
             assert wait_for(lambda: outbox_settled(rpc), "the outbox", timeout=90) is True, outbox_settled(rpc)
@@ -125,13 +128,14 @@ def check_xero(harness_url, invoice_number):
     sales = [i for i in invoices if i["Type"] == "ACCREC"]
     bills = [i for i in invoices if i["Type"] == "ACCPAY"]
     assert [(i["InvoiceNumber"], i["Status"], i["Total"]) for i in sales] == [(invoice_number, "PAID", 204.0)]
-    assert [(l["ItemCode"], l["AccountCode"], l["TaxType"]) for l in sales[0]["LineItems"]] == [
+    assert [(ln["ItemCode"], ln["AccountCode"], ln["TaxType"]) for ln in sales[0]["LineItems"]] == [
         ("REMOTE-SUPPORT", "220", "OUTPUT2")]
-    assert sorted((l.get("ItemCode", ""), l["AccountCode"], l["TaxType"]) for b in bills for l in b["LineItems"]) == [
+    bill_lines = [ln for b in bills for ln in b["LineItems"]]
+    assert sorted((ln.get("ItemCode", ""), ln["AccountCode"], ln["TaxType"]) for ln in bill_lines) == [
         ("", "310", "INPUT2"), ("M365-BP", "310", "INPUT2")]
     assert sorted(b["Total"] for b in bills) == [186.0, 288.0]
     credits = admin.records("creditnote", NORTHWIND)
-    assert [(c["Type"], c["Total"], [(l["ItemCode"], l["AccountCode"], l["TaxType"]) for l in c["LineItems"]])
+    assert [(c["Type"], c["Total"], [(ln["ItemCode"], ln["AccountCode"], ln["TaxType"]) for ln in c["LineItems"]])
             for c in credits] == [("ACCRECCREDIT", 144.0, [("ONSITE-VISIT", "220", "OUTPUT2")])]
     orders = admin.records("purchaseorder", NORTHWIND)
     assert [(o["Status"], o["Total"]) for o in orders] == [("AUTHORISED", 186.0)]
@@ -152,7 +156,7 @@ def check_mapped(rpc):
         links = rpc.call("xero.link", "search_read", [["tenant_id", "=", tenant["id"]],
                                                       ["res_model", "in", ["account.tax", "account.account"]]],
                          ["res_model", "res_id", "xero_code"])
-        linked = {(l["res_model"], l["res_id"]): l["xero_code"] for l in links}
+        linked = {(ln["res_model"], ln["res_id"]): ln["xero_code"] for ln in links}
         used = set()
         lines = rpc.call("account.move.line", "search_read", [
             ["company_id", "=", company], ["display_type", "=", "product"],
