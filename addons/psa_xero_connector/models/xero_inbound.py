@@ -220,12 +220,11 @@ class XeroInbound(models.AbstractModel):
             if key not in journals:
                 journals[key] = self._payment_journal(tenant, move, account)
             vals_list.append(self._payment_values(move, payment, journals[key]))
-        # no field tracking on the new payments and their journal entries (a message per payment and
-        # per write): each payment gets its own note below, each document its own
-        quiet = self.env["account.payment"].with_context(skip_invoice_sync=True, tracking_disable=True)
-        created = quiet.create(vals_list)
-        created.action_post()  # their journal entries, created and posted together
+        # created as Odoo's Register payment creates them; posted from a clean context, so that
+        # their journal entries are created and posted with the messages Odoo's audit trail reads
+        created = self.env["account.payment"].with_context(skip_invoice_sync=True).create(vals_list)
         payments = self.env["account.payment"].browse(created.ids)
+        payments.action_post()  # their journal entries, created and posted together
         lines = {}
         for (move, _state, _payment, _account), odoo_payment in zip(todo, payments, strict=True):
             lines.setdefault(move, move.line_ids.filtered(lambda line: line.display_type == "payment_term"

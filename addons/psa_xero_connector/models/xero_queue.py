@@ -112,9 +112,12 @@ class XeroQueue(models.AbstractModel):
 
     def init(self):
         if not self._abstract:
-            # owned by the table: dropped with it when the addon is uninstalled
-            self.env.cr.execute(SQL("CREATE SEQUENCE IF NOT EXISTS %s OWNED BY %s",
-                                    SQL.identifier("%s_turn_seq" % self._table), SQL.identifier(self._table, "id")))
+            self._queue_create_pointer()
+
+    def _queue_create_pointer(self):
+        # owned by the table: dropped with it when the addon is uninstalled
+        self.env.cr.execute(SQL("CREATE SEQUENCE IF NOT EXISTS %s OWNED BY %s",
+                                SQL.identifier("%s_turn_seq" % self._table), SQL.identifier(self._table, "id")))
 
     def _queue_next_tenant(self, tenants):
         """Whose turn it is among ``tenants`` (sorted by id): the first after the organisation
@@ -122,6 +125,10 @@ class XeroQueue(models.AbstractModel):
         instant may serve one organisation together (other rows, other slots): the rotation
         goes on, and no one waits for a lock to learn whose turn it is."""
         seq = "%s_turn_seq" % self._table
+        self.env.cr.execute("SELECT to_regclass(%s)", [seq])
+        if not self.env.cr.fetchone()[0]:
+            # a database not upgraded since the pointer came: make it now rather than fail every run
+            self._queue_create_pointer()
         self.env.cr.execute(SQL("SELECT last_value, is_called FROM %s", SQL.identifier(seq)))
         last, called = self.env.cr.fetchone()
         last = last if called else 0

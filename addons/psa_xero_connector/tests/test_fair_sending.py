@@ -68,6 +68,18 @@ class TestFairSending(XeroHarnessCase):
         self.assertLess(sends.index(ORG_C), 3, "the small organisation goes in the first round: %s" % sends)
         self.assertEqual(sends[-2:], [ORG_A, ORG_A], "only the big one is left at the end")
 
+    def test_a_database_not_upgraded_gets_its_turn_pointer_when_first_served(self):
+        """The pointer is made on install and upgrade; a database that was neither (the code
+        updated without -u) makes it when a queue first needs it, instead of failing every run."""
+        for Queue in (self.Outbox, self.env["xero.event"].sudo()):
+            self.env.cr.execute("DROP SEQUENCE IF EXISTS %s_turn_seq" % Queue._table)
+        small = self.customers(ORG_C, 10, "Small")
+        self.Outbox._cron_process(commit=False)
+        self.assertEqual(set(self.rows(small).mapped("state")), {"done"})
+        self.assertEqual(self.sends(), [ORG_C])
+        self.env.cr.execute("SELECT to_regclass('xero_outbox_turn_seq') IS NOT NULL")
+        self.assertTrue(self.env.cr.fetchone()[0])
+
     def test_the_turn_carries_over_from_one_run_to_the_next(self):
         """Runs cut short (one unit each, as by the cron's time or unit budget) go on with the
         next organisation, not from the first one again: no organisation waits behind another's
