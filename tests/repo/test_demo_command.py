@@ -83,7 +83,10 @@ def walk(odoo_url, harness_url, browser, rpc, start=0):
                      "document.querySelector('form.oe_login_form').submit()")
     browser.wait_for("location.pathname.startsWith('/odoo')", "logged in")
     browser.navigate(odoo_url + "/odoo?debug=tests")
-    browser.wait_for("window.odoo && odoo.loader && odoo.loader.modules.has('@web/core/registry')", "Odoo loaded")
+    # the first page of a new database builds its asset bundles (SCSS included): minutes on a busy
+    # 2-core machine, which a blank page shows meanwhile
+    browser.wait_for("window.odoo && odoo.loader && odoo.loader.modules.has('@web/core/registry')", "Odoo loaded",
+                     timeout=300)
     browser.wait_for("odoo.isTourReady && odoo.isTourReady(%r)" % WALK[0][1], "the demo tours")
     contents = browser.evaluate(TOUR_CONTENTS_JS)
     # if the README changes, the walk must change with it (and the other way round)
