@@ -209,10 +209,11 @@ class XeroEvent(models.Model):
 
     # --- the worker (after the 200) ----------------------------------------------------------------
     @api.model
-    def _cron_process(self, commit=True, max_seconds=40):
+    def _cron_process(self, commit=True, max_seconds=25):
         """Process due events, organisations in turn, until none is due — events that arrive
-        meanwhile are taken in the same run; no new unit after ``max_seconds`` (the job must end
-        within Odoo's 60 s of CPU for a cron worker; it runs again at once if work is left).
+        meanwhile are taken in the same run; no new unit after ``max_seconds``: a cron worker's
+        turn (every job due, ours and Odoo's) must end within ``limit_time_real``, 120 s by
+        default; the job is woken again at once if work is left (``_queue_hand_over``).
         -> events processed."""
         return self._queue_run(commit=commit, max_seconds=max_seconds)
 

@@ -137,7 +137,7 @@ class XeroQueue(models.AbstractModel):
         return tenant
 
     @api.model
-    def _queue_run(self, commit=True, max_seconds=50, max_units=None):
+    def _queue_run(self, commit=True, max_seconds=25, max_units=None):
         """Serve the organisations in turn until nothing is due, the time is up, or
         ``max_units`` units were done. Commits after each unit (``commit=False``: inside a
         caller's transaction, e.g. a test). -> units done."""
@@ -166,9 +166,21 @@ class XeroQueue(models.AbstractModel):
                 break  # the rest is locked by other workers, or waits
             tenants = self._queue_due_tenants()
         if commit:
-            # Odoo runs the job again at once while it reports work left (ir.cron progress API)
-            self.env["ir.cron"]._notify_progress(done=done, remaining=self._queue_remaining())
+            self._queue_hand_over(done)
         return done
+
+    def _queue_hand_over(self, done):
+        """End this cron run; if work is left and this run made progress, wake the job again.
+        Not Odoo's progress API's "remaining": with it Odoo runs the job again up to 10 times in
+        the same turn of the cron worker, and its watchdog (``limit_time_real``, 120 s by default)
+        kills a worker whose turn as a whole outlasts it — the unit in flight is rolled back, and
+        nothing runs until the next wake-up. A trigger starts a new turn (a new watchdog
+        period) at once. No progress (the rest is claimed by another worker, or waits): no
+        trigger, so two workers never spin on each other's rows."""
+        self.env["ir.cron"]._notify_progress(done=done, remaining=0)
+        if done and self._queue_remaining():
+            cron = self.env["ir.cron"].browse(self.env.context.get("cron_id"))
+            (cron.exists() or self.env.ref(self._queue_crons[0])).sudo()._trigger()
 
     def _queue_sweep(self):
         """Before a run: put right what a race between workers may have left (each queue its own)."""

@@ -96,6 +96,27 @@ class TestFairSending(XeroHarnessCase):
         self.assertInTurn(sends)
         self.assertLess(sends.index(ORG_C), 2, sends)
 
+    def test_a_run_with_work_left_wakes_its_job_again_instead_of_asking_odoo_to_rerun_it(self):
+        """Odoo re-runs a job that reports work left up to 10 times in one turn of the cron
+        worker, which its watchdog kills after limit_time_real: the run reports nothing left
+        and triggers its own job instead (a new turn) — only when it made progress."""
+        self.customers(ORG_A, 100, "Big")  # 2 batches
+        cron = self.env.ref("psa_xero_connector.ir_cron_xero_outbox_2")
+        Trigger = self.env["ir.cron.trigger"].sudo()
+        Trigger.search([("cron_id", "=", cron.id)]).unlink()
+        cron, progress = cron._add_progress()
+        outbox = self.Outbox.with_context(cron_id=cron.id, ir_cron_progress_id=progress.id)
+        self.assertEqual(outbox._queue_run(commit=False, max_units=1), 1)
+        outbox._queue_hand_over(1)
+        self.assertEqual((progress.done, progress.remaining), (1, 0), "Odoo must not re-run it in this turn")
+        self.assertEqual(len(Trigger.search([("cron_id", "=", cron.id)])), 1, "the job is woken again")
+        Trigger.search([("cron_id", "=", cron.id)]).unlink()
+        outbox._queue_hand_over(0)  # no progress: the rest is another worker's, or waits
+        self.assertFalse(Trigger.search([("cron_id", "=", cron.id)]))
+        self.assertEqual(outbox._queue_run(commit=False), 1)
+        outbox._queue_hand_over(1)  # nothing left
+        self.assertFalse(Trigger.search([("cron_id", "=", cron.id)]))
+
     def test_appminute_429_rests_every_organisation_without_spending_an_attempt(self):
         partners = self.customers(ORG_A, 1, "Alpha") | self.customers(ORG_B, 1, "Beta") \
             | self.customers(ORG_C, 1, "Gamma")
