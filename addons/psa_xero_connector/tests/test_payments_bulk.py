@@ -8,6 +8,7 @@ from odoo import Command
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from ..models import xero_event
 from .common import ORG_A
 from .test_payments import PaymentCase
 
@@ -126,6 +127,31 @@ class TestPaymentsInBulk(PaymentCase):
         self.assertEqual([len(self.payments_of(m)) for m in full + partial], [1] * 7)
         self.assertIn("already in line with Xero", self.event_of(full[1]).message)
         self.assertBooks(list(paid))
+
+    def test_a_claim_is_sized_by_the_time_the_last_one_took(self):
+        """Odoo kills a cron worker whose turn outlasts limit_time_real and rolls its unit back:
+        a claim holds what fits in UNIT_SECONDS at this process's last pace — a process starts
+        (again, after a kill) with a small claim, and a slow machine gets smaller ones."""
+        moves = [self.invoice(100 + n) for n in range(30)]
+        self.sent(*moves)
+        self.burst([(move, move.amount_total) for move in moves])
+        pending = self.Event.search_count([("state", "=", "pending")])
+        self.assertGreaterEqual(pending, 30)
+        db = self.env.cr.dbname
+        xero_event._PACE.pop(db, None)  # a new process
+        with self.odoo_side():
+            self.assertEqual(self.Event._queue_work(self.tenant, False, {"resting": set()}), xero_event.CLAIM_START)
+            self.assertGreater(xero_event._PACE[db], 0.0, "the unit's pace is kept")
+            xero_event._PACE[db] = xero_event.UNIT_SECONDS / 7  # 7 events fit in a unit at this pace
+            self.assertEqual(self.Event._queue_work(self.tenant, False, {"resting": set()}), 7)
+            xero_event._PACE[db] = 0.0001  # fast: as many as a claim holds
+            self.assertEqual(self.Event._claim_size(), xero_event.CLAIM_SIZE)
+            xero_event._PACE[db] = 1000.0  # very slow: still some progress
+            self.assertEqual(self.Event._claim_size(), xero_event.CLAIM_MIN)
+        self.assertEqual(self.Event.search_count([("state", "=", "pending")]), pending - xero_event.CLAIM_START - 7)
+        xero_event._PACE.pop(db, None)
+        self.handle()
+        self.assertEqual([m.payment_state for m in moves], ["paid"] * 30)
 
     def test_one_bad_document_is_refused_while_the_others_are_applied(self):
         moves = [self.invoice(250) for _n in range(4)]
