@@ -235,8 +235,14 @@ class XeroEvent(models.Model):
             started = time.monotonic()
             with self._queue_guard(events, "processing webhook events of %s" % tenant.name):
                 events._process(tenant)
-            _PACE[self.env.cr.dbname] = (time.monotonic() - started) / len(events)
+            self._note_pace(len(events), time.monotonic() - started)
         return len(events)
+
+    @api.model
+    def _note_pace(self, count, seconds):
+        """Keep the pace of a unit of ``count`` documents applied (events, or the poll's)."""
+        if count:
+            _PACE[self.env.cr.dbname] = seconds / count
 
     def _claim_size(self):
         """Events in the next claim: what fits in UNIT_SECONDS at the last unit's pace."""

@@ -15,6 +15,7 @@ its own: a document Odoo cannot follow gets its reason; the others go on.
 """
 
 import logging
+import time
 from datetime import timedelta
 
 from odoo import Command, api, fields, models
@@ -31,6 +32,7 @@ COLLECTION = {"invoice": "Invoices", "credit_note": "CreditNotes"}
 POLL_OVERLAP = timedelta(minutes=2)  # re-read a little of the last window: clocks differ, applying is idempotent
 FIRST_POLL_WINDOW = timedelta(days=1)
 PAGE_SIZE = 100  # Xero's page of invoices / credit notes
+POLL_SECONDS = 25  # no new page or unit after this (a cron worker's turn ends within limit_time_real)
 
 
 class XeroInbound(models.AbstractModel):
@@ -363,17 +365,23 @@ class XeroInbound(models.AbstractModel):
 
     # --- the safety net ---------------------------------------------------------------------------
     @api.model
-    def _cron_poll(self, commit=True):
+    def _cron_poll(self, commit=True, max_seconds=POLL_SECONDS):
         """Ask each organisation for the invoices and credit notes modified since the last
         check (If-Modified-Since, a page of 100 per call) and apply them: what a lost or
-        disabled webhook missed is caught up here."""
+        disabled webhook missed is caught up here. A month-end of payments the webhooks missed
+        is applied in time-sized units, each committed (see ``_poll``); a poll that ran out of
+        time wakes its job again, as the queues do."""
+        deadline = time.monotonic() + max_seconds
+        unfinished = False
         tenants = self.env["xero.tenant"].sudo().search([("state", "=", "connected"), ("company_id", "!=", False)])
         for tenant in tenants:
+            if time.monotonic() >= deadline:
+                unfinished = True
+                break
             if not self._try_tenant_lock(tenant):
                 continue
             try:
-                with self.env.cr.savepoint():
-                    self._poll(tenant)
+                unfinished |= not self._poll(tenant, deadline=deadline, commit=commit)
             except XeroError as exc:
                 _logger.warning("Xero poll of %s failed: %s", tenant.name, exc)
                 tenant.last_error = str(exc)
@@ -384,22 +392,53 @@ class XeroInbound(models.AbstractModel):
                 # ends the transaction: the organisation's lock goes with it, and one organisation's
                 # poll is kept whatever happens to the next
                 self.env.cr.commit()  # pylint: disable=invalid-commit
+        if commit and unfinished:
+            self.env.ref("psa_xero_connector.ir_cron_xero_poll").sudo()._trigger()
 
-    def _poll(self, tenant):
+    def _poll(self, tenant, deadline=None, commit=False):
+        """Apply what changed in Xero since the last check. The documents of each page go in
+        units sized like the event worker's claims (what fits in its unit time at this
+        process's pace), each in a savepoint and, under the cron, committed: a cron worker
+        that outlasts limit_time_real is killed and its transaction lost, and a poll after a
+        missed month-end may have hundreds of payments to register. Out of time: -> False, the
+        window is kept and the next poll reads it again (what was applied is then in line and
+        costs little). Done: -> True."""
+        Event = self.env["xero.event"]
         started = fields.Datetime.now()
         since = tenant.xero_poll_since or started - FIRST_POLL_WINDOW
         header = {"If-Modified-Since": since.strftime("%Y-%m-%dT%H:%M:%S")}
-        applied = 0
         for collection in COLLECTION.values():
             page = 1
             while True:
+                if deadline is not None and time.monotonic() >= deadline:
+                    return False
                 data, _headers = tenant._call("GET", collection, params={"page": page}, headers=header,
                                               operation="poll %s" % collection, context={"entity": collection})
                 docs = (data or {}).get(collection) or []
-                results = self._apply_documents(tenant, docs)
-                applied += sum(1 for state, _m, _r in results.values() if state == "done")
+                unit = Event._claim_size()
+                for start in range(0, len(docs), unit):
+                    if start and deadline is not None and time.monotonic() >= deadline:
+                        return False
+                    if not self._poll_unit(tenant, docs[start:start + unit], commit):
+                        return False
                 if len(docs) < PAGE_SIZE:
                     break
                 page += 1
         tenant.xero_poll_since = started - POLL_OVERLAP
-        return applied
+        return True
+
+    def _poll_unit(self, tenant, docs, commit):
+        """Apply ``docs`` in a savepoint; under the cron, commit and take the organisation's
+        lock again (the commit released it). -> False when another worker took it meanwhile."""
+        began = time.monotonic()
+        try:
+            with self.env.cr.savepoint():
+                self._apply_documents(tenant, docs)
+        except Exception:  # noqa: BLE001 - a failure of one unit must not stop the others' poll
+            _logger.exception("Xero poll of %s failed unexpectedly", tenant.name)
+            self.env.invalidate_all()
+        self.env["xero.event"]._note_pace(len(docs), time.monotonic() - began)
+        if commit:
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+            return self._try_tenant_lock(tenant)
+        return True

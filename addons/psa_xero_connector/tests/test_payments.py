@@ -8,6 +8,7 @@ each Xero-side action is followed by ``deliver()`` (waiting for the harness), so
 never runs while the test itself uses the cursor.
 """
 
+import time
 from contextlib import contextmanager
 
 import requests
@@ -16,6 +17,7 @@ from odoo import Command
 from odoo.tests import tagged
 
 from .. import const
+from ..models import xero_event
 from ..xero import webhook
 from .common import CLIENT_ID, ORG_A, ORG_B, WEBHOOK_KEY, SyncCase
 
@@ -292,6 +294,32 @@ class TestWebhookOrderAndLoss(PaymentCase):
         with self.odoo_side():
             self.env["xero.inbound"]._cron_poll(commit=False)
         self.assertEqual(len(self.payments_of(move)), 1, "polled twice: still one payment")
+
+    def test_a_missed_month_end_is_polled_in_units_and_a_poll_out_of_time_keeps_its_window(self):
+        """A poll after the webhooks missed many payments applies them in units sized like the
+        event worker's claims; a poll that runs out of time says so and keeps its window, so
+        the next one (its job woken again) reads it again."""
+        moves = [self.invoice(100 + n) for n in range(12)]
+        self.process()
+        self.handle()
+        self.admin_api.post("/webhooks/drop", {"count": 100})
+        for move in moves:
+            self.pay_in_xero(move, move.amount_total)
+        Inbound = self.env["xero.inbound"]
+        since = self.tenant.xero_poll_since
+        with self.odoo_side():
+            self.assertFalse(Inbound._poll(self.tenant, deadline=time.monotonic()), "out of time")
+        self.assertEqual(self.tenant.xero_poll_since, since, "the window is read again next time")
+        self.assertEqual(set(m.payment_state for m in moves), {"not_paid"})
+        xero_event._PACE[self.env.cr.dbname] = xero_event.UNIT_SECONDS / 5  # units of 5 documents
+        try:
+            with self.odoo_side():
+                self.assertTrue(Inbound._poll(self.tenant, deadline=time.monotonic() + 600))
+        finally:
+            xero_event._PACE.pop(self.env.cr.dbname, None)
+        self.assertEqual([m.payment_state for m in moves], ["paid"] * 12)
+        self.assertEqual([len(self.payments_of(m)) for m in moves], [1] * 12)
+        self.assertTrue(self.tenant.xero_poll_since)
 
     def test_event_for_a_document_odoo_never_sent(self):
         contact = next(c for c in self.admin_api.records("contact", ORG_A))
