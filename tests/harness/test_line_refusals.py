@@ -126,8 +126,8 @@ def test_the_sdk_sees_has_validation_errors_on_a_refused_contact(sdk):
     from xero_python.accounting import Contact, Contacts
 
     accounting, _identity, _client = sdk
-    answer = accounting.create_contacts(ORG_A, Contacts(contacts=[Contact(name="SDK Shape"), Contact(name="SDK Shape")]),
-                                        summarize_errors=False)
+    twice = Contacts(contacts=[Contact(name="SDK Shape"), Contact(name="SDK Shape")])
+    answer = accounting.create_contacts(ORG_A, twice, summarize_errors=False)
     good, bad = answer.contacts
     assert good.has_validation_errors is False
     assert bad.has_validation_errors is True

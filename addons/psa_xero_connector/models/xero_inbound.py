@@ -387,6 +387,7 @@ class XeroInbound(models.AbstractModel):
 
     def _poll(self, tenant):
         started = fields.Datetime.now()
+        tenant._xero_read_lock_dates()  # a lock date moved in Xero is known before the next send
         since = tenant.xero_poll_since or started - FIRST_POLL_WINDOW
         header = {"If-Modified-Since": since.strftime("%Y-%m-%dT%H:%M:%S")}
         applied = 0
