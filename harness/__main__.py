@@ -29,6 +29,10 @@ def main(argv=None):
                        help="simulated time runs N times faster (limits, tokens, webhook retries)")
     serve.add_argument("--seed", choices=sorted(seeds.SEEDS), help="load seed data at start")
     serve.add_argument("--no-limits", action="store_true", help="switch rate limits off")
+    serve.add_argument("--period-lock-date", metavar="YYYY-MM-DD",
+                       help="every organisation's PeriodLockDate (binds every user but advisers)")
+    serve.add_argument("--end-of-year-lock-date", metavar="YYYY-MM-DD",
+                       help="every organisation's EndOfYearLockDate (binds advisers too)")
     serve.add_argument("--public-url", help="base URL clients reach the harness at (webhook resourceUrl); "
                                             "default http://HOST:PORT")
     serve.add_argument("--client-id", help="register an OAuth client that may connect to every organisation")
@@ -48,6 +52,11 @@ def main(argv=None):
     app = server.app
     if args.seed:
         seeds.load(app, args.seed)
+    locks = {field: value for field, value in (("PeriodLockDate", args.period_lock_date),
+                                                ("EndOfYearLockDate", args.end_of_year_lock_date)) if value}
+    if locks:
+        for org in app.identity.organisations():
+            seeds.set_lock_dates(app, org["OrganisationID"], locks)
     if args.client_id:
         client = app.identity.client(args.client_id) or {}
         redirect_uris = sorted(set(client.get("redirect_uris", [])) | set(args.redirect_uri))

@@ -4,7 +4,10 @@ simulator. It is not part of Xero and needs no token (bind the harness to loopba
   GET  state                     every object, as JSON
   POST reset        {seed?}      wipe everything (then seed "demo" if asked)
   POST seed         {name}       load a seed ("demo")
-  POST organisations {name, tenant_id?, country?, currency?}   with a standard chart and taxes
+  POST organisations {name, tenant_id?, country?, currency?, lock_dates?}   with a standard chart and taxes
+  POST organisations/<tenant>/lock-dates {PeriodLockDate?, EndOfYearLockDate?, adviser?}
+                                 set (a date) or clear (null) the lock dates; adviser: the connection
+                                 acts as an adviser (the period lock date does not bind it)
   GET|POST clients  {client_id, client_secret, redirect_uris, scopes, name, webhook_url,
                      webhook_key, tenant_ids, custom_tenant}
   POST clients/<id> {…}          change an app (e.g. its webhook URL)
@@ -74,9 +77,14 @@ def _route(app, request, parts, low, body):  # noqa: C901 - the admin API's rout
     if low == ["organisations"]:
         if method == "POST":
             org = seeds.organisation(app, body["name"], tenant_id=body.get("tenant_id"),
-                                     country=body.get("country", "GB"), currency=body.get("currency", "GBP"))
+                                     country=body.get("country", "GB"), currency=body.get("currency", "GBP"),
+                                     lock_dates=body.get("lock_dates"))
             return _json(org, 201)
         return _json(ident.organisations())
+    if len(low) == 3 and low[0] == "organisations" and low[2] == "lock-dates" and method == "POST":
+        if app.books.organisation(low[1]) is None:
+            return _json({"error": "no such organisation"}, 404)
+        return _json(seeds.set_lock_dates(app, low[1], body))
     if low == ["clients"]:
         if method == "POST":
             return _json(ident.register_client(**_client_args(body)), 201)

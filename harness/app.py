@@ -15,7 +15,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
 
 from . import admin, pages
-from .accounting import Books
+from .accounting import Books, lockdates
 from .accounting.query import QueryError
 from .clock import Clock
 from .faults import Faults
@@ -235,7 +235,7 @@ class HarnessApp:
                                                "The harness answers in JSON only: send Accept: application/json"), 406)
         name = parts[0].lower()
         if name == "organisation" and request.method == "GET" and len(parts) == 1:
-            org = self.books.organisation(tenant)
+            org = lockdates.render(self.books.organisation(tenant))
             return json_response(self.envelope(client, "Organisations", [org]))
         entity = self.books.by_path.get(name)
         if entity is None:

@@ -6,7 +6,7 @@ from urllib.parse import quote
 
 from werkzeug.wrappers import Response
 
-from .xerojson import iso_utc
+from .xerojson import iso_utc, parse_date
 
 CSS = """
 body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;background:#f4f6f8;color:#1d2733}
@@ -70,6 +70,8 @@ def handle(app, request, parts):
         return invoice_page(app, org, parts[2])
     if len(parts) == 4 and parts[1] == "invoices" and parts[3] == "pay" and request.method == "POST":
         return pay(app, org, parts[2], request.form)
+    if len(parts) == 2 and parts[1] == "lock-dates" and request.method == "POST":
+        return set_lock_dates(app, org, request.form)
     return error_page("not_found", "No such page.", 404)
 
 
@@ -130,17 +132,41 @@ def organisation_page(app, org):
                for c in books.creditnotes.records(t)]
     orders = [[escape(p.get("PurchaseOrderNumber") or ""), _badge(p["Status"]), "#" + _money(p.get("Total"))]
               for p in books.purchaseorders.records(t)]
-    body = ("<h1>%s</h1><p class=muted>Tenant <code>%s</code> · %s · base currency %s</p>"
+    body = ("<h1>%s</h1><p class=muted>Tenant <code>%s</code> · %s · base currency %s</p>%s"
             "<section><h2>Invoices and bills</h2>%s</section>"
             "<section><h2>Credit notes</h2>%s</section><section><h2>Purchase orders</h2>%s</section>"
             "<section><h2>Contacts</h2>%s</section><section><h2>Items</h2>%s</section>") % (
-        escape(org["Name"]), t, escape(org["CountryCode"]), escape(org["BaseCurrency"]),
+        escape(org["Name"]), t, escape(org["CountryCode"]), escape(org["BaseCurrency"]), lock_dates_form(org),
         _table(["Number", "Type", "Contact", "Status", "#Total", "#Amount due"], docs),
         _table(["Number", "Type", "Status", "#Total", "#Remaining"], credits),
         _table(["Number", "Status", "#Total"], orders),
         _table(["Name", "E-mail", "Account no.", "Role", "Status"], contacts),
         _table(["Code", "Name", "#Sale price", "Account"], items))
     return _page(org["Name"], body)
+
+
+def lock_dates_form(org, message=""):
+    """Xero's Financial settings → Lock dates: empty = no lock."""
+    values = {f: parse_date(org.get(f)) for f in ("PeriodLockDate", "EndOfYearLockDate")}
+    return ("<section><h2>Lock dates</h2>%s<form class=inline method=post action='/ui/%s/lock-dates'>"
+            "<label>Period lock date (all but advisers)<input name=PeriodLockDate type=date value='%s'></label>"
+            "<label>End of year lock date (everyone)<input name=EndOfYearLockDate type=date value='%s'></label>"
+            "<label style='flex-direction:row;gap:6px'><input type=checkbox name=adviser value=1%s>"
+            " the app connects as an adviser</label><button>Save lock dates</button></form></section>") % (
+        message, org["OrganisationID"], values["PeriodLockDate"] or "", values["EndOfYearLockDate"] or "",
+        " checked" if org.get("_adviser") else "")
+
+
+def set_lock_dates(app, org, form):
+    from .seed import set_lock_dates as store_lock_dates
+
+    try:
+        store_lock_dates(app, org["OrganisationID"], {
+            "PeriodLockDate": form.get("PeriodLockDate") or None,
+            "EndOfYearLockDate": form.get("EndOfYearLockDate") or None, "adviser": bool(form.get("adviser"))})
+    except ValueError as exc:
+        return _page(org["Name"], lock_dates_form(org, "<p class=error>%s</p>" % escape(str(exc))), 400)
+    return Response("", 303, {"Location": "/ui/%s" % org["OrganisationID"]})
 
 
 def invoice_page(app, org, invoice_id, message=""):

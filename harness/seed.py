@@ -8,6 +8,8 @@ Odoo's callback on localhost:8069 (more URIs can be added with --redirect-uri).
 
 import uuid
 
+from .accounting import lockdates
+
 TAX_RATES = [
     ("20% (VAT on Income)", "OUTPUT2", 20, "OUTPUT"),
     ("20% (VAT on Expenses)", "INPUT2", 20, "INPUT"),
@@ -60,6 +62,9 @@ CHART = [
     ("960", "Retained Earnings", "EQUITY", None),
     ("970", "Owner A Funds Introduced", "EQUITY", None),
 ]
+
+# Xero's system accounts in that chart (Account.SystemAccount): kept for Xero's own postings.
+SYSTEM_ACCOUNTS = {"610": "DEBTORS", "800": "CREDITORS", "820": "GST", "860": "ROUNDING", "960": "RETAINEDEARNINGS"}
 
 DEMO_CLIENT_ID = "demo-client"
 DEMO_CLIENT_SECRET = "demo-secret"
@@ -120,10 +125,29 @@ def default_chart():
     return out
 
 
-def organisation(app, name, tenant_id=None, country="GB", currency="GBP"):
+def organisation(app, name, tenant_id=None, country="GB", currency="GBP", lock_dates=None):
+    """A new organisation with the default chart and tax rates; ``lock_dates``: {PeriodLockDate,
+    EndOfYearLockDate, adviser} (see accounting/lockdates.py)."""
     tenant_id = (tenant_id or str(uuid.uuid4())).lower()
-    return app.books.create_organisation(tenant_id, name, default_chart(), default_tax_rates(),
-                                         country=country, currency=currency)
+    books = app.books
+    with app.store.transaction():
+        org = books.create_organisation(tenant_id, name, default_chart(), default_tax_rates(),
+                                        country=country, currency=currency)
+        for account in books.accounts.records(tenant_id):
+            if account.get("Code") in SYSTEM_ACCOUNTS:  # read-only in Xero's API: set here
+                app.store.put("account", account["AccountID"],
+                              dict(account, SystemAccount=SYSTEM_ACCOUNTS[account["Code"]]), tenant_id)
+        if lock_dates:
+            org = app.store.put("org", tenant_id, lockdates.set_lock_dates(org, lock_dates))
+    return org
+
+
+def set_lock_dates(app, tenant_id, values):
+    """Set or clear an organisation's lock dates (admin API, page, ``serve --lock-date``)."""
+    org = app.books.organisation(tenant_id)
+    if org is None:
+        raise KeyError("no organisation %s" % tenant_id)
+    return app.store.put("org", tenant_id, lockdates.set_lock_dates(org, values))
 
 
 def demo(app):

@@ -33,6 +33,7 @@ class Entity:
     paged = False
     modified_since = True
     list_filters = {}     # query arg -> field holding one of the comma-separated values
+    error_flag = None     # the boolean an element in error carries, per Xero's schema of the entity
 
     def __init__(self, books):
         self.books = books
@@ -155,7 +156,8 @@ class Entity:
         out = dict(element) if isinstance(element, dict) else {}
         out["StatusAttributeString"] = "ERROR"
         out["ValidationErrors"] = list(errors)
-        out["HasErrors"] = True
+        if self.error_flag:
+            out[self.error_flag] = True
         return out
 
     # --- rendering ----------------------------------------------------------------------------

@@ -27,6 +27,7 @@ class Contacts(Entity):
     category = "CONTACT"
     paged = True
     list_filters = {"IDs": "ContactID"}
+    error_flag = "HasValidationErrors"  # the Contact schema; Xero's 400 example carries it true
 
     def get(self, tenant, key):
         return super().get(tenant, key) or self.by_number(tenant, key)
@@ -52,9 +53,9 @@ class Contacts(Entity):
         name = text(element, "Name", errors, limit=255, required=existing is None,
                     required_message="The contact name must be specified.")  # (guess)
         if name is not None:
-            name = name.strip()
-            if not name:
+            if not name.strip() and (name or existing is not None):  # text() reported a new one's ""
                 errors.add("The contact name must be specified.")  # (guess)
+            name = name.strip()
             record["Name"] = name
         for field, limit in LIMITS.items():
             value = text(element, field, errors, limit=limit)

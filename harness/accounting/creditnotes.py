@@ -8,6 +8,7 @@ takes it back. Both documents' amounts and statuses move together.
 from decimal import Decimal
 
 from ..xerojson import money, new_id
+from . import lockdates
 from .base import render_date, set_date
 from .documents import Document, apply_settlement
 from .payments import render_payment_summary
@@ -70,6 +71,7 @@ class CreditNotes(Document):
                 probe = dict(element)
                 record = {}
                 set_date(record, probe, "Date", errors)
+                lockdates.lock_errors(books.organisation(tenant), record.get("_Date") or books.today(), errors)
                 if invoice is None:
                     errors.add("Invoice could not be found.")  # (guess)
                 elif credit.get("Status") != "AUTHORISED" or invoice.get("Status") != "AUTHORISED":

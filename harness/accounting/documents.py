@@ -9,7 +9,7 @@ credit note allocated cannot be edited (nor voided) until those are removed.
 from decimal import Decimal
 
 from ..xerojson import money, new_id
-from . import refs, totals
+from . import lockdates, refs, totals
 from .base import Entity, render_date, set_date
 from .validation import ACCOUNT_CODE_REQUIRED, DOCUMENT_LOCKED, LINE_ITEMS_REQUIRED, STATUS_CHANGE_INVALID, number, text
 
@@ -25,6 +25,8 @@ class Document(Entity):
     unique_number_types = ()   # types whose number must be unique
     number_taken_message = ""
     needs_account_code = True  # AUTHORISED lines need an AccountCode
+    ledger = True              # posts to the ledger: lock dates apply (not to purchase orders)
+    error_flag = "HasErrors"   # Invoice and CreditNote schemas (PurchaseOrder has none)
     allow_discount = True
     date_fields = ("Date", "DueDate")
     status_only_fields = frozenset()
@@ -66,6 +68,8 @@ class Document(Entity):
             record["Status"] = element["Status"]
             if record["Status"] == "VOIDED":
                 record["AmountDue"] = ZERO
+                if self.ledger:  # voiding posts to the ledger on the document's date
+                    lockdates.lock_errors(self.books.organisation(tenant), record.get("_Date"), errors)
             return record
         if self.types:
             type_ = element.get("Type", record.get("Type"))
@@ -110,6 +114,16 @@ class Document(Entity):
         if record["Status"] in ("AUTHORISED", "SUBMITTED") and not record.get("LineItems") and not errors:
             errors.add(LINE_ITEMS_REQUIRED)
         self.check(tenant, record, errors)
+        if self.ledger and record["Status"] == "AUTHORISED" and record.get("_Date"):
+            # approved documents only: drafts and documents submitted for approval may be dated
+            # in a locked period; an approved one cannot be moved out of it either
+            dates = {record["_Date"]}
+            if existing is not None and existing.get("Status") == "AUTHORISED" and existing.get("_Date"):
+                dates.add(existing["_Date"])
+            org = self.books.organisation(tenant)
+            for day in sorted(dates):
+                if lockdates.lock_errors(org, day, errors):
+                    break
         return record
 
     def extra_fields(self, tenant, element, record, errors):
@@ -169,11 +183,14 @@ class Document(Entity):
                 errors.add("Discounts are not allowed on this document type.")  # (guess)
             account_code = line.get("AccountCode") or details.get("AccountCode")
             account = refs.account(self.books, tenant, account_code, errors)
+            refs.account_on_document(account, errors)
             tax_type = line.get("TaxType") or details.get("TaxType") or (account or {}).get("TaxType")
             if amount_types == "NoTax":
                 tax_type, rate = "NONE", ZERO
             elif tax_type:
                 rate = refs.tax_rate(self.books, tenant, tax_type, errors)
+                if rate is not None:
+                    refs.tax_with_account(self.books, tenant, tax_type, account, errors)
             else:
                 tax_type, rate = "NONE", ZERO
             if len(errors) > errors_before:

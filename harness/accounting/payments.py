@@ -6,6 +6,7 @@ Status and fires an INVOICE (or CREDITNOTE) UPDATE webhook, as in Xero.
 from decimal import Decimal
 
 from ..xerojson import money
+from . import lockdates
 from .base import Entity, render_date, set_date
 from .documents import apply_settlement
 from .validation import (
@@ -27,6 +28,7 @@ class Payments(Entity):
     collection = "Payments"
     id_field = "PaymentID"
     paged = True
+    error_flag = "HasValidationErrors"  # the Payment schema; Xero's 400 example carries it true
 
     def _document(self, tenant, element):
         """-> (entity, record) the payment is for."""
@@ -60,6 +62,7 @@ class Payments(Entity):
         dates = {}
         set_date(dates, element, "Date", errors)
         reference = text(element, "Reference", errors, limit=255)
+        lockdates.lock_errors(self.books.organisation(tenant), dates.get("_Date") or self.books.today(), errors)
         if doc.get("Status") != "AUTHORISED":
             errors.add(PAYMENT_NOT_AUTHORISED)
         elif amount is None or amount <= 0:
@@ -85,6 +88,8 @@ class Payments(Entity):
         if element.get("Status") != "DELETED" or existing["Status"] != "AUTHORISED":
             errors.add(STATUS_CHANGE_INVALID if existing["Status"] == "DELETED"
                        else "Only the Status of a payment can be changed, to DELETED.")  # (guess)
+            return None
+        if lockdates.lock_errors(self.books.organisation(tenant), existing["_Date"], errors):
             return None
         return dict(existing, Status="DELETED")
 

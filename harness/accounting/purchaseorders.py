@@ -14,6 +14,8 @@ class PurchaseOrders(Document):
     number_prefix = {"": "PO-"}
     number_taken_message = ORDER_NUMBER_TAKEN
     needs_account_code = False
+    ledger = False  # a purchase order posts nothing: lock dates do not apply
+    error_flag = None  # the PurchaseOrder schema has no HasErrors (Xero's example: StatusAttributeString only)
     date_fields = ("Date", "DeliveryDate", "ExpectedArrivalDate")
     list_filters = {"Status": "Status"}
 

@@ -1,6 +1,25 @@
 """Checks of references between records: account codes, tax types, contacts, items."""
 
-from .validation import ACCOUNT_CODE_INVALID, CONTACT_ARCHIVED, CONTACT_NOT_FOUND, ITEM_CODE_INVALID, TAX_TYPE_INVALID
+from .validation import (
+    ACCOUNT_CODE_ARCHIVED,
+    ACCOUNT_CODE_INVALID,
+    ACCOUNT_CODE_NOT_FOR_DOCUMENT,
+    CONTACT_ARCHIVED,
+    CONTACT_NOT_FOUND,
+    ITEM_CODE_INVALID,
+    TAX_TYPE_INVALID,
+    TAX_TYPE_NOT_FOR_ACCOUNT,
+)
+
+# System accounts Xero keeps for its own postings: a document line cannot use them (nor a
+# bank account). The rounding account stays usable: Xero documents it for rounding lines.
+SYSTEM_NOT_ON_DOCUMENTS = frozenset({
+    "DEBTORS", "CREDITORS", "GST", "GSTONIMPORTS", "HISTORICAL", "RETAINEDEARNINGS", "TRACKINGTRANSFERS",
+    "UNPAIDEXPCLM", "WAGEPAYABLES", "BANKCURRENCYGAIN", "REALISEDCURRENCYGAIN", "UNREALISEDCURRENCYGAIN",
+})
+# An account's Class -> the TaxRate flag saying whether the rate may be used with it.
+CAN_APPLY = {"REVENUE": "CanApplyToRevenue", "EXPENSE": "CanApplyToExpenses", "ASSET": "CanApplyToAssets",
+             "LIABILITY": "CanApplyToLiabilities", "EQUITY": "CanApplyToEquity"}
 
 
 def account(books, tenant, code, errors):
@@ -8,10 +27,34 @@ def account(books, tenant, code, errors):
     if code in (None, ""):
         return None
     found = books.accounts.by_code(tenant, str(code))
-    if not found or found.get("Status") != "ACTIVE":
+    if not found:
         errors.add(ACCOUNT_CODE_INVALID.format(code=code))
         return None
+    if found.get("Status") != "ACTIVE":
+        errors.add(ACCOUNT_CODE_ARCHIVED.format(code=code))
+        return None
     return found
+
+
+def account_on_document(found, errors):
+    """A line of an invoice, bill, credit note or purchase order cannot post to a bank
+    account or to one of Xero's system accounts. -> False when refused."""
+    if found and (found.get("Type") == "BANK" or found.get("SystemAccount") in SYSTEM_NOT_ON_DOCUMENTS):
+        errors.add(ACCOUNT_CODE_NOT_FOR_DOCUMENT.format(code=found["Code"]))
+        return False
+    return True
+
+
+def tax_with_account(books, tenant, tax_type, found, errors):
+    """A tax rate may be used only with the account classes its CanApplyTo* flags allow."""
+    if not found or tax_type in (None, "", "NONE"):
+        return True
+    record = books.taxrates.get(tenant, str(tax_type))
+    flag = CAN_APPLY.get(found.get("Class"))
+    if record and flag and record.get(flag) is False:
+        errors.add(TAX_TYPE_NOT_FOR_ACCOUNT.format(tax=tax_type, code=found["Code"]))
+        return False
+    return True
 
 
 def tax_rate(books, tenant, tax_type, errors):

@@ -10,6 +10,25 @@ from .base import Entity
 from .validation import text
 
 ZERO = Decimal("0")
+FLAGS = ("CanApplyToAssets", "CanApplyToEquity", "CanApplyToExpenses", "CanApplyToLiabilities", "CanApplyToRevenue")
+
+
+def applies_to(report_tax_type):
+    """The account classes a rate may be used with, from its ReportTaxType, as Xero's default
+    rates have them (developer.xero.com, Tax Rates, "Tax Rate Constraints": a rate on income
+    cannot go on an expense account, one on expenses not on a revenue account, VAT on imports
+    only on a liability account, capital VAT only on an asset account)."""
+    report = (report_tax_type or "").upper()
+    flags = dict.fromkeys(FLAGS, True)
+    if "IMPORTS" in report:
+        return dict.fromkeys(FLAGS, False) | {"CanApplyToLiabilities": True}
+    if report.startswith("CAPEX"):
+        return dict.fromkeys(FLAGS, False) | {"CanApplyToAssets": True}
+    if "OUTPUT" in report:
+        flags["CanApplyToExpenses"] = False
+    elif "INPUT" in report or report in ("ECACQUISITIONS", "REVERSECHARGES"):
+        flags["CanApplyToRevenue"] = False
+    return flags
 
 
 class TaxRates(Entity):
@@ -76,9 +95,8 @@ class TaxRates(Entity):
         record.setdefault("Status", "ACTIVE")
         if "ReportTaxType" in element:
             record["ReportTaxType"] = element["ReportTaxType"]
-        for flag in ("CanApplyToAssets", "CanApplyToEquity", "CanApplyToExpenses",
-                     "CanApplyToLiabilities", "CanApplyToRevenue"):
-            record.setdefault(flag, True)
+        for flag, value in applies_to(record.get("ReportTaxType")).items():
+            record.setdefault(flag, value)
         return record
 
     def save(self, tenant, record, created):

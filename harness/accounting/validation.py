@@ -25,6 +25,18 @@ ITEM_CODE_TAKEN = "Item code '{code}' already exists."  # (guess)
 ITEM_CODE_REQUIRED = "Item code must be specified."  # (guess)
 ACCOUNT_CODE_INVALID = "Account code '{code}' has been removed as it does not match a recognised account."
 ACCOUNT_CODE_REQUIRED = "Account code must be specified."  # (guess)
+# Xero's answers for an archived account, an account a document cannot use (a bank account, a
+# system account such as Accounts Receivable) and a tax rate the account's class may not carry
+# (TaxRate.CanApplyTo*: developer.xero.com "Tax Rate Constraints"), as connectors' users quote them.
+ACCOUNT_CODE_ARCHIVED = (
+    "Account code '{code}' has been archived, or has been deleted. Each line item must reference a valid account."
+)
+ACCOUNT_CODE_NOT_FOR_DOCUMENT = "Account code '{code}' is not a valid code for this document."
+TAX_TYPE_NOT_FOR_ACCOUNT = "The TaxType code '{tax}' cannot be used with account code '{code}'."
+# Lock dates (Organisation.PeriodLockDate / EndOfYearLockDate), as Xero words them (quoted in
+# xeroizer issue #92 and connectors' support pages); the date as "31-Jul-2013".
+PERIOD_LOCKED = "The document date cannot be before the period lock date, currently set at {date}"
+END_OF_YEAR_LOCKED = "The document date cannot be before the end of year lock date, currently set at {date}"
 ACCOUNT_CODE_TAKEN = "Please enter a unique Code."  # (guess)
 TAX_TYPE_INVALID = "The TaxType code {code} does not exist or cannot be used for this type of transaction."
 PAYMENT_TOO_BIG = "Payment amount exceeds the amount outstanding on this document"

@@ -190,14 +190,20 @@ def test_item_link():
 def test_tax_rate_row():
     rate = {"TaxType": "OUTPUT2", "Name": "20% (VAT on Income)", "EffectiveRate": 20.0, "ReportTaxType": "OUTPUT",
             "Status": "ACTIVE", "TaxComponents": [{"Name": "VAT", "Rate": 20.0}]}
-    assert from_xero.tax_rate_row(rate) == {"tax_type": "OUTPUT2", "name": "20% (VAT on Income)", "rate": 20.0,
-                                            "kind": "sale", "component_count": 1, "active": True}
+    allowed = {"can_apply_to_revenue": True, "can_apply_to_expenses": True, "can_apply_to_assets": True,
+               "can_apply_to_liabilities": True, "can_apply_to_equity": True}
+    assert from_xero.tax_rate_row(rate) == dict(allowed, tax_type="OUTPUT2", name="20% (VAT on Income)", rate=20.0,
+                                                kind="sale", component_count=1, active=True)
+    flagged = dict(rate, CanApplyToExpenses=False, CanApplyToLiabilities="false", CanApplyToAssets="true")
+    assert from_xero.tax_rate_row(flagged) == dict(allowed, can_apply_to_expenses=False, can_apply_to_liabilities=False,
+                                                   tax_type="OUTPUT2", name="20% (VAT on Income)", rate=20.0,
+                                                   kind="sale", component_count=1, active=True)
     compound = {"TaxType": "TAX002", "EffectiveRate": 14.975, "ReportTaxType": "INPUT", "Status": "DELETED",
                 "TaxComponents": [{"Name": "GST", "Rate": 5.0}, {"Name": "QST", "Rate": 9.975}]}
-    assert from_xero.tax_rate_row(compound) == {"tax_type": "TAX002", "name": "TAX002", "rate": 14.975,
-                                                "kind": "purchase", "component_count": 2, "active": False}
-    assert from_xero.tax_rate_row({"TaxType": "NONE"}) == {"tax_type": "NONE", "name": "NONE", "rate": 0.0,
-                                                          "kind": None, "component_count": 0, "active": True}
+    assert from_xero.tax_rate_row(compound) == dict(allowed, tax_type="TAX002", name="TAX002", rate=14.975,
+                                                    kind="purchase", component_count=2, active=False)
+    assert from_xero.tax_rate_row({"TaxType": "NONE"}) == dict(allowed, tax_type="NONE", name="NONE", rate=0.0,
+                                                              kind=None, component_count=0, active=True)
 
 
 def test_tax_link():
@@ -209,12 +215,14 @@ def test_tax_link():
 
 def test_account_row_and_link():
     account = {"AccountID": "a-200", "Code": "200", "Name": "Sales", "Type": "REVENUE", "TaxType": "OUTPUT2",
-               "Status": "ACTIVE"}
+               "Status": "ACTIVE", "Class": "REVENUE"}
     assert from_xero.account_row(account) == {"account_id": "a-200", "code": "200", "name": "Sales",
-                                              "account_type": "REVENUE", "tax_type": "OUTPUT2", "active": True}
+                                              "account_type": "REVENUE", "account_class": "REVENUE",
+                                              "system_account": False, "tax_type": "OUTPUT2", "active": True}
     # a bank account has no code in Xero; an archived one is kept, inactive
     assert from_xero.account_row({"AccountID": "a-bank", "Type": "BANK", "Status": "ARCHIVED"}) == {
-        "account_id": "a-bank", "code": False, "name": "a-bank", "account_type": "BANK", "tax_type": False,
-        "active": False}
+        "account_id": "a-bank", "code": False, "name": "a-bank", "account_type": "BANK", "account_class": False,
+        "system_account": False, "tax_type": False, "active": False}
+    assert from_xero.account_row(dict(account, SystemAccount="DEBTORS"))["system_account"] == "DEBTORS"
     assert from_xero.account_link(3, 9, account) == {"tenant_id": 3, "res_model": "account.account", "res_id": 9,
                                                      "xero_id": "a-200", "xero_code": "200", "xero_name": "Sales"}

@@ -80,7 +80,7 @@ def test_archived_account_code_refused(api):
     api.post("/Accounts/" + acc["AccountID"], {"Accounts": [{"Status": "ARCHIVED"}]})
     resp = api.put("/Invoices", {"Invoices": [invoice(contact_id(api), LineItems=[
         {"Description": "Ad", "Quantity": 1, "UnitAmount": 5, "AccountCode": "400"}])]})
-    assert errors_of(resp) == [msg.ACCOUNT_CODE_INVALID.format(code="400")]
+    assert errors_of(resp) == [msg.ACCOUNT_CODE_ARCHIVED.format(code="400")]
 
 
 def test_draft_without_account_code_is_fine(api):

@@ -83,6 +83,11 @@ class XeroOAuthController(http.Controller):
             Connection._token_values(token), client_id=settings["client_id"], user_id=request.env.user.id,
             name=request.env._("Xero authorisation by %(user)s", user=request.env.user.name)))
         tenants = Tenant._register_connections(connection, xero_connections, company=company)
+        for tenant in tenants:
+            try:
+                tenant._xero_read_lock_dates()
+            except XeroError as exc:  # the connection stands; the next import or poll reads them
+                _logger.warning("Xero: lock dates of %s not read: %s", tenant.name, exc)
         if not tenants:
             return self._result(request.env._("No organisation"), request.env._("Xero connected no organisation."))
         return request.redirect("/odoo/action-psa_xero_connector.action_xero_tenant")

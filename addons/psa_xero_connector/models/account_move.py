@@ -37,6 +37,9 @@ class AccountMove(models.Model):
             "total": line.price_total, "price_include": bool(taxes) and all(taxes.mapped("price_include")),
             "item_code": item_code, "account_code": account_code,
             "tax_type": self._xero_tax_type(tenant, taxes, line.name),
+            # for the pre-send messages (xero/presend.py): the Odoo records a line maps from
+            "odoo_account": line.account_id.display_name, "odoo_taxes": ", ".join(taxes.mapped("name")),
+            "product": line.product_id.display_name,
         }
 
     SWITCH = {"out_invoice": "sync_invoices", "in_invoice": "sync_bills", "out_refund": "sync_credit_notes",
@@ -72,4 +75,5 @@ class AccountMove(models.Model):
 
     def _xero_payload(self, tenant, status="AUTHORISED", document_id=None):
         """-> (collection, payload). Raises MappingError with what to fix."""
-        return to_xero.document_payload(self._xero_document_values(tenant, status), document_id)
+        values = self._xero_presend(tenant, self._xero_document_values(tenant, status))
+        return to_xero.document_payload(values, document_id)

@@ -31,9 +31,11 @@ class PurchaseOrder(models.Model):
                 "discount": line.discount, "subtotal": line.price_subtotal, "total": line.price_total,
                 "price_include": bool(line.taxes_id) and all(line.taxes_id.mapped("price_include")),
                 "item_code": item_code, "account_code": account_code,
-                "tax_type": self._xero_tax_type(tenant, line.taxes_id, line.name)})
-        return to_xero.document_payload({
+                "tax_type": self._xero_tax_type(tenant, line.taxes_id, line.name),
+                "odoo_account": account.display_name, "odoo_taxes": ", ".join(line.taxes_id.mapped("name")),
+                "product": line.product_id.display_name})
+        return to_xero.document_payload(self._xero_presend(tenant, {
             "kind": "purchase_order", "contact_id": contact.xero_id, "number": self.name,
             "reference": self.partner_ref or False, "date": self.date_order.date() if self.date_order else False,
             "due_date": self.date_planned.date() if self.date_planned else False,
-            "currency": self.currency_id.name, "status": status, "lines": lines}, document_id)
+            "currency": self.currency_id.name, "status": status, "lines": lines}), document_id)

@@ -15,6 +15,10 @@ class XeroAccount(models.Model):
     account_id = fields.Char(string="Xero AccountID", required=True, index=True)
     code = fields.Char(index=True)
     account_type = fields.Char(string="Type")
+    account_class = fields.Char(string="Class", help="REVENUE, EXPENSE, ASSET, LIABILITY or EQUITY: which tax rates "
+                                                     "Xero allows with the account")
+    system_account = fields.Char(help="Xero keeps a system account (Accounts Receivable, VAT …) for its own postings: "
+                                      "a document line cannot use it")
     tax_type = fields.Char()
     journal_id = fields.Many2one("account.journal", string="Odoo journal", check_company=True,
                                  domain="[('type', 'in', ('bank', 'cash')), ('company_id', '=', company_id)]",

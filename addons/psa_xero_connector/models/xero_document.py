@@ -1,9 +1,16 @@
 """What invoices, bills, credit notes and purchase orders share on their way to Xero: which
-item, account code and tax type a line carries for a tenant."""
+item, account code and tax type a line carries for a tenant, and what Xero would refuse in
+them, said before sending (lines, lock dates: see xero/presend.py)."""
 
 from odoo import models
+from odoo.tools.misc import format_date
 
+from ..xero import presend
 from ..xero.to_xero import MappingError
+
+ACCOUNT_MAPPING = "Invoicing → Configuration → Xero → Account mapping"
+TAX_MAPPING = "Invoicing → Configuration → Xero → Tax mapping"
+TENANTS = "Invoicing → Configuration → Xero → Tenants"
 
 # The states in which a document belongs in Xero; in any other it is not sent (its row says why).
 SENDABLE_STATES = {"account.move": ("posted",), "purchase.order": ("purchase", "done")}
@@ -51,3 +58,117 @@ class XeroDocumentMixin(models.AbstractModel):
             raise MappingError(self.env._("Line “%(line)s”: the tax %(tax)s is not mapped to a Xero tax type "
                                  "(Xero → Tax mapping).", line=label, tax=", ".join(taxes.mapped("name"))))
         return next(iter(tax_types), False)
+
+    # --- say it before Xero does ------------------------------------------------------------------
+    def _xero_document_date(self):
+        """The document's own date, as sent to Xero."""
+        self.ensure_one()
+        if self._name == "account.move":
+            return self.invoice_date
+        return self.date_order.date() if self.date_order else False
+
+    def _xero_presend(self, tenant, values):
+        """``values`` as they may go to Xero (the document values of the pure mapping), or
+        MappingError with one sentence per thing Xero would refuse. A document dated in a
+        locked period is held, or re-dated to the first open day, as the organisation says."""
+        self.ensure_one()
+        messages = self._xero_presend_problems(tenant, values)
+        lock, which = tenant._xero_lock_date()
+        if presend.locked(values["kind"], values.get("status"), values.get("date"), lock):
+            if tenant.lock_date_policy == "first_open_day":
+                values, _new_date = presend.redate(values, lock)
+            else:
+                messages.insert(0, self.env._(
+                    "%(doc)s is dated %(date)s, on or before the %(lock_kind)s of %(org)s in Xero (%(lock)s): Xero "
+                    "refuses it. Change the document's date, ask a Xero adviser to move the lock date, or choose "
+                    "“Send it dated on the first open day” for Documents dated in a locked period on the "
+                    "organisation (%(screen)s).", doc=self.display_name, date=format_date(self.env, values["date"]),
+                    lock_kind=self.env._("period lock date") if which == "period"
+                    else self.env._("end of year lock date"),
+                    org=tenant.name, lock=format_date(self.env, lock), screen=TENANTS))
+        if messages:
+            raise MappingError("\n".join(messages))
+        return values
+
+    def _xero_presend_problems(self, tenant, values):
+        """-> [sentence] for each line Xero would refuse. Other checks (a currency the
+        organisation has not enabled) add their sentences here."""
+        catalog = self._xero_presend_catalog(tenant)
+        return [self._xero_problem_sentence(tenant, values, problem)
+                for problem in presend.check_lines(values, catalog)]
+
+    def _xero_presend_catalog(self, tenant):
+        """What the import keeps of the organisation, read once per batch (the outbox's
+        ``xero_link_cache``) -> presend.check_lines' catalog."""
+        cache = self.env.context.get("xero_link_cache")
+        key = (tenant.id, "presend catalog")
+        if cache is not None and key in cache:
+            return cache[key]
+        env = self.env(su=True)
+        domain = [("tenant_id", "=", tenant.id)]
+        accounts = {a.code: {"active": a.active, "type": a.account_type, "class": a.account_class,
+                             "system_account": a.system_account}
+                    for a in env["xero.account"].with_context(active_test=False).search(domain) if a.code}
+        tax_rates = {r.tax_type: {"active": r.active, "can_apply": {
+            "REVENUE": r.can_apply_to_revenue, "EXPENSE": r.can_apply_to_expenses, "ASSET": r.can_apply_to_assets,
+            "LIABILITY": r.can_apply_to_liabilities, "EQUITY": r.can_apply_to_equity}}
+            for r in env["xero.tax.rate"].with_context(active_test=False).search(domain)}
+        items = {i.code: {"sales_account_code": i.sales_account_code, "purchase_account_code": i.purchase_account_code}
+                 for i in env["xero.item"].with_context(active_test=False).search(domain)}
+        catalog = {"accounts": accounts, "tax_rates": tax_rates, "items": items}
+        if cache is not None:
+            cache[key] = catalog
+        return catalog
+
+    def _xero_problem_sentence(self, tenant, values, problem):
+        """One problem of presend.check_lines, said with the Odoo document, line and record
+        and the screen that fixes it."""
+        line = values["lines"][problem["line"] - 1]
+        where = self.env._("%(doc)s, line %(n)s “%(label)s”", doc=self.display_name, n=problem["line"],
+                           label=(line.get("description") or "")[:60])
+        if problem["source"] == "item":
+            source = self.env._("the Xero item %(item)s of %(product)s", item=problem["item_code"],
+                                product=line.get("product") or "-")
+            fix_account = self.env._("choose another item on the product's Xero tab (or the organisation's "
+                                     "catch-all items, %s), or import the items again", TENANTS)
+        else:
+            source = self.env._("the Odoo account %s", line.get("odoo_account") or "-")
+            fix_account = self.env._("map %(account)s to another Xero account in %(screen)s",
+                                     account=line.get("odoo_account") or "-", screen=ACCOUNT_MAPPING)
+        kind, code, org = problem.kind, problem.get("account_code"), tenant.name
+        if kind == presend.NO_ACCOUNT:
+            return self.env._(
+                "%(where)s: no Xero account code (Xero would answer “Account code must be specified.”): the Odoo "
+                "account %(account)s is not mapped to a Xero account of %(org)s and the line has no Xero item with "
+                "one. Map it in %(screen)s, or give the product a Xero item.", where=where,
+                account=line.get("odoo_account") or "-", org=org, screen=ACCOUNT_MAPPING)
+        if kind == presend.ACCOUNT_UNKNOWN:
+            return self.env._("%(where)s: the Xero account code %(code)s (%(origin)s) is not in the chart of "
+                              "accounts of %(org)s as last imported: %(fix)s.", where=where, code=code,
+                              origin=source, org=org, fix=fix_account)
+        if kind == presend.ACCOUNT_ARCHIVED:
+            return self.env._("%(where)s: the Xero account %(code)s (%(origin)s) is archived in %(org)s: %(fix)s.",
+                              where=where, code=code, origin=source, org=org, fix=fix_account)
+        if kind == presend.ACCOUNT_NOT_FOR_DOCUMENT:
+            return self.env._("%(where)s: the Xero account %(code)s (%(origin)s) is a bank or system account, "
+                              "which Xero does not accept on a document line: %(fix)s.",
+                              where=where, code=code, origin=source, fix=fix_account)
+        taxes = line.get("odoo_taxes") or self.env._("no tax")
+        if kind == presend.TAX_ARCHIVED:
+            return self.env._("%(where)s: the tax %(taxes)s is mapped to the Xero tax rate %(tax_type)s, which is "
+                              "archived in %(org)s: map it to an active rate in %(screen)s.", where=where,
+                              taxes=taxes, tax_type=problem["tax_type"], org=org, screen=TAX_MAPPING)
+        return self.env._(
+            "%(where)s: Xero does not allow the tax rate %(tax_type)s (the tax %(taxes)s) with the account %(code)s "
+            "(%(origin)s, class %(class)s): map the tax to another rate in %(screen)s, or %(fix)s.", where=where,
+            tax_type=problem["tax_type"], taxes=taxes, code=code, origin=source,
+            **{"class": problem.get("account_class") or "-"}, screen=TAX_MAPPING, fix=fix_account)
+
+    def _xero_note_sent(self, tenant, element):
+        """Sent dated otherwise than in Odoo (the first open day after a lock date): say so."""
+        self.ensure_one()
+        own = self._xero_document_date()
+        if own and element.get("Date") and element["Date"] != str(own):
+            self.message_post(message_type="notification", body=self.env._(
+                "Sent to Xero (%(org)s) dated %(sent)s, the first open day after Xero's lock date; its date in Odoo "
+                "is %(own)s.", org=tenant.name, sent=element["Date"], own=format_date(self.env, own)))

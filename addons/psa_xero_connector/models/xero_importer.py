@@ -62,6 +62,7 @@ class XeroImporter(models.AbstractModel):
         self = self.with_company(tenant.company_id)
         tenant = tenant.with_env(self.env)
         what = set(what)
+        tenant._xero_read_lock_dates()
         if "tax_rates" in what:
             self._import_tax_rates(tenant, summary)
         if "accounts" in what:

@@ -405,6 +405,7 @@ class XeroInbound(models.AbstractModel):
         costs little). Done: -> True."""
         Event = self.env["xero.event"]
         started = fields.Datetime.now()
+        tenant._xero_read_lock_dates()  # a lock date moved in Xero is known before the next send
         since = tenant.xero_poll_since or started - FIRST_POLL_WINDOW
         header = {"If-Modified-Since": since.strftime("%Y-%m-%dT%H:%M:%S")}
         for collection in COLLECTION.values():

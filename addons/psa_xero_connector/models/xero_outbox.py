@@ -459,6 +459,8 @@ class XeroOutbox(models.Model):
                     ("operation", "=", "void"), ("state", "in", PENDING)]):
             # cancelled in Odoo while it was on its way: void it there too
             self._enqueue(record, tenant, self.entity, "void")
+        if self.entity in ("invoice", "credit_note") and self.operation == "upsert":
+            record._xero_note_sent(tenant, element)  # e.g. re-dated after a lock date
         if self.entity == "credit_note" and self.operation == "upsert":
             self._allocate_credit_note(tenant, record, result)
         if tenant.notify_success:

@@ -13,6 +13,12 @@ class XeroTaxRate(models.Model):
     rate = fields.Float(string="Effective rate (%)", digits=(16, 4))
     kind = fields.Selection([("sale", "Sales"), ("purchase", "Purchases")])
     component_count = fields.Integer(string="Components")
+    # which account classes Xero allows this rate with (TaxRate.CanApplyTo*)
+    can_apply_to_revenue = fields.Boolean(string="Revenue accounts", default=True)
+    can_apply_to_expenses = fields.Boolean(string="Expense accounts", default=True)
+    can_apply_to_assets = fields.Boolean(string="Asset accounts", default=True)
+    can_apply_to_liabilities = fields.Boolean(string="Liability accounts", default=True)
+    can_apply_to_equity = fields.Boolean(string="Equity accounts", default=True)
 
     _sql_constraints = [("tax_type_unique", "unique(tenant_id, tax_type)", "Tax types are unique per organisation.")]
 

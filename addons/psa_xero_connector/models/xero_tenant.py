@@ -14,8 +14,10 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .. import const
 from ..access import MANAGER, USER, check_caller
+from ..xero import presend
 from ..xero.client import XeroClient, limits_remaining
 from ..xero.errors import XeroAuthError, XeroError, XeroRateLimited
+from ..xero.settlement import parse_date as xero_date
 
 _logger = logging.getLogger(__name__)
 
@@ -29,7 +31,8 @@ class XeroTenant(models.Model):
 
     # What Xero and the connect flow own: set under sudo by their code paths, never by a user.
     _xero_owned_fields = frozenset({"name", "xero_tenant_id", "xero_connection_uuid", "connection_id", "state",
-                                    "last_error", "base_currency", "country_code", "xero_poll_since"})
+                                    "last_error", "base_currency", "country_code", "xero_poll_since",
+                                    "xero_period_lock_date", "xero_end_of_year_lock_date"})
 
     name = fields.Char(string="Organisation", required=True, tracking=True)
     xero_tenant_id = fields.Char(string="Xero tenant ID", required=True, readonly=True, index=True, copy=False)
@@ -91,6 +94,21 @@ class XeroTenant(models.Model):
         domain="[('tenant_id', '=', id)]")
     catchall_credit_note_item_id = fields.Many2one(
         "xero.item", check_company=True, string="Catch-all item (credit notes)", domain="[('tenant_id', '=', id)]")
+    # Xero's lock dates, read on connect, import and each poll: Xero refuses an approved invoice,
+    # bill or credit note dated on or before them (see xero/presend.py).
+    xero_period_lock_date = fields.Date(string="Period lock date", readonly=True, copy=False,
+                                        help="Xero's lock date for every user but advisers.")
+    xero_end_of_year_lock_date = fields.Date(string="End of year lock date", readonly=True, copy=False,
+                                             help="Xero's lock date for every user, advisers too.")
+    xero_adviser = fields.Boolean(string="Connected as an adviser",
+                                  help="The person who connected Odoo has Xero's adviser role: the period lock "
+                                       "date does not bind the connection, the end of year lock date does.")
+    lock_date_policy = fields.Selection(
+        [("error", "Hold it as an error"), ("first_open_day", "Send it dated on the first open day")],
+        string="Documents dated in a locked period", default="error", required=True,
+        help="Hold it as an error: the document stays in the outbox with the reason until its date or Xero's lock "
+             "date changes. Send it dated on the first open day: it goes to Xero dated the day after the lock "
+             "date, and its chatter says so.")
 
     _sql_constraints = [
         ("xero_tenant_id_unique", "unique(xero_tenant_id)", "This Xero organisation is already connected."),
@@ -219,7 +237,26 @@ class XeroTenant(models.Model):
         org = (data or {}).get("Organisations", [{}])[0]
         tenant.write({"name": org.get("Name") or self.name, "base_currency": org.get("BaseCurrency"),
                     "country_code": org.get("CountryCode"), "last_error": False})
+        tenant._xero_read_lock_dates(org)
         return self._toast(self.env._("Connected to Xero"), self.env._("%s answers.", self.name), "success")
+
+    def _xero_read_lock_dates(self, org=None):
+        """Keep Xero's lock dates (from ``org``, a GET /Organisation answer's organisation, or
+        asked now). Called on connect, import and each poll; raises XeroError when asked."""
+        self.ensure_one()
+        if org is None:
+            data, _headers = self._call("GET", "Organisation", operation="organisation (lock dates)")
+            org = ((data or {}).get("Organisations") or [{}])[0]
+        values = {"xero_period_lock_date": xero_date(org.get("PeriodLockDate")) or False,
+                  "xero_end_of_year_lock_date": xero_date(org.get("EndOfYearLockDate")) or False}
+        tenant = self.sudo()
+        if any(tenant[field] != value for field, value in values.items()):
+            tenant.write(values)
+
+    def _xero_lock_date(self):
+        """-> (the last day Xero refuses for this connection, "period" | "end_of_year") or (None, None)."""
+        self.ensure_one()
+        return presend.lock_date(self.xero_period_lock_date, self.xero_end_of_year_lock_date, self.xero_adviser)
 
     def action_disconnect(self):
         """Remove this organisation's connection at Xero; the authorisation stays for the others."""

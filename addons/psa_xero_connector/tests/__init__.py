@@ -3,7 +3,9 @@ from . import test_connect_flow
 from . import test_fair_sending
 from . import test_i18n
 from . import test_import
+from . import test_lock_dates
 from . import test_payments
+from . import test_presend
 from . import test_queue
 from . import test_request_log
 from . import test_security

@@ -66,7 +66,8 @@ class TestOutboundSync(XeroHarnessCase):
         self.assertEqual(len(contacts), 1)
         self.assertEqual((contacts[0]["AccountNumber"], contacts[0]["TaxNumber"]), ("GLOBEX-1", "GB999"))
 
-    def test_lines_without_an_account_show_xeros_message(self):
+    def test_lines_without_an_account_are_held_with_our_sentence(self):
+        """Xero alone would answer "Account code must be specified." (see test_presend.py)."""
         self.tenant.catchall_invoice_item_id = False
         partner = self.customer("Cyberdyne Systems")
         move = self.env["account.move"].create({
@@ -77,8 +78,11 @@ class TestOutboundSync(XeroHarnessCase):
         move.action_post()
         self.process()
         row = self.rows(move)
-        self.assertEqual((row.state, row.xero_messages), ("error", "Account code must be specified."))
-        self.assertIn("Account code must be specified.", move.message_ids[:1].body)
+        account = move.invoice_line_ids.account_id
+        self.assertEqual(row.state, "error")
+        for part in (move.name, "line 1 “T-800 service”", account.display_name, "Xero → Account mapping"):
+            self.assertIn(part, row.last_error)
+        self.assertIn(account.display_name, move.message_ids[:1].body)
         self.assertFalse([i for i in self.xero("invoice") if i.get("InvoiceNumber") == move.name])
 
     def test_switch_off_sends_nothing(self):

@@ -9,20 +9,30 @@ them (Xero already enforces its own limits: contact name ≤ 255, item code ≤ 
 
 from . import matching
 
-
 # --- catalog rows (xero.tax.rate, xero.account, xero.item) ------------------------------------------
+# TaxRate.CanApplyTo<Class> -> xero.tax.rate field (which account classes the rate may be used with)
+CAN_APPLY_FIELDS = {"CanApplyToRevenue": "can_apply_to_revenue", "CanApplyToExpenses": "can_apply_to_expenses",
+                    "CanApplyToAssets": "can_apply_to_assets", "CanApplyToLiabilities": "can_apply_to_liabilities",
+                    "CanApplyToEquity": "can_apply_to_equity"}
+
+
 def tax_rate_row(rate):
-    """A Xero TaxRate -> xero.tax.rate values (without the tenant)."""
-    return {"tax_type": rate["TaxType"], "name": rate.get("Name") or rate["TaxType"],
-            "rate": float(rate.get("EffectiveRate") or 0.0), "kind": matching.tax_kind(rate),
-            "component_count": len(rate.get("TaxComponents") or []),
-            "active": rate.get("Status", "ACTIVE") == "ACTIVE"}
+    """A Xero TaxRate -> xero.tax.rate values (without the tenant). A CanApplyTo flag Xero
+    leaves out allows (Xero's documentation shows them as booleans or "true"/"false")."""
+    row = {"tax_type": rate["TaxType"], "name": rate.get("Name") or rate["TaxType"],
+           "rate": float(rate.get("EffectiveRate") or 0.0), "kind": matching.tax_kind(rate),
+           "component_count": len(rate.get("TaxComponents") or []),
+           "active": rate.get("Status", "ACTIVE") == "ACTIVE"}
+    for flag, field in CAN_APPLY_FIELDS.items():
+        row[field] = str(rate.get(flag, True)).lower() != "false"
+    return row
 
 
 def account_row(account):
     """A Xero Account -> xero.account values (without the tenant)."""
     return {"account_id": account["AccountID"], "code": account.get("Code") or False,
             "name": account.get("Name") or account["AccountID"], "account_type": account.get("Type"),
+            "account_class": account.get("Class") or False, "system_account": account.get("SystemAccount") or False,
             "tax_type": account.get("TaxType") or False, "active": account.get("Status", "ACTIVE") == "ACTIVE"}
 
 
