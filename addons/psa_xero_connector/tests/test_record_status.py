@@ -57,9 +57,10 @@ class TestRecordStatus(SyncCase):
         self.assertFalse(bad.xero_url)
 
         product = self.env["product.template"].create({"name": "Backup (GB)", "default_code": "BACKUP-GB",
-                                                       "list_price": 2})
+                                                       "list_price": 2, "taxes_id": [Command.clear()],
+                                                       "supplier_taxes_id": [Command.clear()]})
         self.process()
-        self.assertEqual(self.state(product), "done")
+        self.assertEqual(self.state(product), "done", product.xero_sync_message)
         self.assertTrue(product.xero_url.startswith("%s/ui/%s/items/" % (self.harness.url, ORG_A)))
 
     def test_xero_deep_link_with_the_organisation_short_code(self):
