@@ -181,7 +181,8 @@ def invoice_page(app, org, invoice_id, message=""):
         _table(["#Sub total", "#Tax", "#Total", "#Paid", "#Credited", "#Due"], [[
             "#" + _money(inv["SubTotal"]), "#" + _money(inv["TotalTax"]), "#" + _money(inv["Total"]),
             "#" + _money(inv["AmountPaid"]), "#" + _money(inv["AmountCredited"]), "#" + _money(inv["AmountDue"])]]),
-        _table(["Date", "#Amount", "Reference", "Payment ID"], payments), form) + _history(app, org, books.invoices, inv)
+        _table(["Date", "#Amount", "Reference", "Payment ID"], payments), form)
+    body += _history(app, org, books.invoices, inv)
     return _page("%s %s" % (inv["Type"], inv.get("InvoiceNumber") or ""), body)
 
 

@@ -30,7 +30,8 @@ def test_harness_pages_and_nothing_without_an_id():
     harness = "http://127.0.0.1:8070/api.xro/2.0"
     assert deeplinks.record_url(harness, "org-a", "!abc", "ACCREC", ID) == \
         "http://127.0.0.1:8070/ui/org-a/invoices/" + ID
-    assert deeplinks.record_url(harness, "org-a", None, "contact", ID) == "http://127.0.0.1:8070/ui/org-a/contacts/" + ID
+    assert deeplinks.record_url(harness, "org-a", None, "contact", ID) == \
+        "http://127.0.0.1:8070/ui/org-a/contacts/" + ID
     assert deeplinks.record_url(harness, "org-a", None, "ACCPAYCREDIT", ID).endswith("/ui/org-a/creditnotes/" + ID)
     assert deeplinks.record_url(XERO_API, "t", None, "ACCREC", False) is False
     assert deeplinks.record_url(XERO_API, "t", None, "payment", ID) is False

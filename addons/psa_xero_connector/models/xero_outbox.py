@@ -540,11 +540,11 @@ class XeroOutbox(models.Model):
         return self.entity
 
     def _count_label(self, kind, n):
-        _ = self.env._
-        labels = {"contact": (_("1 contact"), _("%s contacts")), "item": (_("1 item"), _("%s items")),
-                  "invoice": (_("1 invoice"), _("%s invoices")), "bill": (_("1 bill"), _("%s bills")),
-                  "credit_note": (_("1 credit note"), _("%s credit notes")),
-                  "purchase_order": (_("1 purchase order"), _("%s purchase orders"))}
+        env = self.env
+        labels = {"contact": (env._("1 contact"), env._("%s contacts")), "item": (env._("1 item"), env._("%s items")),
+                  "invoice": (env._("1 invoice"), env._("%s invoices")), "bill": (env._("1 bill"), env._("%s bills")),
+                  "credit_note": (env._("1 credit note"), env._("%s credit notes")),
+                  "purchase_order": (env._("1 purchase order"), env._("%s purchase orders"))}
         one, many = labels[kind]
         return one if n == 1 else many % n
 

@@ -122,7 +122,8 @@ class XeroSyncMixin(models.AbstractModel):
             raise NotImplementedError(self.env._("Search Xero status with = or != and queued, error, done or "
                                                  "voided."))
         if value == "voided":
-            ids = self._xero_visible_links([("res_model", "=", self._name), ("xero_status", "in", GONE)]).mapped("res_id")
+            links = self._xero_visible_links([("res_model", "=", self._name), ("xero_status", "in", GONE)])
+            ids = links.mapped("res_id")
             return [("id", "in" if operator == "=" else "not in", ids)]
         ids = self._xero_visible_outbox([("res_model", "=", self._name), ("state", "in", states)]).mapped("res_id")
         return [("id", "in" if operator == "=" else "not in", ids)]
