@@ -221,3 +221,26 @@ class TestRecordStatus(SyncCase):
         self.assertEqual(len(self.notes(move)), 2)
         page = requests.get(move.xero_url, timeout=10)
         self.assertIn("Sent from Odoo by %s: %s" % (self.env.user.name, move.name), page.text)
+
+
+@tagged("post_install", "-at_install")
+class TestRecordTour(SyncCase):
+    """In Chromium: a synced invoice's badge and Xero link; Re-sync on three invoices from the list."""
+
+    SWITCHES = ("sync_customers", "sync_invoices")
+
+    def test_badge_link_and_resync_in_the_browser(self):
+        changed, unchanged = self.invoice(price=100, name="Changed"), self.invoice(price=200, name="Same")
+        self.process()
+        changed.ref = "PO-1234"
+        unposted = self.env["account.move"].create({
+            "move_type": "out_invoice", "partner_id": self.partner.id,
+            "invoice_line_ids": [Command.create({"name": "Draft", "quantity": 1, "price_unit": 1})]})
+        self.start_tour("/odoo/action-account.action_move_out_invoice_type/%d" % unchanged.id,
+                        "psa_xero_connector_record_tour", login="admin")
+        self.start_tour("/odoo/action-account.action_move_out_invoice_type", "psa_xero_connector_resync_tour",
+                        login="admin")
+        self.env.invalidate_all()
+        self.assertEqual(self.row(changed).state, "queued")
+        self.assertEqual(self.row(unchanged).state, "done")
+        self.assertFalse(self.rows(unposted))
