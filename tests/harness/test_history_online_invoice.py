@@ -3,6 +3,7 @@
 OpenAPI schemas, the pages show them."""
 
 import datetime as dt
+import random
 
 import pytest
 import requests
@@ -120,3 +121,23 @@ def test_bodies_match_the_spec_and_pages_show_notes(api, harness):
     contact_page = requests.get("%s/ui/%s/contacts/%s" % (harness.url, ORG_A, cid), timeout=10)
     assert contact_page.status_code == 200 and "Spec Co" in contact_page.text and "contact note" in contact_page.text
     assert requests.get("%s/ui/online/%s" % (harness.url, "0" * 40), timeout=10).status_code == 404
+
+
+def test_fuzzed_notes_never_500(api):
+    from .test_fuzz import assert_xero_shape, junk
+    rng = random.Random(1313)
+    cid = api.put("/Contacts", {"Contacts": [{"Name": "Fuzz Co"}]}).json()["Contacts"][0]["ContactID"]
+    for _ in range(150):
+        target = rng.choice(["/Contacts/" + cid, "/Invoices/abc", "/Items/00000000-0000-0000-0000-000000000000",
+                             "/Accounts/x", "/Payments/" + cid])
+        sub = rng.choice(["/History", "/OnlineInvoice", "/history"])
+        method = rng.choice(["GET", "PUT", "POST", "DELETE"])
+        kind = rng.randrange(3)
+        if kind == 0:
+            resp = api.request(method, target + sub, data=bytes(rng.randrange(256) for _ in range(20)),
+                               headers={"Content-Type": "application/json"})
+        elif kind == 1:
+            resp = api.request(method, target + sub, json=junk(rng))
+        else:
+            resp = api.request(method, target + sub, json={"HistoryRecords": [junk(rng) for _ in range(3)]})
+        assert_xero_shape(resp)

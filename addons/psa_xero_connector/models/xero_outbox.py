@@ -441,7 +441,7 @@ class XeroOutbox(models.Model):
                 # Xero has the answer: the batch is resent with its key and Xero replays it for this row
                 batch.state = "pending"
                 row._queue_postpone_safely("%s: %s" % (type(exc).__name__, exc))
-        sent = rows.filtered(lambda r: r.state == "done")
+        sent = rows.filtered(lambda r: r.state == "done" and r.operation == "upsert")  # voids: no popup, no note
         sent._notify_sent(tenant)
         sent._add_history_notes(tenant, batch, headers)
         pause = self._pause_until(headers)
@@ -558,7 +558,7 @@ class XeroOutbox(models.Model):
             return
         Link = self.env["xero.link"].sudo()
         remaining = limits_remaining(headers).get("minute")
-        for row in self.filtered(lambda r: r.operation == "upsert" and r.entity in NOTE_COLLECTIONS):
+        for row in self.filtered(lambda r: r.entity in NOTE_COLLECTIONS):
             if remaining is not None and remaining <= NOTE_MIN_BUDGET:
                 _logger.info("Xero: %s's minute budget is low, History notes left out", tenant.name)
                 return
