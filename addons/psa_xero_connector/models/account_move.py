@@ -100,6 +100,21 @@ class AccountMove(models.Model):
             subtype_xmlid="mail.mt_note", author_id=self.env.user.partner_id.id)
         return True
 
+    def action_xero_send_online_invoice(self):
+        """Odoo's e-mail composer, to the customer, with the online invoice link (fetched first if
+        needed); nothing leaves until the user presses Send."""
+        self.ensure_one()
+        if not self.xero_online_invoice_url:
+            self.action_xero_online_invoice()
+        url = self.xero_online_invoice_url
+        body = Markup('<p>%s</p><p><a href="%s">%s</a></p>') % (
+            self.env._("Your invoice %s can be viewed and paid online:", self.name), url, url)
+        return {"type": "ir.actions.act_window", "res_model": "mail.compose.message", "view_mode": "form",
+                "views": [(False, "form")], "target": "new", "context": {
+                    "default_model": self._name, "default_res_ids": self.ids, "default_composition_mode": "comment",
+                    "default_partner_ids": self.partner_id.ids, "default_body": body,
+                    "default_subject": self.env._("Invoice %s", self.name)}}
+
     def button_cancel(self):
         result = super().button_cancel()
         if not self.env.context.get("xero_inbound"):  # cancelled because Xero voided it: nothing to send

@@ -93,6 +93,12 @@ class TestRecordStatus(SyncCase):
         self.assertEqual(page.status_code, 200)
         self.assertIn("Tyrell Corp", page.text)
         self.assertIn(url, move.message_ids[0].body)
+        composer = move.action_xero_send_online_invoice()
+        self.assertEqual((composer["res_model"], composer["context"]["default_partner_ids"]),
+                         ("mail.compose.message", self.partner.ids))
+        self.assertIn(url, composer["context"]["default_body"])
+        sent = self.env["mail.compose.message"].with_context(composer["context"]).create({})
+        self.assertIn(url, sent.body)
         # refused as Xero refuses: a bill, and an invoice still in draft in Xero
         bill = self.env["account.move"].create({
             "move_type": "in_invoice", "partner_id": self.partner.id, "invoice_date": "2026-11-08",
