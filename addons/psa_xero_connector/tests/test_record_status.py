@@ -97,7 +97,7 @@ class TestRecordStatus(SyncCase):
         self.assertEqual((composer["res_model"], composer["context"]["default_partner_ids"]),
                          ("mail.compose.message", self.partner.ids))
         self.assertIn(url, composer["context"]["default_body"])
-        sent = self.env["mail.compose.message"].with_context(composer["context"]).create({})
+        sent = self.env["mail.compose.message"].with_context(**composer["context"]).create({})
         self.assertIn(url, sent.body)
         # refused as Xero refuses: a bill, and an invoice still in draft in Xero
         bill = self.env["account.move"].create({
