@@ -16,6 +16,7 @@ from werkzeug.wrappers import Request, Response
 
 from . import admin, pages
 from .accounting import Books, lockdates
+from .accounting import history as record_history
 from .accounting.query import QueryError
 from .clock import Clock
 from .faults import Faults
@@ -254,6 +255,8 @@ class HarnessApp:
         return json_response(api_exception(405, "MethodNotAllowed", "Method not allowed"), 405)
 
     def _get(self, request, entity, rest, tenant, client):
+        if len(rest) == 2 and rest[1].lower() in ("history", "onlineinvoice"):
+            return self._record_extra(entity, rest, tenant, client)
         if len(rest) == 1:
             record = entity.get(tenant, rest[0])
             if record is None:
@@ -267,6 +270,22 @@ class HarnessApp:
             for item in items:
                 item.pop("LineItems", None)
         return json_response(self.envelope(client, entity.collection, items, pagination))
+
+    def _record_extra(self, entity, rest, tenant, client):
+        """GET /{Collection}/{id}/History and GET /Invoices/{id}/OnlineInvoice."""
+        sub = rest[1].lower()
+        record = entity.get(tenant, rest[0])
+        known = entity.collection.lower() in record_history.HISTORY_COLLECTIONS if sub == "history" \
+            else entity is self.books.invoices
+        if record is None or not known:
+            return json_response(not_found_body(), 404)
+        if sub == "history":
+            return json_response(self.envelope(client, "HistoryRecords",
+                                               record_history.history(self.books, tenant, entity, record)))
+        url, refused = record_history.online_invoice(self.books, tenant, record, self.public_url)
+        if refused:
+            return json_response(validation_exception([{"ValidationErrors": [{"Message": refused}]}]), 400)
+        return json_response(self.envelope(client, "OnlineInvoices", [{"OnlineInvoiceUrl": url}]))
 
     def _body(self, request):
         if (request.content_length or 0) > MAX_BODY:
@@ -305,7 +324,9 @@ class HarnessApp:
         summarize = request.args.get("summarizeErrors", "true").lower() != "false"
         unitdp = 4 if request.args.get("unitdp") == "4" else 2
         allocations = len(rest) == 2 and rest[1].lower() == "allocations" and entity is self.books.creditnotes
-        collection = "Allocations" if allocations else entity.collection
+        notes = len(rest) == 2 and rest[1].lower() == "history" \
+            and entity.collection.lower() in record_history.HISTORY_COLLECTIONS
+        collection = "Allocations" if allocations else "HistoryRecords" if notes else entity.collection
         if not isinstance(body, dict):
             return json_response(post_data_invalid("JSON for post data was invalid: an object is expected"), 400)
         elements = body.get(collection, body if collection not in body else None)
@@ -318,6 +339,12 @@ class HarnessApp:
             if request.method != "PUT" or entity.get(tenant, rest[0]) is None:
                 return json_response(not_found_body(), 404)
             results = entity.allocate(tenant, rest[0], elements)
+        elif notes:
+            record = entity.get(tenant, rest[0])
+            if request.method != "PUT" or record is None:
+                return json_response(not_found_body(), 404)
+            user = (self.identity.client(client) or {}).get("name", "Harness app")
+            results = record_history.add_notes(self.books, tenant, entity, record, elements, user)
         elif len(rest) > 1 or (rest and request.method != "POST"):
             return json_response(not_found_body(), 404)
         else:

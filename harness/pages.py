@@ -6,6 +6,7 @@ from urllib.parse import quote
 
 from werkzeug.wrappers import Response
 
+from .accounting import history as record_history
 from .xerojson import iso_utc, parse_date
 
 CSS = """
@@ -60,6 +61,8 @@ def _table(headers, rows):
 def handle(app, request, parts):
     if not parts:
         return index(app)
+    if len(parts) == 2 and parts[0] == "online":
+        return online_invoice_page(app, parts[1])
     tenant = parts[0].lower()
     org = app.books.organisation(tenant)
     if org is None:
@@ -72,6 +75,8 @@ def handle(app, request, parts):
         return pay(app, org, parts[2], request.form)
     if len(parts) == 2 and parts[1] == "lock-dates" and request.method == "POST":
         return set_lock_dates(app, org, request.form)
+    if len(parts) == 3 and parts[1] in RECORD_PAGES:
+        return record_page(app, org, parts[1], parts[2])
     return error_page("not_found", "No such page.", 404)
 
 
@@ -203,7 +208,57 @@ def invoice_page(app, org, invoice_id, message=""):
             "#" + _money(inv["SubTotal"]), "#" + _money(inv["TotalTax"]), "#" + _money(inv["Total"]),
             "#" + _money(inv["AmountPaid"]), "#" + _money(inv["AmountCredited"]), "#" + _money(inv["AmountDue"])]]),
         _table(["Date", "#Amount", "Reference", "Payment ID"], payments), form)
+    body += _history(app, org, books.invoices, inv)
     return _page("%s %s" % (inv["Type"], inv.get("InvoiceNumber") or ""), body)
+
+
+def _history(app, org, entity, record):
+    notes = [[escape(n.get("DateUTCString", "")), escape(n.get("User", "")), escape(n.get("Changes", "")),
+              escape(n.get("Details", ""))] for n in record_history.history(app.books, org["OrganisationID"],
+                                                                          entity, record)]
+    return "<section class=history><h2>History and notes</h2>%s</section>" % _table(
+        ["Date (UTC)", "User", "Change", "Details"], notes)
+
+
+# /ui/{tenant}/{collection}/{id}: the page the connector links to for records other than invoices
+RECORD_PAGES = {"contacts": ("contacts", ("Name", "EmailAddress", "AccountNumber", "ContactStatus")),
+                "items": ("items", ("Code", "Name", "Description")),
+                "creditnotes": ("creditnotes", ("CreditNoteNumber", "Type", "Status", "Total", "RemainingCredit")),
+                "purchaseorders": ("purchaseorders", ("PurchaseOrderNumber", "Status", "Total"))}
+
+
+def record_page(app, org, collection, record_id):
+    t = org["OrganisationID"]
+    attr, fields = RECORD_PAGES[collection]
+    entity = getattr(app.books, attr)
+    record = entity.get(t, record_id)
+    if record is None:
+        return error_page("not_found", "No such record.", 404)
+    out = entity.render(record)
+    rows = [[escape(f), escape(str(out.get(f, "")))] for f in fields]
+    title = "%s %s" % (entity.collection, out.get(fields[0]) or "")
+    body = "<p><a href='/ui/%s'>← %s</a></p><h1>%s</h1><section>%s</section>%s" % (
+        t, escape(org["Name"]), escape(title), _table(["Field", "Value"], rows), _history(app, org, entity, record))
+    return _page(title, body)
+
+
+def online_invoice_page(app, token):
+    """What the customer sees at the invoice's online link (Xero: in.xero.com/…)."""
+    ref = app.store.get("onlineinvoice", token)
+    org = ref and app.books.organisation(ref["tenant"])
+    inv = org and app.books.invoices.get(ref["tenant"], ref["InvoiceID"])
+    if not inv or inv["Status"] not in record_history.ONLINE_STATUSES:
+        return error_page("not_found", "This invoice is not available online.", 404)
+    out = app.books.invoices.render(inv)
+    lines = [[escape(li.get("Description", "")), "#%s" % li["Quantity"], "#" + _money(li["UnitAmount"]),
+              "#" + _money(li["LineAmount"])] for li in out["LineItems"]]
+    body = ("<section class=online-invoice><h1>Invoice %s from %s %s</h1><p class=muted>To %s · Due %s</p>%s"
+            "<p>Total <strong>%s %s</strong> · Amount due <strong class=amount-due>%s</strong></p></section>") % (
+        escape(inv.get("InvoiceNumber") or ""), escape(org["Name"]), _badge(inv["Status"]),
+        escape(out.get("Contact", {}).get("Name", "")), escape(inv.get("_DueDate") or ""),
+        _table(["Description", "#Qty", "#Unit", "#Amount"], lines), escape(inv.get("CurrencyCode") or ""),
+        _money(inv["Total"]), _money(inv["AmountDue"]))
+    return _page("Invoice %s" % (inv.get("InvoiceNumber") or ""), body)
 
 
 def pay(app, org, invoice_id, form):

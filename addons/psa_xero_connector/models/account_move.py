@@ -1,9 +1,14 @@
 """What an invoice, bill or credit note becomes in Xero: the values the pure mapping needs,
 read through the tenant's links (contact, items, tax types, account codes, catch-alls)."""
 
-from odoo import fields, models
+from markupsafe import Markup
 
+from odoo import fields, models
+from odoo.exceptions import UserError
+
+from ..access import USER, check_caller
 from ..xero import to_xero
+from ..xero.errors import XeroError
 
 CATCHALL_FIELD = {"out_invoice": "catchall_invoice_item_id", "in_invoice": "catchall_purchase_item_id",
                   "out_refund": "catchall_credit_note_item_id", "in_refund": "catchall_credit_note_item_id"}
@@ -12,6 +17,12 @@ CATCHALL_FIELD = {"out_invoice": "catchall_invoice_item_id", "in_invoice": "catc
 class AccountMove(models.Model):
     _name = "account.move"
     _inherit = ["account.move", "xero.document.mixin", "xero.sync.mixin"]
+
+    XERO_TYPE = {"out_invoice": "ACCREC", "in_invoice": "ACCPAY", "out_refund": "ACCRECCREDIT",
+                 "in_refund": "ACCPAYCREDIT"}
+
+    def _xero_kind(self):
+        return self.XERO_TYPE.get(self.move_type)
 
     def _xero_document_values(self, tenant, status="AUTHORISED"):
         self.ensure_one()
@@ -54,6 +65,59 @@ class AccountMove(models.Model):
                                  help="Xero reports this document as voided (see the organisation's setting "
                                       "to cancel such documents in Odoo too).")
 
+    xero_online_invoice_url = fields.Char(string="Online invoice", readonly=True, copy=False,
+                                          help="The customer's page of this invoice at Xero (Get online invoice)")
+
+    def action_xero_online_invoice(self):
+        """Ask Xero for the customer's online invoice link; keep it on the invoice (to copy) and in
+        its chatter. Xero offers one for approved sales invoices only: others are refused here as
+        Xero would refuse them."""
+        self.ensure_one()
+        check_caller(self, USER, "read")
+        if self.move_type != "out_invoice":
+            raise UserError(self.env._("Xero has online invoices for customer invoices only, not for %s.",
+                                       self.display_name))
+        link = self._xero_visible_links([("res_model", "=", self._name), ("res_id", "=", self.id)])[:1]
+        if not link:
+            raise UserError(self.env._("%s is not in Xero yet: its online invoice exists once it is "
+                                       "(see its Xero status).", self.display_name))
+        if link.xero_status not in ("AUTHORISED", "PAID"):
+            raise UserError(self.env._(
+                "Xero offers an online invoice for approved invoices only; %(move)s is %(status)s in Xero "
+                "(organisation setting: Status of documents in Xero).", move=self.display_name,
+                status=link.xero_status or "?"))
+        try:
+            data, _headers = link.tenant_id._call(
+                "GET", "Invoices/%s/OnlineInvoice" % link.xero_id, operation="online invoice",
+                context={"entity": "Invoices", "res_model": self._name, "res_id": self.id})
+        except XeroError as exc:
+            raise UserError(self.env._("Xero did not give the online invoice of %(move)s: %(error)s",
+                                       move=self.display_name, error=exc)) from exc
+        url = ((data or {}).get("OnlineInvoices") or [{}])[0].get("OnlineInvoiceUrl")
+        if not url:
+            raise UserError(self.env._("Xero answered without an online invoice link for %s.", self.display_name))
+        move = self.sudo()
+        move.xero_online_invoice_url = url
+        move.message_post(body=Markup('%s <a href="%s" target="_blank" rel="noopener">%s</a>') % (
+            self.env._("Online invoice at Xero:"), url, url), message_type="comment",
+            subtype_xmlid="mail.mt_note", author_id=self.env.user.partner_id.id)
+        return True
+
+    def action_xero_send_online_invoice(self):
+        """Odoo's e-mail composer, to the customer, with the online invoice link (fetched first if
+        needed); nothing leaves until the user presses Send."""
+        self.ensure_one()
+        if not self.xero_online_invoice_url:
+            self.action_xero_online_invoice()
+        url = self.xero_online_invoice_url
+        body = Markup('<p>%s</p><p><a href="%s">%s</a></p>') % (
+            self.env._("Your invoice %s can be viewed and paid online:", self.name), url, url)
+        return {"type": "ir.actions.act_window", "res_model": "mail.compose.message", "view_mode": "form",
+                "views": [(False, "form")], "target": "new", "context": {
+                    "default_model": self._name, "default_res_ids": self.ids, "default_composition_mode": "comment",
+                    "default_partner_ids": self.partner_id.ids, "default_body": body,
+                    "default_subject": self.env._("Invoice %s", self.name)}}
+
     def button_cancel(self):
         result = super().button_cancel()
         if not self.env.context.get("xero_inbound"):  # cancelled because Xero voided it: nothing to send
@@ -68,6 +132,13 @@ class AccountMove(models.Model):
                     continue  # never reached Xero, and a row still queued is not sent once cancelled
                 entity = "invoice" if move.move_type in ("out_invoice", "in_invoice") else "credit_note"
                 Outbox._enqueue(move, tenant, entity, operation)
+
+    def _xero_targets(self):
+        if self.move_type not in self.SWITCH:
+            return []
+        entity = "invoice" if self.move_type in ("out_invoice", "in_invoice") else "credit_note"
+        return [(tenant, entity) for tenant in self.env["xero.tenant"]._sync_tenants(
+            self.SWITCH[self.move_type], self.company_id)]
 
     def _xero_may_be_in_xero(self, tenant, move, Outbox):
         """Linked, or in a request that may have reached Xero (its answer not known yet)."""

@@ -11,6 +11,7 @@ from ..xero import to_xero
 class ProductTemplate(models.Model):
     _name = "product.template"
     _inherit = ["product.template", "xero.sync.mixin"]
+    _xero_link_kind = "item"
 
     _xero_sync_fields = frozenset({"name", "default_code", "list_price", "standard_price", "description_sale",
                                    "description_purchase", "sale_ok", "purchase_ok", "taxes_id", "supplier_taxes_id",
@@ -24,10 +25,19 @@ class ProductTemplate(models.Model):
         """An item needs a code: products without an internal reference use the catch-all."""
         if self.env.context.get("xero_no_sync"):
             return
-        Tenant, Outbox = self.env["xero.tenant"], self.env["xero.outbox"].sudo()
+        Outbox = self.env["xero.outbox"].sudo()
         for product in self.filtered("default_code"):
-            for tenant in Tenant._sync_tenants("sync_products", product.company_id or None):
-                Outbox._enqueue(product, tenant, "item")
+            for tenant, entity in product._xero_targets():
+                Outbox._enqueue(product, tenant, entity)
+
+    def _xero_targets(self):
+        if not self.default_code:
+            return []
+        return [(tenant, "item") for tenant in self.env["xero.tenant"]._sync_tenants(
+            "sync_products", self.company_id or None)]
+
+    def _xero_resync_skip(self):
+        return None if self.default_code else self.env._("no internal reference")
 
     def _xero_item_payload(self, tenant, item_id=None):
         self.ensure_one()

@@ -8,14 +8,19 @@ from ..xero import to_xero
 class PurchaseOrder(models.Model):
     _name = "purchase.order"
     _inherit = ["purchase.order", "xero.document.mixin", "xero.sync.mixin"]
+    _xero_link_kind = "purchase_order"
 
     def button_confirm(self):
         result = super().button_confirm()
-        Tenant, Outbox = self.env["xero.tenant"], self.env["xero.outbox"].sudo()
+        Outbox = self.env["xero.outbox"].sudo()
         for order in self.filtered(lambda o: o.state in ("purchase", "done")):
-            for tenant in Tenant._sync_tenants("sync_purchase_orders", order.company_id):
-                Outbox._enqueue(order, tenant, "purchase_order")
+            for tenant, entity in order._xero_targets():
+                Outbox._enqueue(order, tenant, entity)
         return result
+
+    def _xero_targets(self):
+        return [(tenant, "purchase_order") for tenant in self.env["xero.tenant"]._sync_tenants(
+            "sync_purchase_orders", self.company_id)]
 
     def _xero_payload(self, tenant, status="AUTHORISED", document_id=None):
         self.ensure_one()

@@ -9,6 +9,7 @@ from ..xero import to_xero
 class ResPartner(models.Model):
     _name = "res.partner"
     _inherit = ["res.partner", "xero.sync.mixin"]
+    _xero_link_kind = "contact"
 
     _xero_sync_fields = frozenset({"name", "email", "ref", "vat", "street", "street2", "city", "zip", "state_id",
                                    "country_id", "phone", "mobile", "customer_rank", "supplier_rank", "is_company",
@@ -26,18 +27,26 @@ class ResPartner(models.Model):
         customer never lands in every client's books."""
         if self.env.context.get("xero_no_sync"):
             return
-        Tenant, Outbox = self.env["xero.tenant"], self.env["xero.outbox"].sudo()
-        Link = self.env["xero.link"].sudo()
+        Outbox = self.env["xero.outbox"].sudo()
         for partner in self.commercial_partner_id:
-            tenants = Tenant.browse()
-            for switch, rank in (("sync_customers", "customer_rank"), ("sync_suppliers", "supplier_rank")):
-                if partner[rank] > 0:
-                    found = Tenant._sync_tenants(switch, partner.company_id or None)
-                    if not partner.company_id and len(found) > 1:
-                        found = found.filtered(lambda t, partner=partner: Link._link_of(t, partner))
-                    tenants |= found
-            for tenant in tenants:
-                Outbox._enqueue(partner, tenant, "contact")
+            for tenant, entity in partner._xero_targets():
+                Outbox._enqueue(partner, tenant, entity)
+
+    def _xero_resync_records(self):
+        return self.commercial_partner_id
+
+    def _xero_targets(self):
+        """-> [(tenant, "contact")]: the organisations this (commercial) partner goes to on save."""
+        Tenant, Link = self.env["xero.tenant"], self.env["xero.link"].sudo()
+        partner = self.commercial_partner_id
+        tenants = Tenant.browse()
+        for switch, rank in (("sync_customers", "customer_rank"), ("sync_suppliers", "supplier_rank")):
+            if partner[rank] > 0:
+                found = Tenant._sync_tenants(switch, partner.company_id or None)
+                if not partner.company_id and len(found) > 1:
+                    found = found.filtered(lambda t, partner=partner: Link._link_of(t, partner))
+                tenants |= found
+        return [(tenant, "contact") for tenant in tenants]
 
     def _xero_contact_payload(self, contact_id=None):
         self.ensure_one()

@@ -30,6 +30,12 @@ class XeroDocumentMixin(models.AbstractModel):
             return self.env._("Cancelled in Odoo before it reached Xero: not sent.")
         return self.env._("Back in draft in Odoo before it reached Xero: it is sent when confirmed again.")
 
+    def _xero_resync_skip(self):
+        """Why Re-sync leaves this document alone (short, for its summary), or None."""
+        if self.state in SENDABLE_STATES[self._name]:
+            return None
+        return self.env._("not posted") if self._name == "account.move" else self.env._("not confirmed")
+
     def _xero_item_and_account(self, tenant, product, account, catchall):
         """The product's item link, else its category's (nearest first), else the tenant's
         catch-all item; the sales account code of a labour product's link wins over the line

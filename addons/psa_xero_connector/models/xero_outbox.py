@@ -30,6 +30,7 @@ from .. import const
 from ..access import MANAGER, check_caller
 from ..utils import referenced_record
 from ..xero import duplicates
+from ..xero.client import limits_remaining
 from ..xero.errors import XeroAuthError, XeroError, XeroRateLimited, XeroTransientError
 from ..xero.to_xero import MappingError
 
@@ -42,8 +43,17 @@ COLLECTION = {"contact": "Contacts", "item": "Items", "invoice": "Invoices", "cr
 ID_FIELD = {"contact": "ContactID", "item": "ItemID", "invoice": "InvoiceID", "credit_note": "CreditNoteID",
             "purchase_order": "PurchaseOrderID"}
 PENDING = ("queued", "waiting", "sending", "retry")  # not yet answered by Xero
+# documents that get a History note in Xero (tenant.history_notes); contacts and items do not
+NOTE_COLLECTIONS = {"invoice": "Invoices", "credit_note": "CreditNotes", "purchase_order": "PurchaseOrders"}
+NOTE_MIN_BUDGET = 5  # calls left this minute under which notes wait for nobody: left out
 DUE = ("queued", "retry")                           # claimable when next_try has come (rows outside a batch)
 REUSABLE = ("queued", "retry", "waiting", "error", "cancelled")  # an edit brings such a row back
+
+
+def _comparable(element, entity):
+    """An element as sent (JSON, sorted), without the Xero ID only an update carries."""
+    element = {k: v for k, v in element.items() if k != ID_FIELD[entity]}
+    return json.dumps(element, sort_keys=True, default=str)
 
 
 class XeroOutbox(models.Model):
@@ -79,6 +89,9 @@ class XeroOutbox(models.Model):
     xero_messages = fields.Text(string="Xero's messages", readonly=True)
     last_error = fields.Text(string="Reason", readonly=True)
     record_name = fields.Char(compute="_compute_record_name")
+    user_id = fields.Many2one("res.users", string="Queued by", readonly=True, default=lambda self: self.env.uid,
+                              help="Whose save queued the row: they get the success popup and are named in "
+                                   "the History note in Xero")
 
     @api.depends("res_model", "res_id")
     def _compute_record_name(self):
@@ -99,12 +112,47 @@ class XeroOutbox(models.Model):
                                ("state", "in", REUSABLE), ("batch_id", "=", False)])
         by_id = {row.res_id: row for row in pending}
         pending.write({"state": "queued", "next_try": fields.Datetime.now(), "attempts": 0, "last_error": False,
-                       "xero_messages": False})  # an edit retries an error too
+                       "xero_messages": False, "user_id": self.env.uid})  # an edit retries an error too
         rows = pending | self.create([{"tenant_id": tenant.id, "res_model": records._name, "res_id": rid,
                                        "entity": entity, "operation": operation}
                                       for rid in records.ids if rid not in by_id])
         rows._queue_trigger()
         return rows
+
+    @api.model
+    def _resync(self, record, tenant, entity):
+        """Re-sync of one record for one organisation -> "pending" (a row already waits),
+        "unchanged" (what would be sent now is what Xero last accepted: nothing is queued) or
+        "queued"."""
+        if self.search_count([("tenant_id", "=", tenant.id), ("res_model", "=", record._name),
+                              ("res_id", "=", record.id), ("operation", "=", "upsert"),
+                              ("state", "in", PENDING)], limit=1):
+            return "pending"
+        link = self.env["xero.link"].sudo()._link_of(tenant, record)
+        last = link and self.search([("tenant_id", "=", tenant.id), ("res_model", "=", record._name),
+                                     ("res_id", "=", record.id), ("operation", "=", "upsert"),
+                                     ("state", "=", "done"), ("batch_id", "!=", False)], order="id desc", limit=1)
+        if last and not self.search_count([("tenant_id", "=", tenant.id), ("res_model", "=", record._name),
+                                            ("res_id", "=", record.id), ("state", "=", "error"),
+                                            ("id", ">", last.id)], limit=1):
+            sent = last.batch_id._elements()[last.batch_seq]
+            try:
+                now = last._payload_now(tenant, record, link)
+            except MappingError:
+                now = None  # queued: the row shows what to fix
+            if now is not None and _comparable(now, entity) == _comparable(sent, entity):
+                return "unchanged"
+        self._enqueue(record, tenant, entity)
+        return "queued"
+
+    def _payload_now(self, tenant, record, link):
+        """The element this row's record would be sent as now (its Xero ID given)."""
+        if self.entity == "contact":
+            return record._xero_contact_payload(link.xero_id)
+        if self.entity == "item":
+            return record._xero_item_payload(tenant, link.xero_id)
+        status = tenant.document_status if self.entity != "purchase_order" else "AUTHORISED"
+        return record._xero_payload(tenant, status=status, document_id=link.xero_id)[1]
 
     @api.model
     def _wake_tenants(self, tenants):
@@ -393,6 +441,9 @@ class XeroOutbox(models.Model):
                 # Xero has the answer: the batch is resent with its key and Xero replays it for this row
                 batch.state = "pending"
                 row._queue_postpone_safely("%s: %s" % (type(exc).__name__, exc))
+        sent = rows.filtered(lambda r: r.state == "done" and r.operation == "upsert")  # voids: no popup, no note
+        sent._notify_sent(tenant)
+        sent._add_history_notes(tenant, batch, headers)
         pause = self._pause_until(headers)
         if pause:
             # Xero's minute budget is spent: leave the rest for the next minute
@@ -463,11 +514,73 @@ class XeroOutbox(models.Model):
             record._xero_note_sent(tenant, element)  # e.g. re-dated after a lock date
         if self.entity == "credit_note" and self.operation == "upsert":
             self._allocate_credit_note(tenant, record, result)
-        if tenant.notify_success:
-            record.write_uid.partner_id._bus_send("simple_notification", {
+
+    # --- after a batch: the popup for whoever saved, the History notes in Xero -------------------------
+    def _notify_sent(self, tenant):
+        """One popup per user for the rows of one request: "12 invoices synced to Xero"."""
+        if not tenant.notify_success:
+            return
+        by_user = {}
+        for row in self:
+            user = row.user_id
+            if user and user.active and not user._is_superuser() and user._is_internal():
+                by_user.setdefault(user, []).append(row)
+        for user, rows in by_user.items():
+            counts = {}
+            for row in rows:
+                kind = row._kind_key()
+                counts[kind] = counts.get(kind, 0) + 1
+            what = ", ".join(self._count_label(kind, n) for kind, n in sorted(counts.items()))
+            user.partner_id._bus_send("simple_notification", {
                 "title": self.env._("Xero"), "type": "success",
-                "message": self.env._("%(record)s synced to Xero (%(org)s)", record=record.display_name,
-                                      org=tenant.name)})
+                "message": self.env._("%(what)s synced to Xero (%(org)s)", what=what, org=tenant.name)})
+
+    def _kind_key(self):
+        if self.entity == "invoice" and self.res_model == "account.move":
+            move = self.env["account.move"].browse(self.res_id)
+            return "bill" if move.move_type == "in_invoice" else "invoice"
+        return self.entity
+
+    def _count_label(self, kind, n):
+        env = self.env
+        labels = {"contact": (env._("1 contact"), env._("%s contacts")), "item": (env._("1 item"), env._("%s items")),
+                  "invoice": (env._("1 invoice"), env._("%s invoices")), "bill": (env._("1 bill"), env._("%s bills")),
+                  "credit_note": (env._("1 credit note"), env._("%s credit notes")),
+                  "purchase_order": (env._("1 purchase order"), env._("%s purchase orders"))}
+        one, many = labels[kind]
+        return one if n == 1 else many % n
+
+    def _add_history_notes(self, tenant, batch, headers):
+        """A note in each document's History in Xero, if the organisation asks for it: "Sent from Odoo
+        by Ann: INV/2026/00042". Xero has no batch for notes: one call per document, so they are
+        added only while Xero's minute budget allows (the documents themselves come first); a note
+        not added is not retried. Each note's key is fixed by its row, so a resend adds it once."""
+        mode = tenant.history_notes
+        if mode == "none" or (mode == "create" and batch.method != "PUT"):
+            return
+        Link = self.env["xero.link"].sudo()
+        remaining = limits_remaining(headers).get("minute")
+        for row in self.filtered(lambda r: r.entity in NOTE_COLLECTIONS):
+            if remaining is not None and remaining <= NOTE_MIN_BUDGET:
+                _logger.info("Xero: %s's minute budget is low, History notes left out", tenant.name)
+                return
+            record = self.env[row.res_model].browse(row.res_id)
+            link = Link._link_of(tenant, record)
+            if not link:
+                continue
+            details = self.env._("Sent from Odoo by %(user)s: %(record)s",
+                                 user=row.user_id.name or "Odoo", record=record.display_name)
+            try:
+                _data, answer = tenant._call(
+                    "PUT", "%s/%s/History" % (NOTE_COLLECTIONS[row.entity], link.xero_id),
+                    body={"HistoryRecords": [{"Details": details}]}, operation="history note",
+                    idempotency_key="odoo-note-%s-%s" % (row.id, batch.id),
+                    context={"entity": NOTE_COLLECTIONS[row.entity], "res_model": row.res_model,
+                             "res_id": row.res_id})
+            except XeroError as exc:
+                _logger.info("Xero: History note on %s not added: %s", record.display_name, exc)
+                return
+            remaining = limits_remaining(answer).get("minute")
 
     def _find_in_xero(self, tenant, element):
         """The record ``element`` created in Xero, looked up by its unique value (None when

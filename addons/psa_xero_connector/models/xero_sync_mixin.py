@@ -1,11 +1,15 @@
-"""The Xero status a synced record shows (not synced / queued / synced / error with Xero's
-exact message) and its Retry, computed from the outbox rows of the record."""
+"""The Xero status a synced record shows (not in Xero / queued / in Xero since when / error with
+Xero's exact message / voided in Xero), its Retry, and the link that opens it in Xero — computed
+from the record's outbox rows and links, two queries for a whole list."""
 
 from odoo import api, fields, models
 
 from ..access import MANAGER, USER, check_caller
+from ..xero import deeplinks
 
-STATES = [("none", "Not synced"), ("queued", "Queued"), ("done", "Synced"), ("error", "Error")]
+STATES = [("none", "Not in Xero"), ("queued", "Queued"), ("done", "In Xero ✓"), ("error", "Error"),
+          ("voided", "Voided in Xero")]
+GONE = ("VOIDED", "DELETED")  # a document's Xero status once voided (approved) or deleted (draft) there
 
 
 class XeroSyncMixin(models.AbstractModel):
@@ -40,6 +44,17 @@ class XeroSyncMixin(models.AbstractModel):
     xero_sync_state = fields.Selection(STATES, string="Xero", compute="_compute_xero_sync_state",
                                        search="_search_xero_sync_state")
     xero_sync_message = fields.Text(string="Xero message", compute="_compute_xero_sync_state")
+    xero_synced_at = fields.Datetime(string="In Xero since", compute="_compute_xero_sync_state",
+                                     help="When Odoo's last change of this record reached Xero")
+    xero_url = fields.Char(string="Open in Xero", compute="_compute_xero_sync_state",
+                           help="The record in Xero's web app (the harness's page when the organisation is "
+                                "the harness's)")
+
+    # the Xero type of the record for its deep link (see xero/deeplinks.py); documents say per record
+    _xero_link_kind = None
+
+    def _xero_kind(self):
+        return self._xero_link_kind
 
     def _xero_visible_outbox(self, domain):
         """Outbox rows the current user may learn about: none without the Xero user group, else
@@ -53,36 +68,108 @@ class XeroSyncMixin(models.AbstractModel):
             domain = domain + [("company_id", "in", self.env.companies.ids)]
         return Outbox.search(domain, order="id")
 
+    def _xero_visible_links(self, domain):
+        """Xero links the current user may learn about, by the same rule as outbox rows."""
+        Link = self.env["xero.link"].sudo()
+        if not self.env.su:
+            if not self.env.user.has_group(USER):
+                return Link
+            domain = domain + [("company_id", "in", self.env.companies.ids)]
+        return Link.search(domain, order="id")
+
     @api.depends_context("uid", "allowed_company_ids")
     def _compute_xero_sync_state(self):
         rows = self._xero_visible_outbox([("res_model", "=", self._name), ("res_id", "in", self.ids)])
-        latest = {}
+        latest, linked = {}, {}
         for row in rows:
             latest.setdefault(row.res_id, []).append(row)
+        for link in self._xero_visible_links([("res_model", "=", self._name), ("res_id", "in", self.ids)]):
+            linked.setdefault(link.res_id, []).append(link)
+        api_url = self.env["xero.tenant"]._xero_settings()["api_url"] if linked else None
         for record in self:
             mine = latest.get(record.id, [])
+            links = linked.get(record.id, [])
             errors = [r for r in mine if r.state == "error"]
             pending = [r for r in mine if r.state in ("queued", "waiting", "sending", "retry")]
+            done = [r for r in mine if r.state == "done"]
+            link = links[0] if links else None
+            record.xero_synced_at = max(r.write_date for r in done) if done else (link.write_date if link else False)
+            record.xero_url = deeplinks.record_url(
+                api_url, link.tenant_id.xero_tenant_id, link.tenant_id.xero_short_code, record._xero_kind(),
+                link.xero_id) if link else False
+            voided = any(lk.xero_status in GONE for lk in links) or bool(
+                links and "xero_voided" in record._fields and record.xero_voided)
             if errors:
                 record.xero_sync_state = "error"
                 record.xero_sync_message = "\n".join("%s: %s" % (r.tenant_id.name, r.last_error) for r in errors)
             elif pending:
                 record.xero_sync_state = "queued"
                 record.xero_sync_message = "\n".join(r.last_error for r in pending if r.last_error) or False
+            elif voided:
+                record.xero_sync_state = "voided"
+                record.xero_sync_message = False
             else:
-                done = [r for r in mine if r.state == "done"]
-                record.xero_sync_state = "done" if done else "none"
+                # linked (sent, or matched by the import): in Xero
+                record.xero_sync_state = "done" if done or links else "none"
                 # not sent (cancelled or back in draft before it left): say why
-                record.xero_sync_message = False if done or not mine else mine[-1].last_error
+                record.xero_sync_message = False if done or links or not mine else mine[-1].last_error
 
     @api.model
     def _search_xero_sync_state(self, operator, value):
         states = {"queued": ("queued", "waiting", "sending", "retry"), "error": ("error",),
                   "done": ("done",)}.get(value)
-        if operator not in ("=", "!=") or not states:
-            raise NotImplementedError(self.env._("Search Xero status with = or != and queued, error or done."))
+        if operator not in ("=", "!=") or not (states or value == "voided"):
+            raise NotImplementedError(self.env._("Search Xero status with = or != and queued, error, done or "
+                                                 "voided."))
+        if value == "voided":
+            links = self._xero_visible_links([("res_model", "=", self._name), ("xero_status", "in", GONE)])
+            ids = links.mapped("res_id")
+            return [("id", "in" if operator == "=" else "not in", ids)]
         ids = self._xero_visible_outbox([("res_model", "=", self._name), ("state", "in", states)]).mapped("res_id")
         return [("id", "in" if operator == "=" else "not in", ids)]
+
+    # --- Re-sync to Xero --------------------------------------------------------------------------------
+    def _xero_targets(self):
+        """-> [(tenant, entity)]: the organisations this record goes to (their switch is on)."""
+        return []
+
+    def _xero_resync_skip(self):
+        """Why Re-sync leaves this record alone (a few words for its summary), or None."""
+        return None
+
+    def _xero_resync_records(self):
+        return self
+
+    def action_xero_resync(self):
+        """Queue the records for Xero again, for those whose Odoo side changed since it last reached
+        Xero, never reached it, or failed. An unchanged record sends nothing (its payload built now
+        equals the one Xero last accepted). Anyone who may edit the records may: saving them
+        would queue them too. -> a notification with the summary."""
+        check_caller(self, USER, "write")
+        Outbox = self.env["xero.outbox"].sudo()
+        outcome = {"queued": 0, "unchanged": 0, "pending": 0}
+        skipped = {}
+        for record in self._xero_resync_records().sudo():
+            why = record._xero_resync_skip()
+            targets = [] if why else record._xero_targets()
+            if not why and not targets:
+                why = self.env._("no organisation syncs it")
+            if why:
+                skipped[why] = skipped.get(why, 0) + 1
+                continue
+            results = {Outbox._resync(record, tenant, entity) for tenant, entity in targets}
+            outcome[next(k for k in ("queued", "pending", "unchanged") if k in results)] += 1
+        parts = []
+        if outcome["queued"] or not (outcome["unchanged"] or outcome["pending"] or skipped):
+            parts.append(self.env._("%s queued", outcome["queued"]))
+        if outcome["pending"]:
+            parts.append(self.env._("%s already queued", outcome["pending"]))
+        if outcome["unchanged"]:
+            parts.append(self.env._("%s unchanged", outcome["unchanged"]))
+        parts += [self.env._("%(n)s skipped: %(why)s", n=n, why=why) for why, n in sorted(skipped.items())]
+        return {"type": "ir.actions.client", "tag": "display_notification", "params": {
+            "title": self.env._("Re-sync to Xero"), "message": ", ".join(parts),
+            "type": "success" if outcome["queued"] else "info", "sticky": False}}
 
     def action_xero_retry(self):
         """Retry the record's failed rows for the caller's own organisations only. The record is

@@ -32,7 +32,7 @@ class XeroTenant(models.Model):
     # What Xero and the connect flow own: set under sudo by their code paths, never by a user.
     _xero_owned_fields = frozenset({"name", "xero_tenant_id", "xero_connection_uuid", "connection_id", "state",
                                     "last_error", "base_currency", "country_code", "xero_poll_since",
-                                    "xero_period_lock_date", "xero_end_of_year_lock_date"})
+                                    "xero_period_lock_date", "xero_end_of_year_lock_date", "xero_short_code"})
 
     name = fields.Char(string="Organisation", required=True, tracking=True)
     xero_tenant_id = fields.Char(string="Xero tenant ID", required=True, readonly=True, index=True, copy=False)
@@ -50,6 +50,8 @@ class XeroTenant(models.Model):
     last_error = fields.Text(readonly=True)
     base_currency = fields.Char(readonly=True)
     country_code = fields.Char(readonly=True)
+    xero_short_code = fields.Char(string="Xero short code", readonly=True, copy=False,
+                                  help="Organisation.ShortCode: links to Xero open in this organisation")
     # What syncs to this organisation (each entity type on or off).
     sync_customers = fields.Boolean("Customers")
     sync_suppliers = fields.Boolean("Suppliers")
@@ -63,7 +65,14 @@ class XeroTenant(models.Model):
                                        help="Draft: invoices and bills wait in Xero for someone to approve them.")
     outbox_ids = fields.One2many("xero.outbox", "tenant_id")
     notify_success = fields.Boolean(string="Notify successful syncs",
-                                    help="Show a notification to the user whenever a record reaches Xero.")
+                                    help="The user who saved gets a popup when their records reach Xero "
+                                         "(one per batch: \"12 invoices synced to Xero\").")
+    # one call per document: Xero has no batch for notes, and they count against its 60 calls a minute
+    history_notes = fields.Selection(
+        [("none", "Off"), ("create", "When created from Odoo"), ("always", "Each time Odoo sends it")],
+        string="History note in Xero", default="none", required=True,
+        help="A note in the document's History in Xero: \"Sent from Odoo by <user>: INV/2026/00042\". "
+             "Each note is one more call to Xero (no batch exists for notes).")
     request_log_count = fields.Integer(compute="_compute_request_log_count")
     # Payments recorded in Xero, brought back by webhook (and the poll that catches what webhooks missed).
     payment_journal_id = fields.Many2one(
@@ -236,7 +245,8 @@ class XeroTenant(models.Model):
             return self._toast(self.env._("Xero connection failed"), str(exc), "danger")
         org = (data or {}).get("Organisations", [{}])[0]
         tenant.write({"name": org.get("Name") or self.name, "base_currency": org.get("BaseCurrency"),
-                    "country_code": org.get("CountryCode"), "last_error": False})
+                    "country_code": org.get("CountryCode"), "xero_short_code": org.get("ShortCode") or False,
+                    "last_error": False})
         tenant._xero_read_lock_dates(org)
         return self._toast(self.env._("Connected to Xero"), self.env._("%s answers.", self.name), "success")
 
