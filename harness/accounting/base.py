@@ -80,6 +80,8 @@ class Entity:
                 continue
             if any(str(self._field(record, f) or "").lower() not in values for f, values in wanted.items()):
                 continue
+            if not self.listed(record, args):
+                continue
             rendered = self.render(record, unitdp)
             if where and not where(rendered):
                 continue
@@ -88,6 +90,10 @@ class Entity:
         if page is not None:
             return query.paginate(out, page, size)
         return out, None
+
+    def listed(self, record, args):
+        """Whether a list shows this record at all (before ``where``)."""
+        return True
 
     @staticmethod
     def _field(record, dotted):
