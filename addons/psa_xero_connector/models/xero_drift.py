@@ -54,9 +54,9 @@ class XeroDrift(models.AbstractModel):
                 self.env.cr.commit()  # pylint: disable=invalid-commit
 
     @api.model
-    def _run(self, tenant, full=None):
+    def _run(self, tenant, full=None, page_size=PAGE_SIZE):
         """Compare ``tenant`` (sudo) now. -> {"calls", "documents", "differences", "full"}.
-        Raises XeroError (nothing is changed then)."""
+        Raises XeroError (nothing is changed then). ``page_size``: Xero's, smaller in tests."""
         started = fields.Datetime.now()
         snapshot = tenant.xero_drift_snapshot or {}
         if full is None:
@@ -64,7 +64,7 @@ class XeroDrift(models.AbstractModel):
         since = None if full else (tenant.xero_drift_checked_at or started) - OVERLAP
         expected, linked_ids = self._expected(tenant)
         wanted = self._collections(tenant, expected)
-        changes, calls = self._fetch(tenant, wanted, since)
+        changes, calls = self._fetch(tenant, wanted, since, page_size)
         snapshot = changes if full else drift.merge(snapshot, changes)
         differences = drift.compare(expected, snapshot, linked_ids)
         self.env["xero.drift.line"]._store(tenant, differences)
@@ -155,12 +155,12 @@ class XeroDrift(models.AbstractModel):
 
     # --- Xero's side -----------------------------------------------------------------------------
     @api.model
-    def _fetch(self, tenant, collections, since=None):
+    def _fetch(self, tenant, collections, since=None, page_size=PAGE_SIZE):
         """-> ({xero_id: entry} of what the pages brought, calls made)."""
         headers = {"If-Modified-Since": since.strftime("%Y-%m-%dT%H:%M:%S")} if since else None
         entries, calls = {}, 0
         for collection in collections:
-            params = {"pageSize": PAGE_SIZE}
+            params = {"pageSize": page_size}
             if collection == "Invoices":
                 params.update(summaryOnly="true", Statuses=INVOICE_STATUSES)
             elif collection == "Contacts":
@@ -171,7 +171,7 @@ class XeroDrift(models.AbstractModel):
                                               operation="drift %s" % collection, context={"entity": collection})
                 return data
 
-            found, made = drift.read_pages(get_page, collection, PAGE_SIZE)
+            found, made = drift.read_pages(get_page, collection, page_size)
             entries.update(found)
             calls += made
         return entries, calls

@@ -74,8 +74,10 @@ class XeroTenantDashboard(models.AbstractModel):
                 [("tenant_id", "in", ids), ("state", "=", "open")], ["tenant_id", "kind"], ["__count"]):
             drift[tenant.id] = drift.get(tenant.id, 0) + count
             drift_kinds.setdefault(tenant.id, []).append("%s %d" % (labels.get(kind, kind), count))
-        imported = {t.id for t, _n in env["xero.tax.rate"].sudo()._read_group(
-            [("tenant_id", "in", ids)], ["tenant_id"], ["__count"])}
+        imported = set()
+        for catalog in ("xero.tax.rate", "xero.account", "xero.item"):
+            imported |= {t.id for t, _n in env[catalog].sudo().with_context(active_test=False)._read_group(
+                [("tenant_id", "in", ids)], ["tenant_id"], ["__count"])}
         mapped = {}
         for tenant, res_model, count in env["xero.link"].sudo()._read_group(
                 [("tenant_id", "in", ids), ("res_model", "in", ("account.tax", "account.account"))],
