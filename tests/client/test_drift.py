@@ -4,6 +4,7 @@ snapshot a re-run lays changes over, and reading paged lists as the harness page
 from decimal import Decimal
 
 from harness.accounting import query
+
 from odoo.addons.psa_xero_connector.xero import drift
 
 INV = "0b1e3f6a-8c1d-4e55-9a7b-2f4d6c8e0a11"
@@ -67,7 +68,8 @@ def test_agreement_is_no_difference():
 def test_missing_in_xero():
     # linked, but Xero no longer has it (a full run: removed altogether)
     [found] = drift.compare([doc()], {})
-    assert found["kind"] == "missing_xero" and found["key"] == ("account.move", 1) and found["xero_value"] == "not found"
+    assert found["kind"] == "missing_xero" and found["key"] == ("account.move", 1)
+    assert found["xero_value"] == "not found"
     # never sent (no link, not queued)
     [found] = drift.compare([doc(xero_id=None)], {})
     assert found["kind"] == "missing_xero" and found["xero_value"] == "never sent" and found["candidate"] is None

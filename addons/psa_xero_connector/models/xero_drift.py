@@ -9,6 +9,7 @@ full run kept (a deletion or a void changes the document, so it is seen); a full
 back every ``FULL_EVERY`` (a record removed from Xero altogether is only seen by one).
 """
 
+import functools
 import logging
 from datetime import timedelta
 
@@ -166,12 +167,14 @@ class XeroDrift(models.AbstractModel):
             elif collection == "Contacts":
                 params["includeArchived"] = "true"
 
-            def get_page(page, collection=collection, params=params):
-                data, _headers = tenant._call("GET", collection, params=dict(params, page=page), headers=headers,
-                                              operation="drift %s" % collection, context={"entity": collection})
-                return data
-
+            get_page = functools.partial(self._get_page, tenant, collection, params, headers)
             found, made = drift.read_pages(get_page, collection, page_size)
             entries.update(found)
             calls += made
         return entries, calls
+
+    @api.model
+    def _get_page(self, tenant, collection, params, headers, page):
+        data, _headers = tenant._call("GET", collection, params=dict(params, page=page), headers=headers,
+                                      operation="drift %s" % collection, context={"entity": collection})
+        return data

@@ -79,7 +79,7 @@ class XeroTenantDashboard(models.AbstractModel):
             imported |= {t.id for t, _n in env[catalog].sudo().with_context(active_test=False)._read_group(
                 [("tenant_id", "in", ids)], ["tenant_id"], ["__count"])}
         mapped = {}
-        for tenant, res_model, count in env["xero.link"].sudo()._read_group(
+        for tenant, res_model, _count in env["xero.link"].sudo()._read_group(
                 [("tenant_id", "in", ids), ("res_model", "in", ("account.tax", "account.account"))],
                 ["tenant_id", "res_model"], ["__count"]):
             mapped.setdefault(tenant.id, set()).add(res_model)
