@@ -3,9 +3,9 @@ snapshot a re-run lays changes over, and reading paged lists as the harness page
 
 from decimal import Decimal
 
-from harness.accounting import query
-
 from odoo.addons.psa_xero_connector.xero import drift
+
+from harness.accounting import query
 
 INV = "0b1e3f6a-8c1d-4e55-9a7b-2f4d6c8e0a11"
 BILL = "1b1e3f6a-8c1d-4e55-9a7b-2f4d6c8e0a12"
