@@ -27,6 +27,8 @@ simulator. It is not part of Xero and needs no token (bind the harness to loopba
   GET  webhooks/deliveries
   GET  requests                          the most recent requests
   POST payments {tenant, InvoiceID | CreditNoteID, Amount, Date?, AccountCode?}
+  POST documents/bulk {tenant, collection, elements}   many records at once, through Xero's own
+                                         write rules, without HTTP per batch or limits (benchmarks)
   POST documents/edit {tenant, collection, id, Status? | UnitAmount? | remove?}
                                          a change made behind the connector's back (see edit_document)
 """
@@ -126,6 +128,11 @@ def _route(app, request, parts, low, body):  # noqa: C901 - the admin API's rout
         return _json(list(app.recent))
     if low == ["payments"] and method == "POST":
         return _payment(app, body)
+    if low == ["documents", "bulk"] and method == "POST":
+        entity = app.books.by_path[body["collection"].lower()]
+        results = entity.write(body["tenant"].lower(), list(body["elements"]), "PUT")
+        return _json({"ids": [out.get(entity.id_field) if ok else None for ok, out in results],
+                      "errors": [out.get("ValidationErrors") for ok, out in results if not ok][:10]})
     if low == ["documents", "edit"] and method == "POST":
         out, status = edit_document(app, body["tenant"].lower(), body["collection"], body["id"],
                                     status=body.get("Status"), unit_amount=body.get("UnitAmount"),

@@ -82,14 +82,19 @@ class Entity:
                 continue
             if not self.listed(record, args):
                 continue
-            rendered = self.render(record, unitdp)
-            if where and not where(rendered):
-                continue
-            out.append(rendered)
+            if where or order:
+                rendered = self.render(record, unitdp)
+                if where and not where(rendered):
+                    continue
+                out.append(rendered)
+            else:
+                out.append(record)  # rendered below: only the page asked for
         out = query.apply_order(out, order)
+        lazy = not (where or order)
         if page is not None:
-            return query.paginate(out, page, size)
-        return out, None
+            chunk, pagination = query.paginate(out, page, size)
+            return ([self.render(r, unitdp) for r in chunk] if lazy else chunk), pagination
+        return ([self.render(r, unitdp) for r in out] if lazy else out), None
 
     def listed(self, record, args):
         """Whether a list shows this record at all (before ``where``)."""
