@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError
+from odoo.tests import tagged
 
 from .common import ORG_A, SyncCase
 
@@ -186,3 +187,53 @@ class TestDrift(SyncCase):
         with self.assertRaises(AccessError):
             self.lines().with_user(user).action_ignore()
         self.assertTrue(self.lines().with_user(user).read(["kind"]))
+
+
+@tagged("post_install", "-at_install")
+class TestDriftTour(SyncCase):
+    """In Chromium: the dashboard card's figures are the database's; the drift report finds an
+    invoice deleted and a total changed in Xero, re-push fixes both, a second run is clean."""
+
+    SWITCHES = ("sync_customers", "sync_invoices", "sync_credit_notes")
+
+    def xero_id(self, record):
+        return self.env["xero.link"].search([("res_model", "=", record._name), ("res_id", "=", record.id),
+                                             ("tenant_id", "=", self.tenant.id)]).xero_id
+
+    def test_dashboard_and_drift_report_in_the_browser(self):
+        deleted, changed, _fine = self.invoice(), self.invoice(price=300), self.invoice(price=400)
+        no_mail = self.env["res.partner"].create({"name": "No Mail Ltd", "is_company": True,
+                                                  "company_id": self.company.id})
+        waiting = self.env["account.move"].create({
+            "move_type": "out_invoice", "partner_id": no_mail.id, "invoice_date": "2026-11-08",
+            "invoice_line_ids": [Command.create({"name": "x", "quantity": 1, "price_unit": 5,
+                                                 "tax_ids": [Command.clear()]})]})
+        waiting.action_post()
+        self.process()
+        queued = self.invoice(price=50)  # not sent yet
+        # what the dashboard tour reads is what the database says
+        rows = self.Outbox.search([("tenant_id", "=", self.tenant.id)])
+        self.assertEqual(len(rows.filtered(lambda r: r.state == "done")), 4)  # 3 invoices and their customer
+        # No Mail Ltd has no e-mail: it and its invoice
+        self.assertEqual(len(rows.filtered(lambda r: r.state == "error")), 2)
+        self.assertEqual(rows.filtered(lambda r: r.state in ("queued", "waiting", "sending", "retry")).mapped("res_id"),
+                         queued.ids)
+        self.start_tour("/odoo/xero-dashboard", "psa_xero_connector_dashboard_tour", login="admin")
+        # behind Odoo's back
+        self.admin_api.edit_document(ORG_A, "Invoices", self.xero_id(deleted), Status="DELETED")
+        self.admin_api.edit_document(ORG_A, "Invoices", self.xero_id(changed), UnitAmount=999)
+        # the customer without e-mail gets one: it and its invoice go (else they are rightly reported)
+        no_mail.write({"child_ids": [Command.create({"name": "Ann Other", "type": "invoice",
+                                                     "email": "ann@nomail.example"})]})
+        self.process()
+        self.start_tour("/odoo/xero-dashboard", "psa_xero_connector_drift_tour", login="admin")
+        lines = self.env["xero.drift.line"].search([("tenant_id", "=", self.tenant.id)])
+        self.assertEqual(sorted((x.kind, x.state, x.number) for x in lines),
+                         sorted([("status", "queued", deleted.name), ("total", "queued", changed.name)]))
+        self.process()  # the outbox sends what was re-pushed
+        self.start_tour("/odoo/xero-dashboard", "psa_xero_connector_drift_clean_tour", login="admin")
+        self.assertEqual(set(lines.mapped("state")), {"fixed"})
+        invoices = {i["InvoiceNumber"]: i for i in self.admin_api.records("invoice", ORG_A)
+                    if i.get("Status") == "AUTHORISED"}
+        self.assertEqual(float(invoices[deleted.name]["Total"]), deleted.amount_total)
+        self.assertEqual(float(invoices[changed.name]["Total"]), changed.amount_total)
