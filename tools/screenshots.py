@@ -112,8 +112,9 @@ def main(argv=None):
             print("changed behind Odoo's back in organisation %s" % make_drift(args.harness))
         login(browser, odoo, args.login, args.password)
         out = args.out
-        shoot(browser, odoo + "/odoo/xero-dashboard", "!!document.querySelector('.o_kanban_record .o_xero_dash_figures')",
-              "the dashboard", os.path.join(out, "dashboard.png"))
+        shoot(browser, odoo + "/odoo/xero-dashboard",
+              "!!document.querySelector('.o_kanban_record .o_xero_dash_figures')", "the dashboard",
+              os.path.join(out, "dashboard.png"))
         shoot(browser, odoo + "/odoo/action-account.action_move_out_invoice_type",
               "!!document.querySelector('.o_data_row')", "the invoices", os.path.join(out, "invoices.png"))
         browser.click(".o_data_row .o_data_cell", "the newest invoice")
