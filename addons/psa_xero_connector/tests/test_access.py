@@ -214,7 +214,8 @@ class TestAccessMatrix(XeroHarnessCase):
             for method in ("action_repush", "action_link", "action_pull"):
                 if not mine:  # on A's line a manager gets the action's own refusal (nothing to do), not this
                     self.check("%s on %s" % (method, tenant.name), lambda role, line=line, method=method: self.rpc(
-                        role, "xero.drift.line", method, [line.ids]), NOBODY, state=lambda line=line: line.read(["state"]))
+                        role, "xero.drift.line", method, [line.ids]), NOBODY,
+                        state=lambda line=line: line.read(["state"]))
         # B's organisation is never compared by A's manager; A's is
         self.tenant_call("action_run_drift", self.tenant_b, NOBODY)
         self.tenant_call("action_run_drift", self.tenant_a, MANAGER, state=lambda: [
