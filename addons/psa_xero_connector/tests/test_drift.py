@@ -141,7 +141,9 @@ class TestDrift(SyncCase):
         missing.action_link()
         self.assertEqual(self.xero_id(move).lower(), xero_id.lower())
         self.assertFalse(self.lines())
-        self.Drift._run(self.tenant)
+        self.tenant.xero_drift_full_at = False  # the nightly run: a full one, as none is known
+        self.Drift._cron_run(commit=False)
+        self.assertTrue(self.tenant.xero_drift_full_at)
         self.assertFalse(self.lines())
 
     def test_dashboard_figures_and_rights(self):
