@@ -40,7 +40,7 @@ class XeroDriftLine(models.Model):
                               ("fixed", "Fixed")], default="open", required=True, index=True, readonly=True)
     res_model = fields.Char(string="Odoo model", readonly=True)
     res_id = fields.Many2oneReference(string="Odoo record", model_field="res_model", readonly=True)
-    record_name = fields.Char(string="Odoo record", compute="_compute_record_name")
+    record_name = fields.Char(string="Record", compute="_compute_record_name")
     xero_id = fields.Char(string="Xero ID", readonly=True, index=True)
     number = fields.Char(string="Number / name", readonly=True)
     odoo_value = fields.Char(string="In Odoo", readonly=True)

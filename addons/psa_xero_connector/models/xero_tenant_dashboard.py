@@ -167,7 +167,7 @@ class XeroTenantDashboard(models.AbstractModel):
         self.ensure_one()
         check_caller(self, MANAGER, "write")
         try:
-            result = self.env["xero.drift"]._run(self.sudo(), full=bool(self.env.context.get("drift_full")))
+            result = self.env["xero.drift"]._run(self.sudo(), full=self.env.context.get("drift_full"))
         except XeroError as exc:
             self.sudo().xero_drift_error = str(exc)
             return self._toast(self.env._("Drift report failed"), str(exc), "danger")

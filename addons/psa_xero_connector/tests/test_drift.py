@@ -229,6 +229,7 @@ class TestDriftTour(SyncCase):
                                                      "email": "ann@nomail.example"})]})
         self.process()
         self.start_tour("/odoo/xero-dashboard", "psa_xero_connector_drift_tour", login="admin")
+        self.assertTrue(self.tenant.xero_drift_full_at, "the first run from the card compares everything")
         lines = self.env["xero.drift.line"].search([("tenant_id", "=", self.tenant.id)])
         self.assertEqual(sorted((x.kind, x.state, x.number) for x in lines),
                          sorted([("status", "queued", deleted.name), ("total", "queued", changed.name)]))
