@@ -30,6 +30,10 @@ simulator. It is not part of Xero and needs no token (bind the harness to loopba
   GET  webhooks/deliveries
   GET  requests                          the most recent requests
   POST payments {tenant, InvoiceID | CreditNoteID, Amount, Date?, AccountCode?}
+  POST documents/bulk {tenant, collection, elements}   many records at once, through Xero's own
+                                         write rules, without HTTP per batch or limits (benchmarks)
+  POST documents/edit {tenant, collection, id, Status? | UnitAmount? | remove?}
+                                         a change made behind the connector's back (see edit_document)
 """
 
 from werkzeug.wrappers import Response
@@ -132,6 +136,16 @@ def _route(app, request, parts, low, body):  # noqa: C901 - the admin API's rout
         return _json(list(app.recent))
     if low == ["payments"] and method == "POST":
         return _payment(app, body)
+    if low == ["documents", "bulk"] and method == "POST":
+        entity = app.books.by_path[body["collection"].lower()]
+        results = entity.write(body["tenant"].lower(), list(body["elements"]), "PUT")
+        return _json({"ids": [out.get(entity.id_field) if ok else None for ok, out in results],
+                      "errors": [out.get("ValidationErrors") for ok, out in results if not ok][:10]})
+    if low == ["documents", "edit"] and method == "POST":
+        out, status = edit_document(app, body["tenant"].lower(), body["collection"], body["id"],
+                                    status=body.get("Status"), unit_amount=body.get("UnitAmount"),
+                                    remove=bool(body.get("remove")))
+        return _json(out, status)
     return _json({"error": "unknown admin route"}, 404)
 
 
@@ -200,3 +214,35 @@ def _payment(app, body):
     ok, out = record_payment(app, tenant, ref, body["Amount"], body.get("Date"), body.get("AccountCode"),
                              body.get("Reference", ""))
     return _json(out, 201 if ok else 400)
+
+
+def edit_document(app, tenant, collection, key, status=None, unit_amount=None, remove=False):
+    """What someone does in Xero behind the connector's back (the drift report's tests):
+
+    - ``UnitAmount``: the first line's unit price changes, through Xero's own update rules (a
+      user editing an approved invoice without payments), so the totals follow;
+    - ``Status``: forced, whatever Xero's transitions allow (an approved invoice DELETED stands
+      for one deleted as a draft in Xero, or removed by a restore);
+    - ``remove``: the record is gone, as if it had never reached Xero (not even listed DELETED).
+    -> (answer, HTTP status)."""
+    entity = app.books.by_path.get(str(collection).lower())
+    record = entity.get(tenant, str(key)) if entity else None
+    if record is None:
+        return {"error": "no such %s" % collection}, 404
+    record_id = record[entity.id_field]
+    if remove:
+        app.store.delete(entity.kind, record_id, tenant)
+        return {"removed": record_id}, 200
+    if unit_amount is not None:
+        lines = [{k: v for k, v in line.items() if k not in ("LineAmount", "TaxAmount", "Item", "AccountID")}
+                 for line in entity.render(record).get("LineItems") or ()]
+        if not lines:
+            return {"error": "the document has no line"}, 400
+        lines[0]["UnitAmount"] = unit_amount
+        ok, out = entity.write(tenant, [{entity.id_field: record_id, "LineItems": lines}], "POST")[0]
+        return out, 200 if ok else 400
+    if status:
+        changed = dict(record, Status=status)
+        entity.save(tenant, changed, False)
+        return entity.render(changed), 200
+    return {"error": "nothing to change: Status, UnitAmount or remove"}, 400

@@ -21,6 +21,7 @@
         "views/xero_link_views.xml",
         "views/xero_outbox_views.xml",
         "views/xero_event_views.xml",
+        "views/xero_drift_line_views.xml",
         "views/res_partner_views.xml",
         "views/product_template_views.xml",
         "views/product_category_views.xml",

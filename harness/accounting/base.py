@@ -81,14 +81,25 @@ class Entity:
                 continue
             if any(str(self._field(record, f) or "").lower() not in values for f, values in wanted.items()):
                 continue
-            rendered = self.render(record, unitdp)
-            if where and not where(rendered):
+            if not self.listed(record, args):
                 continue
-            out.append(rendered)
+            if where or order:
+                rendered = self.render(record, unitdp)
+                if where and not where(rendered):
+                    continue
+                out.append(rendered)
+            else:
+                out.append(record)  # rendered below: only the page asked for
         out = query.apply_order(out, order)
+        lazy = not (where or order)
         if page is not None:
-            return query.paginate(out, page, size)
-        return out, None
+            chunk, pagination = query.paginate(out, page, size)
+            return ([self.render(r, unitdp) for r in chunk] if lazy else chunk), pagination
+        return ([self.render(r, unitdp) for r in out] if lazy else out), None
+
+    def listed(self, record, args):
+        """Whether a list shows this record at all (before ``where``)."""
+        return True
 
     @staticmethod
     def _field(record, dotted):

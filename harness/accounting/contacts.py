@@ -32,6 +32,11 @@ class Contacts(Entity):
     def get(self, tenant, key):
         return super().get(tenant, key) or self.by_number(tenant, key)
 
+    def listed(self, record, args):
+        # Xero's spec: "includeArchived=true - Contacts with a status of ARCHIVED will be
+        # included in the response" (left out otherwise)
+        return record.get("ContactStatus") != "ARCHIVED" or str(args.get("includeArchived", "")).lower() == "true"
+
     def by_number(self, tenant, number):
         return self.find_one(tenant, "ContactNumber", number)
 

@@ -4,6 +4,7 @@ from . import xero_sync_mixin
 from . import xero_document
 from . import xero_mapped_mixin
 from . import xero_catalog_mixin
+from . import xero_tenant_dashboard
 from . import account_account
 from . import account_move
 from . import account_tax
@@ -15,6 +16,8 @@ from . import res_config_settings
 from . import res_partner
 from . import xero_account
 from . import xero_connection
+from . import xero_drift
+from . import xero_drift_line
 from . import xero_event
 from . import xero_importer
 from . import xero_inbound

@@ -25,14 +25,17 @@ _logger = logging.getLogger(__name__)
 class XeroTenant(models.Model):
     _name = "xero.tenant"
     _description = "Xero organisation"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "xero.tenant.dashboard"]
     _order = "name, id"
     _check_company_auto = True
 
     # What Xero and the connect flow own: set under sudo by their code paths, never by a user.
     _xero_owned_fields = frozenset({"name", "xero_tenant_id", "xero_connection_uuid", "connection_id", "state",
                                     "last_error", "base_currency", "country_code", "xero_poll_since",
-                                    "xero_period_lock_date", "xero_end_of_year_lock_date", "xero_short_code"})
+                                    "xero_period_lock_date", "xero_end_of_year_lock_date", "xero_short_code",
+
+                                    "xero_drift_snapshot", "xero_drift_checked_at", "xero_drift_full_at",
+                                    "xero_drift_calls", "xero_drift_documents", "xero_drift_error"})
 
     name = fields.Char(string="Organisation", required=True, tracking=True)
     xero_tenant_id = fields.Char(string="Xero tenant ID", required=True, readonly=True, index=True, copy=False)

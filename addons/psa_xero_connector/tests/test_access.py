@@ -30,6 +30,10 @@ allowed = the effect happened.
     account.move.action_xero_retry           | A / B  | no     | no       | no        | A only
     xero.link / xero.item write/create → B   | A      | no     | no       | no        | no
     res.config.settings.action_xero_tenants  | -      | no     | no       | yes       | yes
+    xero.tenant.action_view_drift / _dash_*  | A / B  | no     | no       | A only    | A only
+    xero.tenant.action_run_drift             | A / B  | no     | no       | no        | A only
+    xero.drift.line.action_ignore / _repush / _link / _pull | A / B | no | no | no  | A only
+    read xero.drift.line, dashboard figures  | A / B  | no     | no       | A only    | A only
     read xero_sync_message, shared partner   | A + B  | refused| nothing  | A's only  | A's only
     read xero_sync_message, partner of B     | B      | refused| refused  | refused   | refused
 """
@@ -180,6 +184,43 @@ class TestAccessMatrix(XeroHarnessCase):
         self.check("settings → tenants",
                    lambda role: self.rpc(role, "res.config.settings", "action_xero_tenants", [[]]), XERO,
                    effect=returns("xero.tenant"))
+
+    def test_dashboard_and_drift_report(self):
+        def returns(model, domain):
+            def effect(result):
+                self.assertEqual((result["res_model"], result["domain"]), (model, domain))
+            return effect
+        for tenant in (self.tenant_b, self.tenant_a):
+            mine = tenant == self.tenant_a
+            self.tenant_call("action_view_drift", tenant, XERO if mine else NOBODY, returns(
+                "xero.drift.line", [["tenant_id", "=", tenant.id]]))
+            self.tenant_call("action_dash_errors", tenant, XERO if mine else NOBODY, returns(
+                "xero.outbox", [["tenant_id", "=", tenant.id], ["state", "in", ["error"]]]))
+            self.check("dashboard figures of %s" % tenant.name, lambda role, tenant=tenant: self.rpc(
+                role, "xero.tenant", "read", [tenant.ids, ["dash_queued", "dash_drift_open"]]),
+                XERO if mine else NOBODY)
+        Line = self.env["xero.drift.line"]
+        lines = {tenant: Line.create({"tenant_id": tenant.id, "kind": "missing_odoo", "number": "X-%s" % tenant.id,
+                                      "xero_id": "x-%s" % tenant.id, "entity": "invoice"})
+                 for tenant in (self.tenant_a, self.tenant_b)}
+        for tenant, line in sorted(lines.items(), key=lambda kv: kv[0] == self.tenant_a):
+            mine = tenant == self.tenant_a
+            self.check("read drift line of %s" % tenant.name, lambda role, line=line: self.rpc(
+                role, "xero.drift.line", "read", [line.ids, ["kind"]]), XERO if mine else NOBODY)
+            self.check("ignore drift line of %s" % tenant.name, lambda role, line=line: self.rpc(
+                role, "xero.drift.line", "action_ignore", [line.ids]), MANAGER if mine else NOBODY,
+                state=lambda line=line: line.read(["state"]),
+                effect=lambda _r, line=line: self.assertEqual(line.state, "ignored"))
+            for method in ("action_repush", "action_link", "action_pull"):
+                if not mine:  # on A's line a manager gets the action's own refusal (nothing to do), not this
+                    self.check("%s on %s" % (method, tenant.name), lambda role, line=line, method=method: self.rpc(
+                        role, "xero.drift.line", method, [line.ids]), NOBODY,
+                        state=lambda line=line: line.read(["state"]))
+        # B's organisation is never compared by A's manager; A's is
+        self.tenant_call("action_run_drift", self.tenant_b, NOBODY)
+        self.tenant_call("action_run_drift", self.tenant_a, MANAGER, state=lambda: [
+            self.tenant_a.xero_drift_checked_at, self.env["xero.request.log"].search_count([])],
+            effect=lambda result: self.assertEqual(result["res_model"], "xero.drift.line"))
 
     def test_check_xero_now(self):
         self.tenant_call("action_check_xero_now", self.tenant_b, NOBODY,
