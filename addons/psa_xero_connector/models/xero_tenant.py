@@ -33,7 +33,6 @@ class XeroTenant(models.Model):
     _xero_owned_fields = frozenset({"name", "xero_tenant_id", "xero_connection_uuid", "connection_id", "state",
                                     "last_error", "base_currency", "country_code", "xero_poll_since",
                                     "xero_period_lock_date", "xero_end_of_year_lock_date", "xero_short_code",
-
                                     "xero_drift_snapshot", "xero_drift_checked_at", "xero_drift_full_at",
                                     "xero_drift_calls", "xero_drift_documents", "xero_drift_error"})
 
