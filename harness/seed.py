@@ -74,8 +74,10 @@ DEMO_ORGS = [
 
 # Contacts as an MSP's Xero keeps them: payment terms (Contact.PaymentTerms, PaymentTermType in
 # xero_accounting.yaml), default currency, default accounts and tax types.
-_CUSTOMER_DEFAULTS = {"DefaultCurrency": "GBP", "SalesDefaultAccountCode": "210", "AccountsReceivableTaxType": "OUTPUT2"}
-_SUPPLIER_DEFAULTS = {"DefaultCurrency": "GBP", "PurchasesDefaultAccountCode": "310", "AccountsPayableTaxType": "INPUT2",
+_CUSTOMER_DEFAULTS = {"DefaultCurrency": "GBP", "SalesDefaultAccountCode": "210",
+                      "AccountsReceivableTaxType": "OUTPUT2"}
+_SUPPLIER_DEFAULTS = {"DefaultCurrency": "GBP", "PurchasesDefaultAccountCode": "310",
+                      "AccountsPayableTaxType": "INPUT2",
                       "PaymentTerms": {"Bills": {"Day": 30, "Type": "DAYSAFTERBILLDATE"}}}
 DEMO_CONTACTS = [
     dict(_CUSTOMER_DEFAULTS, Name="Acme Dental Group", FirstName="Alice", LastName="Moore",

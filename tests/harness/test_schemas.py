@@ -67,7 +67,8 @@ def test_every_accounting_response_matches_the_spec(call):
     assert tracked["IsTrackedAsInventory"] is True
     terms = call("PUT", "/Contacts", {"Contacts": [{
         "Name": "Schema Terms Co", "DefaultCurrency": "GBP", "SalesDefaultAccountCode": "210",
-        "PurchasesDefaultAccountCode": "310", "AccountsReceivableTaxType": "OUTPUT2", "AccountsPayableTaxType": "INPUT2",
+        "PurchasesDefaultAccountCode": "310", "AccountsReceivableTaxType": "OUTPUT2",
+        "AccountsPayableTaxType": "INPUT2",
         "PaymentTerms": {"Sales": {"Day": 20, "Type": "OFFOLLOWINGMONTH"},
                          "Bills": {"Day": 30, "Type": "DAYSAFTERBILLDATE"}}}]})["Contacts"][0]
     call("GET", "/Contacts/" + terms["ContactID"])
