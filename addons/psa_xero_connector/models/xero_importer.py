@@ -444,12 +444,17 @@ class XeroImporter(models.AbstractModel):
                     created.append((contact, partner))
                     summary.line(entity, "note", self.env._(
                         "imported without its VAT number %(vat)s, which Odoo refused (%(error)s): correct it in Xero "
-                        "or on the partner", vat=values["vat"], error=error.args[0]), ref, name, partner)
+                        "or on the partner", vat=values["vat"], error=self._one_line(error)), ref, name, partner)
                     continue
                 except (ValidationError, UserError) as exc:
                     error = exc
-            summary.line(entity, "skipped", self.env._("refused by Odoo: %s", error.args[0]), ref, name)
+            summary.line(entity, "skipped", self.env._("refused by Odoo: %s", self._one_line(error)), ref, name)
         return created
+
+    @staticmethod
+    def _one_line(error):
+        """Odoo's message, on one line (a report line is one line)."""
+        return " ".join(str(error.args[0] if error.args else error).split())
 
     def _raise_ranks(self, ranks):
         """Customer / supplier rank from Xero's flags, in one write per rank kind."""

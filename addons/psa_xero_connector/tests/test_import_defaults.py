@@ -1,8 +1,8 @@
 """Imports carry Xero's defaults (issue #12), against the harness over HTTP: an item's tax types
 and account codes become the product's taxes and accounts through the mappings — and its first
 invoice carries them, in Odoo and in Xero —; a tracked item keeps its inventory accounts; a
-contact's payment terms, currency and defaults; reverse-charge taxes are not matched to the
-standard rate."""
+contact's payment terms, currency and defaults (its default account proposed for a line without
+a product); reverse-charge taxes are not matched to the standard rate."""
 
 import json
 
@@ -72,6 +72,10 @@ class TestImportDefaults(XeroHarnessCase):
     def lines(self, summary):
         return ["%s %s %s: %s" % (ln["entity"], ln["action"], ln["name"] or "", ln["reason"]) for ln in summary.lines]
 
+    def contact_link(self, name):
+        return self.env["xero.link"].search([("tenant_id", "=", self.tenant.id), ("res_model", "=", "res.partner"),
+                                             ("xero_name", "=", name)])
+
     def due_date(self, partner):
         """The due date Odoo gives a customer invoice of 9 November 2026 for ``partner``."""
         move = self.env["account.move"].create({
@@ -114,7 +118,8 @@ class TestImportDefaults(XeroHarnessCase):
         self.assertEqual((laptop.type, laptop.property_account_expense_id, laptop.property_account_income_id),
                          ("consu", self.acc630, self.acc200))
         item = self.env["xero.item"].search([("tenant_id", "=", self.tenant.id), ("code", "=", "LAPTOP-14")])
-        self.assertEqual((item.tracked, item.inventory_asset_account_code, item.cogs_account_code), (True, "630", "310"))
+        self.assertEqual((item.tracked, item.inventory_asset_account_code, item.cogs_account_code),
+                         (True, "630", "310"))
         # Xero's 210 Managed Services Income has no Odoo account here: said, left to the category
         seat = self.product("MANAGED-SEAT")
         self.assertEqual(seat.taxes_id, self.sale20)
@@ -172,7 +177,7 @@ class TestImportDefaults(XeroHarnessCase):
         pax8 = next(c for c in self.admin_api.records("contact", ORG_A) if c["Name"] == "Pax8 Europe")
         self.harness.app.store.put("contact", pax8["ContactID"], dict(pax8, IsSupplier=True), ORG_A)
         terms_before = self.env["account.payment.term"].search_count([])
-        summary = self.run_import(("customers", "suppliers"))
+        summary = self.run_import(("accounts", "customers", "suppliers"))
         # 30 days after the bill date: Odoo's own "30 Days", not a copy
         dell = self.partner("Dell Technologies UK")
         self.assertEqual(dell.property_supplier_payment_term_id, self.env.ref("account.account_payment_term_30days"))
@@ -197,11 +202,26 @@ class TestImportDefaults(XeroHarnessCase):
                                              ("res_id", "=", pax8_partner.id)])
         self.assertEqual((link.xero_currency, link.xero_purchase_account_code, link.xero_purchase_tax_type),
                          ("EUR", "310", "INPUT2"))
-        microsoft = self.env["xero.link"].search([("tenant_id", "=", self.tenant.id), ("xero_name", "=",
-                                                                                         "Microsoft Ireland Operations")])
+        microsoft = self.contact_link("Microsoft Ireland Operations")
         self.assertEqual((microsoft.xero_purchase_account_code, microsoft.xero_currency), ("463", "GBP"))
-        acme = self.env["xero.link"].search([("tenant_id", "=", self.tenant.id), ("xero_name", "=", "Acme Dental Group")])
+        acme = self.contact_link("Acme Dental Group")
         self.assertEqual((acme.xero_sales_account_code, acme.xero_sales_tax_type), ("210", "OUTPUT2"))
+        # a line without a product: a partner new to Odoo has no most-used account yet, so its
+        # Xero default account is proposed through the account mapping (Xero's 310 → Odoo's 310)
+        bill = self.env["account.move"].create({
+            "move_type": "in_invoice", "partner_id": pax8_partner.id, "invoice_date": "2026-11-09",
+            "invoice_line_ids": [Command.create({"name": "Cloud backup", "quantity": 1, "price_unit": 240})]})
+        self.assertEqual(bill.invoice_line_ids.account_id, self.acc310)
+        harbour_invoice = self.env["account.move"].create({
+            "move_type": "out_invoice", "partner_id": harbour.id, "invoice_date": "2026-11-09",
+            "invoice_line_ids": [Command.create({"name": "Support", "quantity": 1, "price_unit": 100})]})
+        self.assertEqual(harbour_invoice.invoice_line_ids.account_id, self.acc220)
+        # Xero's 210 is mapped to no Odoo account here: Odoo's own choice (the journal's account)
+        brightside_invoice = self.env["account.move"].create({
+            "move_type": "out_invoice", "partner_id": brightside.id, "invoice_date": "2026-11-09",
+            "invoice_line_ids": [Command.create({"name": "Support", "quantity": 1, "price_unit": 100})]})
+        self.assertEqual(brightside_invoice.invoice_line_ids.account_id,
+                         brightside_invoice.journal_id.default_account_id)
         # a rule Odoo cannot express is said, and the partner keeps no term
         month_day = self.partner("Month-day Client")
         self.assertFalse(month_day.property_payment_term_id)
