@@ -370,9 +370,10 @@ class XeroImporter(models.AbstractModel):
         for field, rule in rules.items():
             values[field] = self._payment_term(rule, company, terms, entity, summary)
         for _field, kind in problems:
-            summary.line(entity, "note", self.env._("Xero's payment term %s (a day of the invoice's own month) has "
-                                                    "no Odoo equivalent: set the partner's payment terms by hand",
-                                                    kind), contact.get("ContactID"), values["name"])
+            summary.line(entity, "note", self.env._("Xero's payment term %s has no Odoo equivalent (Odoo's terms "
+                                                    "count forward from the invoice date or a month end): set the "
+                                                    "partner's payment terms by hand", kind),
+                         contact.get("ContactID"), values["name"])
         currency = contact.get("DefaultCurrency")
         if currency and currency != company.currency_id.name and "supplier" in role:
             if currency in currencies:

@@ -225,5 +225,6 @@ class TestImportDefaults(XeroHarnessCase):
         # a rule Odoo cannot express is said, and the partner keeps no term
         month_day = self.partner("Month-day Client")
         self.assertFalse(month_day.property_payment_term_id)
-        self.assertIn("customers note Month-day Client: Xero's payment term OFCURRENTMONTH (a day of the invoice's "
-                      "own month) has no Odoo equivalent: set the partner's payment terms by hand", self.lines(summary))
+        self.assertIn("customers note Month-day Client: Xero's payment term OFCURRENTMONTH has no Odoo equivalent "
+                      "(Odoo's terms count forward from the invoice date or a month end): set the partner's payment "
+                      "terms by hand", self.lines(summary))
