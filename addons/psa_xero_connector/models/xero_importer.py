@@ -318,6 +318,10 @@ class XeroImporter(models.AbstractModel):
                 if ref in by_xero:
                     summary.count(entity, "already")
                     ranks.setdefault(by_xero[ref].res_id, set()).update(role)
+                    # Xero's defaults as they are now (a write only when one changed)
+                    defaults = from_xero.contact_defaults(contact)
+                    if any(by_xero[ref][field] != value for field, value in defaults.items()):
+                        by_xero[ref].write(defaults)
                     continue
                 if not name:
                     summary.line(entity, "skipped", self.env._("contact without a name"), ref, None)

@@ -222,6 +222,13 @@ class TestImportDefaults(XeroHarnessCase):
             "invoice_line_ids": [Command.create({"name": "Support", "quantity": 1, "price_unit": 100})]})
         self.assertEqual(brightside_invoice.invoice_line_ids.account_id,
                          brightside_invoice.journal_id.default_account_id)
+        # a second import refreshes Xero's defaults on the link, and creates no payment term again
+        self.harness.app.books.contacts.write(ORG_A, [{"PurchasesDefaultAccountCode": "429"}], "POST",
+                                              link.xero_id)
+        terms_after = self.env["account.payment.term"].search_count([])
+        self.run_import(("customers", "suppliers"))
+        self.assertEqual(link.xero_purchase_account_code, "429")
+        self.assertEqual(self.env["account.payment.term"].search_count([]), terms_after)
         # a rule Odoo cannot express is said, and the partner keeps no term
         month_day = self.partner("Month-day Client")
         self.assertFalse(month_day.property_payment_term_id)
