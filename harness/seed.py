@@ -55,6 +55,7 @@ CHART = [
     ("494", "Travel - International", "OVERHEADS", "ZERORATEDINPUT"),
     ("610", "Accounts Receivable", "CURRENT", None),
     ("620", "Prepayments", "PREPAYMENT", None),
+    ("630", "Inventory", "INVENTORY", None),
     ("720", "Computer Equipment", "FIXED", "INPUT2"),
     ("800", "Accounts Payable", "CURRLIAB", None),
     ("820", "VAT", "CURRLIAB", None),
@@ -76,16 +77,27 @@ DEMO_ORGS = [
     ("Contoso Managed Services", "7c1e9a2b-5d4f-4a3e-8b6c-1d2e3f4a5b6c"),
 ]
 
+# Contacts as an MSP's Xero keeps them: payment terms (Contact.PaymentTerms, PaymentTermType in
+# xero_accounting.yaml), default currency, default accounts and tax types.
+_CUSTOMER_DEFAULTS = {"DefaultCurrency": "GBP", "SalesDefaultAccountCode": "210",
+                      "AccountsReceivableTaxType": "OUTPUT2"}
+_SUPPLIER_DEFAULTS = {"DefaultCurrency": "GBP", "PurchasesDefaultAccountCode": "310",
+                      "AccountsPayableTaxType": "INPUT2",
+                      "PaymentTerms": {"Bills": {"Day": 30, "Type": "DAYSAFTERBILLDATE"}}}
 DEMO_CONTACTS = [
-    {"Name": "Acme Dental Group", "FirstName": "Alice", "LastName": "Moore",
-     "EmailAddress": "accounts@acmedental.example", "AccountNumber": "ACME01", "TaxNumber": "GB123456782"},
-    {"Name": "Brightside Legal LLP", "FirstName": "Ben", "LastName": "Carter",
-     "EmailAddress": "billing@brightside.example", "AccountNumber": "BRIGHT01"},
-    {"Name": "Harbour Logistics Ltd", "FirstName": "Hana", "LastName": "Okafor",
-     "EmailAddress": "ap@harbourlogistics.example"},
-    {"Name": "Dell Technologies UK", "EmailAddress": "orders@dell.example", "AccountNumber": "SUP-DELL"},
-    {"Name": "Microsoft Ireland Operations", "EmailAddress": "billing@microsoft.example",
-     "AccountNumber": "SUP-MSFT"},
+    dict(_CUSTOMER_DEFAULTS, Name="Acme Dental Group", FirstName="Alice", LastName="Moore",
+         EmailAddress="accounts@acmedental.example", AccountNumber="ACME01", TaxNumber="GB123456782",
+         PaymentTerms={"Sales": {"Day": 14, "Type": "DAYSAFTERBILLDATE"}}),
+    dict(_CUSTOMER_DEFAULTS, Name="Brightside Legal LLP", FirstName="Ben", LastName="Carter",
+         EmailAddress="billing@brightside.example", AccountNumber="BRIGHT01",
+         PaymentTerms={"Sales": {"Day": 20, "Type": "OFFOLLOWINGMONTH"}}),
+    dict(_CUSTOMER_DEFAULTS, Name="Harbour Logistics Ltd", FirstName="Hana", LastName="Okafor",
+         EmailAddress="ap@harbourlogistics.example", SalesDefaultAccountCode="220",
+         PaymentTerms={"Sales": {"Day": 30, "Type": "DAYSAFTERBILLMONTH"}}),
+    dict(_SUPPLIER_DEFAULTS, Name="Dell Technologies UK", EmailAddress="orders@dell.example",
+         AccountNumber="SUP-DELL"),
+    dict(_SUPPLIER_DEFAULTS, Name="Microsoft Ireland Operations", EmailAddress="billing@microsoft.example",
+         AccountNumber="SUP-MSFT", PurchasesDefaultAccountCode="463"),
 ]
 DEMO_SUPPLIERS = ("Dell Technologies UK", "Microsoft Ireland Operations")
 
@@ -100,7 +112,12 @@ DEMO_ITEMS = [
      "SalesDetails": {"UnitPrice": 45, "AccountCode": "210", "TaxType": "OUTPUT2"}},
     {"Code": "M365-BP", "Name": "Microsoft 365 Business Premium", "Description": "Licence, per user per month",
      "SalesDetails": {"UnitPrice": 18.1, "AccountCode": "200", "TaxType": "OUTPUT2"},
-     "PurchaseDetails": {"UnitPrice": 15.5, "AccountCode": "300", "TaxType": "INPUT2"}},
+     "PurchaseDetails": {"UnitPrice": 15.5, "AccountCode": "310", "TaxType": "INPUT2"}},
+    # hardware kept in stock: tracked as inventory (asset account 630, cost of sales 310)
+    {"Code": "LAPTOP-14", "Name": "Business Laptop 14in", "Description": "14in business laptop",
+     "PurchaseDescription": "14in business laptop, from distributor", "InventoryAssetAccountCode": "630",
+     "SalesDetails": {"UnitPrice": 899, "AccountCode": "200", "TaxType": "OUTPUT2"},
+     "PurchaseDetails": {"UnitPrice": 640, "COGSAccountCode": "310", "TaxType": "INPUT2"}},
     {"Code": "MISC", "Name": "Miscellaneous", "Description": "Catch-all for unmatched lines",
      "SalesDetails": {"AccountCode": "200", "TaxType": "OUTPUT2"},
      "PurchaseDetails": {"AccountCode": "300", "TaxType": "INPUT2"}},

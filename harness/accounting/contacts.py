@@ -13,6 +13,7 @@ from .validation import CONTACT_NAME_TAKEN, text
 STATUSES = ("ACTIVE", "ARCHIVED", "GDPRREQUEST")
 ADDRESS_TYPES = ("POBOX", "STREET")  # the spec allows no other for contacts
 PHONE_TYPES = ("DEFAULT", "DDI", "MOBILE", "FAX", "OFFICE")
+PAYMENT_TERM_TYPES = ("DAYSAFTERBILLDATE", "DAYSAFTERBILLMONTH", "OFCURRENTMONTH", "OFFOLLOWINGMONTH")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 LIMITS = {"FirstName": 255, "LastName": 255, "EmailAddress": 255, "AccountNumber": 50,
           "ContactNumber": 50, "TaxNumber": 50, "CompanyNumber": 50, "BankAccountDetails": 255,
@@ -77,6 +78,8 @@ class Contacts(Entity):
         record.setdefault("ContactStatus", "ACTIVE")
         if "DefaultCurrency" in element:
             record["DefaultCurrency"] = element["DefaultCurrency"]
+        if "PaymentTerms" in element:
+            record["PaymentTerms"] = self._payment_terms(element["PaymentTerms"], errors)
         self._sub_list(element, record, errors, "Addresses", "AddressType", ADDRESS_TYPES,
                        ("AddressLine1", "AddressLine2", "AddressLine3", "AddressLine4", "City", "Region",
                         "PostalCode", "Country", "AttentionTo"), 500)
@@ -99,6 +102,28 @@ class Contacts(Entity):
         record.setdefault("ContactGroups", [])
         record.setdefault("ContactPersons", [])
         return record
+
+    @staticmethod
+    def _payment_terms(terms, errors):
+        """Contact.PaymentTerms: {Bills, Sales}, each {Day (0-31), Type (PaymentTermType)}
+        (schemas PaymentTerm, Bill and PaymentTermType in xero_accounting.yaml)."""
+        if not isinstance(terms, dict):
+            errors.add("PaymentTerms must be an object.")  # (guess)
+            return {}
+        out = {}
+        for side in ("Bills", "Sales"):
+            term = terms.get(side)
+            if term is None:
+                continue
+            if not isinstance(term, dict) or term.get("Type") not in PAYMENT_TERM_TYPES:
+                errors.add("Payment term type must be one of %s." % ", ".join(PAYMENT_TERM_TYPES))  # (guess)
+                continue
+            day = term.get("Day", 0)
+            if not isinstance(day, int) or isinstance(day, bool) or not 0 <= day <= 31:
+                errors.add("Payment term day must be between 0 and 31.")  # (guess)
+                continue
+            out[side] = {"Day": day, "Type": term["Type"]}
+        return out
 
     @staticmethod
     def _sub_list(element, record, errors, field, type_field, types, subfields, limit):

@@ -42,7 +42,20 @@ class Items(Entity):
             if flag in element:
                 record[flag] = bool(element[flag])
             record.setdefault(flag, bool(record[side]) or existing is None)
-        record.setdefault("IsTrackedAsInventory", False)
+        inventory = element.get("InventoryAssetAccountCode")
+        if inventory:
+            # the spec's Item schema: "The account must be of type INVENTORY"
+            account = refs.account(self.books, tenant, inventory, errors)
+            if account and account.get("Type") != "INVENTORY":
+                errors.add("InventoryAssetAccountCode must be an account of type INVENTORY.")  # (guess)
+            record["InventoryAssetAccountCode"] = str(inventory)
+        # "An item will be tracked as inventory if the InventoryAssetAccountCode and
+        # COGSAccountCode are set" (Item.IsTrackedAsInventory in xero_accounting.yaml)
+        record["IsTrackedAsInventory"] = bool(record.get("InventoryAssetAccountCode")
+                                              and record["PurchaseDetails"].get("COGSAccountCode"))
+        if record["IsTrackedAsInventory"]:
+            record.setdefault("QuantityOnHand", 0.0)
+            record.setdefault("TotalCostPool", 0.0)
         return record
 
     def _details(self, tenant, details, side, errors):
@@ -57,6 +70,7 @@ class Items(Entity):
             refs.account(self.books, tenant, details["AccountCode"], errors)
             out["AccountCode"] = str(details["AccountCode"])
         if details.get("COGSAccountCode"):
+            refs.account(self.books, tenant, details["COGSAccountCode"], errors)
             out["COGSAccountCode"] = str(details["COGSAccountCode"])
         if details.get("TaxType"):
             refs.tax_rate(self.books, tenant, details["TaxType"], errors)

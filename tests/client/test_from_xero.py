@@ -128,7 +128,8 @@ def test_item_with_sales_and_purchase_details():
     assert from_xero.item_row(LAPTOP) == {
         "item_id": "i-laptop", "code": "LAPTOP-14", "name": "Laptop 14\"", "sales_price": 899.5,
         "sales_account_code": "200", "sales_tax_type": "OUTPUT2", "purchase_price": 612.25,
-        "purchase_account_code": "300", "purchase_tax_type": "INPUT2", "active": True}
+        "purchase_account_code": "300", "purchase_tax_type": "INPUT2", "active": True,
+        "tracked": True, "inventory_asset_account_code": False, "cogs_account_code": False}
 
 
 def test_labour_items():
@@ -139,7 +140,8 @@ def test_labour_items():
     assert from_xero.item_row(ONSITE) == {
         "item_id": "i-onsite", "code": "LAB-ONSITE", "name": "Onsite engineer, per hour", "sales_price": 95.0,
         "sales_account_code": "210", "sales_tax_type": "OUTPUT2", "purchase_price": 0.0,
-        "purchase_account_code": False, "purchase_tax_type": False, "active": True}
+        "purchase_account_code": False, "purchase_tax_type": False, "active": True,
+        "tracked": False, "inventory_asset_account_code": False, "cogs_account_code": False}
     # subcontracted labour, bought only
     bought = from_xero.product_values({"ItemID": "i-sub", "Code": "LAB-SUB", "IsSold": False,
                                        "PurchaseDetails": {"UnitPrice": 60, "AccountCode": "310"}}, COMPANY_ID)
@@ -226,3 +228,104 @@ def test_account_row_and_link():
     assert from_xero.account_row(dict(account, SystemAccount="DEBTORS"))["system_account"] == "DEBTORS"
     assert from_xero.account_link(3, 9, account) == {"tenant_id": 3, "res_model": "account.account", "res_id": 9,
                                                      "xero_id": "a-200", "xero_code": "200", "xero_name": "Sales"}
+
+
+# --- Xero's defaults carried by the import -----------------------------------------------------------
+# the company's taxes mapped to each Xero tax type, the Odoo accounts mapped to each Xero code
+TAXES = {("sale", "OUTPUT2"): [31], ("purchase", "INPUT2"): [41], ("sale", "RROUTPUT"): [32, 33]}
+ACCOUNTS = {"200": [200], "210": [210], "300": [300], "630": [630], "220": [220, 221]}
+
+
+def test_item_defaults_through_the_mappings():
+    values, problems = from_xero.item_defaults(
+        {"Code": "M365", "SalesDetails": {"AccountCode": "210", "TaxType": "OUTPUT2"},
+         "PurchaseDetails": {"AccountCode": "300", "TaxType": "INPUT2"}}, TAXES, ACCOUNTS)
+    assert values == {"taxes_id": [(6, 0, [31])], "supplier_taxes_id": [(6, 0, [41])],
+                      "property_account_income_id": 210, "property_account_expense_id": 300}
+    assert problems == []
+
+
+def test_item_defaults_unmapped_and_ambiguous_are_left_and_said():
+    values, problems = from_xero.item_defaults(
+        {"Code": "X", "SalesDetails": {"AccountCode": "220", "TaxType": "RROUTPUT"},
+         "PurchaseDetails": {"AccountCode": "429", "TaxType": "INPUT2"}}, TAXES, ACCOUNTS)
+    # a sales tax type is looked up among sales taxes only: INPUT2 is mapped to a purchase tax
+    assert values == {"supplier_taxes_id": [(6, 0, [41])]}
+    assert problems == [("taxes_id", "RROUTPUT", "ambiguous"), ("property_account_income_id", "220", "ambiguous"),
+                        ("property_account_expense_id", "429", "unmapped")]
+    wrong_side, problems = from_xero.item_defaults({"Code": "Y", "SalesDetails": {"TaxType": "INPUT2"}}, TAXES, {})
+    assert wrong_side == {} and problems == [("taxes_id", "INPUT2", "unmapped")]
+    # an item without tax types or accounts leaves Odoo's defaults, silently
+    assert from_xero.item_defaults({"Code": "Z", "SalesDetails": {"UnitPrice": 5}}, TAXES, ACCOUNTS) == ({}, [])
+
+
+def test_tracked_item_books_purchases_to_its_inventory_account():
+    stocked = {"ItemID": "i-stock", "Code": "LAPTOP-14", "IsTrackedAsInventory": True,
+               "InventoryAssetAccountCode": "630",
+               "SalesDetails": {"AccountCode": "200", "TaxType": "OUTPUT2"},
+               "PurchaseDetails": {"COGSAccountCode": "310", "TaxType": "INPUT2"}}
+    values, problems = from_xero.item_defaults(stocked, TAXES, ACCOUNTS)
+    assert values["property_account_expense_id"] == 630 and values["property_account_income_id"] == 200
+    assert problems == []
+    row = from_xero.item_row(stocked)
+    assert (row["tracked"], row["inventory_asset_account_code"], row["cogs_account_code"]) == (True, "630", "310")
+    assert from_xero.product_values(stocked, COMPANY_ID)["type"] == "consu"
+
+
+@pytest.mark.parametrize("term, rule", [
+    ({"Day": 30, "Type": "DAYSAFTERBILLDATE"}, {"delay_type": "days_after", "nb_days": 30, "days_next_month": False}),
+    ({"Day": 0, "Type": "DAYSAFTERBILLDATE"}, {"delay_type": "days_after", "nb_days": 0, "days_next_month": False}),
+    ({"Day": 7, "Type": "DAYSAFTERBILLMONTH"},
+     {"delay_type": "days_after_end_of_month", "nb_days": 7, "days_next_month": False}),
+    ({"Day": 20, "Type": "OFFOLLOWINGMONTH"},
+     {"delay_type": "days_end_of_month_on_the", "nb_days": 0, "days_next_month": "20"}),
+])
+def test_payment_term_rules(term, rule):
+    assert from_xero.payment_term_rule(term) == (rule, None)
+
+
+def test_payment_terms_odoo_cannot_express():
+    assert from_xero.payment_term_rule({"Day": 15, "Type": "OFCURRENTMONTH"}) == (None, "OFCURRENTMONTH")
+    assert from_xero.payment_term_rule({"Day": 0, "Type": "OFFOLLOWINGMONTH"}) == (None, "OFFOLLOWINGMONTH")
+    assert from_xero.payment_term_rule(None) == (None, None)
+    assert from_xero.payment_term_rule({}) == (None, None)
+
+
+def test_contact_payment_terms_per_side():
+    rules, problems = from_xero.contact_payment_terms({"PaymentTerms": {
+        "Sales": {"Day": 20, "Type": "OFFOLLOWINGMONTH"}, "Bills": {"Day": 1, "Type": "OFCURRENTMONTH"}}})
+    assert rules == {"property_payment_term_id": {"delay_type": "days_end_of_month_on_the", "nb_days": 0,
+                                                  "days_next_month": "20"}}
+    assert problems == [("property_supplier_payment_term_id", "OFCURRENTMONTH")]
+    assert from_xero.contact_payment_terms({"Name": "No terms"}) == ({}, [])
+
+
+def test_payment_term_keys_find_the_same_rule_in_odoo():
+    rule, _problem = from_xero.payment_term_rule({"Day": 20, "Type": "OFFOLLOWINGMONTH"})
+    line = {"value": "percent", "value_amount": 100.0, "delay_type": "days_end_of_month_on_the", "nb_days": 0,
+            "days_next_month": "20"}
+    assert from_xero.odoo_term_key([line]) == from_xero.payment_term_key(rule)
+    assert from_xero.odoo_term_key([dict(line, days_next_month="10")]) != from_xero.payment_term_key(rule)
+    # Odoo keeps a days_next_month (default 10) on every line: it counts only for "on the" terms
+    thirty, _problem = from_xero.payment_term_rule({"Day": 30, "Type": "DAYSAFTERBILLDATE"})
+    odoo_30 = {"value": "percent", "value_amount": 100.0, "delay_type": "days_after", "nb_days": 30,
+               "days_next_month": "10"}
+    assert from_xero.odoo_term_key([odoo_30]) == from_xero.payment_term_key(thirty)
+    # instalments or a fixed amount are not one rule
+    assert from_xero.odoo_term_key([dict(odoo_30, value_amount=30.0), dict(odoo_30, value_amount=70.0)]) is None
+    assert from_xero.odoo_term_key([dict(odoo_30, value="fixed")]) is None
+    assert from_xero.odoo_term_key([]) is None
+    assert from_xero.payment_term_values(rule, "Day 20 of the following month", COMPANY_ID) == {
+        "name": "Day 20 of the following month", "company_id": COMPANY_ID, "line_ids": [(0, 0, {
+            "value": "percent", "value_amount": 100.0, "delay_type": "days_end_of_month_on_the", "nb_days": 0,
+            "days_next_month": "20"})]}
+
+
+def test_contact_defaults_kept_for_the_link():
+    contact = {"Name": "Pax8 UK", "DefaultCurrency": "EUR", "SalesDefaultAccountCode": "210",
+               "PurchasesDefaultAccountCode": "310", "AccountsReceivableTaxType": "OUTPUT2",
+               "AccountsPayableTaxType": "INPUT2"}
+    assert from_xero.contact_defaults(contact) == {
+        "xero_currency": "EUR", "xero_sales_account_code": "210", "xero_purchase_account_code": "310",
+        "xero_sales_tax_type": "OUTPUT2", "xero_purchase_tax_type": "INPUT2"}
+    assert set(from_xero.contact_defaults({"Name": "bare"}).values()) == {False}

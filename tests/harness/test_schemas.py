@@ -59,6 +59,19 @@ def test_every_accounting_response_matches_the_spec(call):
                                               "SalesDetails": {"UnitPrice": 10, "AccountCode": "200"}}]})["Items"][0]
     call("POST", "/Items/" + item["ItemID"], {"Items": [{"Code": "SCHEMA-1", "Description": "d"}]})
     call("DELETE", "/Items/" + item["ItemID"], status=204)
+    # Xero's defaults the import carries: a tracked item, a contact's payment terms and defaults
+    tracked = call("PUT", "/Items", {"Items": [{
+        "Code": "SCHEMA-STOCK", "InventoryAssetAccountCode": "630",
+        "SalesDetails": {"UnitPrice": 10, "AccountCode": "200", "TaxType": "OUTPUT2"},
+        "PurchaseDetails": {"UnitPrice": 6, "COGSAccountCode": "310", "TaxType": "INPUT2"}}]})["Items"][0]
+    assert tracked["IsTrackedAsInventory"] is True
+    terms = call("PUT", "/Contacts", {"Contacts": [{
+        "Name": "Schema Terms Co", "DefaultCurrency": "GBP", "SalesDefaultAccountCode": "210",
+        "PurchasesDefaultAccountCode": "310", "AccountsReceivableTaxType": "OUTPUT2",
+        "AccountsPayableTaxType": "INPUT2",
+        "PaymentTerms": {"Sales": {"Day": 20, "Type": "OFFOLLOWINGMONTH"},
+                         "Bills": {"Day": 30, "Type": "DAYSAFTERBILLDATE"}}}]})["Contacts"][0]
+    call("GET", "/Contacts/" + terms["ContactID"])
     inv_body = {"Type": "ACCREC", "Contact": {"ContactID": cid}, "Date": "2026-11-01", "DueDate": "2026-11-30",
                 "Status": "AUTHORISED", "LineItems": [
                     {"ItemCode": "REMOTE-SUPPORT", "Quantity": 1.5},

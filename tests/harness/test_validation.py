@@ -131,6 +131,33 @@ def test_field_limits(api):
     assert errors_of(long_name) == [msg.too_long("Name", 255)]
 
 
+def test_tracked_items_and_payment_terms(api):
+    """Item.IsTrackedAsInventory follows InventoryAssetAccountCode (an INVENTORY account) and
+    PurchaseDetails.COGSAccountCode; Contact.PaymentTerms takes PaymentTermType's values and a
+    day 0-31 (xero_accounting.yaml: Item, Purchase, PaymentTerm, Bill, PaymentTermType)."""
+    resp = api.put("/Items?summarizeErrors=false", {"Items": [
+        {"Code": "STOCK-1", "InventoryAssetAccountCode": "630", "PurchaseDetails": {"COGSAccountCode": "310"}},
+        {"Code": "STOCK-2", "InventoryAssetAccountCode": "630"},
+        {"Code": "STOCK-3", "InventoryAssetAccountCode": "200", "PurchaseDetails": {"COGSAccountCode": "310"}},
+        {"Code": "STOCK-4", "InventoryAssetAccountCode": "999", "PurchaseDetails": {"COGSAccountCode": "310"}}]})
+    items = resp.json()["Items"]
+    assert [i.get("IsTrackedAsInventory") for i in items[:2]] == [True, False]
+    assert [e["Message"] for e in items[2]["ValidationErrors"]] == [
+        "InventoryAssetAccountCode must be an account of type INVENTORY."]
+    assert [e["Message"] for e in items[3]["ValidationErrors"]] == [msg.ACCOUNT_CODE_INVALID.format(code="999")]
+    resp = api.put("/Contacts?summarizeErrors=false", {"Contacts": [
+        {"Name": "Terms A", "PaymentTerms": {"Sales": {"Day": 20, "Type": "OFFOLLOWINGMONTH"},
+                                             "Bills": {"Day": 7, "Type": "DAYSAFTERBILLMONTH"}}},
+        {"Name": "Terms B", "PaymentTerms": {"Sales": {"Day": 20, "Type": "NEXTWEEK"}}},
+        {"Name": "Terms C", "PaymentTerms": {"Bills": {"Day": 40, "Type": "DAYSAFTERBILLDATE"}}}]})
+    contacts = resp.json()["Contacts"]
+    assert contacts[0]["PaymentTerms"] == {"Sales": {"Day": 20, "Type": "OFFOLLOWINGMONTH"},
+                                           "Bills": {"Day": 7, "Type": "DAYSAFTERBILLMONTH"}}
+    assert [e["Message"] for e in contacts[1]["ValidationErrors"]] == [
+        "Payment term type must be one of DAYSAFTERBILLDATE, DAYSAFTERBILLMONTH, OFCURRENTMONTH, OFFOLLOWINGMONTH."]
+    assert [e["Message"] for e in contacts[2]["ValidationErrors"]] == ["Payment term day must be between 0 and 31."]
+
+
 def test_po_number_unique(api):
     cid = contact_id(api)
     body = {"Contact": {"ContactID": cid}, "PurchaseOrderNumber": "PO-X1",

@@ -14,7 +14,7 @@ import time
 from collections import Counter
 
 from odoo import api, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 from ..xero import from_xero, matching
 from ..xero.errors import XeroRateLimited
@@ -142,7 +142,8 @@ class XeroImporter(models.AbstractModel):
                 summary.count("taxes", "already")
                 continue
             verdict, value = matching.match_tax(
-                {"amount": tax.amount, "type_tax_use": tax.type_tax_use, "amount_type": tax.amount_type}, rates)
+                {"amount": tax.amount, "type_tax_use": tax.type_tax_use, "amount_type": tax.amount_type,
+                 "name": tax.name, "description": tax.description, "invoice_label": tax.invoice_label}, rates)
             if verdict == "match":
                 if link:
                     link.write({"xero_id": value, "xero_code": value})
@@ -230,12 +231,60 @@ class XeroImporter(models.AbstractModel):
                 summary.count("products", "linked")
             else:
                 to_create.append(item)
-        products = self.env["product.template"].with_context(xero_no_sync=True).create(
-            [from_xero.product_values(item, company.id) for item in to_create])
-        for item, product in zip(to_create, products, strict=True):
+        taxes, accounts = self._mapped_defaults(tenant)
+        values, problems = [], []
+        for item in to_create:
+            defaults, item_problems = from_xero.item_defaults(item, taxes, accounts)
+            values.append(dict(from_xero.product_values(item, company.id), **defaults))
+            problems.append(item_problems)
+        # with_company: the accounts are company-dependent values of the tenant's company
+        products = self.env["product.template"].with_company(company).with_context(xero_no_sync=True).create(values)
+        for item, product, item_problems in zip(to_create, products, problems, strict=True):
             new_links.append(from_xero.item_link(tenant.id, item, product.id))
+            for field, wanted, problem in item_problems:
+                summary.line("products", "note", self._default_problem(field, wanted, problem), item["Code"],
+                             item.get("Name"), product)
         summary.count("products", "created", len(products))
         Link.create(new_links)
+
+    def _mapped_defaults(self, tenant):
+        """What the mappings give for Xero's defaults: {(type_tax_use, TaxType): [tax ids]} of the
+        company's active taxes and {Xero account code: [account ids]}, from the tenant's links."""
+        Link = self.env["xero.link"]
+        taxes, accounts = {}, {}
+        tax_links = Link.search([("tenant_id", "=", tenant.id), ("res_model", "=", "account.tax")])
+        linked_taxes = self.env["account.tax"].browse(tax_links.mapped("res_id")).exists()
+        usable = {tax.id: tax.type_tax_use for tax in linked_taxes
+                  if tax.company_id == tenant.company_id and tax.active}
+        for link in tax_links.filtered(lambda ln: ln.res_id in usable):
+            taxes.setdefault((usable[link.res_id], link.xero_id), []).append(link.res_id)
+        account_links = Link.search([("tenant_id", "=", tenant.id), ("res_model", "=", "account.account")])
+        active = set(self.env["account.account"].browse(account_links.mapped("res_id")).exists().filtered(
+            lambda a: not a.deprecated).ids)
+        for link in account_links.filtered(lambda ln: ln.res_id in active and ln.xero_code):
+            accounts.setdefault(link.xero_code, []).append(link.res_id)
+        return taxes, accounts
+
+    def _default_problem(self, field, wanted, problem):
+        """The report line for a Xero default the mappings could not carry to the product or partner."""
+        what = {
+            "taxes_id": self.env._("Xero's sales tax %s", wanted),
+            "supplier_taxes_id": self.env._("Xero's purchase tax %s", wanted),
+            "property_account_income_id": self.env._("Xero's sales account %s", wanted),
+            "property_account_expense_id": self.env._("Xero's purchase account %s", wanted),
+        }[field]
+        tax = field in ("taxes_id", "supplier_taxes_id")
+        if problem == "ambiguous":
+            if tax:
+                return self.env._("%s is mapped to several Odoo taxes: the product has the company's default tax; "
+                                  "choose one on the product", what)
+            return self.env._("%s is mapped to several Odoo accounts: the product uses its category's account; "
+                              "choose one on the product", what)
+        if tax:
+            return self.env._("%s is mapped to no Odoo tax: the product has the company's default tax; map it in "
+                              "Xero → Tax mapping and set the product's tax", what)
+        return self.env._("%s is mapped to no Odoo account: the product uses its category's account; map it in "
+                          "Xero → Account mapping and set the product's account", what)
 
     # --- contacts → partners ----------------------------------------------------------------------
     @api.model
@@ -254,6 +303,8 @@ class XeroImporter(models.AbstractModel):
             index.add(partner["id"], matching.partner_keys(partner))
             names[partner["id"]] = partner["name"]
         countries = {c.code: c.id for c in self.env["res.country"].search([])}
+        currencies = {c.name: c.id for c in self.env["res.currency"].search([])}
+        terms = self._payment_terms_index(company)
         emails_seen = {}
         not_selected = Counter()
         for page in self._pages(tenant, "Contacts", "Contacts", {"includeArchived": "true"}):
@@ -268,6 +319,10 @@ class XeroImporter(models.AbstractModel):
                 if ref in by_xero:
                     summary.count(entity, "already")
                     ranks.setdefault(by_xero[ref].res_id, set()).update(role)
+                    # Xero's defaults as they are now (a write only when one changed)
+                    defaults = from_xero.contact_defaults(contact)
+                    if any(by_xero[ref][field] != value for field, value in defaults.items()):
+                        by_xero[ref].write(defaults)
                     continue
                 if not name:
                     summary.line(entity, "skipped", self.env._("contact without a name"), ref, None)
@@ -298,17 +353,114 @@ class XeroImporter(models.AbstractModel):
                     summary.count(entity, "linked")
                 else:
                     to_create.append((contact, role))
-            created = Partner.create([from_xero.partner_values(c, role, company.id, countries)
-                                      for c, role in to_create])
-            for (contact, _role), partner in zip(to_create, created, strict=True):
+            rows = [(contact, self._partner_values(contact, role, company, countries, currencies, terms, summary))
+                    for contact, role in to_create]
+            for contact, partner in self._create_partners(Partner, rows, summary):
                 new_links.append(from_xero.contact_link(tenant.id, contact, partner.id))
                 linked_partner[partner.id] = contact["ContactID"]
-            for (contact, _role) in to_create:
                 summary.count(from_xero.contact_role(contact)[0], "created")
-            Link.create(new_links)
+            contacts = {c["ContactID"]: c for c in page}
+            Link.create([dict(link, **from_xero.contact_defaults(contacts[link["xero_id"]])) for link in new_links])
             self._raise_ranks(ranks)
         for entity, n in not_selected.items():
             summary.line(entity, "skipped", self.env._("not selected for this import"), count=n)
+
+    def _partner_values(self, contact, role, company, countries, currencies, terms, summary):
+        """A new partner's values: Xero's contact, its payment terms (an Odoo term with the same
+        rule, created if none) and, for a supplier, its default currency as the supplier currency
+        (purchase's field; Odoo has none for sales: Xero's stays on the link)."""
+        values = from_xero.partner_values(contact, role, company.id, countries)
+        entity = from_xero.contact_role(contact)[0]
+        rules, problems = from_xero.contact_payment_terms(contact)
+        for field, rule in rules.items():
+            values[field] = self._payment_term(rule, company, terms, entity, summary)
+        for _field, kind in problems:
+            summary.line(entity, "note", self.env._("Xero's payment term %s has no Odoo equivalent (Odoo's terms "
+                                                    "count forward from the invoice date or a month end): set the "
+                                                    "partner's payment terms by hand", kind),
+                         contact.get("ContactID"), values["name"])
+        currency = contact.get("DefaultCurrency")
+        if currency and currency != company.currency_id.name and "supplier" in role:
+            if currency in currencies:
+                values["property_purchase_currency_id"] = currencies[currency]
+            else:
+                summary.line(entity, "note", self.env._("Xero's default currency %s is not active in Odoo: the "
+                                                        "supplier currency is left empty", currency),
+                             contact.get("ContactID"), values["name"])
+        return values
+
+    def _payment_terms_index(self, company):
+        """{payment_term_key: id} of the Odoo terms the company may use that pay 100 % on one date."""
+        index = {}
+        terms = self.env["account.payment.term"].search([("company_id", "in", [False, company.id]),
+                                                         ("early_discount", "=", False)])
+        lines = {}
+        for line in self.env["account.payment.term.line"].search_read(
+                [("payment_id", "in", terms.ids)], ["payment_id", "value", "value_amount", "delay_type", "nb_days",
+                                                    "days_next_month"]):
+            lines.setdefault(line["payment_id"][0], []).append(line)
+        for term in terms:
+            key = from_xero.odoo_term_key(lines.get(term.id, []))
+            if key:
+                index.setdefault(key, term.id)
+        return index
+
+    def _payment_term(self, rule, company, index, entity, summary):
+        """The Odoo payment term for Xero's rule: an existing one, else a new one (said in the report)."""
+        key = from_xero.payment_term_key(rule)
+        if key not in index:
+            days = rule["nb_days"]
+            name = {
+                "days_after": self.env._("%s Days", days),
+                "days_after_end_of_month": self.env._("%s days after end of month", days),
+                "days_end_of_month_on_the": self.env._("Day %s of the following month", rule["days_next_month"]),
+            }[rule["delay_type"]]
+            term = self.env["account.payment.term"].create(from_xero.payment_term_values(rule, name, company.id))
+            index[key] = term.id
+            summary.line(entity, "note", self.env._("payment term “%s” created for Xero's terms", name),
+                         None, name, term)
+        return index[key]
+
+    def _create_partners(self, Partner, rows, summary):
+        """Create the partners of ``rows`` [(contact, values)] -> [(contact, partner)]. All at once;
+        if Odoo refuses one (its VAT check — base_vat, which l10n_uk installs — or any other
+        constraint), one by one: a refused VAT number is left out and said, a contact still
+        refused is skipped and said; the others are imported."""
+        if not rows:
+            return []
+        try:
+            with self.env.cr.savepoint():
+                partners = Partner.create([values for _contact, values in rows])
+            return list(zip([contact for contact, _values in rows], partners, strict=True))
+        except (ValidationError, UserError):
+            _logger.info("Xero import: a partner was refused, creating this page one by one")
+        created = []
+        for contact, values in rows:
+            entity, ref, name = from_xero.contact_role(contact)[0], contact.get("ContactID"), values["name"]
+            try:
+                with self.env.cr.savepoint():
+                    created.append((contact, Partner.create(values)))
+                continue
+            except (ValidationError, UserError) as exc:
+                error = exc
+            if values.get("vat"):
+                try:
+                    with self.env.cr.savepoint():
+                        partner = Partner.create(dict(values, vat=False))
+                    created.append((contact, partner))
+                    summary.line(entity, "note", self.env._(
+                        "imported without its VAT number %(vat)s, which Odoo refused (%(error)s): correct it in Xero "
+                        "or on the partner", vat=values["vat"], error=self._one_line(error)), ref, name, partner)
+                    continue
+                except (ValidationError, UserError) as exc:
+                    error = exc
+            summary.line(entity, "skipped", self.env._("refused by Odoo: %s", self._one_line(error)), ref, name)
+        return created
+
+    @staticmethod
+    def _one_line(error):
+        """Odoo's message, on one line (a report line is one line)."""
+        return " ".join(str(error.args[0] if error.args else error).split())
 
     def _raise_ranks(self, ranks):
         """Customer / supplier rank from Xero's flags, in one write per rank kind."""

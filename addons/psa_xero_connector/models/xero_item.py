@@ -18,6 +18,10 @@ class XeroItem(models.Model):
     purchase_price = fields.Float()
     purchase_account_code = fields.Char()
     purchase_tax_type = fields.Char()
+    # tracked inventory (IsTrackedAsInventory): Odoo without stock accounting has no place for these
+    tracked = fields.Boolean(string="Tracked as inventory")
+    inventory_asset_account_code = fields.Char(string="Inventory asset account")
+    cogs_account_code = fields.Char(string="Cost of goods sold account")
 
     _sql_constraints = [("item_id_unique", "unique(tenant_id, item_id)", "Items are unique per organisation.")]
 

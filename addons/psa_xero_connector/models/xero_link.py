@@ -43,6 +43,12 @@ class XeroLink(models.Model):
     account_code = fields.Char(string="Sales account code",
                                help="Items: the Xero account code sales lines of this product use "
                                     "(labour charge types); empty = the item's own.")
+    # contacts: Xero's defaults that Odoo's partner has no field for, as last imported
+    xero_currency = fields.Char(string="Default currency in Xero")
+    xero_sales_account_code = fields.Char(string="Sales account in Xero")
+    xero_purchase_account_code = fields.Char(string="Purchases account in Xero")
+    xero_sales_tax_type = fields.Char(string="Sales tax type in Xero")
+    xero_purchase_tax_type = fields.Char(string="Purchases tax type in Xero")
     record_name = fields.Char(compute="_compute_record_name")
     # items: chosen from the imported catalogue instead of typing the ItemID
     xero_item_id = fields.Many2one("xero.item", string="Xero item", compute="_compute_xero_item_id",

@@ -56,7 +56,7 @@ class TestImport(XeroHarnessCase):
         self.assertEqual(summary.get("taxes", "ambiguous"), 1)       # 0%: zero-rated or exempt?
         self.assertEqual(summary.get("accounts", "imported"), len(CHART))  # the seed: Xero's UK chart
         self.assertEqual(summary.get("accounts", "linked"), 2)
-        self.assertEqual(summary.get("products", "created"), 6)
+        self.assertEqual(summary.get("products", "created"), 7)
         self.assertEqual(summary.get("products", "linked"), 0)
         self.assertEqual(summary.get("customers", "created"), 3)
         self.assertEqual(summary.get("suppliers", "created"), 2)
@@ -78,7 +78,7 @@ class TestImport(XeroHarnessCase):
             self.assertEqual(again.get(entity, "linked"), 0, entity)
         self.assertEqual(again.get("taxes", "linked"), 0)
         self.assertEqual(again.get("customers", "already"), counts[("customers", "created")])
-        self.assertEqual(again.get("products", "already"), 6)
+        self.assertEqual(again.get("products", "already"), 7)
         self.assertEqual(again.get("tax_rates", "imported"), 0)
         self.assertEqual(len(self.links(self.tenant_a, "res.partner")), 5)
 
@@ -93,7 +93,7 @@ class TestImport(XeroHarnessCase):
         self.assertEqual(summary.get("customers", "created"), 0)
         self.assertEqual(summary.get("suppliers", "created"), 2)
         self.assertEqual(summary.get("products", "linked"), 1)
-        self.assertEqual(summary.get("products", "created"), 5)
+        self.assertEqual(summary.get("products", "created"), 6)
         link_of = {link.res_id: link for link in self.links(self.tenant_a, "res.partner")}
         for partner in (by_ref, by_email, by_name):
             self.assertIn(partner.id, link_of)
@@ -116,7 +116,7 @@ class TestImport(XeroHarnessCase):
         self.assertEqual(set(a_partners.mapped("company_id")), {self.company_a})
         self.assertEqual(set(b_partners.mapped("company_id")), {self.company_b})
         self.assertFalse(a_partners & b_partners)
-        self.assertEqual(len(self.env["xero.item"].search([("tenant_id", "=", self.tenant_b.id)])), 6)
+        self.assertEqual(len(self.env["xero.item"].search([("tenant_id", "=", self.tenant_b.id)])), 7)
 
     def test_ambiguity_is_listed_not_guessed_and_bad_records_are_reported(self):
         app = self.harness.app
@@ -167,7 +167,7 @@ class TestImport(XeroHarnessCase):
         wizard = self.env["xero.import.wizard"].create({"tenant_id": self.tenant_a.id})
         wizard.action_import()
         self.assertIn("Xero stopped the import", wizard.error)
-        self.assertEqual(len(self.env["xero.item"].search([("tenant_id", "=", self.tenant_a.id)])), 6)
+        self.assertEqual(len(self.env["xero.item"].search([("tenant_id", "=", self.tenant_a.id)])), 7)
         log = self.env["xero.request.log"].search([("status_code", "=", 503)], limit=1)
         self.assertEqual(log.state, "failure")
 

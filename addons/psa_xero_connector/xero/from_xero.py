@@ -45,7 +45,11 @@ def item_row(item):
             "sales_tax_type": sales.get("TaxType") or False,
             "purchase_price": float(purchase.get("UnitPrice") or 0.0),
             "purchase_account_code": purchase.get("AccountCode") or False,
-            "purchase_tax_type": purchase.get("TaxType") or False, "active": True}
+            "purchase_tax_type": purchase.get("TaxType") or False, "active": True,
+            # tracked inventory: Odoo books neither without stock accounting, so they are kept here
+            "tracked": bool(item.get("IsTrackedAsInventory")),
+            "inventory_asset_account_code": item.get("InventoryAssetAccountCode") or False,
+            "cogs_account_code": purchase.get("COGSAccountCode") or False}
 
 
 # --- records created in Odoo -----------------------------------------------------------------------
@@ -66,6 +70,42 @@ def product_values(item, company_id):
         "purchase_ok": item.get("IsPurchased", bool(purchase)),
         "company_id": company_id,
     }
+
+
+# What Xero's item says a product defaults to, through the organisation's mappings: the side of
+# the item, the product field, the Odoo tax use (None: an account) and Xero's field.
+ITEM_DEFAULTS = (
+    ("SalesDetails", "taxes_id", "sale", "TaxType"),
+    ("PurchaseDetails", "supplier_taxes_id", "purchase", "TaxType"),
+    ("SalesDetails", "property_account_income_id", None, "AccountCode"),
+    ("PurchaseDetails", "property_account_expense_id", None, "AccountCode"),
+)
+
+
+def item_defaults(item, taxes, accounts):
+    """The taxes and accounts a product created from a Xero Item carries, through the mappings.
+
+    ``taxes``: {(type_tax_use, TaxType): [Odoo tax ids mapped to it]} (the company's);
+    ``accounts``: {Xero account code: [Odoo account ids mapped to it]}.
+    -> (product.template values, problems), a problem being (field, Xero value, "unmapped" |
+    "ambiguous"): the field is then left to Odoo's default (the company's default tax, the
+    category's account) and the importer says so. A tracked item's purchases go to its
+    inventory asset account in Xero (which ignores PurchaseDetails.AccountCode for tracked items,
+    per the spec's Purchase schema); Odoo, without stock accounting, books a bill line to the
+    product's expense account, so that is the asset account's mapping."""
+    values, problems = {}, []
+    for side, field, use, key in ITEM_DEFAULTS:
+        wanted = (item.get(side) or {}).get(key)
+        if field == "property_account_expense_id" and item.get("IsTrackedAsInventory"):
+            wanted = item.get("InventoryAssetAccountCode") or wanted
+        if not wanted:
+            continue
+        found = taxes.get((use, wanted), []) if use else accounts.get(wanted, [])
+        if len(found) == 1:
+            values[field] = [(6, 0, found)] if use else found[0]
+        else:
+            problems.append((field, wanted, "ambiguous" if found else "unmapped"))
+    return values, problems
 
 
 def contact_role(contact):
@@ -105,6 +145,79 @@ def partner_values(contact, role, company_id, country_ids):
         if country in country_ids:
             values["country_id"] = country_ids[country]
     return values
+
+
+# Xero's PaymentTermType (xero_accounting.yaml, schema Bill: Day + Type) as one Odoo payment term
+# line paying 100 %: N days after the invoice date; N days after the end of its month; day N of the
+# following month. OFCURRENTMONTH (day N of the invoice's own month) has no Odoo equivalent: Odoo's
+# delays count forward from the invoice date or from a month end, never back into the same month.
+def payment_term_rule(term):
+    """Xero's term of one side ({Day, Type} or None) -> (rule, problem): rule =
+    {delay_type, nb_days, days_next_month} of an Odoo account.payment.term.line, or None with
+    problem None (Xero has no term) or the Xero type Odoo cannot express."""
+    if not term or not term.get("Type"):
+        return None, None
+    kind, day = term["Type"], int(term.get("Day") or 0)
+    if kind == "DAYSAFTERBILLDATE":
+        return {"delay_type": "days_after", "nb_days": day, "days_next_month": False}, None
+    if kind == "DAYSAFTERBILLMONTH":
+        return {"delay_type": "days_after_end_of_month", "nb_days": day, "days_next_month": False}, None
+    if kind == "OFFOLLOWINGMONTH" and 1 <= day <= 31:
+        return {"delay_type": "days_end_of_month_on_the", "nb_days": 0, "days_next_month": str(day)}, None
+    return None, kind
+
+
+def payment_term_key(rule):
+    """What makes two single-line 100 % payment terms the same rule (hashable)."""
+    on_the = rule["delay_type"] == "days_end_of_month_on_the"
+    return rule["delay_type"], int(rule["nb_days"] or 0), str(int(rule["days_next_month"])) if on_the else None
+
+
+def odoo_term_key(lines):
+    """An Odoo payment term's lines (dicts: value, value_amount, delay_type, nb_days,
+    days_next_month) -> its payment_term_key, or None unless it is one line paying 100 %."""
+    if len(lines) != 1 or lines[0]["value"] != "percent" or round(lines[0]["value_amount"], 4) != 100:
+        return None
+    line = lines[0]
+    if line["delay_type"] == "days_end_of_month_on_the" and not str(line["days_next_month"] or "").isdigit():
+        return None
+    return payment_term_key(line)
+
+
+def payment_term_values(rule, name, company_id):
+    """A new account.payment.term for ``rule``."""
+    line = {"value": "percent", "value_amount": 100.0, "delay_type": rule["delay_type"], "nb_days": rule["nb_days"]}
+    if rule["delay_type"] == "days_end_of_month_on_the":
+        line["days_next_month"] = rule["days_next_month"]
+    return {"name": name, "company_id": company_id, "line_ids": [(0, 0, line)]}
+
+
+# Sales side → the customer's payment term, bills side → the supplier's (Contact.PaymentTerms).
+PAYMENT_TERM_FIELDS = (("Sales", "property_payment_term_id"), ("Bills", "property_supplier_payment_term_id"))
+
+
+def contact_payment_terms(contact):
+    """-> ({partner field: rule}, [(field, unsupported Xero type)])."""
+    rules, problems = {}, []
+    terms = contact.get("PaymentTerms") or {}
+    for side, field in PAYMENT_TERM_FIELDS:
+        rule, problem = payment_term_rule(terms.get(side))
+        if rule:
+            rules[field] = rule
+        elif problem:
+            problems.append((field, problem))
+    return rules, problems
+
+
+def contact_defaults(contact):
+    """Xero's defaults of a contact that Odoo's partner has no field for, kept on its link and
+    used for a line without a product: default currency (sales side), sales / purchases account
+    code and tax type."""
+    return {"xero_currency": contact.get("DefaultCurrency") or False,
+            "xero_sales_account_code": contact.get("SalesDefaultAccountCode") or False,
+            "xero_purchase_account_code": contact.get("PurchasesDefaultAccountCode") or False,
+            "xero_sales_tax_type": contact.get("AccountsReceivableTaxType") or False,
+            "xero_purchase_tax_type": contact.get("AccountsPayableTaxType") or False}
 
 
 # --- links (xero.link) -----------------------------------------------------------------------------
