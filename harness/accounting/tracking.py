@@ -39,7 +39,7 @@ STATUSES = ("ACTIVE", "ARCHIVED")
 
 
 def _key(name):
-    return (name or "").strip().lower()
+    return name.strip().lower() if isinstance(name, str) else None
 
 
 class TrackingCategories(Entity):
