@@ -20,8 +20,8 @@ class PurchaseOrder(models.Model):
     def _xero_payload(self, tenant, status="AUTHORISED", document_id=None):
         self.ensure_one()
         contact = self.env["xero.link"].sudo()._link_of(tenant, self.partner_id.commercial_partner_id)
-        lines = []
-        for line in self.order_line.filtered(lambda ol: not ol.display_type):
+        lines, order_lines = [], self.order_line.filtered(lambda ol: not ol.display_type)
+        for line in order_lines:
             account = line.product_id.property_account_expense_id or \
                 line.product_id.categ_id.property_account_expense_categ_id
             item_code, account_code = self._xero_item_and_account(tenant, line.product_id, account,
@@ -32,8 +32,8 @@ class PurchaseOrder(models.Model):
                 "price_include": bool(line.taxes_id) and all(line.taxes_id.mapped("price_include")),
                 "item_code": item_code, "account_code": account_code,
                 "tax_type": self._xero_tax_type(tenant, line.taxes_id, line.name)})
-        return to_xero.document_payload({
+        return to_xero.document_payload(self._xero_with_tracking(tenant, {
             "kind": "purchase_order", "contact_id": contact.xero_id, "number": self.name,
             "reference": self.partner_ref or False, "date": self.date_order.date() if self.date_order else False,
             "due_date": self.date_planned.date() if self.date_planned else False,
-            "currency": self.currency_id.name, "status": status, "lines": lines}, document_id)
+            "currency": self.currency_id.name, "status": status, "lines": lines}, order_lines), document_id)
