@@ -178,7 +178,8 @@ def invoice_page(app, org, invoice_id, message=""):
             "<section>%s<p class=muted>Contact: %s · Date %s · Due %s · %s</p></section>"
             "<section><h2>Totals</h2>%s</section><section><h2>Payments</h2>%s%s</section>") % (
         t, escape(org["Name"]), escape(inv["Type"]), escape(inv.get("InvoiceNumber") or ""), _badge(inv["Status"]),
-        message, _table(["Item", "Description", "#Qty", "#Unit", "Account", "Tax", "#Tax", "#Amount", "Tracking"], lines),
+        message,
+        _table(["Item", "Description", "#Qty", "#Unit", "Account", "Tax", "#Tax", "#Amount", "Tracking"], lines),
         escape(out.get("Contact", {}).get("Name", "")), escape(inv.get("_Date") or ""),
         escape(inv.get("_DueDate") or ""), escape(inv["LineAmountTypes"]),
         _table(["#Sub total", "#Tax", "#Total", "#Paid", "#Credited", "#Due"], [[

@@ -4,7 +4,15 @@ against Xero's OpenAPI schemas, and through the official xero-python SDK."""
 import datetime as dt
 
 import pytest
-from xero_python.accounting import Contact, Invoice, Invoices, LineItem, LineItemTracking, TrackingCategory, TrackingOption
+from xero_python.accounting import (
+    Contact,
+    Invoice,
+    Invoices,
+    LineItem,
+    LineItemTracking,
+    TrackingCategory,
+    TrackingOption,
+)
 from xero_python.exceptions import AccountingBadRequestException
 
 from harness.accounting import validation as msg

@@ -67,8 +67,8 @@ class XeroImporter(models.AbstractModel):
         if "accounts" in what:
             self._import_accounts(tenant, summary)
         if "tracking" in what:
-            categories = self._get(tenant, "TrackingCategories", {"includeArchived": "true"}, entity="TrackingCategories")
-            self.env["xero.tracking.category"]._import_tracking(tenant, summary, categories.get("TrackingCategories") or [])
+            data = self._get(tenant, "TrackingCategories", {"includeArchived": "true"}, entity="TrackingCategories")
+            self.env["xero.tracking.category"]._import_tracking(tenant, summary, data.get("TrackingCategories") or [])
         if "products" in what:
             self._import_items(tenant, summary)
         if what & {"customers", "suppliers"}:

@@ -36,7 +36,8 @@ class XeroTrackingCategory(models.Model):
                 option.active = False  # deleted in Xero
         summary.count("tracking", "imported", created + created_o)
         summary.count("tracking", "updated", updated + updated_o)
-        plans_linked = {res_id: link.xero_id for res_id, link in Link._links(tenant, "account.analytic.plan")[0].items()}
+        plans_linked = {res_id: link.xero_id
+                        for res_id, link in Link._links(tenant, "account.analytic.plan")[0].items()}
         accounts_linked = Link._links(tenant, "account.analytic.account")[0]
         plans = self.env["account.analytic.plan"].search([("parent_id", "=", False)])
         new_links = []

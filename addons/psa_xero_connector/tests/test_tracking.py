@@ -88,8 +88,8 @@ class TestTracking(SyncCase):
     def test_mapping_screens(self):
         self.import_tracking()
         west = self.env["xero.tracking.option"].create({
-            "tenant_id": self.tenant.id, "name": "Western", "tracking_option_id": "b3f4c7a0-0000-4000-8000-000000000001",
-            "category_id": self.region.xero_entry_id.id})
+            "tenant_id": self.tenant.id, "name": "Western", "category_id": self.region.xero_entry_id.id,
+            "tracking_option_id": "b3f4c7a0-0000-4000-8000-000000000001"})
         self.west.xero_entry_id = west
         link = self.Link.search([("res_model", "=", "account.analytic.account"), ("res_id", "=", self.west.id)])
         self.assertEqual((link.xero_id, link.xero_code), (west.tracking_option_id,
