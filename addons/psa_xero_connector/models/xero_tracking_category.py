@@ -39,7 +39,8 @@ class XeroTrackingCategory(models.Model):
         plans_linked = {res_id: link.xero_id
                         for res_id, link in Link._links(tenant, "account.analytic.plan")[0].items()}
         accounts_linked = Link._links(tenant, "account.analytic.account")[0]
-        plans = self.env["account.analytic.plan"].search([("parent_id", "=", False)])
+        # names only, to match: the importer's caller manages the organisation, not necessarily analytics
+        plans = self.env["account.analytic.plan"].sudo().search([("parent_id", "=", False)])
         new_links = []
         for row, _options in rows:
             category = catalog[row["tracking_category_id"]]
@@ -63,7 +64,7 @@ class XeroTrackingCategory(models.Model):
                                                    category.tracking_category_id, category.name))
                 plans_linked[plan.id] = category.tracking_category_id
                 summary.count("tracking", "linked")
-            accounts = self.env["account.analytic.account"].search([
+            accounts = self.env["account.analytic.account"].sudo().search([
                 ("root_plan_id", "=", plan.id), ("company_id", "in", [False, tenant.company_id.id])])
             for option in category.option_ids.filtered("active"):
                 same = [a for a in accounts if from_xero.same_name(a.name, option.name)]
