@@ -326,7 +326,9 @@ class HarnessApp:
         allocations = len(rest) == 2 and rest[1].lower() == "allocations" and entity is self.books.creditnotes
         notes = len(rest) == 2 and rest[1].lower() == "history" \
             and entity.collection.lower() in record_history.HISTORY_COLLECTIONS
-        collection = "Allocations" if allocations else "HistoryRecords" if notes else entity.collection
+        options = len(rest) >= 2 and rest[1].lower() == "options" and entity is self.books.tracking
+        collection = "Allocations" if allocations else "HistoryRecords" if notes else "Options" if options \
+            else entity.collection
         if not isinstance(body, dict):
             return json_response(post_data_invalid("JSON for post data was invalid: an object is expected"), 400)
         elements = body.get(collection, body if collection not in body else None)
@@ -335,7 +337,11 @@ class HarnessApp:
         if not isinstance(elements, list) or not elements:
             return json_response(post_data_invalid("JSON for post data was invalid: %s must be a non-empty list"
                                                    % collection), 400)
-        if allocations:
+        if entity is self.books.tracking:
+            results = self._tracking_write(request.method, rest, tenant, elements)
+            if not isinstance(results, list):
+                return results
+        elif allocations:
             if request.method != "PUT" or entity.get(tenant, rest[0]) is None:
                 return json_response(not_found_body(), 404)
             results = entity.allocate(tenant, rest[0], elements)
@@ -356,8 +362,35 @@ class HarnessApp:
             return json_response(validation_exception([out for ok, out in results if not ok]), 400)
         return json_response(self.envelope(client, collection, [out for _, out in results]))
 
+    def _tracking_write(self, method, rest, tenant, elements):
+        """TrackingCategories' own routes -> results per element, or a Response (404 / 405)."""
+        tracking = self.books.tracking
+        category = tracking.get(tenant, rest[0]) if rest else None
+        if rest and (category is None or category["Status"] == "DELETED"):
+            return json_response(not_found_body(), 404)
+        if not rest and method == "PUT":
+            return tracking.write(tenant, elements, "PUT")
+        if len(rest) == 1 and method == "POST":
+            return tracking.write(tenant, elements, "POST", category["TrackingCategoryID"])
+        if len(rest) == 2 and rest[1].lower() == "options" and method == "PUT":
+            return tracking.add_options(tenant, category["TrackingCategoryID"], elements)
+        if len(rest) == 3 and rest[1].lower() == "options" and method == "POST":
+            if tracking.option(category, option_id=rest[2]) is None:
+                return json_response(not_found_body(), 404)
+            return tracking.update_option(tenant, category["TrackingCategoryID"], rest[2], elements)
+        return json_response(api_exception(405, "MethodNotAllowed", "Method not allowed"), 405)
+
     def _delete(self, entity, rest, tenant, client):
         books = self.books
+        if entity is books.tracking and len(rest) in (1, 3) and (len(rest) == 1 or rest[1].lower() == "options"):
+            category = books.tracking.get(tenant, rest[0])
+            if category is None or category["Status"] == "DELETED" or (
+                    len(rest) == 3 and books.tracking.option(category, option_id=rest[2]) is None):
+                return json_response(not_found_body(), 404)
+            ok, out = books.tracking.delete(tenant, category["TrackingCategoryID"], rest[2] if len(rest) == 3 else None)
+            if not ok:
+                return json_response(api_exception(10, "ValidationException", out), 400)
+            return json_response(self.envelope(client, "TrackingCategories" if len(rest) == 1 else "Options", [out]))
         if entity is books.items and len(rest) == 1:
             return Response("", 204) if books.items.delete(tenant, rest[0]) else json_response(not_found_body(), 404)
         if entity is books.accounts and len(rest) == 1:

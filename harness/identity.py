@@ -51,6 +51,7 @@ ENDPOINT_SCOPES = {
     "payments": ("accounting.transactions", "accounting.payments"),
     "accounts": ("accounting.settings",),
     "taxrates": ("accounting.settings",),
+    "trackingcategories": ("accounting.settings",),
     "organisation": ("accounting.settings",),
 }
 

@@ -137,16 +137,22 @@ def organisation_page(app, org):
                for c in books.creditnotes.records(t)]
     orders = [[escape(p.get("PurchaseOrderNumber") or ""), _badge(p["Status"]), "#" + _money(p.get("Total"))]
               for p in books.purchaseorders.records(t)]
+    tracking = [[escape(c["Name"]), _badge(c["Status"]),
+                 escape(", ".join(o["Name"] + ("" if o["Status"] == "ACTIVE" else " (%s)" % o["Status"].lower())
+                                  for o in c["Options"]))]
+                for c in books.tracking.live(t)]
     body = ("<h1>%s</h1><p class=muted>Tenant <code>%s</code> · %s · base currency %s</p>%s"
             "<section><h2>Invoices and bills</h2>%s</section>"
             "<section><h2>Credit notes</h2>%s</section><section><h2>Purchase orders</h2>%s</section>"
-            "<section><h2>Contacts</h2>%s</section><section><h2>Items</h2>%s</section>") % (
+            "<section><h2>Contacts</h2>%s</section><section><h2>Items</h2>%s</section>"
+            "<section><h2>Tracking categories</h2>%s</section>") % (
         escape(org["Name"]), t, escape(org["CountryCode"]), escape(org["BaseCurrency"]), lock_dates_form(org),
         _table(["Number", "Type", "Contact", "Status", "#Total", "#Amount due"], docs),
         _table(["Number", "Type", "Status", "#Total", "#Remaining"], credits),
         _table(["Number", "Status", "#Total"], orders),
         _table(["Name", "E-mail", "Account no.", "Role", "Status"], contacts),
-        _table(["Code", "Name", "#Sale price", "Account"], items))
+        _table(["Code", "Name", "#Sale price", "Account"], items),
+        _table(["Name", "Status", "Options"], tracking))
     return _page(org["Name"], body)
 
 
@@ -183,7 +189,9 @@ def invoice_page(app, org, invoice_id, message=""):
     out = books.invoices.render(inv)
     lines = [[escape(str(li.get("ItemCode", ""))), escape(li.get("Description", "")), "#%s" % li["Quantity"],
               "#" + _money(li["UnitAmount"]), escape(li.get("AccountCode", "")), escape(li["TaxType"]),
-              "#" + _money(li["TaxAmount"]), "#" + _money(li["LineAmount"])] for li in out["LineItems"]]
+              "#" + _money(li["TaxAmount"]), "#" + _money(li["LineAmount"]),
+              escape("; ".join("%s: %s" % (t["Name"], t["Option"]) for t in li.get("Tracking") or ()))]
+             for li in out["LineItems"]]
     payments = [[escape(p.get("Date", "")), "#" + _money(p["Amount"]), escape(p.get("Reference", "")),
                  "<code>%s</code>" % p["PaymentID"]] for p in out["Payments"]]
     banks = [a for a in books.accounts.records(t) if books.accounts.usable_for_payments(a)]
@@ -201,7 +209,8 @@ def invoice_page(app, org, invoice_id, message=""):
             "<section>%s<p class=muted>Contact: %s · Date %s · Due %s · %s</p></section>"
             "<section><h2>Totals</h2>%s</section><section><h2>Payments</h2>%s%s</section>") % (
         t, escape(org["Name"]), escape(inv["Type"]), escape(inv.get("InvoiceNumber") or ""), _badge(inv["Status"]),
-        message, _table(["Item", "Description", "#Qty", "#Unit", "Account", "Tax", "#Tax", "#Amount"], lines),
+        message,
+        _table(["Item", "Description", "#Qty", "#Unit", "Account", "Tax", "#Tax", "#Amount", "Tracking"], lines),
         escape(out.get("Contact", {}).get("Name", "")), escape(inv.get("_Date") or ""),
         escape(inv.get("_DueDate") or ""), escape(inv["LineAmountTypes"]),
         _table(["#Sub total", "#Tax", "#Total", "#Paid", "#Credited", "#Due"], [[

@@ -17,6 +17,8 @@
         "views/xero_connection_views.xml",
         "views/account_tax_views.xml",
         "views/account_account_views.xml",
+        "views/account_analytic_plan_views.xml",
+        "views/account_analytic_account_views.xml",
         "views/xero_item_views.xml",
         "views/xero_link_views.xml",
         "views/xero_outbox_views.xml",

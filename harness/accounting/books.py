@@ -13,6 +13,7 @@ from .organisation import new_organisation
 from .payments import Payments
 from .purchaseorders import PurchaseOrders
 from .taxrates import TaxRates
+from .tracking import TrackingCategories
 
 EVENT_CATEGORIES = {"contact": "CONTACT", "invoice": "INVOICE", "creditnote": "CREDITNOTE"}
 
@@ -30,9 +31,10 @@ class Books:
         self.creditnotes = CreditNotes(self)
         self.purchaseorders = PurchaseOrders(self)
         self.payments = Payments(self)
+        self.tracking = TrackingCategories(self)
         self.by_path = {e.collection.lower(): e for e in (
             self.accounts, self.taxrates, self.contacts, self.items, self.invoices,
-            self.creditnotes, self.purchaseorders, self.payments)}
+            self.creditnotes, self.purchaseorders, self.payments, self.tracking)}
 
     def organisation(self, tenant):
         return self.store.get("org", tenant)

@@ -193,6 +193,7 @@ class Document(Entity):
                     refs.tax_with_account(self.books, tenant, tax_type, account, errors)
             else:
                 tax_type, rate = "NONE", ZERO
+            tracking = self.books.tracking.line_tracking(tenant, line.get("Tracking"), errors)
             if len(errors) > errors_before:
                 continue
             qty, unit, amount, discount = totals.line_amounts(qty, unit, discount_rate, given_amount, ctx.unitdp)
@@ -211,10 +212,8 @@ class Document(Entity):
             if discount_rate:
                 clean["DiscountRate"] = discount_rate
                 clean["DiscountAmount"] = discount
-            if isinstance(line.get("Tracking"), list):
-                if len(line["Tracking"]) > 2:
-                    errors.add("A line item can have at most two tracking categories.")  # (guess)
-                clean["Tracking"] = [t for t in line["Tracking"] if isinstance(t, dict)][:2]
+            if tracking is not None:
+                clean["Tracking"] = tracking
             out.append(clean)
             sums.append((amount, tax, discount))
         record["LineItems"] = out

@@ -51,6 +51,19 @@ DUE_DATE_REQUIRED = "Due Date is required."  # (guess)
 TYPE_INVALID = "Invalid document type {type}."  # (guess)
 ALLOCATION_TOO_BIG = "The amount allocated exceeds the amount outstanding on the invoice."  # (guess)
 CREDIT_TOO_SMALL = "The amount allocated exceeds the remaining credit on the credit note."  # (guess)
+# Tracking (issue #12). The option message is Xero's (quoted in calcinai/xero-php#920); Xero's
+# wording of the others is not public.
+TRACKING_OPTION_NAME_TAKEN = "For each specified tracking option the name must be unique."
+TRACKING_OPTION_NAME_REQUIRED = "Tracking option name must be specified."  # (guess)
+TRACKING_CATEGORY_NAME_REQUIRED = "Tracking category name must be specified."  # (guess)
+TRACKING_CATEGORY_NAME_TAKEN = "A tracking category named '{name}' already exists."  # (guess)
+TRACKING_CATEGORY_LIMIT = "You can only have 2 active tracking categories."  # (guess)
+TRACKING_IN_USE = "The tracking category or option is in use and cannot be deleted; archive it instead."  # (guess)
+TRACKING_NOT_A_LIST = "Tracking must be a list of tracking categories with an option each."  # (guess)
+TRACKING_TOO_MANY = "A line item can have at most two tracking categories."  # (guess)
+TRACKING_CATEGORY_INVALID = "Tracking category '{name}' does not exist or is not active."  # (guess)
+TRACKING_OPTION_INVALID = "Tracking option '{option}' does not exist or is not active in category '{name}'."  # (guess)
+TRACKING_CATEGORY_TWICE = "A line item can have only one option of tracking category '{name}'."  # (guess)
 
 
 def too_long(field, limit):

@@ -103,3 +103,95 @@ def test_bills_swap_number_and_reference_and_need_mapped_taxes():
         to_xero.document_payload({"kind": "out_invoice", "contact_id": "c", "lines": [dict(line, tax_type=False)]})
     with pytest.raises(MappingError, match="not in Xero"):
         to_xero.document_payload({"kind": "out_invoice", "contact_id": False, "lines": [line]})
+
+
+# --- tracking (issue #12) ---------------------------------------------------------------------
+REGION = {"TrackingCategoryID": "cat-region", "Name": "Region"}
+DEPT = {"TrackingCategoryID": "cat-dept", "Name": "Department"}
+TRACKING = {
+    1: dict(REGION, TrackingOptionID="opt-north", Option="North"),
+    2: dict(REGION, TrackingOptionID="opt-south", Option="South"),
+    3: dict(REGION, TrackingOptionID="opt-east", Option="East"),
+    10: dict(DEPT, TrackingOptionID="opt-support", Option="Support"),
+    11: dict(DEPT, TrackingOptionID="opt-projects", Option="Projects"),
+}
+
+
+def options(parts):
+    return [(str(p), [e["Option"] for e in els]) for p, els in parts]
+
+
+def test_tracking_parts_one_option_per_category():
+    # one account of one plan; an account of a plan not mapped (99) is not tracked
+    assert options(to_xero.tracking_parts({"1": 100}, TRACKING)) == [("100", ["North"])]
+    assert options(to_xero.tracking_parts({"1,99": 100}, TRACKING)) == [("100", ["North"])]
+    assert to_xero.tracking_parts({"99": 100}, TRACKING) == [] and to_xero.tracking_parts(None, TRACKING) == []
+    # two plans, joint (Odoo's widget writes one key per row) or one key per plan: two categories
+    assert options(to_xero.tracking_parts({"1,10": 100}, TRACKING)) == [("100", ["North", "Support"])]
+    assert options(to_xero.tracking_parts({"1": 100, "10": 100}, TRACKING)) == [("100", ["North", "Support"])]
+    element = to_xero.tracking_parts({"2": 100}, TRACKING)[0][1][0]
+    assert element == {"TrackingCategoryID": "cat-region", "TrackingOptionID": "opt-south", "Name": "Region",
+                       "Option": "South"}
+
+
+def test_tracking_parts_splits():
+    assert options(to_xero.tracking_parts({"1": 60, "2": 40}, TRACKING)) == [("60", ["North"]), ("40", ["South"])]
+    # joint rows over two plans
+    assert options(to_xero.tracking_parts({"1,10": 60, "2,10": 40}, TRACKING)) == [
+        ("60", ["North", "Support"]), ("40", ["South", "Support"])]
+    # one key per plan: each plan's split applies to the other's
+    assert options(to_xero.tracking_parts({"1": 50, "2": 50, "10": 80, "11": 20}, TRACKING)) == [
+        ("40", ["North", "Support"]), ("10", ["North", "Projects"]),
+        ("40", ["South", "Support"]), ("10", ["South", "Projects"])]
+    # 70 % allocated: the rest goes without an option; over 100 % is scaled down
+    assert options(to_xero.tracking_parts({"1": 70}, TRACKING)) == [("70", ["North"]), ("30", [])]
+    assert options(to_xero.tracking_parts({"1": 100, "2": 100}, TRACKING)) == [("50", ["North"]), ("50", ["South"])]
+    # rows that differ only by an unmapped plan's account are one share
+    assert options(to_xero.tracking_parts({"1,98": 50, "1,99": 50}, TRACKING)) == [("100", ["North"])]
+
+
+def tracked_invoice(lines, **doc):
+    lines = [dict({"description": "Managed services", "account_code": "200", "tax_type": "OUTPUT2"}, **ln)
+             for ln in lines]
+    return to_xero.document_payload(dict({"kind": "out_invoice", "contact_id": "c1", "number": "INV/7",
+                                          "lines": lines, "tracking": TRACKING}, **doc))[1]
+
+
+def test_line_split_60_40_keeps_totals_to_the_cent():
+    payload = tracked_invoice([{"quantity": 1, "price_unit": 1000, "subtotal": 1000, "total": 1200,
+                                "analytic_distribution": {"1": 60, "2": 40}}])
+    north, south = payload["LineItems"]
+    assert (north["LineAmount"], north["TaxAmount"], north["Quantity"], north["UnitAmount"]) == (600, 120, 0.6, 1000)
+    assert (south["LineAmount"], south["TaxAmount"], south["Quantity"]) == (400, 80, 0.4)
+    assert north["Tracking"] == [TRACKING[1] | {}] and south["Tracking"][0]["Option"] == "South"
+    assert north["Description"] == south["Description"] == "Managed services"
+    assert to_xero.xero_total(payload) == Decimal("1200.00")
+    assert harness_total(payload)[2] == Decimal("1200.00")
+    assert to_xero.tracking_splits({"lines": [{"description": "Managed services",
+                                               "analytic_distribution": {"1": 60, "2": 40}}],
+                                    "tracking": TRACKING}) == [
+        ("Managed services", [("60", "Region: North"), ("40", "Region: South")])]
+
+
+@pytest.mark.parametrize("line, distribution", [
+    # thirds of an odd amount: the last share takes what rounding leaves
+    ({"quantity": 3, "price_unit": 33.37, "subtotal": 100.11, "total": 120.13}, {"1": 33.33, "2": 33.33, "3": 33.34}),
+    # tax included, a discount
+    ({"quantity": 7, "price_unit": 14.99, "discount": 10, "subtotal": 78.69, "total": 94.43, "price_include": True},
+     {"1": 60, "2": 40}),
+    # a 6-dp price that goes by amount, split over two plans and a remainder
+    ({"quantity": 1000, "price_unit": 0.012345, "subtotal": 12.35, "total": 14.82}, {"1,10": 45.5, "2,11": 20}),
+])
+def test_split_lines_total_equal_odoos(line, distribution):
+    payload = tracked_invoice([dict(line, analytic_distribution=distribution),
+                               {"quantity": 1, "price_unit": 10, "subtotal": 10, "total": 12}])
+    odoo_total = Decimal(str(line["total"])) + 12
+    assert len(payload["LineItems"]) > 2
+    assert to_xero.xero_total(payload) == odoo_total
+    assert harness_total(payload)[2] == odoo_total
+    split = payload["LineItems"][:-1]
+    amount = Decimal(str(line["total"] if payload["LineAmountTypes"] == "Inclusive" else line["subtotal"]))
+    assert sum(Decimal(str(p["LineAmount"])) for p in split) == amount
+    assert sum(Decimal(str(p["TaxAmount"])) for p in split) == Decimal(str(line["total"])) - Decimal(
+        str(line["subtotal"]))
+    assert "Tracking" not in payload["LineItems"][-1]

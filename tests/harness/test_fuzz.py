@@ -10,14 +10,15 @@ import requests
 from .conftest import ORG_A
 
 ROUTES = ["/Contacts", "/Items", "/Invoices", "/CreditNotes", "/PurchaseOrders", "/Payments", "/Accounts",
-          "/TaxRates"]
+          "/TaxRates", "/TrackingCategories"]
 WRAPPERS = {"/Contacts": "Contacts", "/Items": "Items", "/Invoices": "Invoices", "/CreditNotes": "CreditNotes",
             "/PurchaseOrders": "PurchaseOrders", "/Payments": "Payments", "/Accounts": "Accounts",
-            "/TaxRates": "TaxRates"}
+            "/TaxRates": "TaxRates", "/TrackingCategories": "TrackingCategories"}
 FIELDS = ["Name", "Code", "Type", "Status", "Contact", "LineItems", "Date", "DueDate", "Quantity", "UnitAmount",
           "Amount", "Invoice", "Account", "EmailAddress", "TaxComponents", "SalesDetails", "LineAmountTypes",
           "ContactStatus", "Addresses", "Phones", "DiscountRate", "ItemCode", "AccountCode", "TaxType",
-          "InvoiceNumber", "ContactID", "InvoiceID"]
+          "InvoiceNumber", "ContactID", "InvoiceID", "Tracking", "Options", "Option", "TrackingCategoryID",
+          "TrackingOptionID"]
 
 
 def junk(rng, depth=0):
@@ -63,7 +64,30 @@ def test_fuzzed_bodies_never_500(api):
         else:
             resp = api.request(method, route + "/" + rng.choice(["abc", "00000000-0000-0000-0000-000000000000"]),
                                json={WRAPPERS[route]: [junk(rng)]})
+
         assert_xero_shape(resp)
+
+
+def test_fuzzed_tracking_never_500(api, admin):
+    """Tracking sub-routes on real categories and options, and lines naming them with junk."""
+    admin.limits(enabled=False)
+    rng = random.Random(12)
+    for name in ("Region", "Department"):
+        api.put("/TrackingCategories", {"Name": name, "Options": [{"Name": "North"}, {"Name": "South"}]})
+    for _ in range(150):
+        cat = rng.choice(api.get("/TrackingCategories?includeArchived=true").json()["TrackingCategories"])
+        cid = cat["TrackingCategoryID"]
+        options = [o["TrackingOptionID"] for o in cat["Options"]] or ["abc"]
+        sub = rng.choice(["", "/Options", "/Options/" + rng.choice(options)])
+        body = rng.choice([junk(rng), {"Options": [junk(rng)]}, {"Name": junk(rng)}, {"Status": junk(rng)}])
+        assert_xero_shape(api.request(rng.choice(["PUT", "POST", "DELETE"]), "/TrackingCategories/" + cid + sub,
+                                      json=body))
+        tracking = rng.choice([junk(rng), [junk(rng)], [{"Name": cat["Name"], "Option": junk(rng)}],
+                               [{"TrackingCategoryID": cid, "TrackingOptionID": rng.choice(options + [junk(rng)])}],
+                               [{"TrackingCategoryID": junk(rng), "Option": "North"}]])
+        assert_xero_shape(api.put("/Invoices?summarizeErrors=false", {"Invoices": [{
+            "Type": "ACCREC", "Contact": {"Name": "Acme Dental Group"}, "LineItems": [{
+                "Description": "x", "UnitAmount": 1, "AccountCode": "200", "Tracking": tracking}]}]}))
 
 
 def test_fuzzed_queries_never_500(api):

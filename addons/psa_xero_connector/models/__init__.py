@@ -6,6 +6,8 @@ from . import xero_mapped_mixin
 from . import xero_catalog_mixin
 from . import xero_tenant_dashboard
 from . import account_account
+from . import account_analytic_account
+from . import account_analytic_plan
 from . import account_move
 from . import account_tax
 from . import product_category
@@ -28,3 +30,5 @@ from . import xero_outbox_batch
 from . import xero_request_log
 from . import xero_tax_rate
 from . import xero_tenant
+from . import xero_tracking_category
+from . import xero_tracking_option

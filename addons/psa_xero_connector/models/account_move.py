@@ -146,5 +146,8 @@ class AccountMove(models.Model):
 
     def _xero_payload(self, tenant, status="AUTHORISED", document_id=None):
         """-> (collection, payload). Raises MappingError with what to fix."""
-        values = self._xero_presend(tenant, self._xero_document_values(tenant, status))
+        values = self._xero_document_values(tenant, status)
+        products = self.invoice_line_ids.filtered(lambda ln: ln.display_type == "product")
+        self._xero_with_tracking(tenant, values, products)
+        values = self._xero_presend(tenant, values)
         return to_xero.document_payload(values, document_id)

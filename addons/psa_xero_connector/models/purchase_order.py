@@ -25,8 +25,8 @@ class PurchaseOrder(models.Model):
     def _xero_payload(self, tenant, status="AUTHORISED", document_id=None):
         self.ensure_one()
         contact = self.env["xero.link"].sudo()._link_of(tenant, self.partner_id.commercial_partner_id)
-        lines = []
-        for line in self.order_line.filtered(lambda ol: not ol.display_type):
+        lines, order_lines = [], self.order_line.filtered(lambda ol: not ol.display_type)
+        for line in order_lines:
             account = line.product_id.property_account_expense_id or \
                 line.product_id.categ_id.property_account_expense_categ_id
             item_code, account_code = self._xero_item_and_account(tenant, line.product_id, account,
@@ -39,8 +39,8 @@ class PurchaseOrder(models.Model):
                 "tax_type": self._xero_tax_type(tenant, line.taxes_id, line.name),
                 "odoo_account": account.display_name, "odoo_taxes": ", ".join(line.taxes_id.mapped("name")),
                 "product": line.product_id.display_name})
-        return to_xero.document_payload(self._xero_presend(tenant, {
+        return to_xero.document_payload(self._xero_presend(tenant, self._xero_with_tracking(tenant, {
             "kind": "purchase_order", "contact_id": contact.xero_id, "number": self.name,
             "reference": self.partner_ref or False, "date": self.date_order.date() if self.date_order else False,
             "due_date": self.date_planned.date() if self.date_planned else False,
-            "currency": self.currency_id.name, "status": status, "lines": lines}), document_id)
+            "currency": self.currency_id.name, "status": status, "lines": lines}, order_lines)), document_id)

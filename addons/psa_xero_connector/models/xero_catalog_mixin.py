@@ -34,7 +34,8 @@ class XeroCatalogMixin(models.AbstractModel):
         for row in rows:
             record = existing.get(row[key_field])
             if record:
-                changes = {k: v for k, v in row.items() if record[k] != v}
+                changes = {k: v for k, v in row.items()
+                           if (record[k].id if isinstance(record[k], models.BaseModel) else record[k]) != v}
                 if changes:
                     record.write(changes)
                     updated += 1

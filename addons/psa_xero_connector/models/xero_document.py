@@ -2,10 +2,12 @@
 item, account code and tax type a line carries for a tenant, and what Xero would refuse in
 them, said before sending (lines, lock dates: see xero/presend.py)."""
 
-from odoo import models
+from markupsafe import Markup, escape
+
+from odoo import fields, models
 from odoo.tools.misc import format_date
 
-from ..xero import presend
+from ..xero import presend, to_xero
 from ..xero.to_xero import MappingError
 
 ACCOUNT_MAPPING = "Invoicing → Configuration → Xero → Account mapping"
@@ -19,6 +21,11 @@ SENDABLE_STATES = {"account.move": ("posted",), "purchase.order": ("purchase", "
 class XeroDocumentMixin(models.AbstractModel):
     _name = "xero.document.mixin"
     _description = "Document sent to Xero"
+
+    xero_tracking_note = fields.Text(
+        string="Xero tracking note", readonly=True, copy=False,
+        help="The lines last sent to Xero as several lines because their analytic distribution spreads them "
+             "over several options of one tracking category.")
 
     def _xero_not_sendable(self):
         """Why this document must not be created or updated in Xero as it is *now* (None
@@ -178,3 +185,29 @@ class XeroDocumentMixin(models.AbstractModel):
             self.message_post(message_type="notification", body=self.env._(
                 "Sent to Xero (%(org)s) dated %(sent)s, the first open day after Xero's lock date; its date in Odoo "
                 "is %(own)s.", org=tenant.name, sent=element["Date"], own=format_date(self.env, own)))
+
+    # --- tracking (issue #12) ----------------------------------------------------------------------
+    def _xero_with_tracking(self, tenant, values, lines):
+        """Add to ``values`` (see to_xero.document_payload) each line's analytic distribution and
+        the Xero tracking of the analytic accounts they name; say on the document which lines go
+        to Xero split (once per change). ``lines``: the records of ``values["lines"]``, in order."""
+        accounts = set()
+        for line_values, line in zip(values["lines"], lines, strict=True):
+            distribution = line.analytic_distribution or {}
+            line_values["analytic_distribution"] = distribution
+            accounts.update(int(a) for key in distribution for a in str(key).split(",") if a.strip().isdigit())
+        accounts = self.env["account.analytic.account"].sudo().browse(sorted(accounts)).exists()
+        values["tracking"] = self.env["xero.tracking.option"]._xero_tracking(tenant, accounts, self) if accounts else {}
+        splits = to_xero.tracking_splits(values)
+        note = "\n".join("%s: %s" % (label, "; ".join("%s %% %s" % share for share in shares))
+                          for label, shares in splits) or False
+        if note != (self.xero_tracking_note or False):
+            self.sudo().xero_tracking_note = note
+            if note:
+                items = Markup("").join(Markup("<li>%s</li>") % escape(line) for line in note.split("\n"))
+                self.sudo().message_post(body=Markup("%s<ul>%s</ul>") % (self.env._(
+                    "Sent to %(org)s as several lines: Xero allows one option per tracking category on a line, so "
+                    "each line spread over several analytic accounts of one plan goes as one Xero line per share, "
+                    "the amounts adding up to Odoo's to the cent.", org=tenant.name), items),
+                    message_type="notification")
+        return values

@@ -1,5 +1,5 @@
-"""One-time import from Xero: tax rates, accounts, items (products), contacts (customers and
-suppliers) — matched to existing Odoo records before anything is created.
+"""One-time import from Xero: tax rates, accounts, tracking categories, items (products),
+contacts (customers and suppliers) — matched to existing Odoo records before anything is created.
 
 Idempotent: a Xero record already linked for the tenant is left alone, so a second run
 creates nothing. Contacts stream page by page (1,000 per call) with batched ORM writes and
@@ -23,7 +23,7 @@ _logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 1000
 MAX_RATE_LIMIT_WAITS = 5
-ENTITIES = ("tax_rates", "accounts", "products", "customers", "suppliers")
+ENTITIES = ("tax_rates", "accounts", "tracking", "products", "customers", "suppliers")
 
 
 class ImportSummary:
@@ -67,6 +67,9 @@ class XeroImporter(models.AbstractModel):
             self._import_tax_rates(tenant, summary)
         if "accounts" in what:
             self._import_accounts(tenant, summary)
+        if "tracking" in what:
+            data = self._get(tenant, "TrackingCategories", {"includeArchived": "true"}, entity="TrackingCategories")
+            self.env["xero.tracking.category"]._import_tracking(tenant, summary, data.get("TrackingCategories") or [])
         if "products" in what:
             self._import_items(tenant, summary)
         if what & {"customers", "suppliers"}:

@@ -20,6 +20,8 @@ LINKED_MODELS = [
     ("account.move", "Invoice / bill / credit note"),
     ("purchase.order", "Purchase order"),
     ("account.payment", "Payment"),
+    ("account.analytic.plan", "Tracking category"),
+    ("account.analytic.account", "Tracking option"),
 ]
 
 

@@ -65,6 +65,12 @@ class XeroTenant(models.Model):
     document_status = fields.Selection([("AUTHORISED", "Approved (AUTHORISED)"), ("DRAFT", "Draft")],
                                        string="Status of documents in Xero", default="AUTHORISED", required=True,
                                        help="Draft: invoices and bills wait in Xero for someone to approve them.")
+    tracking_missing_options = fields.Selection(
+        [("report", "Report an error"), ("create", "Create them in Xero")], string="Tracking options missing in Xero",
+        default="report", required=True,
+        help="An analytic account of a plan mapped to a Xero tracking category, with no option of that category "
+             "(mapped or of the same name). Report: the document waits with an error naming the account and "
+             "Xero → Tracking mapping. Create: the option is created in Xero with the account's name.")
     outbox_ids = fields.One2many("xero.outbox", "tenant_id")
     notify_success = fields.Boolean(string="Notify successful syncs",
                                     help="The user who saved gets a popup when their records reach Xero "

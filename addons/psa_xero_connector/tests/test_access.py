@@ -253,9 +253,12 @@ class TestAccessMatrix(XeroHarnessCase):
                                              "res_id": partner.id, "xero_id": "c-1"})
         item = self.env["xero.item"].create({"tenant_id": self.tenant_a.id, "item_id": "i-1", "code": "X",
                                              "name": "X"})
+        category = self.env["xero.tracking.category"].create({"tenant_id": self.tenant_a.id, "name": "Region",
+                                                              "tracking_category_id": "t-1"})
         new_rows = {"xero.link": {"res_model": "res.partner", "res_id": partner.id, "xero_id": "c-2"},
-                    "xero.item": {"item_id": "i-2", "code": "Y", "name": "Y"}}
-        for record in (link, item):
+                    "xero.item": {"item_id": "i-2", "code": "Y", "name": "Y"},
+                    "xero.tracking.category": {"tracking_category_id": "t-2", "name": "Area"}}
+        for record in (link, item, category):
             def in_b(r=record):
                 return r.tenant_id, self.env[r._name].search_count([("tenant_id", "=", self.tenant_b.id)])
             self.check("move a %s to B's organisation" % record._name,

@@ -3,6 +3,7 @@
 from odoo import fields, models
 
 ENTITY_LABELS = {"tax_rates": "Xero tax rates", "taxes": "Odoo taxes", "accounts": "Accounts",
+                 "tracking": "Tracking categories and options",
                  "products": "Products (items)", "customers": "Customers", "suppliers": "Suppliers"}
 ACTIONS = [("created", "Created"), ("linked", "Linked to existing"), ("already", "Already linked"),
            ("imported", "New in catalogue"), ("updated", "Updated in catalogue"), ("skipped", "Skipped"),

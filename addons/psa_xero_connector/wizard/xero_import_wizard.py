@@ -18,6 +18,8 @@ class XeroImportWizard(models.TransientModel):
                                 domain="[('state', '=', 'connected'), ('company_id', '!=', False)]")
     import_tax_rates = fields.Boolean("Tax rates", default=True)
     import_accounts = fields.Boolean("Account codes", default=True)
+    import_tracking = fields.Boolean("Tracking categories", default=True,
+                                     help="Matched to Odoo analytic plans and analytic accounts by name.")
     import_products = fields.Boolean("Products (items)", default=True)
     import_customers = fields.Boolean("Customers", default=True)
     import_suppliers = fields.Boolean("Suppliers", default=True)
@@ -42,7 +44,7 @@ class XeroImportWizard(models.TransientModel):
         return result
 
     def _what(self):
-        return [name for name in ("tax_rates", "accounts", "products", "customers", "suppliers")
+        return [name for name in ("tax_rates", "accounts", "tracking", "products", "customers", "suppliers")
                 if self["import_%s" % name]]
 
     def action_import(self):

@@ -244,3 +244,22 @@ def contact_link(tenant_id, contact, partner_id):
     return {"tenant_id": tenant_id, "res_model": "res.partner", "res_id": partner_id,
             "xero_id": contact["ContactID"], "xero_code": contact.get("AccountNumber") or False,
             "xero_name": contact.get("Name")}
+
+
+def tracking_rows(category):
+    """A Xero TrackingCategory -> (xero.tracking.category values, [xero.tracking.option values])
+    without the tenant (and without the option's category, which the caller knows). Archived
+    ones are inactive: they stay in the catalogue but are refused on new lines by Xero."""
+    row = {"tracking_category_id": category["TrackingCategoryID"],
+           "name": (category.get("Name") or category["TrackingCategoryID"]).strip(),
+           "active": category.get("Status", "ACTIVE") == "ACTIVE"}
+    options = [{"tracking_option_id": option["TrackingOptionID"],
+                "name": (option.get("Name") or option["TrackingOptionID"]).strip(),
+                "active": option.get("Status", "ACTIVE") == "ACTIVE"}
+               for option in category.get("Options") or () if option.get("Status") != "DELETED"]
+    return row, options
+
+
+def same_name(a, b):
+    """Tracking names are matched as Xero compares them: trimmed, case-insensitive."""
+    return bool(a and b) and a.strip().casefold() == b.strip().casefold()

@@ -190,7 +190,8 @@ def document_payload(doc, document_id=None):
         raise MappingError("A document needs at least one line")
     amount_types = amount_types_of(lines)
     payload = {"Contact": {"ContactID": doc["contact_id"]}, "LineAmountTypes": amount_types,
-               "LineItems": [line_payload(line, amount_types) for line in lines],
+               "LineItems": [part for line in lines
+                             for part in tracked_lines(line_payload(line, amount_types), line, doc.get("tracking"))],
                "Status": doc.get("status") or "AUTHORISED"}
     if xero_type:
         payload["Type"] = xero_type
@@ -229,3 +230,114 @@ def xero_total(payload):
         tax = _dec(line.get("TaxAmount", 0))
         total += amount if payload["LineAmountTypes"] == "Inclusive" else amount + tax
     return total
+
+
+# --- tracking (issue #12) ---------------------------------------------------------------------
+# Odoo's analytic distribution of a line ({"12": 60, "13,20": 40}: a key is one analytic account
+# per plan, the value a percentage) becomes Xero Tracking: one option per tracking category.
+# Xero allows one option per category on a line, so a line split over several analytic accounts
+# of one mapped plan (60/40) is sent as several Xero lines, one per share, whose amounts add up
+# to the Odoo line's to the cent: Xero's tracking reports then show the same split as Odoo's.
+
+HUNDRED = Decimal(100)
+
+
+def tracking_parts(distribution, tracking):
+    """-> [(percent, [LineItemTracking])], the shares of a line by tracking options.
+
+    ``distribution``: the line's analytic_distribution; ``tracking``: {analytic account id:
+    {"TrackingCategoryID", "TrackingOptionID", "Name", "Option"}} for the accounts of mapped
+    plans (the others are not tracked in Xero). A share not allocated to any option of a
+    category is a share without it. Keys naming the same categories are read as Odoo's joint
+    distribution; keys naming different ones (one plan per key) are independent, each plan's
+    split applied to the other's. Shares with the same options are merged."""
+    keyed = []
+    for key, percent in (distribution or {}).items():
+        accounts = [int(a) for a in str(key).split(",") if a.strip().isdigit()]
+        elements = [tracking[a] for a in accounts if a in tracking]
+        if elements and Decimal(str(percent or 0)) > 0:
+            keyed.append((Decimal(str(percent)), elements))
+    if not keyed:
+        return []
+    categories = {frozenset(e["TrackingCategoryID"] for e in elements) for _p, elements in keyed}
+    if len(categories) == 1:
+        parts = _with_rest(keyed)
+    else:
+        marginal = {}
+        for percent, elements in keyed:
+            for element in elements:
+                marginal.setdefault(element["TrackingCategoryID"], []).append((percent, [element]))
+        parts = [(HUNDRED, [])]
+        for shares in marginal.values():
+            parts = [(p * q / HUNDRED, a + b) for p, a in parts for q, b in _with_rest(shares)]
+    merged = {}
+    for percent, elements in parts:
+        key = tuple(sorted(e["TrackingOptionID"] for e in elements))
+        if key in merged:
+            merged[key] = (merged[key][0] + percent, merged[key][1])
+        else:
+            merged[key] = (percent, elements)
+    return [(p, [{k: e[k] for k in ("TrackingCategoryID", "TrackingOptionID", "Name", "Option")} for e in els])
+            for p, els in merged.values() if p > 0]
+
+
+def _with_rest(shares):
+    """Shares over 100 % are scaled down; under 100 %, the rest is a share without tracking."""
+    total = sum(p for p, _e in shares)
+    if total > HUNDRED:
+        return [(p * HUNDRED / total, e) for p, e in shares]
+    return shares + ([(HUNDRED - total, [])] if total < HUNDRED else [])
+
+
+def tracked_lines(item, line, tracking):
+    """A LineItem with its Tracking; split into one LineItem per share when its analytic
+    distribution spreads it over several options of one category. Amounts and tax are shared
+    out to the cent, the last share taking what rounding leaves, so the sum is the line's."""
+    parts = tracking_parts(line.get("analytic_distribution"), tracking or {})
+    if not parts:
+        return [item]
+    if len(parts) == 1:
+        return [dict(item, Tracking=parts[0][1])] if parts[0][1] else [item]
+    amount, tax = _dec(item["LineAmount"]), _dec(item.get("TaxAmount", 0))
+    quantity = _dec(item.get("Quantity") or 0, 4)
+    out, amount_left, tax_left = [], amount, tax
+    for index, (percent, elements) in enumerate(parts):
+        last = index == len(parts) - 1
+        share = amount_left if last else _dec(amount * percent / HUNDRED)
+        share_tax = tax_left if last else _dec(tax * percent / HUNDRED)
+        amount_left, tax_left = amount_left - share, tax_left - share_tax
+        part = {k: v for k, v in item.items() if k not in ("UnitAmount", "DiscountRate")}
+        part.update(Quantity=float(_dec(quantity * percent / HUNDRED, 4)), LineAmount=float(share))
+        if "TaxAmount" in item:
+            part["TaxAmount"] = float(share_tax)
+        if "UnitAmount" in item:  # kept only where Xero's formula gives the share back exactly
+            unit, discount = _dec(item["UnitAmount"], 4), _dec(item.get("DiscountRate") or 0, 4)
+            formula = (_dec(part["Quantity"], 4) * unit * (100 - discount) / 100).quantize(
+                Decimal("0.01"), rounding=ROUND_HALF_UP)
+            if formula == share:
+                part["UnitAmount"] = float(unit)
+                if discount:
+                    part["DiscountRate"] = float(discount)
+        if elements:
+            part["Tracking"] = elements
+        out.append(part)
+    return out
+
+
+def tracking_splits(doc):
+    """The lines of ``doc`` (see document_payload) sent as several Xero lines, for the note on
+    the document: [(description, [(percent, "Category: Option, …"), …])]."""
+    out = []
+    for line in doc.get("lines") or ():
+        parts = tracking_parts(line.get("analytic_distribution"), doc.get("tracking") or {})
+        if len(parts) > 1:
+            out.append((_text(line.get("description"), 60) or "-", [
+                (_percent(p), ", ".join("%s: %s" % (e["Name"], e["Option"]) for e in els)
+                 or "-") for p, els in parts]))
+    return out
+
+
+def _percent(value):
+    """60 -> "60", 33.3333 -> "33.33" (no exponent, no trailing zeros)."""
+    text = "%.2f" % value
+    return text.rstrip("0").rstrip(".")
