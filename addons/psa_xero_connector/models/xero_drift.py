@@ -51,6 +51,10 @@ class XeroDrift(models.AbstractModel):
             except XeroError as exc:
                 _logger.warning("Xero drift report of %s failed: %s", tenant.name, exc)
                 tenant.xero_drift_error = str(exc)
+            except Exception as exc:  # noqa: BLE001 - one organisation's failure must not stop the others'
+                _logger.exception("Xero drift report of %s failed unexpectedly", tenant.name)
+                self.env.invalidate_all()
+                tenant.xero_drift_error = "%s: %s" % (type(exc).__name__, exc)
             if commit:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
 

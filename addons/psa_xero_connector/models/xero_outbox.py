@@ -442,8 +442,14 @@ class XeroOutbox(models.Model):
                 batch.state = "pending"
                 row._queue_postpone_safely("%s: %s" % (type(exc).__name__, exc))
         sent = rows.filtered(lambda r: r.state == "done" and r.operation == "upsert")  # voids: no popup, no note
-        sent._notify_sent(tenant)
-        sent._add_history_notes(tenant, batch, headers)
+        # after Xero applied the batch: whatever happens to a popup or a note must not undo the
+        # rows' done state and links (the batch would be sent again)
+        for extra, args in ((sent._notify_sent, (tenant,)), (sent._add_history_notes, (tenant, batch, headers))):
+            try:
+                with self.env.cr.savepoint():
+                    extra(*args)
+            except Exception:  # noqa: BLE001 - logged; the sync itself is done
+                _logger.exception("Xero: %s after a batch of %s failed", extra.__name__, tenant.name)
         pause = self._pause_until(headers)
         if pause:
             # Xero's minute budget is spent: leave the rest for the next minute

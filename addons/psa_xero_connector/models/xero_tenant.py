@@ -151,7 +151,21 @@ class XeroTenant(models.Model):
             # check the tenant before the write, not the company it is moved to).
             if vals.get("company_id") and vals["company_id"] not in self.env.companies.ids:
                 raise AccessError(self.env._("You can only assign an organisation to one of your companies."))
-        return super().write(vals)
+        result = super().write(vals)
+        if {"xero_period_lock_date", "xero_end_of_year_lock_date", "xero_adviser", "lock_date_policy"} & set(vals):
+            self._xero_recheck_held_documents()
+        return result
+
+    def _xero_recheck_held_documents(self):
+        """A lock date, the adviser flag or the policy changed: the documents in error are
+        checked again at once (one held for the old lock date goes; one still locked, or in
+        error for another reason, comes back to Error with its sentence) — the field's help
+        promises it, and nobody should have to press Retry for each."""
+        rows = self.env["xero.outbox"].sudo().search([("tenant_id", "in", self.ids), ("state", "=", "error"),
+                                                      ("res_model", "in", ("account.move", "purchase.order"))])
+        if rows:
+            rows.write({"state": "queued", "next_try": fields.Datetime.now(), "attempts": 0})
+            rows._queue_trigger()
 
     def _compute_request_log_count(self):
         counts = dict(self.env["xero.request.log"]._read_group(
@@ -266,7 +280,8 @@ class XeroTenant(models.Model):
             data, _headers = self._call("GET", "Organisation", operation="organisation (lock dates)")
             org = ((data or {}).get("Organisations") or [{}])[0]
         values = {"xero_period_lock_date": xero_date(org.get("PeriodLockDate")) or False,
-                  "xero_end_of_year_lock_date": xero_date(org.get("EndOfYearLockDate")) or False}
+                  "xero_end_of_year_lock_date": xero_date(org.get("EndOfYearLockDate")) or False,
+                  "xero_short_code": org.get("ShortCode") or self.xero_short_code or False}
         tenant = self.sudo()
         if any(tenant[field] != value for field, value in values.items()):
             tenant.write(values)

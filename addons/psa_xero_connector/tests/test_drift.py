@@ -6,7 +6,7 @@ each difference with few calls, its one-click fixes work, and a second run is cl
 from datetime import timedelta
 
 from odoo import Command, fields
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from .common import ORG_A, SyncCase
@@ -190,6 +190,29 @@ class TestDrift(SyncCase):
             self.lines().with_user(user).action_ignore()
         self.assertTrue(self.lines().with_user(user).read(["kind"]))
 
+
+    def test_a_line_never_sends_another_companys_record(self):
+        """A manager cannot point a drift line of their organisation at another company's record
+        (no write right on lines; the actions refuse a record of another company)."""
+        [move] = self.send(1)
+        edit = self.admin_api.edit_document
+        edit(ORG_A, "Invoices", self.xero_id(move), remove=True)
+        self.Drift._run(self.tenant)
+        [line] = self.lines().filtered(lambda ln: ln.kind == "missing_xero")
+        other = self.env["res.company"].create({"name": "Other Co"})
+        secret = self.env["res.partner"].create({"name": "Secret Customer", "company_id": other.id,
+                                                 "email": "ceo@secret.example"})
+        manager = self.env["res.users"].create({
+            "name": "Xero manager", "login": "xero_manager_drift", "company_id": self.company.id,
+            "company_ids": [Command.set(self.company.ids)],
+            "groups_id": [Command.set([self.env.ref("base.group_user").id, self.env.ref("account.group_account_user").id,
+                                       self.env.ref("psa_xero_connector.group_xero_manager").id])]})
+        with self.assertRaises(AccessError):
+            line.with_user(manager).write({"res_model": "res.partner", "res_id": secret.id, "entity": "contact"})
+        line.sudo().write({"res_model": "res.partner", "res_id": secret.id, "entity": "contact"})  # as if
+        with self.assertRaisesRegex(UserError, "belongs to Other Co"):
+            line.with_user(manager).action_repush()
+        self.assertFalse(self.Outbox.sudo().search([("res_model", "=", "res.partner"), ("res_id", "=", secret.id)]))
 
 @tagged("post_install", "-at_install")
 class TestDriftTour(SyncCase):

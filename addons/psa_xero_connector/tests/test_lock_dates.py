@@ -55,9 +55,10 @@ class TestLockDates(SyncCase):
             self.assertIn(part, row.last_error)
         self.assertEqual(self.xero_invoices(), [], "nothing was sent: Xero would have refused it")
         self.assertIn(move.name, move.message_ids[0].body)  # the chatter says why, too
-        # the organisation chooses to send such documents on the first open day
+        # the organisation chooses to send such documents on the first open day: the held
+        # document is checked again at once, nobody presses Retry
         self.tenant.lock_date_policy = "first_open_day"
-        row.action_retry()
+        self.assertEqual(self.row(move).state, "queued")
         self.process()
         self.assertEqual(self.row(move).state, "done", self.row(move).last_error)
         sent = self.xero_invoices()
@@ -67,6 +68,20 @@ class TestLockDates(SyncCase):
         note = move.message_ids.filtered(lambda m: "first open day after Xero's lock date" in (m.body or ""))
         self.assertEqual(len(note), 1)
         self.assertIn("2026-12-01", note.body)
+
+    def test_a_held_document_goes_once_xero_moves_its_lock_date(self):
+        self.lock(PeriodLockDate="2026-11-30")
+        self.tenant._xero_read_lock_dates()
+        move = self.invoice()  # dated 8 November 2026
+        self.process()
+        self.process()
+        self.assertEqual(self.row(move).state, "error")
+        self.lock(PeriodLockDate="2026-10-31")  # the accountant reopens November in Xero
+        self.env["xero.inbound"]._poll(self.tenant)  # the next poll reads it
+        self.assertEqual(self.row(move).state, "queued", "checked again without a Retry")
+        self.process()
+        self.assertEqual(self.row(move).state, "done", self.row(move).last_error)
+        self.assertEqual([i["InvoiceNumber"] for i in self.xero_invoices()], [move.name])
 
     def test_adviser_connection_and_end_of_year_lock(self):
         self.lock(PeriodLockDate="2026-11-30", EndOfYearLockDate="2026-11-05", adviser=True)
