@@ -190,7 +190,6 @@ class TestDrift(SyncCase):
             self.lines().with_user(user).action_ignore()
         self.assertTrue(self.lines().with_user(user).read(["kind"]))
 
-
     def test_a_line_never_sends_another_companys_record(self):
         """A manager cannot point a drift line of their organisation at another company's record
         (no write right on lines; the actions refuse a record of another company)."""
@@ -205,7 +204,8 @@ class TestDrift(SyncCase):
         manager = self.env["res.users"].create({
             "name": "Xero manager", "login": "xero_manager_drift", "company_id": self.company.id,
             "company_ids": [Command.set(self.company.ids)],
-            "groups_id": [Command.set([self.env.ref("base.group_user").id, self.env.ref("account.group_account_user").id,
+            "groups_id": [Command.set([self.env.ref("base.group_user").id,
+                                       self.env.ref("account.group_account_user").id,
                                        self.env.ref("psa_xero_connector.group_xero_manager").id])]})
         with self.assertRaises(AccessError):
             line.with_user(manager).write({"res_model": "res.partner", "res_id": secret.id, "entity": "contact"})
