@@ -214,6 +214,7 @@ class TestDrift(SyncCase):
             line.with_user(manager).action_repush()
         self.assertFalse(self.Outbox.sudo().search([("res_model", "=", "res.partner"), ("res_id", "=", secret.id)]))
 
+
 @tagged("post_install", "-at_install")
 class TestDriftTour(SyncCase):
     """In Chromium: the dashboard card's figures are the database's; the drift report finds an
