@@ -51,6 +51,7 @@ ENDPOINT_SCOPES = {
     "payments": ("accounting.transactions", "accounting.payments"),
     "accounts": ("accounting.settings",),
     "taxrates": ("accounting.settings",),
+    "currencies": ("accounting.settings",),  # the spec's security for GET / PUT /Currencies
     "organisation": ("accounting.settings",),
 }
 

@@ -7,6 +7,7 @@ from ..xerojson import UTC
 from .accounts import Accounts
 from .contacts import Contacts
 from .creditnotes import CreditNotes
+from .currencies import Currencies
 from .invoices import Invoices
 from .items import Items
 from .organisation import new_organisation
@@ -30,9 +31,10 @@ class Books:
         self.creditnotes = CreditNotes(self)
         self.purchaseorders = PurchaseOrders(self)
         self.payments = Payments(self)
+        self.currencies = Currencies(self)
         self.by_path = {e.collection.lower(): e for e in (
             self.accounts, self.taxrates, self.contacts, self.items, self.invoices,
-            self.creditnotes, self.purchaseorders, self.payments)}
+            self.creditnotes, self.purchaseorders, self.payments, self.currencies)}
 
     def organisation(self, tenant):
         return self.store.get("org", tenant)

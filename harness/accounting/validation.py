@@ -39,6 +39,11 @@ DUE_DATE_REQUIRED = "Due Date is required."  # (guess)
 TYPE_INVALID = "Invalid document type {type}."  # (guess)
 ALLOCATION_TOO_BIG = "The amount allocated exceeds the amount outstanding on the invoice."  # (guess)
 CREDIT_TOO_SMALL = "The amount allocated exceeds the remaining credit on the credit note."  # (guess)
+# Not in Xero's public docs: the wording users of other connectors quote ("Currency Not
+# Subscribed", Link My Books' help) for a currency the organisation has not added. (guess)
+CURRENCY_NOT_ENABLED = "Organisation is not subscribed to currency {code}"
+CURRENCY_RATE_INVALID = "The currency rate must be greater than zero."  # (guess)
+CURRENCY_MISMATCH = "The currencies of the two documents (or the bank account) must match."  # (guess)
 
 
 def too_long(field, limit):
