@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 from werkzeug.wrappers import Response
 
-from .accounting.currencies import to_base
+from .accounting.currencies import base_total
 from .xerojson import iso_utc
 
 CSS = """
@@ -168,7 +168,7 @@ def invoice_page(app, org, invoice_id, message=""):
     currency = escape(inv.get("CurrencyCode") or base)
     if inv.get("CurrencyCode", base) != base:  # the base figure Xero shows: the total at the document's rate
         rate = inv["CurrencyRate"]
-        currency += " at %s (total %s %s)" % (_rate(rate), _money(to_base(inv["Total"], rate)), escape(base))
+        currency += " at %s (total %s %s)" % (_rate(rate), _money(base_total(inv, base)), escape(base))
     banks = [a for a in books.accounts.records(t) if books.accounts.usable_for_payments(a)]
     form = ""
     if inv["Status"] == "AUTHORISED":

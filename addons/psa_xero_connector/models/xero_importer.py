@@ -62,6 +62,8 @@ class XeroImporter(models.AbstractModel):
         self = self.with_company(tenant.company_id)
         tenant = tenant.with_env(self.env)
         what = set(what)
+        # the organisation's base currency and currencies, for the documents sent later
+        tenant._xero_read_currencies()
         if "tax_rates" in what:
             self._import_tax_rates(tenant, summary)
         if "accounts" in what:
