@@ -143,7 +143,8 @@ class TestCurrencies(PaymentCase):
         self.process()
         row = self.row(move)
         self.assertEqual(row.state, "error")
-        self.assertIn("%s is in EUR, which %s has not added in Xero" % (move.display_name, self.tenant.name), row.last_error)
+        self.assertIn("%s is in EUR, which %s has not added in Xero" % (move.display_name, self.tenant.name),
+                      row.last_error)
         self.assertIn("Settings → Currencies", row.last_error)
         self.assertIn("Currencies missing in Xero", row.last_error)
         self.assertFalse(self.harness.app.books.invoices.records(ORG_A), "nothing reached Xero")
