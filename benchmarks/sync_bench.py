@@ -73,6 +73,13 @@ def main():
                         Command.create({"name": "Licences", "quantity": 10, "price_unit": 18.1, "discount": 5,
                                         "tax_ids": [Command.clear()]})]} for i in range(n)])
 
+            def time_posting(moves):
+                started = time.perf_counter()
+                for move in moves:
+                    move.action_post()
+                env.flush_all()
+                return (time.perf_counter() - started) / len(moves)
+
             # interleaved rounds, so that warm-up and table growth weigh on both sides alike
             off = on = 0.0
             rounds = 4
