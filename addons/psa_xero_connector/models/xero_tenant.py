@@ -372,7 +372,9 @@ class XeroTenant(models.Model):
         codes = {c.get("Code") for c in (data or {}).get("Currencies") or () if c.get("Code")}
         base = organisation.get("BaseCurrency") or tenant.base_currency
         codes |= {base} - {None, False}
-        tenant.write({"base_currency": base, "xero_currencies": ",".join(sorted(codes))})
+        values = {"base_currency": base, "xero_currencies": ",".join(sorted(codes))}
+        if any(tenant[field] != value for field, value in values.items()):
+            tenant.write(values)  # only on a change: workers write the organisation's row rarely
         return codes
 
     def _xero_currency_codes(self):
