@@ -70,9 +70,15 @@ class XeroDocumentMixin(models.AbstractModel):
                 base=base))
         if currency == company_currency:
             return {"currency": currency.name}
-        if not self.env["res.currency.rate"].sudo().search_count([
+        cache = self.env.context.get("xero_link_cache")  # one look per currency and outbox build
+        key = ("rate known", currency.id, self.company_id.root_id.id)
+        if cache is None or key not in cache:
+            known = bool(self.env["res.currency.rate"].sudo().search_count([
                 ("currency_id", "=", currency.id), ("company_id", "in", [False, self.company_id.root_id.id])],
-                limit=1):  # Odoo's _get_rates: any rate of the currency, else 1.0
+                limit=1))  # Odoo's _get_rates: any rate of the currency, else 1.0
+            if cache is not None:
+                cache[key] = known
+        if not (cache[key] if cache is not None else known):
             raise MappingError(self.env._(
                 "%(doc)s is in %(currency)s but Odoo has no %(currency)s rate, so it would be sent at 1.0. "
                 "Add the rate (Invoicing → Configuration → Currencies), then Retry.",
