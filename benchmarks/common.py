@@ -77,8 +77,13 @@ class Bench:
         return Registry(self.db)
 
     def tenant(self, env, token, tenant_id, company):
-        """Point the addon at the harness and create a connected tenant for ``company``."""
+        """Point the addon at the harness and create a connected tenant for ``company``, which
+        keeps its books in GBP as the harness's demo organisations do."""
         from odoo import fields
+        gbp = env.ref("base.GBP")
+        gbp.active = True
+        if company.currency_id != gbp:
+            company.currency_id = gbp
         for key, value in {"client_id": "bench", "client_secret": "bench-secret",
                            "token_url": self.base + "/identity/connect/token",
                            "connections_url": self.base + "/connections",

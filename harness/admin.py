@@ -29,7 +29,7 @@ simulator. It is not part of Xero and needs no token (bind the harness to loopba
   POST webhooks/emit {tenant, ids, category?, type?}   events for existing records (load tests)
   GET  webhooks/deliveries
   GET  requests                          the most recent requests
-  POST payments {tenant, InvoiceID | CreditNoteID, Amount, Date?, AccountCode?}
+  POST payments {tenant, InvoiceID | CreditNoteID, Amount, Date?, AccountCode?, CurrencyRate?}
   POST documents/bulk {tenant, collection, elements}   many records at once, through Xero's own
                                          write rules, without HTTP per batch or limits (benchmarks)
   POST documents/edit {tenant, collection, id, Status? | UnitAmount? | remove?}
@@ -192,8 +192,9 @@ def _webhooks(app, low, method, body):
     return _json({"error": "unknown admin route"}, 404)
 
 
-def record_payment(app, tenant, doc_ref, amount, date=None, account_code=None, reference=""):
-    """Create a payment as a Xero user would in the web app (used by the page and the API)."""
+def record_payment(app, tenant, doc_ref, amount, date=None, account_code=None, reference="", currency_rate=None):
+    """Create a payment as a Xero user would in the web app (used by the page and the API);
+    a foreign-currency document's payment takes the day rate unless ``currency_rate`` is given."""
     books = app.books
     if account_code is None:
         bank = next((a for a in books.accounts.records(tenant) if a.get("Type") == "BANK"
@@ -202,6 +203,8 @@ def record_payment(app, tenant, doc_ref, amount, date=None, account_code=None, r
     payment = dict(doc_ref, Account={"Code": account_code}, Amount=amount, Reference=reference)
     if date:
         payment["Date"] = date
+    if currency_rate not in (None, ""):
+        payment["CurrencyRate"] = currency_rate
     return books.payments.write(tenant, [payment], "PUT")[0]
 
 
@@ -212,7 +215,7 @@ def _payment(app, body):
     else:
         ref = {"CreditNote": {"CreditNoteID": body["CreditNoteID"]}}
     ok, out = record_payment(app, tenant, ref, body["Amount"], body.get("Date"), body.get("AccountCode"),
-                             body.get("Reference", ""))
+                             body.get("Reference", ""), body.get("CurrencyRate"))
     return _json(out, 201 if ok else 400)
 
 

@@ -243,6 +243,8 @@ class HarnessApp:
             return json_response(not_found_body(), 404)
         rest = parts[1:]
         method = request.method
+        if entity is self.books.currencies and (rest or method not in ("GET", "PUT")):
+            return json_response(api_exception(405, "MethodNotAllowed", "Method not allowed"), 405)  # the spec's two
         try:
             if method == "GET":
                 return self._get(request, entity, rest, tenant, client)

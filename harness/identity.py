@@ -52,6 +52,7 @@ ENDPOINT_SCOPES = {
     "accounts": ("accounting.settings",),
     "taxrates": ("accounting.settings",),
     "trackingcategories": ("accounting.settings",),
+    "currencies": ("accounting.settings",),  # the spec's security for GET / PUT /Currencies
     "organisation": ("accounting.settings",),
 }
 

@@ -1,12 +1,14 @@
 """Server-rendered pages: the overview, an organisation, an invoice with "Record payment",
 the OAuth consent page and error page. Plain HTML + a little CSS; no JavaScript needed."""
 
+from decimal import Decimal
 from html import escape
 from urllib.parse import quote
 
 from werkzeug.wrappers import Response
 
 from .accounting import history as record_history
+from .accounting.currencies import base_total
 from .xerojson import iso_utc, parse_date
 
 CSS = """
@@ -46,6 +48,10 @@ def _badge(value):
 
 def _money(value):
     return "%.2f" % float(value or 0)
+
+
+def _rate(value):
+    return format(Decimal(str(value)).normalize(), "f")
 
 
 def _table(headers, rows):
@@ -131,25 +137,28 @@ def organisation_page(app, org):
         docs.append(["<a href='/ui/%s/invoices/%s'>%s</a>" % (t, inv["InvoiceID"],
                                                               escape(inv.get("InvoiceNumber") or "(no number)")),
                      escape(inv["Type"]), escape(contact.get("Name", "")), _badge(inv["Status"]),
-                     "#" + _money(inv.get("Total")), "#" + _money(inv.get("AmountDue"))])
+                     escape(inv.get("CurrencyCode", "")), "#" + _money(inv.get("Total")),
+                     "#" + _money(inv.get("AmountDue"))])
     credits = [[escape(c.get("CreditNoteNumber") or ""), escape(c["Type"]), _badge(c["Status"]),
-                "#" + _money(c.get("Total")), "#" + _money(c.get("RemainingCredit"))]
+                escape(c.get("CurrencyCode", "")), "#" + _money(c.get("Total")), "#" + _money(c.get("RemainingCredit"))]
                for c in books.creditnotes.records(t)]
-    orders = [[escape(p.get("PurchaseOrderNumber") or ""), _badge(p["Status"]), "#" + _money(p.get("Total"))]
-              for p in books.purchaseorders.records(t)]
+    orders = [[escape(p.get("PurchaseOrderNumber") or ""), _badge(p["Status"]), escape(p.get("CurrencyCode", "")),
+               "#" + _money(p.get("Total"))] for p in books.purchaseorders.records(t)]
+    currencies = ", ".join(escape(c["Code"]) for c in books.currencies.records(t))
     tracking = [[escape(c["Name"]), _badge(c["Status"]),
                  escape(", ".join(o["Name"] + ("" if o["Status"] == "ACTIVE" else " (%s)" % o["Status"].lower())
                                   for o in c["Options"]))]
                 for c in books.tracking.live(t)]
-    body = ("<h1>%s</h1><p class=muted>Tenant <code>%s</code> · %s · base currency %s</p>%s"
+    body = ("<h1>%s</h1><p class=muted>Tenant <code>%s</code> · %s · base currency %s · currencies %s</p>%s"
             "<section><h2>Invoices and bills</h2>%s</section>"
             "<section><h2>Credit notes</h2>%s</section><section><h2>Purchase orders</h2>%s</section>"
             "<section><h2>Contacts</h2>%s</section><section><h2>Items</h2>%s</section>"
             "<section><h2>Tracking categories</h2>%s</section>") % (
-        escape(org["Name"]), t, escape(org["CountryCode"]), escape(org["BaseCurrency"]), lock_dates_form(org),
-        _table(["Number", "Type", "Contact", "Status", "#Total", "#Amount due"], docs),
-        _table(["Number", "Type", "Status", "#Total", "#Remaining"], credits),
-        _table(["Number", "Status", "#Total"], orders),
+        escape(org["Name"]), t, escape(org["CountryCode"]), escape(org["BaseCurrency"]), currencies,
+        lock_dates_form(org),
+        _table(["Number", "Type", "Contact", "Status", "Currency", "#Total", "#Amount due"], docs),
+        _table(["Number", "Type", "Status", "Currency", "#Total", "#Remaining"], credits),
+        _table(["Number", "Status", "Currency", "#Total"], orders),
         _table(["Name", "E-mail", "Account no.", "Role", "Status"], contacts),
         _table(["Code", "Name", "#Sale price", "Account"], items),
         _table(["Name", "Status", "Options"], tracking))
@@ -192,31 +201,39 @@ def invoice_page(app, org, invoice_id, message=""):
               "#" + _money(li["TaxAmount"]), "#" + _money(li["LineAmount"]),
               escape("; ".join("%s: %s" % (t["Name"], t["Option"]) for t in li.get("Tracking") or ()))]
              for li in out["LineItems"]]
-    payments = [[escape(p.get("Date", "")), "#" + _money(p["Amount"]), escape(p.get("Reference", "")),
+    payments = [[escape(p.get("Date", "")), "#" + _money(p["Amount"]), "#" + _rate(p.get("CurrencyRate", 1)),
+                 "#" + _money(p.get("BankAmount")), escape(p.get("Reference", "")),
                  "<code>%s</code>" % p["PaymentID"]] for p in out["Payments"]]
+    base = org["BaseCurrency"]
+    currency = escape(inv.get("CurrencyCode") or base)
+    if inv.get("CurrencyCode", base) != base:  # the base figure Xero shows: the total at the document's rate
+        rate = inv["CurrencyRate"]
+        currency += " at %s (total %s %s)" % (_rate(rate), _money(base_total(inv, base)), escape(base))
     banks = [a for a in books.accounts.records(t) if books.accounts.usable_for_payments(a)]
     form = ""
     if inv["Status"] == "AUTHORISED":
         form = ("<form class=inline method=post action='/ui/%s/invoices/%s/pay'>"
                 "<label>Amount<input name=amount value='%s' required></label>"
                 "<label>Date<input name=date type=date value='%s'></label>"
-                "<label>Paid into<select name=account>%s</select></label>"
+                "<label>Paid into<select name=account>%s</select></label>%s"
                 "<label>Reference<input name=reference></label><button>Record payment</button></form>") % (
             t, inv["InvoiceID"], _money(inv["AmountDue"]), books.today().isoformat(),
             "".join("<option value='%s'>%s %s</option>" % (escape(a["Code"]), escape(a["Code"]), escape(a["Name"]))
-                    for a in banks))
+                    for a in banks),
+            "" if inv.get("CurrencyCode", base) == base else
+            "<label>Rate (empty: the day's)<input name=currency_rate></label>")
     body = ("<p><a href='/ui/%s'>← %s</a></p><h1>%s %s %s</h1>%s"
-            "<section>%s<p class=muted>Contact: %s · Date %s · Due %s · %s</p></section>"
+            "<section>%s<p class=muted>Contact: %s · Date %s · Due %s · %s · %s</p></section>"
             "<section><h2>Totals</h2>%s</section><section><h2>Payments</h2>%s%s</section>") % (
         t, escape(org["Name"]), escape(inv["Type"]), escape(inv.get("InvoiceNumber") or ""), _badge(inv["Status"]),
         message,
         _table(["Item", "Description", "#Qty", "#Unit", "Account", "Tax", "#Tax", "#Amount", "Tracking"], lines),
         escape(out.get("Contact", {}).get("Name", "")), escape(inv.get("_Date") or ""),
-        escape(inv.get("_DueDate") or ""), escape(inv["LineAmountTypes"]),
+        escape(inv.get("_DueDate") or ""), escape(inv["LineAmountTypes"]), currency,
         _table(["#Sub total", "#Tax", "#Total", "#Paid", "#Credited", "#Due"], [[
             "#" + _money(inv["SubTotal"]), "#" + _money(inv["TotalTax"]), "#" + _money(inv["Total"]),
             "#" + _money(inv["AmountPaid"]), "#" + _money(inv["AmountCredited"]), "#" + _money(inv["AmountDue"])]]),
-        _table(["Date", "#Amount", "Reference", "Payment ID"], payments), form)
+        _table(["Date", "#Amount", "#Rate", "#Bank amount", "Reference", "Payment ID"], payments), form)
     body += _history(app, org, books.invoices, inv)
     return _page("%s %s" % (inv["Type"], inv.get("InvoiceNumber") or ""), body)
 
@@ -275,7 +292,7 @@ def pay(app, org, invoice_id, form):
 
     ok, out = record_payment(app, org["OrganisationID"], {"Invoice": {"InvoiceID": invoice_id}},
                              form.get("amount"), form.get("date") or None, form.get("account") or None,
-                             form.get("reference", ""))
+                             form.get("reference", ""), form.get("currency_rate") or None)
     if ok:
         return Response("", 303, {"Location": "/ui/%s/invoices/%s" % (org["OrganisationID"], quote(invoice_id))})
     errors = "; ".join(e["Message"] for e in out.get("ValidationErrors", []))

@@ -238,7 +238,12 @@ def connect_xero(rpc, harness_url, tenants):
 
 
 def set_up_tenant(rpc, tenant_id, company_id, **switches):
-    """Company, items imported, catch-all items, sync switched on (``switches`` override)."""
+    """Company (in GBP, the demo organisations' base currency: Xero refuses documents in a
+    currency the organisation has not added), items imported, catch-all items, sync switched
+    on (``switches`` override)."""
+    gbp = rpc.call("res.currency", "search", [["name", "=", "GBP"]], context={"active_test": False})
+    rpc.call("res.currency", "write", gbp, {"active": True})
+    rpc.call("res.company", "write", [company_id], {"currency_id": gbp[0]})
     rpc.call("xero.tenant", "write", [tenant_id], {"company_id": company_id})
     wizard = rpc.call("xero.import.wizard", "create", {"tenant_id": tenant_id, "import_customers": False,
                                                         "import_suppliers": False})

@@ -7,6 +7,7 @@ from ..xerojson import UTC
 from .accounts import Accounts
 from .contacts import Contacts
 from .creditnotes import CreditNotes
+from .currencies import Currencies
 from .invoices import Invoices
 from .items import Items
 from .organisation import new_organisation
@@ -32,9 +33,11 @@ class Books:
         self.purchaseorders = PurchaseOrders(self)
         self.payments = Payments(self)
         self.tracking = TrackingCategories(self)
+        self.currencies = Currencies(self)
         self.by_path = {e.collection.lower(): e for e in (
             self.accounts, self.taxrates, self.contacts, self.items, self.invoices,
-            self.creditnotes, self.purchaseorders, self.payments, self.tracking)}
+            self.creditnotes, self.purchaseorders, self.payments, self.tracking,
+            self.currencies)}
 
     def organisation(self, tenant):
         return self.store.get("org", tenant)

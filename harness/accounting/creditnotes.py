@@ -16,6 +16,7 @@ from .validation import (
     ALLOCATION_TOO_BIG,
     CREDIT_NOTE_NUMBER_TAKEN,
     CREDIT_TOO_SMALL,
+    CURRENCY_MISMATCH,
     PAYMENT_NOT_AUTHORISED,
     Errors,
     number,
@@ -79,6 +80,8 @@ class CreditNotes(Document):
                 elif INVOICE_SIDE[credit["Type"]] != invoice["Type"]:
                     # (guess)
                     errors.add("The credit note and the invoice must be of the same side (sales or purchases).")
+                elif credit.get("CurrencyCode") != invoice.get("CurrencyCode"):
+                    errors.add(CURRENCY_MISMATCH)
                 elif amount is None or amount <= 0:
                     errors.add("Amount must be greater than zero.")  # (guess)
                 elif amount > credit["RemainingCredit"]:

@@ -9,7 +9,7 @@ credit note allocated cannot be edited (nor voided) until those are removed.
 from decimal import Decimal
 
 from ..xerojson import money, new_id
-from . import lockdates, refs, totals
+from . import currencies, lockdates, refs, totals
 from .base import Entity, render_date, set_date
 from .validation import ACCOUNT_CODE_REQUIRED, DOCUMENT_LOCKED, LINE_ITEMS_REQUIRED, STATUS_CHANGE_INVALID, number, text
 
@@ -99,12 +99,10 @@ class Document(Entity):
             errors.add("Status must be one of %s." % ", ".join(self.statuses))  # (guess)
             return None
         record["Status"] = status
-        for field, limit in (("Reference", 255), ("CurrencyCode", 3)):
-            value = text(element, field, errors, limit=limit)
-            if value is not None:
-                record[field] = value
-        record.setdefault("CurrencyCode", self.books.organisation(tenant)["BaseCurrency"])
-        record.setdefault("CurrencyRate", Decimal("1"))
+        reference = text(element, "Reference", errors, limit=255)
+        if reference is not None:
+            record["Reference"] = reference
+        currencies.document_currency(self.books, tenant, element, record, errors)
         self.extra_fields(tenant, element, record, errors)
         self.number(tenant, element, record, errors)
         if "LineItems" in element or existing is None:

@@ -5,11 +5,12 @@ Status and fires an INVOICE (or CREDITNOTE) UPDATE webhook, as in Xero.
 
 from decimal import Decimal
 
-from ..xerojson import money
-from . import lockdates
+from ..xerojson import money, parse_date
+from . import currencies, lockdates
 from .base import Entity, render_date, set_date
 from .documents import apply_settlement
 from .validation import (
+    CURRENCY_MISMATCH,
     PAYMENT_ACCOUNT_INVALID,
     PAYMENT_NOT_AUTHORISED,
     PAYMENT_TOO_BIG,
@@ -71,18 +72,40 @@ class Payments(Entity):
             outstanding = doc.get("AmountDue") if entity is self.books.invoices else doc.get("RemainingCredit")
             if amount > outstanding:
                 errors.add(PAYMENT_TOO_BIG)
+        day = dates.get("_Date") or self.books.today().isoformat()
+        rate, bank_amount = self._rate(tenant, element, doc, account, amount, day, errors)
         if errors:
             return None
         record = self.new_record(None)
         record.update({
-            "_tenant": tenant, "_Date": dates.get("_Date") or self.books.today().isoformat(),
-            "Amount": money(amount), "Reference": reference or "", "CurrencyRate": Decimal("1"),
+            "_tenant": tenant, "_Date": day, "Amount": money(amount), "BankAmount": bank_amount,
+            "Reference": reference or "", "CurrencyRate": rate,
             "Status": "AUTHORISED", "PaymentType": PAYMENT_TYPES[doc["Type"]], "IsReconciled": False,
             "HasAccount": True, "HasValidationErrors": False,
             "Account": {"AccountID": account["AccountID"], "Code": account["Code"]},
             "_doc_kind": entity.kind, "_doc": doc[entity.id_field],
         })
         return record
+
+    def _rate(self, tenant, element, doc, account, amount, day, errors):
+        """-> (CurrencyRate, BankAmount) of a payment. The amount is in the document's currency;
+        a payment of a foreign-currency document carries its own rate (the one sent, else the
+        day rate of the payment date: the difference with the document's rate is Xero's
+        realised currency gain or loss), and BankAmount is the amount in the bank account's
+        currency — the base currency, or the document's own for an account in that currency."""
+        base = self.books.organisation(tenant)["BaseCurrency"]
+        code = doc.get("CurrencyCode") or base
+        bank_currency = (account or {}).get("CurrencyCode") or base
+        if bank_currency not in (base, code):
+            errors.add(CURRENCY_MISMATCH)
+        rate = currencies.rate_of(element, errors) if code != base else None
+        if code == base:
+            rate = Decimal("1")
+        elif rate is None:
+            rate = currencies.daily_rate(base, code, parse_date(day))
+        if amount is None or errors:
+            return rate, None
+        return rate, money(amount) if bank_currency == code else currencies.to_base(amount, rate)
 
     def _update(self, tenant, element, existing, errors):
         if element.get("Status") != "DELETED" or existing["Status"] != "AUTHORISED":
@@ -111,9 +134,9 @@ class Payments(Entity):
         entity.save(tenant, doc, False)
 
     def summary(self, record):
-        out = {"PaymentID": record["PaymentID"], "Amount": record["Amount"], "Reference": record["Reference"],
-               "CurrencyRate": record["CurrencyRate"], "HasAccount": True, "HasValidationErrors": False,
-               "_Date": record["_Date"]}
+        out = {"PaymentID": record["PaymentID"], "Amount": record["Amount"], "BankAmount": record.get("BankAmount"),
+               "Reference": record["Reference"], "CurrencyRate": record["CurrencyRate"], "HasAccount": True,
+               "HasValidationErrors": False, "_Date": record["_Date"]}
         return out
 
     def render(self, record, unitdp=2):

@@ -64,6 +64,11 @@ TRACKING_TOO_MANY = "A line item can have at most two tracking categories."  # (
 TRACKING_CATEGORY_INVALID = "Tracking category '{name}' does not exist or is not active."  # (guess)
 TRACKING_OPTION_INVALID = "Tracking option '{option}' does not exist or is not active in category '{name}'."  # (guess)
 TRACKING_CATEGORY_TWICE = "A line item can have only one option of tracking category '{name}'."  # (guess)
+# Not in Xero's public docs: the wording users of other connectors quote ("Currency Not
+# Subscribed", Link My Books' help) for a currency the organisation has not added. (guess)
+CURRENCY_NOT_ENABLED = "Organisation is not subscribed to currency {code}"
+CURRENCY_RATE_INVALID = "The currency rate must be greater than zero."  # (guess)
+CURRENCY_MISMATCH = "The currencies of the two documents (or the bank account) must match."  # (guess)
 
 
 def too_long(field, limit):

@@ -57,3 +57,15 @@ def test_payment_changes_are_the_same_whatever_happened_before():
 def test_filters_and_chunks():
     assert settlement.guid_filter("PaymentID", ["a", "b"]) == 'PaymentID==guid("a") OR PaymentID==guid("b")'
     assert settlement.chunks(range(5), 2) == [[0, 1], [2, 3], [4]]
+
+
+def test_a_foreign_payment_carries_its_rate_and_its_base_amount():
+    doc = {"InvoiceID": "A", "Type": "ACCREC", "Status": "PAID", "CurrencyCode": "EUR", "Total": 120,
+           "AmountDue": 0, "Payments": [{"PaymentID": "P1", "Amount": 50, "CurrencyRate": 1.1, "BankAmount": 45.45},
+                                        {"PaymentID": "P2", "Amount": 70, "CurrencyRate": "bad"}]}
+    state = settlement.document_state(doc)
+    one, two = state["payments"]["p1"], state["payments"]["p2"]
+    assert one["rate"] == Decimal("1.1") and settlement.base_amount(one) == Decimal("45.45")
+    assert two["rate"] is None and settlement.base_amount(two) is None
+    assert settlement.base_amount({"amount": Decimal("100.00"), "rate": Decimal("1.15")}) == Decimal("86.96")
+    assert settlement.rate(0) is None and settlement.rate(-1) is None and settlement.rate(None) is None

@@ -195,3 +195,33 @@ def test_split_lines_total_equal_odoos(line, distribution):
     assert sum(Decimal(str(p["TaxAmount"])) for p in split) == Decimal(str(line["total"])) - Decimal(
         str(line["subtotal"]))
     assert "Tracking" not in payload["LineItems"][-1]
+
+
+# --- currencies (issue #12) -------------------------------------------------------------------------
+LINE = {"description": "Remote support", "quantity": 2, "price_unit": 85, "subtotal": 170, "total": 204,
+        "tax_type": "OUTPUT2", "account_code": "200"}
+
+
+def test_a_foreign_document_goes_with_its_currency_and_odoos_rate():
+    doc = {"kind": "out_invoice", "contact_id": "c", "lines": [LINE], "currency": "EUR", "base_currency": "GBP",
+           "rate": 1.1500000000000001}
+    _collection, payload = to_xero.document_payload(doc)
+    # Xero's CurrencyRate and Odoo's rate are the same quantity (document currency per 1 of the
+    # company's): sent as it is, at Xero's 6 decimals
+    assert (payload["CurrencyCode"], payload["CurrencyRate"]) == ("EUR", 1.15)
+    assert to_xero.document_payload(dict(doc, rate=0.86956521739))[1]["CurrencyRate"] == 0.869565
+    # Xero's base figures are Odoo's company amounts: 204 EUR at 1.15 is 177.39 GBP
+    assert to_xero.to_base(to_xero.xero_total(payload), payload["CurrencyRate"]) == Decimal("177.39")
+    for kind in ("in_invoice", "out_refund", "in_refund", "purchase_order"):
+        assert to_xero.document_payload(dict(doc, kind=kind, currency="USD", rate=1.27))[1]["CurrencyRate"] == 1.27
+
+
+def test_the_base_currency_goes_without_a_rate_and_a_foreign_one_never_at_1_or_without():
+    base = to_xero.document_payload({"kind": "out_invoice", "contact_id": "c", "lines": [LINE], "currency": "GBP"})[1]
+    assert base["CurrencyCode"] == "GBP" and "CurrencyRate" not in base  # Xero's base rate is always 1
+    same = to_xero.currency_fields("GBP", "GBP", 1.3)
+    assert same == {"CurrencyCode": "GBP"}
+    for missing in (None, 0, -1):
+        with pytest.raises(MappingError, match="No exchange rate for EUR"):
+            to_xero.currency_fields("EUR", "GBP", missing)
+    assert to_xero.currency_fields(None, "GBP", 1.2) == {}

@@ -43,4 +43,5 @@ class PurchaseOrder(models.Model):
             "kind": "purchase_order", "contact_id": contact.xero_id, "number": self.name,
             "reference": self.partner_ref or False, "date": self.date_order.date() if self.date_order else False,
             "due_date": self.date_planned.date() if self.date_planned else False,
-            "currency": self.currency_id.name, "status": status, "lines": lines}, order_lines)), document_id)
+            "status": status, "lines": lines,
+            **self._xero_currency_values(tenant, self.currency_id, self.currency_rate)}, order_lines)), document_id)

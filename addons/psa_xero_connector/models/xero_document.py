@@ -8,6 +8,7 @@ from odoo import fields, models
 from odoo.tools.misc import format_date
 
 from ..xero import presend, to_xero
+from ..xero.errors import XeroError
 from ..xero.to_xero import MappingError
 
 ACCOUNT_MAPPING = "Invoicing → Configuration → Xero → Account mapping"
@@ -211,3 +212,48 @@ class XeroDocumentMixin(models.AbstractModel):
                     "the amounts adding up to Odoo's to the cent.", org=tenant.name), items),
                     message_type="notification")
         return values
+
+    def _xero_currency_values(self, tenant, currency, rate):
+        """The currency part of the document's values for ``to_xero.document_payload``, after
+        the checks Xero would otherwise fail on or get wrong: the company's currency must be
+        the organisation's base currency; a foreign currency needs an Odoo rate (Odoo falls back
+        to 1.0 without one) and must be in the organisation — or is added to it, as its
+        *Currencies missing in Xero* setting says. Raises MappingError naming the fix."""
+        self.ensure_one()
+        company_currency = self.company_id.currency_id
+        base = tenant.base_currency
+        if base and company_currency.name != base:
+            raise MappingError(self.env._(
+                "%(doc)s: %(company)s keeps its books in %(ours)s but %(org)s's base currency in Xero is "
+                "%(base)s; their amounts would not agree. Connect the company to an organisation in %(ours)s.",
+                doc=self.display_name, company=self.company_id.name, ours=company_currency.name, org=tenant.name,
+                base=base))
+        if currency == company_currency:
+            return {"currency": currency.name}
+        cache = self.env.context.get("xero_link_cache")  # one look per currency and outbox build
+        key = ("rate known", currency.id, self.company_id.root_id.id)
+        if cache is None or key not in cache:
+            known = bool(self.env["res.currency.rate"].sudo().search_count([
+                ("currency_id", "=", currency.id), ("company_id", "in", [False, self.company_id.root_id.id])],
+                limit=1))  # Odoo's _get_rates: any rate of the currency, else 1.0
+            if cache is not None:
+                cache[key] = known
+        if not (cache[key] if cache is not None else known):
+            raise MappingError(self.env._(
+                "%(doc)s is in %(currency)s but Odoo has no %(currency)s rate, so it would be sent at 1.0. "
+                "Add the rate (Invoicing → Configuration → Currencies), then Retry.",
+                doc=self.display_name, currency=currency.name))
+        tenant = tenant.with_env(self.env)  # the outbox build's cache (see _xero_has_currency)
+        try:
+            if not tenant._xero_has_currency(currency.name):
+                if tenant.missing_currency_policy != "enable":
+                    raise MappingError(self.env._(
+                        "%(doc)s is in %(currency)s, which %(org)s has not added in Xero. Add %(currency)s in "
+                        "Xero (Settings → Currencies → Add currency) and press Retry, or set “Currencies missing "
+                        "in Xero” to “Add it in Xero” on the organisation (Xero → Tenants).",
+                        doc=self.display_name, currency=currency.name, org=tenant.name))
+                tenant._xero_add_currency(currency.name)
+        except XeroError as exc:
+            raise MappingError(self.env._("%(doc)s: could not check %(currency)s in Xero: %(error)s",
+                                          doc=self.display_name, currency=currency.name, error=exc)) from exc
+        return {"currency": currency.name, "base_currency": company_currency.name, "rate": rate}

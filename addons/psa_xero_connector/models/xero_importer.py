@@ -62,7 +62,8 @@ class XeroImporter(models.AbstractModel):
         self = self.with_company(tenant.company_id)
         tenant = tenant.with_env(self.env)
         what = set(what)
-        tenant._xero_read_lock_dates()
+        # the lock dates, base currency and currencies: what the documents sent later are checked against
+        tenant._xero_read_currencies(organisation=tenant._xero_read_lock_dates())
         if "tax_rates" in what:
             self._import_tax_rates(tenant, summary)
         if "accounts" in what:

@@ -262,7 +262,15 @@ class XeroInbound(models.AbstractModel):
             banks = move.commercial_partner_id.bank_ids.filtered(
                 lambda bank: bank.company_id.id in (False, move.company_id.id))
             bank = move.partner_bank_id if move.partner_bank_id in banks else banks[:1]
+        foreign = {}
+        base = settlement.base_amount(payment) if move.currency_id != move.company_currency_id else None
+        if base is not None:
+            # Xero's amount in the company's currency, at Xero's rate of the payment (Register
+            # payment's own `force_balance`); reconciling with the document at its rate, Odoo
+            # books the exchange difference itself
+            foreign["force_balance"] = float(base)
         return {
+            **foreign,
             "date": payment["date"] or fields.Date.context_today(self), "amount": float(payment["amount"]),
             "payment_type": payment_type,
             "partner_type": "customer" if counterpart.account_type == "asset_receivable" else "supplier",

@@ -34,7 +34,8 @@ class XeroTenant(models.Model):
                                     "last_error", "base_currency", "country_code", "xero_poll_since",
                                     "xero_period_lock_date", "xero_end_of_year_lock_date", "xero_short_code",
                                     "xero_drift_snapshot", "xero_drift_checked_at", "xero_drift_full_at",
-                                    "xero_drift_calls", "xero_drift_documents", "xero_drift_error"})
+                                    "xero_drift_calls", "xero_drift_documents", "xero_drift_error",
+                                    "xero_currencies"})
 
     name = fields.Char(string="Organisation", required=True, tracking=True)
     xero_tenant_id = fields.Char(string="Xero tenant ID", required=True, readonly=True, index=True, copy=False)
@@ -51,6 +52,15 @@ class XeroTenant(models.Model):
     active = fields.Boolean(default=True)
     last_error = fields.Text(readonly=True)
     base_currency = fields.Char(readonly=True)
+    # The currencies the organisation has in Xero (GET /Currencies: its base and those added).
+    xero_currencies = fields.Char(string="Currencies in Xero", readonly=True, copy=False,
+                                  help="Read from Xero on import, on Test connection and when a document needs one.")
+    missing_currency_policy = fields.Selection(
+        [("report", "Report an error"), ("enable", "Add it in Xero")], string="Currencies missing in Xero",
+        default="report", required=True,
+        help="A document in a currency this organisation has not added in Xero: report it as an error "
+             "before sending (add the currency in Xero, then Retry), or add the currency in Xero "
+             "(PUT Currencies) and send.")
     country_code = fields.Char(readonly=True)
     xero_short_code = fields.Char(string="Xero short code", readonly=True, copy=False,
                                   help="Organisation.ShortCode: links to Xero open in this organisation")
@@ -270,11 +280,16 @@ class XeroTenant(models.Model):
                     "country_code": org.get("CountryCode"), "xero_short_code": org.get("ShortCode") or False,
                     "last_error": False})
         tenant._xero_read_lock_dates(org)
+        try:
+            tenant._xero_read_currencies(organisation=org)
+        except XeroError as exc:
+            tenant.last_error = str(exc)
         return self._toast(self.env._("Connected to Xero"), self.env._("%s answers.", self.name), "success")
 
     def _xero_read_lock_dates(self, org=None):
         """Keep Xero's lock dates (from ``org``, a GET /Organisation answer's organisation, or
-        asked now). Called on connect, import and each poll; raises XeroError when asked."""
+        asked now). Called on connect, import and each poll; raises XeroError when asked.
+        -> the organisation read (for the currencies, read with it on import)."""
         self.ensure_one()
         if org is None:
             data, _headers = self._call("GET", "Organisation", operation="organisation (lock dates)")
@@ -285,6 +300,7 @@ class XeroTenant(models.Model):
         tenant = self.sudo()
         if any(tenant[field] != value for field, value in values.items()):
             tenant.write(values)
+        return org
 
     def _xero_lock_date(self):
         """-> (the last day Xero refuses for this connection, "period" | "end_of_year") or (None, None)."""
@@ -413,3 +429,50 @@ class XeroTenant(models.Model):
         # What waited for these organisations to be reconnected is due now.
         self.env["xero.outbox"].sudo()._wake_tenants(tenants)
         return tenants
+
+    # --- currencies ----------------------------------------------------------------------------------
+    def _xero_read_currencies(self, organisation=None):
+        """Read the base currency (unless ``organisation`` was just read) and the currencies the
+        organisation has in Xero. -> the set of codes. Raises XeroError."""
+        self.ensure_one()
+        tenant = self.sudo()
+        if organisation is None:
+            data, _headers = tenant._call("GET", "Organisation", operation="organisation")
+            organisation = (data or {}).get("Organisations", [{}])[0]
+        data, _headers = tenant._call("GET", "Currencies", operation="read currencies",
+                                      context={"entity": "Currencies"})
+        codes = {c.get("Code") for c in (data or {}).get("Currencies") or () if c.get("Code")}
+        base = organisation.get("BaseCurrency") or tenant.base_currency
+        codes |= {base} - {None, False}
+        values = {"base_currency": base, "xero_currencies": ",".join(sorted(codes))}
+        if any(tenant[field] != value for field, value in values.items()):
+            tenant.write(values)  # only on a change: workers write the organisation's row rarely
+        return codes
+
+    def _xero_currency_codes(self):
+        return set(filter(None, (self.sudo().xero_currencies or "").split(",")))
+
+    def _xero_has_currency(self, code):
+        """Whether the organisation has ``code`` in Xero: from what was last read, else read
+        again — someone may just have added it in Xero — at most once per outbox build (its
+        ``xero_link_cache``), so a batch of documents in a missing currency costs one call.
+        Raises XeroError."""
+        self.ensure_one()
+        if code in self._xero_currency_codes():
+            return True
+        cache = self.env.context.get("xero_link_cache")
+        if cache is not None:
+            if ("currencies read", self.id) in cache:
+                return False
+            cache[("currencies read", self.id)] = True
+        return code in self._xero_read_currencies()
+
+    def _xero_add_currency(self, code):
+        """Add ``code`` to the organisation in Xero (PUT Currencies; adding one already there is
+        harmless, and the key makes a resent request a replay). Raises XeroError."""
+        self.ensure_one()
+        tenant = self.sudo()
+        tenant._call("PUT", "Currencies", body={"Code": code}, operation="add currency",
+                     idempotency_key="currency-%s-%s" % (tenant.xero_tenant_id, code), context={"entity": "Currencies"})
+        tenant.write({"xero_currencies": ",".join(sorted(self._xero_currency_codes() | {code}))})
+        _logger.info("Xero: added currency %s to %s", code, tenant.name)

@@ -1,6 +1,7 @@
 from . import test_access
 from . import test_connect_flow
 from . import test_drift
+from . import test_currency
 from . import test_fair_sending
 from . import test_i18n
 from . import test_import

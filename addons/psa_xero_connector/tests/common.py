@@ -34,6 +34,15 @@ class XeroHarnessCase(HttpCase):
         cls.addClassCleanup(cls.harness.stop)
         cls.admin_api = Admin(cls.harness.url)
         cls.configure(cls.env, cls.harness.url)
+        cls.use_base_currency(cls.env.company)
+
+    @staticmethod
+    def use_base_currency(company, code="GBP"):
+        """The company keeps its books in its organisation's base currency (the demo
+        organisations': GBP), as Xero's base-currency figures must be Odoo's."""
+        currency = company.env.ref("base.%s" % code)
+        currency.active = True
+        company.currency_id = currency
 
     @classmethod
     def reset_harness(cls):

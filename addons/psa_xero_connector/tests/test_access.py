@@ -161,7 +161,7 @@ class TestAccessMatrix(XeroHarnessCase):
         def effect(result):
             self.assertEqual(result["params"]["type"], "success")
             self.assertEqual(self.env["xero.request.log"].search_count([("tenant_id", "=", self.tenant_a.id)]),
-                             logs + 1)
+                             logs + 2)  # GET Organisation, GET Currencies
         self.tenant_call("action_test_connection", self.tenant_a, MANAGER, effect)
 
     def test_actions_returning_views(self):

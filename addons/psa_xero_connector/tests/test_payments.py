@@ -355,6 +355,7 @@ class TestTwoOrganisations(PaymentCase):
         company_b = self.env["res.company"].create({"name": "Contoso (Odoo)",
                                                     "currency_id": self.company.currency_id.id})
         self.env["account.chart.template"].try_loading("generic_coa", company=company_b, install_demo=False)
+        self.use_base_currency(company_b)  # the generic chart makes it USD; its organisation's base is GBP
         self.env.user.company_ids |= company_b
         other = self.env["xero.tenant"].search([("xero_tenant_id", "=", ORG_B)])
         other.write({"company_id": company_b.id, "sync_customers": True, "sync_invoices": True})

@@ -8,7 +8,7 @@ are keyed by Xero's PaymentID). Applying the same state twice changes nothing.
 
 import datetime as dt
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 _MS_DATE = re.compile(r"^/Date\((-?\d+)([+-]\d{4})?\)/$")
 IDS_PER_CALL = 50       # documents per GET …?IDs= (keeps the URL well under 8 kB)
@@ -40,6 +40,24 @@ def amount(value):
         return Decimal("0")
 
 
+def rate(value):
+    """A CurrencyRate (units of the document's currency per 1 of the base), or None."""
+    try:
+        value = Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        return None
+    return value if value > 0 else None
+
+
+def base_amount(payment):
+    """What a payment of a foreign-currency document is worth in the base currency, as Xero
+    books it: its amount at its own rate (``BankAmount`` for a base-currency bank account).
+    None when it carries no rate."""
+    if not payment.get("rate"):
+        return None
+    return (payment["amount"] / payment["rate"]).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
 def document_state(doc):
     """A Xero Invoice or CreditNote -> the parts that matter for settlement."""
     credit = "CreditNoteID" in doc
@@ -49,7 +67,7 @@ def document_state(doc):
         if pid and payment.get("Status", "AUTHORISED") != "DELETED":
             payments[pid] = {"id": pid, "amount": amount(payment.get("Amount")),
                              "date": parse_date(payment.get("Date")), "reference": payment.get("Reference") or "",
-                             "account": payment.get("Account") or {}}
+                             "account": payment.get("Account") or {}, "rate": rate(payment.get("CurrencyRate"))}
     if credit:
         allocations = [{"id": (a.get("AllocationID") or "").lower(), "amount": amount(a.get("Amount")),
                         "other_id": ((a.get("Invoice") or {}).get("InvoiceID") or "").lower()}

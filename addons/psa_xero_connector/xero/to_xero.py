@@ -178,8 +178,8 @@ def amount_types_of(lines):
 
 def document_payload(doc, document_id=None):
     """``doc``: {kind (out_invoice, in_invoice, out_refund, in_refund, purchase_order),
-    contact_id, number, reference, date, due_date, currency, status, lines: [line dicts]}.
-    -> (collection, payload)."""
+    contact_id, number, reference, date, due_date, currency, base_currency, rate, status,
+    lines: [line dicts]}. -> (collection, payload)."""
     if doc["kind"] not in DOCUMENT_TYPES:
         raise MappingError("Documents of kind %s are not sent to Xero" % doc["kind"])
     collection, xero_type = DOCUMENT_TYPES[doc["kind"]]
@@ -214,12 +214,38 @@ def document_payload(doc, document_id=None):
         payload["DueDate"] = str(doc["due_date"])
     if doc.get("due_date") and collection == "PurchaseOrders":
         payload["DeliveryDate"] = str(doc["due_date"])
-    if doc.get("currency"):
-        payload["CurrencyCode"] = doc["currency"]
+    payload.update(currency_fields(doc.get("currency"), doc.get("base_currency"), doc.get("rate")))
     id_field = {"Invoices": "InvoiceID", "CreditNotes": "CreditNoteID", "PurchaseOrders": "PurchaseOrderID"}
     if document_id:
         payload[id_field[collection]] = document_id
     return collection, payload
+
+
+def currency_fields(currency, base_currency=None, rate=None):
+    """-> ``CurrencyCode`` and, for a currency other than the base, ``CurrencyRate``.
+
+    Xero's CurrencyRate is units of the document's currency per 1 unit of the base currency
+    (a GBP organisation's EUR invoice at 1.15: 115 EUR = 100 GBP) — the quantity Odoo keeps as
+    ``invoice_currency_rate`` / ``purchase.order.currency_rate`` (company currency → document
+    currency; ``res.currency.rate.rate`` is per unit of the company currency too), so it goes
+    as it is, at Xero's 6 decimals. Never omitted for a foreign currency (Xero would take its
+    own day rate and its base figures would not be Odoo's) and never 1 there (the classic
+    "EUR→DKK at 1.0"); nothing for the base currency, whose rate is always 1 in Xero."""
+    if not currency:
+        return {}
+    out = {"CurrencyCode": currency}
+    if base_currency and currency != base_currency:
+        rate = _dec(rate or 0, 6)
+        if rate <= 0:
+            raise MappingError("No exchange rate for %s: set one in Odoo before sending" % currency)
+        out["CurrencyRate"] = float(rate)
+    return out
+
+
+def to_base(amount, rate):
+    """What Xero books in the base currency for ``amount`` at ``rate`` (see currency_fields)."""
+    rate = _dec(rate, 6)
+    return _dec(Decimal(str(amount)) / rate) if rate else _dec(amount)
 
 
 def xero_total(payload):
