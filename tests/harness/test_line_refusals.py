@@ -64,10 +64,10 @@ def test_archived_tax_rate_and_the_account_of_an_item(api):
     api.post("/TaxRates", {"TaxRates": [{"Name": "5% (VAT on Income)", "Status": "ARCHIVED"}]})
     resp = api.put("/Invoices", {"Invoices": [invoice(contact_id(api), LineItems=[line("200", "RROUTPUT")])]})
     assert errors_of(resp) == [msg.TAX_TYPE_INVALID.format(code="RROUTPUT")]
-    # an item's purchase account is checked like the line's own: M365-BP buys on 300 with INPUT2
+    # an item's purchase account is checked like the line's own: M365-BP buys on 310 with INPUT2
     bill = api.put("/Invoices", {"Invoices": [invoice(contact_id(api, "Sup"), Type="ACCPAY", LineItems=[
         {"ItemCode": "M365-BP", "Quantity": 1, "TaxType": "OUTPUT2"}])]})
-    assert errors_of(bill) == [msg.TAX_TYPE_NOT_FOR_ACCOUNT.format(tax="OUTPUT2", code="300")]
+    assert errors_of(bill) == [msg.TAX_TYPE_NOT_FOR_ACCOUNT.format(tax="OUTPUT2", code="310")]
 
 
 # --- error elements, as Xero's schemas shape them ------------------------------------------------------
