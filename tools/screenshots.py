@@ -43,7 +43,7 @@ def harness_admin(harness, path, body=None):
 
 def make_drift(harness):
     """In the first organisation Odoo sent documents to: its first invoice deleted, its first bill's
-    total changed, and an invoice made in Xero only."""
+    total changed, and an invoice made in Xero only. -> the organisation's name."""
     state = harness_admin(harness, "state")
     for tenant, invoices in sorted(state.get("invoice", {}).items()):
         # Odoo's names (INV/2026/00001) are the invoice numbers, or the bills' Reference
@@ -65,7 +65,7 @@ def make_drift(harness):
             "Type": "ACCREC", "Contact": {"ContactID": contact}, "Status": "AUTHORISED", "DueDate": "2026-12-31",
             "LineItems": [{"Description": "Entered in Xero", "Quantity": 1, "UnitAmount": 120,
                            "AccountCode": "200"}]}]))
-        return tenant
+        return next(o["Name"] for o in state["org"]["_"] if o["OrganisationID"].lower() == tenant.lower())
     raise SystemExit("no invoice sent by Odoo in the harness: walk the demo first (README, The demo)")
 
 
@@ -115,13 +115,9 @@ def main(argv=None):
             from tests.repo.test_demo_command import walk
             from tools.odoo_server import Rpc
             print("walked the demo: invoice %s" % walk(odoo, args.harness.rstrip("/"), browser, Rpc(odoo)))
-        if args.drift:
-            print("changed behind Odoo's back in organisation %s" % make_drift(args.harness))
         login(browser, odoo, args.login, args.password)
         out = args.out
-        shoot(browser, odoo + "/odoo/xero-dashboard",
-              "!!document.querySelector('.o_kanban_record .o_xero_dash_figures')", "the dashboard",
-              os.path.join(out, "dashboard.png"))
+        # the invoice and the request log first: --drift deletes that invoice in Xero
         shoot(browser, odoo + "/odoo/action-account.action_move_out_invoice_type",
               "!!document.querySelector('.o_data_row')", "the invoices", os.path.join(out, "invoices.png"))
         # the newest customer invoice (the list holds credit notes too)
@@ -134,12 +130,24 @@ def main(argv=None):
         os.remove(os.path.join(out, "invoices.png"))
         shoot(browser, odoo + "/odoo/action-psa_xero_connector.action_xero_request_log",
               "!!document.querySelector('.o_data_row')", "the request log", os.path.join(out, "request-log.png"))
+        org = None
+        if args.drift:
+            org = make_drift(args.harness)
+            print("changed behind Odoo's back in organisation %s" % org)
         browser.navigate(odoo + "/odoo/xero-dashboard")
-        browser.click(".o_kanban_record button[name=action_run_drift]", "Run drift report")
+        # the card of the organisation changed (else the first one)
+        card = ("Array.from(document.querySelectorAll('.o_kanban_record'))"
+                ".find(c => !%s || c.innerText.includes(%s))" % (json.dumps(org or ""), json.dumps(org or "")))
+        browser.wait_for("!!" + card, "the organisation's card")
+        browser.evaluate(card + ".querySelector('button[name=action_run_drift]').click()")
         browser.wait_for("!!document.querySelector('.o_list_view') && "
                          "(!!document.querySelector('.o_data_row') || !!document.querySelector('.o_view_nocontent'))",
                          "the drift report", timeout=180)
         settle_and_shoot(browser, os.path.join(out, "drift-report.png"))
+        # the dashboard last: its card shows the report's figures
+        shoot(browser, odoo + "/odoo/xero-dashboard",
+              "!!document.querySelector('.o_kanban_record .o_xero_dash_figures')", "the dashboard",
+              os.path.join(out, "dashboard.png"))
     finally:
         browser.close()
     return 0

@@ -43,13 +43,33 @@ class XeroTrackingOption(models.Model):
     @api.model
     def _xero_tracking(self, tenant, accounts, document):
         """{analytic account id: LineItemTracking} for the ``accounts`` whose root plan is mapped
-        to a tracking category of ``tenant``. Raises MappingError naming what to fix."""
+        to a tracking category of ``tenant``. Raises MappingError naming what to fix. Under the
+        outbox's ``xero_link_cache`` (one per batch) each account is looked up once per batch:
+        tracking on every line must not cost queries per document."""
+        cache = self.env.context.get("xero_link_cache")
+        if cache is None:
+            return self._xero_tracking_of(tenant, accounts.exists(), document)
+        known = cache.setdefault((tenant.id, "tracking"), {})
+        new = accounts.filtered(lambda a: a.id not in known).exists()
+        if new:
+            found = self._xero_tracking_of(tenant, new, document)
+            known.update({account.id: found.get(account.id) for account in new})
+        return {account.id: known[account.id] for account in accounts if known.get(account.id)}
+
+    def _xero_tracking_of(self, tenant, accounts, document):
         Link = self.env["xero.link"].sudo()
         plans = accounts.root_plan_id.filtered(lambda p: Link._link_of(tenant, p))
         if not plans:
             return {}
-        Category = self.env["xero.tracking.category"].sudo().with_context(active_test=False)
-        categories = {c.tracking_category_id: c for c in Category.search([("tenant_id", "=", tenant.id)])}
+        cache = self.env.context.get("xero_link_cache")
+        key = (tenant.id, "tracking categories")
+        if cache is not None and key in cache:
+            categories = cache[key]
+        else:
+            Category = self.env["xero.tracking.category"].sudo().with_context(active_test=False)
+            categories = {c.tracking_category_id: c for c in Category.search([("tenant_id", "=", tenant.id)])}
+            if cache is not None:
+                cache[key] = categories
         out = {}
         for account in accounts.filtered(lambda a: a.root_plan_id in plans):
             plan = account.root_plan_id
