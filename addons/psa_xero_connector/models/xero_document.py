@@ -197,7 +197,8 @@ class XeroDocumentMixin(models.AbstractModel):
             distribution = line.analytic_distribution or {}
             line_values["analytic_distribution"] = distribution
             accounts.update(int(a) for key in distribution for a in str(key).split(",") if a.strip().isdigit())
-        accounts = self.env["account.analytic.account"].sudo().browse(sorted(accounts))  # deleted ones: dropped by _xero_tracking
+        # deleted accounts: dropped by _xero_tracking (once per batch)
+        accounts = self.env["account.analytic.account"].sudo().browse(sorted(accounts))
         values["tracking"] = self.env["xero.tracking.option"]._xero_tracking(tenant, accounts, self) if accounts else {}
         splits = to_xero.tracking_splits(values)
         note = "\n".join("%s: %s" % (label, "; ".join("%s %% %s" % share for share in shares))
