@@ -11,8 +11,8 @@ real limits (60 calls per minute per tenant, 5,000 per day). Prints figures; ass
 - with ``--mixed`` (issue #12): the same again with 30 % of the invoices in EUR (EUR added in
   the organisation, Odoo's rate set) and tracking on every line (a Region plan matched to a
   Xero tracking category by the import; one line in ten split 60/40), its documents per
-  minute and SQL per document printed next to the single-currency run's (after a minute's pause, so both start with Xero's whole
-  minute budget).
+  minute and SQL per document printed next to the single-currency run's (after a minute's
+  pause, so both start with Xero's whole minute budget).
 It finds Odoo like ./run does, installs the addon into a throwaway database (unless --db),
 runs the harness in its own process, and drops what it created.
 """
