@@ -18,7 +18,11 @@ runs the harness in its own process, and drops what it created.
 """
 
 import argparse
+import collections
+import contextlib
+import logging
 import os
+import re
 import resource
 import sys
 import time
@@ -27,11 +31,42 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import Bench, under_odoo_python  # noqa: E402
 
 
+@contextlib.contextmanager
+def show_sql(on, title):
+    """With ``on``: print the queries run inside, their shapes counted (numbers blanked)."""
+    if not on:
+        yield
+        return
+    shapes = collections.Counter()
+
+    class Catch(logging.Handler):
+        def emit(self, record):
+            text = record.getMessage()
+            if "query:" in text:
+                shapes[re.sub(r"\b\d+\b", "N", text.split("query:", 1)[1].strip())[:400]] += 1
+
+    logger, handler = logging.getLogger("odoo.sql_db"), Catch()
+    level, propagate = logger.level, logger.propagate
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    logger.propagate = False
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+        logger.propagate = propagate
+        print("queries of one batch's build, %s run: %d" % (title, sum(shapes.values())))
+        for shape, count in shapes.most_common():
+            print("  %3d x %s" % (count, shape))
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--invoices", type=int, default=3000)
     parser.add_argument("--post-sample", type=int, default=100, help="invoices timed with sync off and on")
     parser.add_argument("--mixed", action="store_true", help="also a run with 30 %% of the invoices in EUR")
+    parser.add_argument("--show-sql", action="store_true", help="print the queries of the measured batch builds")
     parser.add_argument("--db")
     args = parser.parse_args()
     info = under_odoo_python()
@@ -129,7 +164,8 @@ def main():
                 sample._build_payloads(tenant)
                 env.invalidate_all()
                 before = sql_db.sql_counter
-                built = sample._build_payloads(tenant)  # what the worker does for each batch
+                with show_sql(args.show_sql, "single" if not foreign else "mixed"):
+                    built = sample._build_payloads(tenant)  # what the worker does for each batch
                 build_queries = (sql_db.sql_counter - before) / max(len(built), 1)
                 rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
                 started = time.time()

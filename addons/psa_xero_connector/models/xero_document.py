@@ -5,6 +5,7 @@ them, said before sending (lines, lock dates: see xero/presend.py)."""
 from markupsafe import Markup, escape
 
 from odoo import fields, models
+from odoo.tools.float_utils import float_compare
 from odoo.tools.misc import format_date
 
 from ..xero import presend, to_xero
@@ -197,9 +198,9 @@ class XeroDocumentMixin(models.AbstractModel):
             distribution = line.analytic_distribution or {}
             line_values["analytic_distribution"] = distribution
             accounts.update(int(a) for key in distribution for a in str(key).split(",") if a.strip().isdigit())
-        # deleted accounts: dropped by _xero_tracking (once per batch)
-        accounts = self.env["account.analytic.account"].sudo().browse(sorted(accounts))
-        values["tracking"] = self.env["xero.tracking.option"]._xero_tracking(tenant, accounts, self) if accounts else {}
+        # deleted accounts: dropped by _xero_tracking
+        values["tracking"] = self.env["xero.tracking.option"]._xero_tracking(tenant, sorted(accounts), self) \
+            if accounts else {}
         splits = to_xero.tracking_splits(values)
         note = "\n".join("%s: %s" % (label, "; ".join("%s %% %s" % share for share in shares))
                           for label, shares in splits) or False
@@ -231,15 +232,17 @@ class XeroDocumentMixin(models.AbstractModel):
                 base=base))
         if currency == company_currency:
             return {"currency": currency.name}
-        cache = self.env.context.get("xero_link_cache")  # one look per currency and outbox build
+        # Odoo's rate is 1.0 only when it has none (or it is 1.0): look then, once per currency and build
+        cache = self.env.context.get("xero_link_cache")
+        if cache is None:
+            cache = {}
         key = ("rate known", currency.id, self.company_id.root_id.id)
-        if cache is None or key not in cache:
-            known = bool(self.env["res.currency.rate"].sudo().search_count([
+        at_one = not float_compare(rate or 0.0, 1.0, precision_digits=12)
+        if at_one and key not in cache:
+            cache[key] = bool(self.env["res.currency.rate"].sudo().search_count([
                 ("currency_id", "=", currency.id), ("company_id", "in", [False, self.company_id.root_id.id])],
                 limit=1))  # Odoo's _get_rates: any rate of the currency, else 1.0
-            if cache is not None:
-                cache[key] = known
-        if not (cache[key] if cache is not None else known):
+        if at_one and not cache[key]:
             raise MappingError(self.env._(
                 "%(doc)s is in %(currency)s but Odoo has no %(currency)s rate, so it would be sent at 1.0. "
                 "Add the rate (Invoicing → Configuration → Currencies), then Retry.",

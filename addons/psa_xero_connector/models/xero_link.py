@@ -7,9 +7,14 @@ Odoo record per tenant.
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.models import PREFETCH_MAX
+from odoo.tools import split_every
 
 from ..access import MANAGER, check_caller
 from ..utils import referenced_record
+
+# their links are part of xero.tracking.option's cached catalog (_xero_tracking_catalog)
+TRACKED_MODELS = ("account.analytic.plan", "account.analytic.account")
 
 LINKED_MODELS = [
     ("res.partner", "Contact"),
@@ -77,7 +82,18 @@ class XeroLink(models.Model):
         # record rules check the row before the write, not the organisation it is moved to
         if vals.get("tenant_id") and not self.env.su:
             check_caller(self.env["xero.tenant"].browse(vals["tenant_id"]), MANAGER, "write")
+        self._clear_tracking_catalog(vals)
         return super().write(vals)
+
+    def unlink(self):
+        self._clear_tracking_catalog()
+        return super().unlink()
+
+    def _clear_tracking_catalog(self, vals=None):
+        """Links of analytic plans and accounts are part of xero.tracking.option's cached catalog."""
+        models_ = set(self.mapped("res_model")) | {(vals or {}).get("res_model")}
+        if models_ & set(TRACKED_MODELS):
+            self.env.registry.clear_cache()
 
     @api.depends("res_model", "res_id")
     def _compute_record_name(self):
@@ -106,15 +122,27 @@ class XeroLink(models.Model):
     @api.model
     def _link_of(self, tenant, record):
         """The link of ``record`` for ``tenant`` (empty if none). Under a ``xero_link_cache``
-        context (a dict, one per batch) the tenant's links of that model are read once."""
+        context (a dict, one per batch) the links of the records ``record`` was read with (its
+        prefetch set: the batch's documents, their partners, products, accounts, taxes) are read
+        together, once: not per record, and not all the organisation's links of the model (tens
+        of thousands of invoices synced would be read again for each batch)."""
         cache = self.env.context.get("xero_link_cache")
         if cache is None:
             return self.search([("tenant_id", "=", tenant.id), ("res_model", "=", record._name),
                                 ("res_id", "=", record.id)], limit=1)
         key = (tenant.id, record._name)
-        if key not in cache:
-            cache[key] = self._links(tenant, record._name)[0]
-        return cache[key].get(record.id) or self.browse()
+        links = cache.setdefault(key, {})
+        looked = cache.setdefault(key + ("looked up",), set())
+        if record.id not in looked:
+            ids = {record.id} | {i for i in record._prefetch_ids if isinstance(i, int)}
+            ids -= looked
+            columns = [name for name, field in self._fields.items() if field.store and field.prefetch is True]
+            for chunk in split_every(PREFETCH_MAX, sorted(ids)):
+                links.update({link.res_id: link for link in self.search_fetch([
+                    ("tenant_id", "=", tenant.id), ("res_model", "=", record._name), ("res_id", "in", list(chunk))],
+                    columns) if link.res_id not in links})  # one query: the search reads the columns
+            looked |= ids
+        return links.get(record.id) or self.browse()
 
     # --- items chosen from the imported catalogue --------------------------------------------------
     @api.depends("tenant_id", "xero_id")
@@ -131,6 +159,8 @@ class XeroLink(models.Model):
             if vals.get("xero_item_id") and not vals.get("xero_id"):
                 item = self.env["xero.item"].browse(vals["xero_item_id"])
                 vals.update(xero_id=item.item_id, xero_code=item.code, xero_name=item.name)
+        if any(vals.get("res_model") in TRACKED_MODELS for vals in vals_list):
+            self.env.registry.clear_cache()  # xero.tracking.option._xero_tracking_catalog
         return super().create(vals_list)
 
     def _inverse_xero_item_id(self):

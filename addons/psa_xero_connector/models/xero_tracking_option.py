@@ -8,11 +8,14 @@ held with a message naming the account and the screen that fixes it."""
 
 import hashlib
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 
 from ..xero import from_xero
 from ..xero.errors import XeroValidationError
 from ..xero.to_xero import MappingError
+from .xero_link import TRACKED_MODELS
+
+PLAN_ACCOUNTS_AT_ONCE = 1000
 
 
 class XeroTrackingOption(models.Model):
@@ -40,68 +43,121 @@ class XeroTrackingOption(models.Model):
                 "Name": self.category_id.name, "Option": self.name}
 
     # --- document lines ----------------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.registry.clear_cache()  # _xero_tracking_catalog
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.env.registry.clear_cache()
+        return super().write(vals)
+
+    def unlink(self):
+        self.env.registry.clear_cache()
+        return super().unlink()
+
     @api.model
-    def _xero_tracking(self, tenant, accounts, document):
-        """{analytic account id: LineItemTracking} for the ``accounts`` whose root plan is mapped
-        to a tracking category of ``tenant``. Raises MappingError naming what to fix. Under the
-        outbox's ``xero_link_cache`` (one per batch) each account is looked up once per batch:
-        tracking on every line must not cost queries per document."""
+    @tools.ormcache("tenant_id")
+    def _xero_tracking_catalog(self, tenant_id):
+        """What tracking lines need of an organisation, as plain data: {"plans": {root plan id:
+        TrackingCategoryID}, "accounts": {analytic account id: TrackingOptionID} (their links),
+        "categories": {TrackingCategoryID: {"id", "name", "active", "options": [{"id",
+        "tracking_option_id", "name", "active"}]}}}. Kept per process (Odoo's ormcache) until
+        a category, an option or a link of a plan or an analytic account changes — they clear
+        it (here, in xero.tracking.category and xero.link) — so tracking on every line costs
+        no query per batch once read."""
+        env = self.env(su=True)
+        links = env["xero.link"].search_fetch([("tenant_id", "=", tenant_id), ("res_model", "in", TRACKED_MODELS)],
+                                               ["res_model", "res_id", "xero_id"])
+        categories = {c.tracking_category_id: {"id": c.id, "name": c.name, "active": c.active, "options": []}
+                      for c in env["xero.tracking.category"].with_context(active_test=False).search_fetch(
+                          [("tenant_id", "=", tenant_id)], ["name", "active", "tracking_category_id"])}
+        by_id = {c["id"]: c for c in categories.values()}
+        for option in self.with_env(env).with_context(active_test=False).search_fetch(
+                [("tenant_id", "=", tenant_id)], ["name", "active", "tracking_option_id", "category_id"], order="id"):
+            if option.category_id.id in by_id:
+                by_id[option.category_id.id]["options"].append({
+                    "id": option.id, "tracking_option_id": option.tracking_option_id, "name": option.name,
+                    "active": option.active})
+        return {"plans": {link.res_id: link.xero_id for link in links if link.res_model == "account.analytic.plan"},
+                "accounts": {link.res_id: link.xero_id for link in links
+                             if link.res_model == "account.analytic.account"},
+                "categories": categories}
+
+    @api.model
+    def _xero_tracking(self, tenant, account_ids, document):
+        """{analytic account id: LineItemTracking} for those of ``account_ids`` whose root plan
+        is mapped to a tracking category of ``tenant`` (deleted accounts and accounts of other
+        plans: none). Raises MappingError naming what to fix. Under the outbox's
+        ``xero_link_cache`` (one per batch) the accounts of the mapped plans are read once per
+        batch, in one query: tracking on every line must not cost queries per document."""
         cache = self.env.context.get("xero_link_cache")
         if cache is None:
-            return self._xero_tracking_of(tenant, accounts.exists(), document)
+            cache = {}
+        catalog = self._xero_tracking_catalog(tenant.id)
         known = cache.setdefault((tenant.id, "tracking"), {})
-        new = accounts.filtered(lambda a: a.id not in known).exists()
-        if new:
-            found = self._xero_tracking_of(tenant, new, document)
-            known.update({account.id: found.get(account.id) for account in new})
-        return {account.id: known[account.id] for account in accounts if known.get(account.id)}
+        missing = [i for i in account_ids if i not in known]
+        if missing and catalog["plans"]:
+            Account = self.env["account.analytic.account"].sudo().with_context(active_test=False)
+            fields_ = ["name", "root_plan_id"]
+            key = (tenant.id, "tracking accounts")
+            if key not in cache:
+                # the mapped plans' accounts at once (Xero keeps at most 2 categories of 100
+                # options each); a bigger plan is read account by account
+                found = Account.search_fetch([("root_plan_id", "in", list(catalog["plans"]))], fields_,
+                                             limit=PLAN_ACCOUNTS_AT_ONCE + 1)
+                cache[key] = {a.id: a for a in found} if len(found) <= PLAN_ACCOUNTS_AT_ONCE else None
+            plans_accounts = cache[key]
+            if plans_accounts is not None:
+                accounts = [plans_accounts[i] for i in missing if i in plans_accounts]
+            else:
+                accounts = Account.search_fetch([("id", "in", missing)], fields_)
+            known.update({account.id: self._xero_tracking_of(tenant, catalog, account, document)
+                          for account in accounts})
+        known.update({i: None for i in missing if i not in known})  # other plans, or deleted
+        return {i: known[i] for i in account_ids if known.get(i)}
 
-    def _xero_tracking_of(self, tenant, accounts, document):
-        Link = self.env["xero.link"].sudo()
-        plans = accounts.root_plan_id.filtered(lambda p: Link._link_of(tenant, p))
-        if not plans:
-            return {}
-        cache = self.env.context.get("xero_link_cache")
-        key = (tenant.id, "tracking categories")
-        if cache is not None and key in cache:
-            categories = cache[key]
-        else:
-            Category = self.env["xero.tracking.category"].sudo().with_context(active_test=False)
-            categories = {c.tracking_category_id: c for c in Category.search([("tenant_id", "=", tenant.id)])}
-            if cache is not None:
-                cache[key] = categories
-        out = {}
-        for account in accounts.filtered(lambda a: a.root_plan_id in plans):
-            plan = account.root_plan_id
-            category = categories.get(Link._link_of(tenant, plan).xero_id)
-            if not category or not category.active:
-                raise MappingError(self.env._(
-                    "%(doc)s: the analytic plan %(plan)s is mapped to a Xero tracking category that is archived or "
-                    "no longer in %(org)s: map the plan again in Xero → Tracking categories (import from Xero first).",
-                    doc=document.display_name, plan=plan.name, org=tenant.name))
-            option = self._xero_option_of(tenant, category, account, document)
-            out[account.id] = option._element()
-        return out
+    def _xero_tracking_of(self, tenant, catalog, account, document):
+        """The LineItemTracking of one analytic account, or None when its plan is not mapped."""
+        category_id = catalog["plans"].get(account.root_plan_id.id)
+        if category_id is None:
+            return None
+        plan = account.root_plan_id
+        category = catalog["categories"].get(category_id)
+        if not category or not category["active"]:
+            raise MappingError(self.env._(
+                "%(doc)s: the analytic plan %(plan)s is mapped to a Xero tracking category that is archived or "
+                "no longer in %(org)s: map the plan again in Xero → Tracking categories (import from Xero first).",
+                doc=document.display_name, plan=plan.name, org=tenant.name))
+        option = self._xero_option_of(tenant, catalog, category_id, account, document)
+        return {"TrackingCategoryID": category_id, "TrackingOptionID": option["tracking_option_id"],
+                "Name": category["name"], "Option": option["name"]}
 
-    def _xero_option_of(self, tenant, category, account, document):
-        Link = self.env["xero.link"].sudo()
-        link = Link._link_of(tenant, account)
-        options = category.with_context(active_test=False).option_ids
-        option = options.filtered(lambda o: o.tracking_option_id == link.xero_id)[:1] if link else self.browse()
+    def _xero_option_of(self, tenant, catalog, category_id, account, document):
+        """The option (catalog data) of ``account``: its link's, else the option of the same
+        name (linked now, as the import does), else one created in Xero if the organisation
+        says so. Raises MappingError naming the screen that fixes it."""
+        category = catalog["categories"][category_id]
+        linked = catalog["accounts"].get(account.id)
+        option = next((o for o in category["options"] if linked and o["tracking_option_id"] == linked), None)
         if not option:
-            # matched by name, as the import does
-            option = options.filtered(lambda o: from_xero.same_name(o.name, account.name))[:1]
+            option = next((o for o in category["options"] if from_xero.same_name(o["name"], account.name)), None)
             if not option and tenant.tracking_missing_options == "create":
-                option = self._xero_create_option(tenant, category, account.name)
+                made = self._xero_create_option(tenant, self.env["xero.tracking.category"].sudo().browse(
+                    category["id"]), account.name)
+                option = {"id": made.id, "tracking_option_id": made.tracking_option_id, "name": made.name,
+                          "active": made.active}
             if not option:
                 raise MappingError(self.env._(
                     "%(doc)s: the analytic account %(account)s (plan %(plan)s) has no option in the Xero tracking "
                     "category %(category)s of %(org)s: map it in Xero → Tracking mapping, or let the organisation "
                     "create missing options (its form: Tracking options missing in Xero).",
                     doc=document.display_name, account=account.display_name, plan=account.root_plan_id.name,
-                    category=category.name, org=tenant.name))
+                    category=category["name"], org=tenant.name))
+            Link = self.env["xero.link"].sudo()
             values = self.env["xero.tracking.category"]._link_values(
-                tenant, account, option.tracking_option_id, category.tracking_category_id, option.name)
+                tenant, account, option["tracking_option_id"], category_id, option["name"])
+            link = Link._link_of(tenant, account)
             if link:
                 link.write(values)
             else:
@@ -109,12 +165,12 @@ class XeroTrackingOption(models.Model):
                 cache = self.env.context.get("xero_link_cache")
                 if cache is not None and (tenant.id, account._name) in cache:
                     cache[(tenant.id, account._name)][account.id] = link
-        if not option.active:
+        if not option["active"]:
             raise MappingError(self.env._(
                 "%(doc)s: the analytic account %(account)s is mapped to the Xero tracking option %(option)s, which is "
                 "archived in %(org)s: restore it in Xero or map the account to another option in Xero → Tracking "
-                "mapping.", doc=document.display_name, account=account.display_name, option=option.display_name,
-                org=tenant.name))
+                "mapping.", doc=document.display_name, account=account.display_name,
+                option="%s: %s" % (category["name"], option["name"]), org=tenant.name))
         return option
 
     @api.model

@@ -182,6 +182,35 @@ class TestTracking(SyncCase):
         self.assertEqual(self.row(second).state, "error")
         self.assertIn("archived", self.row(second).last_error)
 
+    def test_documents_follow_mapping_changes(self):
+        """The organisation's tracking is cached per process: each change of a mapping or of
+        the catalogue must reach the next document."""
+        self.import_tracking()
+        books = self.harness.app.books
+
+        def options_sent(move):
+            self.assertEqual(self.row(move).state, "done", self.row(move).last_error)
+            sent = next(i for i in self.admin_api.records("invoice", ORG_A) if i["InvoiceNumber"] == move.name)
+            return [(t["Name"], t["Option"]) for t in sent["LineItems"][0].get("Tracking") or []]
+
+        self.assertEqual(options_sent(self.tracked_invoice({str(self.north.id): 100}, price=1)),
+                         [("Region", "North")])
+        # remapped on the Tracking mapping screen (the account's link is written)
+        self.north.xero_entry_id = self.south.xero_entry_id
+        self.assertEqual(options_sent(self.tracked_invoice({str(self.north.id): 100}, price=2)),
+                         [("Region", "South")])
+        # renamed in Xero, imported again (the catalogue's option is written)
+        cat = books.tracking.by_name(ORG_A, "Region")
+        south = books.tracking.option(cat, name="South")
+        books.tracking.update_option(ORG_A, cat["TrackingCategoryID"], south["TrackingOptionID"],
+                                     [{"Name": "Southern"}])
+        self.import_tracking()
+        self.assertEqual(options_sent(self.tracked_invoice({str(self.north.id): 100}, price=3)),
+                         [("Region", "Southern")])
+        # the plan unmapped (its link deleted): no tracking any more
+        self.region.xero_entry_id = False
+        self.assertEqual(options_sent(self.tracked_invoice({str(self.north.id): 100}, price=4)), [])
+
     def test_bills_and_purchase_orders_carry_tracking(self):
         self.import_tracking()
         supplier = self.env["res.partner"].create({"name": "Westcoast Ltd", "is_company": True,
