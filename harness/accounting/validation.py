@@ -15,7 +15,7 @@ CONTACT_ARCHIVED = (
     "The contact with the specified contact details has been archived. "
     "The contact must be unarchived before it can be used."
 )
-# xeroizer PR #380 (Xero's answer to a contact sent without a Name, quoted by a Xero developer)
+# xeroizer PR #380 (the API's XML answer to a contact sent with a ContactNumber and no Name)
 CONTACT_NAME_REQUIRED = "Contact Name cannot be empty."
 CONTACT_NOT_FOUND = "Contact with ContactID {id} could not be found."  # (guess)
 INVOICE_NUMBER_TAKEN = "Invoice # must be unique."
@@ -75,7 +75,7 @@ TRACKING_CATEGORY_INVALID = (
 )
 TRACKING_OPTION_INVALID = "Tracking option '{option}' does not exist or is not active in category '{name}'."  # (guess)
 TRACKING_CATEGORY_TWICE = "A line item can have only one option of tracking category '{name}'."  # (guess)
-# A currency the organisation has not added, or no currency at all: n8n-io/n8n PR #19499 quotes
+# A currency the organisation has not added, or an unknown code: n8n-io/n8n PR #19499 quotes
 # "Organisation is not subscribed to currency British Pound" (a description sent as the code).
 CURRENCY_NOT_ENABLED = "Organisation is not subscribed to currency {code}"
 CURRENCY_RATE_INVALID = "The currency rate must be greater than zero."  # (guess)
