@@ -1,7 +1,7 @@
 """Accounts (chart of accounts): GET list / by id, PUT create, POST /{id} update, DELETE."""
 
 from .base import Entity
-from .validation import ACCOUNT_CODE_TAKEN, text
+from .validation import ACCOUNT_CODE_TAKEN, ACCOUNT_CODE_TOO_LONG, text
 
 TYPES = {
     "BANK": "ASSET", "CURRENT": "ASSET", "CURRLIAB": "LIABILITY", "DEPRECIATN": "EXPENSE",
@@ -28,7 +28,7 @@ class Accounts(Entity):
 
     def build(self, tenant, element, existing, errors, ctx):
         record = self.new_record(existing)
-        code = text(element, "Code", errors, limit=10, required=existing is None,
+        code = text(element, "Code", errors, limit=10, required=existing is None, long_message=ACCOUNT_CODE_TOO_LONG,
                     required_message="Account code must be specified.")  # (guess)
         name = text(element, "Name", errors, limit=150, required=existing is None,
                     required_message="Account name must be specified.")  # (guess)

@@ -8,7 +8,7 @@ a taken name. IsCustomer / IsSupplier cannot be set: they follow the documents.
 import re
 
 from .base import Entity
-from .validation import CONTACT_NAME_TAKEN, text
+from .validation import CONTACT_NAME_REQUIRED, CONTACT_NAME_TAKEN, text
 
 STATUSES = ("ACTIVE", "ARCHIVED", "GDPRREQUEST")
 ADDRESS_TYPES = ("POBOX", "STREET")  # the spec allows no other for contacts
@@ -57,10 +57,10 @@ class Contacts(Entity):
     def build(self, tenant, element, existing, errors, ctx):
         record = self.new_record(existing)
         name = text(element, "Name", errors, limit=255, required=existing is None,
-                    required_message="The contact name must be specified.")  # (guess)
+                    required_message=CONTACT_NAME_REQUIRED)
         if name is not None:
             if not name.strip() and (name or existing is not None):  # text() reported a new one's ""
-                errors.add("The contact name must be specified.")  # (guess)
+                errors.add(CONTACT_NAME_REQUIRED)
             name = name.strip()
             record["Name"] = name
         for field, limit in LIMITS.items():

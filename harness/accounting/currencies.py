@@ -113,7 +113,7 @@ class Currencies(Entity):
             return dict(existing)
         code = element.get("Code")
         if not isinstance(code, str) or code.upper() not in CURRENCIES:
-            errors.add(CURRENCY_NOT_ENABLED.format(code=code))  # (guess: Xero's word for an unknown code)
+            errors.add(CURRENCY_NOT_ENABLED.format(code=code))  # an unknown code too: n8n-io/n8n PR #19499
             return None
         code = code.upper()
         return {"Code": code, "Description": CURRENCIES[code]}

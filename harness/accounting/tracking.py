@@ -249,8 +249,7 @@ class TrackingCategories(Entity):
             category = (self.get(tenant, ref.get("TrackingCategoryID")) if ref.get("TrackingCategoryID")
                         else self.by_name(tenant, ref.get("Name")) if ref.get("Name") else None)
             if category is None or category["Status"] != "ACTIVE":
-                errors.add(TRACKING_CATEGORY_INVALID.format(
-                    name=ref.get("Name") or ref.get("TrackingCategoryID") or ""))
+                errors.add(TRACKING_CATEGORY_INVALID)
                 continue
             option = self.option(category, option_id=ref.get("TrackingOptionID"), name=ref.get("Option"))
             if option is None or option["Status"] != "ACTIVE":

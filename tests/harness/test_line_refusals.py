@@ -115,11 +115,11 @@ def test_every_entitys_error_element_has_xeros_shape(api):
 def test_empty_contact_name_reported_once(api):
     for name in ("", "   "):
         out = api.put("/Contacts?summarizeErrors=false", {"Contacts": [{"Name": name}]}).json()["Contacts"][0]
-        assert [e["Message"] for e in out["ValidationErrors"]] == ["The contact name must be specified."]
+        assert [e["Message"] for e in out["ValidationErrors"]] == [msg.CONTACT_NAME_REQUIRED]
         assert out["HasValidationErrors"] is True and "HasErrors" not in out
     cid = contact_id(api, "Renamed Co")
     out = api.post("/Contacts/%s?summarizeErrors=false" % cid, {"Contacts": [{"Name": ""}]}).json()["Contacts"][0]
-    assert [e["Message"] for e in out["ValidationErrors"]] == ["The contact name must be specified."]
+    assert [e["Message"] for e in out["ValidationErrors"]] == [msg.CONTACT_NAME_REQUIRED]
 
 
 def test_the_sdk_sees_has_validation_errors_on_a_refused_contact(sdk):

@@ -152,7 +152,7 @@ def test_tracking_on_lines_by_name_or_id_and_refusals(call):
     assert got[2]["Tracking"] == []
     cases = [
         ([{"Name": "Region", "Option": "West"}], msg.TRACKING_OPTION_INVALID.format(option="West", name="Region")),
-        ([{"Name": "Colour", "Option": "Red"}], msg.TRACKING_CATEGORY_INVALID.format(name="Colour")),
+        ([{"Name": "Colour", "Option": "Red"}], msg.TRACKING_CATEGORY_INVALID),
         ([{"Name": "Region", "Option": "North"}, {"Name": "Region", "Option": "South"}],
          msg.TRACKING_CATEGORY_TWICE.format(name="Region")),
         ([{"Name": "Region", "Option": "North"}, {"Name": "Department", "Option": "Support"},
@@ -171,7 +171,7 @@ def test_tracking_on_lines_by_name_or_id_and_refusals(call):
     call("POST", "/TrackingCategories/" + dept["TrackingCategoryID"], {"Status": "ARCHIVED"})
     refused = invoice(call, [line([{"TrackingCategoryID": dept["TrackingCategoryID"],
                                     "TrackingOptionID": support["TrackingOptionID"]}])])
-    assert errors_of(refused) == [msg.TRACKING_CATEGORY_INVALID.format(name=dept["TrackingCategoryID"])]
+    assert errors_of(refused) == [msg.TRACKING_CATEGORY_INVALID]
     # in use: cannot be deleted (archive instead); an unused option can
     used = call("DELETE", "/TrackingCategories/" + region["TrackingCategoryID"], status=400)
     assert used["Message"] == msg.TRACKING_IN_USE

@@ -198,3 +198,42 @@ def test_where_order_and_unsupported_where(api):
     assert names == ["Zed Widgets Qx", "Able Widgets Qx"]
     bad = api.get("/Contacts?where=Name%20LIKE%20'x'")
     assert bad.status_code == 400 and "where" in bad.json()["Message"]
+
+
+def test_sourced_wordings(api):
+    """Xero's own words, pinned as literals (sources beside each constant in validation.py)."""
+    cid = contact_id(api)
+    assert errors_of(api.put("/Contacts", {"Contacts": [{"ContactNumber": "N-1"}]})) == [
+        "Contact Name cannot be empty."]
+    api.put("/Items", {"Items": [{"Code": "DUP-1", "Name": "One"}]})
+    dup = api.put("/Items?summarizeErrors=false", {"Items": [{"Code": "DUP-1", "Name": "Two"}]})
+    assert errors_of(dup) == ["Price List Item with Code 'DUP-1' already exists"]
+    no_due = api.put("/Invoices", {"Invoices": [invoice(cid, DueDate=None)]})
+    assert errors_of(no_due) == ["The document DueDate field must be specified."]
+    no_account = api.put("/Invoices", {"Invoices": [invoice(cid, LineItems=[
+        {"Description": "x", "Quantity": 1, "UnitAmount": 1}])]})
+    assert errors_of(no_account) == ["Account code or ID must be specified"]
+    draft = api.put("/Invoices", {"Invoices": [invoice(cid, Status="DRAFT")]}).json()["Invoices"][0]
+    pay = api.put("/Payments", {"Payments": [{"Invoice": {"InvoiceID": draft["InvoiceID"]},
+                                              "Account": {"Code": "090"}, "Amount": 1}]})
+    assert errors_of(pay) == ["Payments can only be made against Authorised documents."]
+    deleted = api.post("/Invoices/" + draft["InvoiceID"], {"Invoices": [{"Status": "DELETED"}]})
+    assert deleted.status_code == 200, deleted.text
+    undelete = api.post("/Invoices/" + draft["InvoiceID"], {"Invoices": [{"Status": "DRAFT"}]})
+    assert errors_of(undelete) == ["Invoice not of valid status for modification"]
+    code = api.put("/Accounts", {"Code": "12345678901", "Name": "Too long", "Type": "EXPENSE"})
+    assert errors_of(code) == ["Account Code is too long. Maximum of 10 characters allowed"]
+    # an allocation over the invoice's amount due, then over the credit left: the same words
+    inv = api.put("/Invoices", {"Invoices": [invoice(cid)]}).json()["Invoices"][0]  # 120 due
+    cn = api.put("/CreditNotes", {"CreditNotes": [dict(invoice(cid, LineItems=[
+        {"Description": "Refund", "Quantity": 1, "UnitAmount": 500, "AccountCode": "200", "TaxType": "OUTPUT2"}]),
+        Type="ACCRECCREDIT")]}).json()["CreditNotes"][0]  # 600 of credit
+    over_due = api.put("/CreditNotes/%s/Allocations" % cn["CreditNoteID"], {"Allocations": [{
+        "Invoice": {"InvoiceID": inv["InvoiceID"]}, "Amount": 130}]})
+    small = api.put("/CreditNotes", {"CreditNotes": [dict(invoice(cid, LineItems=[
+        {"Description": "Refund", "Quantity": 1, "UnitAmount": 5, "AccountCode": "200", "TaxType": "OUTPUT2"}]),
+        Type="ACCRECCREDIT")]}).json()["CreditNotes"][0]  # 6 of credit
+    over_credit = api.put("/CreditNotes/%s/Allocations" % small["CreditNoteID"], {"Allocations": [{
+        "Invoice": {"InvoiceID": inv["InvoiceID"]}, "Amount": 7}]})
+    for resp in (over_due, over_credit):
+        assert errors_of(resp) == ["Credit Note cannot be allocated as amount is greater than amount outstanding"]
