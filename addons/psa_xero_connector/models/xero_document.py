@@ -153,7 +153,7 @@ class XeroDocumentMixin(models.AbstractModel):
         kind, code, org = problem.kind, problem.get("account_code"), tenant.name
         if kind == presend.NO_ACCOUNT:
             return self.env._(
-                "%(where)s: no Xero account code (Xero would answer “Account code must be specified.”): the Odoo "
+                "%(where)s: no Xero account code (Xero would answer “Account code or ID must be specified”): the Odoo "
                 "account %(account)s is not mapped to a Xero account of %(org)s and the line has no Xero item with "
                 "one. Map it in %(screen)s, or give the product a Xero item.", where=where,
                 account=line.get("odoo_account") or "-", org=org, screen=ACCOUNT_MAPPING)

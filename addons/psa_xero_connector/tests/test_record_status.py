@@ -53,7 +53,7 @@ class TestRecordStatus(SyncCase):
         bad = self.invoice(price=10)
         self.process()
         self.assertEqual(self.state(bad), "error")
-        self.assertIn("Account code must be specified", bad.xero_sync_message)
+        self.assertIn("Account code or ID must be specified", bad.xero_sync_message)
         self.assertFalse(bad.xero_url)
 
         product = self.env["product.template"].create({"name": "Backup (GB)", "default_code": "BACKUP-GB",

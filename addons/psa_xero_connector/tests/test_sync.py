@@ -67,7 +67,7 @@ class TestOutboundSync(XeroHarnessCase):
         self.assertEqual((contacts[0]["AccountNumber"], contacts[0]["TaxNumber"]), ("GLOBEX-1", "GB999"))
 
     def test_lines_without_an_account_are_held_with_our_sentence(self):
-        """Xero alone would answer "Account code must be specified." (see test_presend.py)."""
+        """Xero alone would answer "Account code or ID must be specified" (see test_presend.py)."""
         self.tenant.catchall_invoice_item_id = False
         partner = self.customer("Cyberdyne Systems")
         move = self.env["account.move"].create({

@@ -62,7 +62,7 @@ def check_lines(doc, catalog):
         code, source = line_account(doc["kind"], line, items)
         base.update(account_code=code, source=source)
         if not code:
-            if approved:  # Xero: "Account code must be specified." (drafts may go without)
+            if approved:  # Xero: "Account code or ID must be specified" (drafts may go without)
                 problems.append(Problem(base, kind=NO_ACCOUNT))
             continue
         account = accounts.get(code)
