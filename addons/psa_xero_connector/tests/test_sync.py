@@ -154,6 +154,26 @@ class TestOutboundSync(XeroHarnessCase):
         voided = next(i for i in self.xero("invoice") if i["InvoiceID"] == invoice["InvoiceID"])
         self.assertEqual(voided["Status"], "VOIDED")
 
+    def test_documents_posted_together_are_queued_together(self):
+        """One action_post on several documents (queued per organisation and kind at once): a row each, of
+        its own kind, all sent; a bill of a company whose bills are not synced gets none."""
+        self.tenant.sync_bills = False
+        partner = self.customer("Wayne Enterprises")
+        moves = self.env["account.move"].create([{
+            "move_type": move_type, "partner_id": partner.id, "invoice_date": "2026-11-08",
+            "invoice_date_due": "2026-12-08", "ref": "B-1" if move_type == "in_invoice" else False,
+            "invoice_line_ids": [Command.create({"name": "Seats", "quantity": 1, "price_unit": 10 + i,
+                                                 "tax_ids": [Command.clear()]})]}
+            for i, move_type in enumerate(("out_invoice", "out_refund", "in_invoice", "out_invoice"))])
+        moves.action_post()
+        self.assertEqual([(self.rows(m).entity or None) for m in moves], ["invoice", "credit_note", None, "invoice"])
+        self.process()
+        self.process()
+        self.assertEqual([self.rows(m).state for m in moves if m.move_type != "in_invoice"], ["done"] * 3)
+        numbers = {d.get("InvoiceNumber") or d.get("CreditNoteNumber") for d in self.xero("invoice") + self.xero(
+            "creditnote")}
+        self.assertLessEqual({moves[0].name, moves[1].name, moves[3].name}, numbers)
+
     def test_lost_response_is_resent_with_the_same_key_without_duplicate(self):
         partner = self.customer("Stark Industries")
         self.admin_api.fault("lose_response", mode="reset", method="PUT", path="/Contacts")
