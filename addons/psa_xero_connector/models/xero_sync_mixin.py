@@ -3,12 +3,15 @@ Xero's exact message / voided in Xero), its Retry, and the link that opens it in
 from the record's outbox rows and links, two queries for a whole list."""
 
 from odoo import api, fields, models
+from odoo.osv import expression
+from odoo.tools import SQL
 
 from ..access import MANAGER, USER, check_caller
 from ..xero import deeplinks
 
 STATES = [("none", "Not in Xero"), ("queued", "Queued"), ("done", "In Xero ✓"), ("error", "Error"),
           ("voided", "Voided in Xero")]
+PENDING = ("queued", "waiting", "sending", "retry")
 GONE = ("VOIDED", "DELETED")  # a document's Xero status once voided (approved) or deleted (draft) there
 
 
@@ -56,26 +59,29 @@ class XeroSyncMixin(models.AbstractModel):
     def _xero_kind(self):
         return self._xero_link_kind
 
+    def _xero_visible_domain(self, domain):
+        """``domain`` (of outbox rows or links) narrowed to what the current user may learn
+        about: nothing without the Xero user group (None), else the organisations of the
+        companies they work in (``env.companies``). A shared partner syncs to every
+        organisation; its status must not show another company's organisation or Xero's
+        messages about it. Superuser (crons, code) sees everything."""
+        if self.env.su:
+            return domain
+        if not self.env.user.has_group(USER):
+            return None
+        return domain + [("company_id", "in", self.env.companies.ids)]
+
     def _xero_visible_outbox(self, domain):
-        """Outbox rows the current user may learn about: none without the Xero user group, else
-        those of the organisations of the companies they work in (``env.companies``). A shared
-        partner syncs to every organisation; its status must not show another company's
-        organisation or Xero's messages about it. Superuser (crons, code) sees everything."""
+        """Outbox rows the current user may learn about (see _xero_visible_domain)."""
+        domain = self._xero_visible_domain(domain)
         Outbox = self.env["xero.outbox"].sudo()
-        if not self.env.su:
-            if not self.env.user.has_group(USER):
-                return Outbox
-            domain = domain + [("company_id", "in", self.env.companies.ids)]
-        return Outbox.search(domain, order="id")
+        return Outbox.search(domain, order="id") if domain is not None else Outbox
 
     def _xero_visible_links(self, domain):
         """Xero links the current user may learn about, by the same rule as outbox rows."""
+        domain = self._xero_visible_domain(domain)
         Link = self.env["xero.link"].sudo()
-        if not self.env.su:
-            if not self.env.user.has_group(USER):
-                return Link
-            domain = domain + [("company_id", "in", self.env.companies.ids)]
-        return Link.search(domain, order="id")
+        return Link.search(domain, order="id") if domain is not None else Link
 
     @api.depends_context("uid", "allowed_company_ids")
     def _compute_xero_sync_state(self):
@@ -90,7 +96,7 @@ class XeroSyncMixin(models.AbstractModel):
             mine = latest.get(record.id, [])
             links = linked.get(record.id, [])
             errors = [r for r in mine if r.state == "error"]
-            pending = [r for r in mine if r.state in ("queued", "waiting", "sending", "retry")]
+            pending = [r for r in mine if r.state in PENDING]
             done = [r for r in mine if r.state == "done"]
             link = links[0] if links else None
             record.xero_synced_at = max(r.write_date for r in done) if done else (link.write_date if link else False)
@@ -116,17 +122,30 @@ class XeroSyncMixin(models.AbstractModel):
 
     @api.model
     def _search_xero_sync_state(self, operator, value):
-        states = {"queued": ("queued", "waiting", "sending", "retry"), "error": ("error",),
-                  "done": ("done",)}.get(value)
-        if operator not in ("=", "!=") or not (states or value == "voided"):
+        """The records whose badge shows ``value``, by the badge's own precedence (see
+        _compute_xero_sync_state): an error first, then queued, then voided, then in Xero —
+        sent, or linked by the import. Sub-queries: no list of ids however many are synced."""
+        if operator not in ("=", "!=") or value not in ("queued", "error", "done", "voided"):
             raise NotImplementedError(self.env._("Search Xero status with = or != and queued, error, done or "
                                                  "voided."))
-        if value == "voided":
-            links = self._xero_visible_links([("res_model", "=", self._name), ("xero_status", "in", GONE)])
-            ids = links.mapped("res_id")
-            return [("id", "in" if operator == "=" else "not in", ids)]
-        ids = self._xero_visible_outbox([("res_model", "=", self._name), ("state", "in", states)]).mapped("res_id")
-        return [("id", "in" if operator == "=" else "not in", ids)]
+
+        def ids(model, domain):
+            domain = self._xero_visible_domain([("res_model", "=", self._name)] + domain)
+            if domain is None:
+                return SQL("(SELECT 1 WHERE FALSE)")
+            return self.env[model].sudo()._search(domain).subselect("res_id")
+
+        error = [("id", "in", ids("xero.outbox", [("state", "=", "error")]))]
+        queued = [("id", "in", ids("xero.outbox", [("state", "in", PENDING)]))]
+        linked = [("id", "in", ids("xero.link", []))]
+        voided = [("id", "in", ids("xero.link", [("xero_status", "in", GONE)]))]
+        if "xero_voided" in self._fields:
+            voided = expression.OR([voided, expression.AND([[("xero_voided", "=", True)], linked])])
+        done = expression.OR([[("id", "in", ids("xero.outbox", [("state", "=", "done")]))], linked])
+        found = {"error": error, "queued": queued, "voided": voided, "done": done}[value]
+        for before in ("error", "queued", "voided", "done")[:("error", "queued", "voided", "done").index(value)]:
+            found = expression.AND([found, ["!"] + {"error": error, "queued": queued, "voided": voided}[before]])
+        return found if operator == "=" else ["!"] + found
 
     # --- Re-sync to Xero --------------------------------------------------------------------------------
     def _xero_targets(self):

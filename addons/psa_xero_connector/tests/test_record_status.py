@@ -25,6 +25,34 @@ class TestRecordStatus(SyncCase):
     def xero_id(self, record):
         return self.env["xero.link"].search([("res_model", "=", record._name), ("res_id", "=", record.id)]).xero_id
 
+    def test_list_filter_agrees_with_the_badge(self):
+        """Searching on the Xero status finds what the badge shows: a record linked by the import (no outbox
+        row) is in Xero; a voided one, or one whose later change failed, is not."""
+        Move, Partner = self.env["account.move"], self.env["res.partner"]
+        sent, voided, failed, queued = (self.invoice(price=p) for p in (11, 12, 13, 14))
+        self.process()
+        voided.button_cancel()
+        self.process()
+        self.tenant.catchall_invoice_item_id = False  # its lines lose their account: held with our sentence
+        failed.button_draft()
+        failed.action_post()
+        self.process()
+        queued.button_draft()
+        queued.action_post()
+        imported = Partner.create({"name": "Cyberdyne Systems", "is_company": True, "company_id": self.company.id})
+        self.env["xero.link"].create({"tenant_id": self.tenant.id, "res_model": "res.partner",
+                                      "res_id": imported.id, "xero_id": "7b1e0000-0000-4000-8000-00000000c0de"})
+        moves = sent | voided | failed | queued
+        expected = {m: self.state(m) for m in moves}
+        self.assertEqual(list(expected.values()), ["done", "voided", "error", "queued"])
+        for value in ("done", "voided", "error", "queued"):
+            self.assertEqual(Move.search([("id", "in", moves.ids), ("xero_sync_state", "=", value)]),
+                             moves.filtered(lambda m, v=value: expected[m] == v), value)
+            self.assertEqual(Move.search([("id", "in", moves.ids), ("xero_sync_state", "!=", value)]),
+                             moves.filtered(lambda m, v=value: expected[m] != v), value)
+        self.assertEqual(self.state(imported), "done")
+        self.assertIn(imported, Partner.search([("xero_sync_state", "=", "done")]))
+
     def test_badge_states_and_links(self):
         move = self.invoice(price=120)
         self.assertEqual(self.state(move), "queued")
