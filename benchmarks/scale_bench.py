@@ -96,11 +96,10 @@ def set_up(env, harness, token, orgs, args):
     made = []
     for n, (name, xero_id) in enumerate(orgs):
         started = time.time()
-        if n == 0:
-            company = env.ref("base.main_company")
-        else:
-            company = env["res.company"].create({"name": "Scale Co %02d" % n, "currency_id": gbp.id})
-            env["account.chart.template"].try_loading("generic_coa", company, install_demo=False)
+        # a company of its own in GBP, the organisations' base currency (the main company's is USD)
+        company = env["res.company"].create({"name": "Scale Co %02d" % n, "currency_id": gbp.id})
+        env["account.chart.template"].try_loading("generic_coa", company, install_demo=False)
+        company.currency_id = gbp  # the chart template sets USD; no entry is made yet
         cenv = env(context=dict(env.context, allowed_company_ids=[company.id]))
         tenant = cenv["xero.tenant"].create({"name": name, "xero_tenant_id": xero_id, "connection_id": connection.id,
                                              "company_id": company.id})
