@@ -25,6 +25,15 @@ LINKED_MODELS = [
 ]
 
 
+class ScopedLinks(dict):
+    """{res_id: link} of some records of one model (``ids``) in a ``xero_link_cache``; the link
+    of any other record is looked up when asked (see ``_link_of``)."""
+
+    def __init__(self, links, ids):
+        super().__init__(links)
+        self.ids = set(ids)
+
+
 class XeroLink(models.Model):
     _name = "xero.link"
     _description = "Xero link (Odoo record ↔ Xero record, per organisation)"
@@ -87,8 +96,13 @@ class XeroLink(models.Model):
 
     @api.constrains("tenant_id", "res_model", "res_id")
     def _check_record_company(self):
+        # the records of one model read together (a batch's links are created at once)
+        existing = {}
+        for model in set(self.mapped("res_model")):
+            ids = [link.res_id for link in self if link.res_model == model]
+            existing.update({(model, rec.id): rec for rec in self.env[model].browse(ids).exists()})
         for link in self:
-            record = self.env[link.res_model].browse(link.res_id).exists()
+            record = existing.get((link.res_model, link.res_id)) or self.env[link.res_model]
             company = link.tenant_id.company_id
             record_company = "company_id" in record._fields and record.sudo().company_id
             if company and record_company and record_company != company:
@@ -114,7 +128,24 @@ class XeroLink(models.Model):
         key = (tenant.id, record._name)
         if key not in cache:
             cache[key] = self._links(tenant, record._name)[0]
-        return cache[key].get(record.id) or self.browse()
+        links = cache[key]
+        if isinstance(links, ScopedLinks) and record.id not in links.ids:
+            links.ids.add(record.id)  # outside the batch's records: looked up once
+            link = self.search([("tenant_id", "=", tenant.id), ("res_model", "=", record._name),
+                                ("res_id", "=", record.id)], limit=1)
+            if link:
+                links[record.id] = link
+        return links.get(record.id) or self.browse()
+
+    @api.model
+    def _seed_link_cache(self, cache, tenant, res_model, ids):
+        """Read into ``cache`` (a ``xero_link_cache``) the links of these records only, in one
+        query: a batch's own documents, when the organisation has thousands of that model."""
+        key = (tenant.id, res_model)
+        if key in cache or not ids:
+            return
+        links = self.search([("tenant_id", "=", tenant.id), ("res_model", "=", res_model), ("res_id", "in", list(ids))])
+        cache[key] = ScopedLinks({link.res_id: link for link in links}, ids)
 
     # --- items chosen from the imported catalogue --------------------------------------------------
     @api.depends("tenant_id", "xero_id")
