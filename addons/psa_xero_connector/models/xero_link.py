@@ -103,8 +103,13 @@ class XeroLink(models.Model):
 
     @api.constrains("tenant_id", "res_model", "res_id")
     def _check_record_company(self):
+        # the records of one model read together (a batch's links are created at once)
+        existing = {}
+        for model in set(self.mapped("res_model")):
+            ids = [link.res_id for link in self if link.res_model == model]
+            existing.update({(model, rec.id): rec for rec in self.env[model].browse(ids).exists()})
         for link in self:
-            record = self.env[link.res_model].browse(link.res_id).exists()
+            record = existing.get((link.res_model, link.res_id)) or self.env[link.res_model]
             company = link.tenant_id.company_id
             record_company = "company_id" in record._fields and record.sudo().company_id
             if company and record_company and record_company != company:
@@ -131,18 +136,26 @@ class XeroLink(models.Model):
             return self.search([("tenant_id", "=", tenant.id), ("res_model", "=", record._name),
                                 ("res_id", "=", record.id)], limit=1)
         key = (tenant.id, record._name)
+        if record.id not in cache.get(key + ("looked up",), ()):
+            self._seed_link_cache(cache, tenant, record._name,
+                                  {record.id} | {i for i in record._prefetch_ids if isinstance(i, int)})
+        return cache[key].get(record.id) or self.browse()
+
+    @api.model
+    def _seed_link_cache(self, cache, tenant, res_model, ids):
+        """Read into ``cache`` (a ``xero_link_cache``) the links of these records not read yet,
+        one query per 1,000: a batch's own documents and their contacts, when the organisation
+        has thousands of that model."""
+        key = (tenant.id, res_model)
         links = cache.setdefault(key, {})
         looked = cache.setdefault(key + ("looked up",), set())
-        if record.id not in looked:
-            ids = {record.id} | {i for i in record._prefetch_ids if isinstance(i, int)}
-            ids -= looked
-            columns = [name for name, field in self._fields.items() if field.store and field.prefetch is True]
-            for chunk in split_every(PREFETCH_MAX, sorted(ids)):
-                links.update({link.res_id: link for link in self.search_fetch([
-                    ("tenant_id", "=", tenant.id), ("res_model", "=", record._name), ("res_id", "in", list(chunk))],
-                    columns) if link.res_id not in links})  # one query: the search reads the columns
-            looked |= ids
-        return links.get(record.id) or self.browse()
+        ids = set(ids) - looked
+        columns = [name for name, field in self._fields.items() if field.store and field.prefetch is True]
+        for chunk in split_every(PREFETCH_MAX, sorted(ids)):
+            links.update({link.res_id: link for link in self.search_fetch([
+                ("tenant_id", "=", tenant.id), ("res_model", "=", res_model), ("res_id", "in", list(chunk))],
+                columns) if link.res_id not in links})  # one query: the search reads the columns
+        looked |= ids
 
     # --- items chosen from the imported catalogue --------------------------------------------------
     @api.depends("tenant_id", "xero_id")

@@ -251,12 +251,19 @@ class XeroOutbox(models.Model):
         sends still in doubt are read once for all the rows. The rows are built together in one
         savepoint; only if something unexpected breaks are they built again one savepoint each,
         so that the row at fault fails alone."""
-        rows = self._drop_superseded().with_context(xero_link_cache={})
+        cache = {}
+        rows = self._drop_superseded().with_context(xero_link_cache=cache)
         records = {}
+        Link = self.env["xero.link"].sudo()
         # a row of an uninstalled model fails alone
         for model in set(rows.mapped("res_model")) & set(self.env.registry):
             ids = [r.res_id for r in rows if r.res_model == model]
-            records.update({(model, rec.id): rec for rec in rows.env[model].browse(ids).exists()})
+            found = rows.env[model].browse(ids).exists()
+            records.update({(model, rec.id): rec for rec in found})
+            # the links of this batch's records (and their contacts), not all of the organisation's
+            Link._seed_link_cache(cache, tenant, model, found.ids)
+            if "partner_id" in found._fields and model != "res.partner":
+                Link._seed_link_cache(cache, tenant, "res.partner", found.partner_id.commercial_partner_id.ids)
         in_doubt = rows._in_doubt_rows(tenant)
 
         def build(row):
@@ -427,7 +434,8 @@ class XeroOutbox(models.Model):
         batch.write({"state": "done", "last_error": False})
         results = (data or {}).get(batch.collection) or []
         elements = batch._elements()
-        for row in rows:
+        applied = rows._apply_accepted(tenant, results, elements)
+        for row in rows - applied:
             try:
                 with self.env.cr.savepoint():
                     if row.batch_seq < len(results):
@@ -483,6 +491,66 @@ class XeroOutbox(models.Model):
             return None
         return fields.Datetime.now() + timedelta(seconds=60) if remaining <= 0 else None
 
+    def _apply_accepted(self, tenant, results, elements):
+        """Apply, all together, the results Xero accepted as they are (the common case): links
+        read in one query, created in one ``create``, rows and links written without a flush in
+        between (one multi-row UPDATE each), dependents released once. What needs more (an
+        element refused or missing, a credit note to allocate, a record cancelled meanwhile)
+        is left to ``_apply_result``, row by row; if anything breaks, all of them are.
+        -> the rows applied."""
+        plain = self.browse()
+        for row in self:
+            result = results[row.batch_seq] if row.batch_seq < len(results) else None
+            if result is None or result.get("StatusAttributeString") == "ERROR" or result.get("ValidationErrors") \
+                    or not result.get(ID_FIELD[row.entity]) \
+                    or (row.entity == "credit_note" and row.operation == "upsert"):
+                continue
+            plain |= row
+        if not plain:
+            return plain
+        Link = self.env["xero.link"].sudo()
+        try:
+            with self.env.cr.savepoint():
+                records, links = {}, {}
+                for model in set(plain.mapped("res_model")):
+                    ids = [r.res_id for r in plain if r.res_model == model]
+                    records.update({(model, rec.id): rec for rec in self.env[model].browse(ids)})
+                    links.update({(model, link.res_id): link for link in Link.search([
+                        ("tenant_id", "=", tenant.id), ("res_model", "=", model), ("res_id", "in", ids)])})
+                applied, creates = self.browse(), []
+                for row in plain:
+                    record = records[(row.res_model, row.res_id)]
+                    if row.operation == "upsert" and row.entity in NOTE_COLLECTIONS and record.state == "cancel":
+                        continue  # cancelled on its way: _apply_result voids it in Xero too
+                    values = self._link_values(results[row.batch_seq], row.entity)
+                    link = links.get((row.res_model, row.res_id))
+                    if link:
+                        link.write(values)
+                    else:
+                        creates.append(dict(values, tenant_id=tenant.id, res_model=row.res_model, res_id=row.res_id))
+                    applied |= row
+                if creates:
+                    Link.create(creates)
+                applied.write({"state": "done", "last_error": False, "xero_messages": False})
+                for row in applied:
+                    if row.entity == "invoice" and row.operation == "upsert":
+                        records[(row.res_model, row.res_id)]._xero_note_sent(tenant, elements[row.batch_seq])
+                applied._release_dependents()
+        except Exception:  # noqa: BLE001 - row by row instead, where the row at fault fails alone
+            _logger.warning("Xero: applying %s's answer as a whole failed; row by row", tenant.name, exc_info=True)
+            self.env.invalidate_all()
+            return self.browse()
+        return applied
+
+    @staticmethod
+    def _link_values(result, entity):
+        """The link's fields from Xero's element ``result``."""
+        return {"xero_id": result.get(ID_FIELD[entity]),
+                "xero_name": result.get("Name") or result.get("InvoiceNumber") or result.get("CreditNoteNumber")
+                or result.get("PurchaseOrderNumber") or result.get("Code"),
+                "xero_code": result.get("Code") or result.get("AccountNumber") or False,
+                "xero_status": result.get("Status") or False}
+
     def _apply_result(self, tenant, result, element, resend=False, note=False):
         """Link the row's record to the Xero record of ``result`` (or fail it with Xero's
         messages); ``note``: a sentence the row keeps about how it was linked."""
@@ -496,14 +564,10 @@ class XeroOutbox(models.Model):
             # An earlier send of this batch reached Xero: the record is ours.
             result = found
             note = self.env._("Xero already had it (an earlier attempt reached Xero): linked to it.")
-        xero_id = result.get(ID_FIELD[self.entity])
         Link = self.env["xero.link"].sudo()
         record = self.env[self.res_model].browse(self.res_id)
         link = Link._link_of(tenant, record)
-        values = {"xero_id": xero_id, "xero_name": result.get("Name") or result.get("InvoiceNumber")
-                  or result.get("CreditNoteNumber") or result.get("PurchaseOrderNumber") or result.get("Code"),
-                  "xero_code": result.get("Code") or result.get("AccountNumber") or False,
-                  "xero_status": result.get("Status") or False}
+        values = self._link_values(result, self.entity)
         if link:
             link.write(values)
         else:

@@ -436,6 +436,44 @@ class TestSyncOrderingAndSlots(SyncCase):
         invoice = next(i for i in self.admin_api.records("invoice", ORG_A) if i.get("InvoiceNumber") == move.name)
         self.assertEqual((invoice["AmountCredited"], invoice["AmountDue"]), (150.0, 250.0))
 
+    def test_a_batchs_answer_is_applied_at_once(self):
+        """Xero's answer to a batch is applied with a bounded number of SQL statements, not a
+        dozen per document (issue #14: 20 organisations x 1,000 documents)."""
+        self.invoice(99)
+        self.process()  # the contact is in Xero
+        moves = self.env["account.move"]
+        for n in range(40):
+            moves |= self.invoice(100 + n, name="Seat %d" % n)
+        cr = self.env.cr
+        before = cr.sql_log_count
+        self.process()
+        spent = cr.sql_log_count - before
+        rows = self.Outbox.search([("res_model", "=", "account.move"), ("res_id", "in", moves.ids)])
+        self.assertEqual((len(rows), set(rows.mapped("state"))), (40, {"done"}))
+        links = self.env["xero.link"].search([("tenant_id", "=", self.tenant.id), ("res_model", "=", "account.move"),
+                                              ("res_id", "in", moves.ids)])
+        in_xero = {i["InvoiceNumber"]: i["InvoiceID"] for i in self.admin_api.records("invoice", ORG_A)}
+        self.assertEqual({(link.res_id, link.xero_id) for link in links},
+                         {(move.id, in_xero[move.name]) for move in moves})
+        # built, fixed, sent and applied: ~1.5 statements a document here (10 before the answer
+        # was applied as a whole)
+        self.assertLess(spent, 40 * 3, "%d SQL statements for 40 invoices" % spent)
+
+    def test_a_document_cancelled_on_its_way_is_voided_while_its_batch_is_applied(self):
+        kept, cancelled = self.invoice(300), self.invoice(400)
+        self.admin_api.fault("lose_response", mode="reset", method="PUT", path="/Invoices")
+        self.process()  # the contact, then both invoices in one batch: Xero applies it, the answer is lost
+        self.assertEqual(self.row(kept).state, "retry", "the answer was lost: the batch is resent")
+        cancelled.button_draft()
+        cancelled.button_cancel()
+        self.due_now()
+        self.process()
+        self.process()
+        self.assertEqual(self.rows(kept).mapped("state"), ["done"])
+        self.assertEqual(set(self.rows(cancelled).mapped("state")), {"done"}, "created, then voided")
+        in_xero = {i["InvoiceNumber"]: i for i in self.admin_api.records("invoice", ORG_A)}
+        self.assertEqual((in_xero[kept.name]["Status"], in_xero[cancelled.name]["Status"]), ("AUTHORISED", "VOIDED"))
+
     def test_at_most_five_workers_per_organisation(self):
         move = self.invoice(99)
         from odoo.sql_db import db_connect
