@@ -67,6 +67,7 @@ def main():
 
         from harness.seed import DEMO_ORGS
         from tools import devtool
+        from tools.odoo_server import server_launcher
         org = DEMO_ORGS[0][1]
         token = bench.connect(tenants=[org])
         with bench.registry().cursor() as cr:
@@ -102,10 +103,13 @@ def main():
         odoo_url = "http://127.0.0.1:%d" % port
         requests.post(bench.base + "/__harness__/clients/bench", timeout=30,
                       json={"webhook_url": odoo_url + "/xero/webhook", "webhook_key": KEY})
-        server = subprocess.Popen(devtool.odoo_cmd(info, "-d", bench.db, "--addons-path", info.addons_path,
-                                                   "--http-interface", "127.0.0.1", "--http-port", str(port),
-                                                   "--log-level", "warn", "--workers", str(args.workers),
-                                                   "--max-cron-threads", "1"),
+        # Odoo's script, not `python -m odoo`, and a gevent port of its own: otherwise the server's
+        # gevent worker fails to start and is respawned several times a second (see
+        # tools/odoo_server.server_launcher), eating the CPU the cron worker needs
+        server = subprocess.Popen(server_launcher(info) + [
+            "-d", bench.db, "--addons-path", info.addons_path, "--http-interface", "127.0.0.1",
+            "--http-port", str(port), "--gevent-port", str(free_port()), "--log-level", "warn",
+            "--workers", str(args.workers), "--max-cron-threads", "1"],
                                   env=info.env(), stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
         db = psycopg2.connect(dbname=bench.db)
         db.autocommit = True
