@@ -226,7 +226,14 @@ class XeroInbound(models.AbstractModel):
         # their journal entries are created and posted with the messages Odoo's audit trail reads
         created = self.env["account.payment"].with_context(skip_invoice_sync=True).create(vals_list)
         payments = self.env["account.payment"].browse(created.ids)
-        payments.action_post()  # their journal entries, created and posted together
+        # their journal entries, created together (Odoo's own first step of posting a payment) and
+        # their partners subscribed to them per partner: posting subscribes each entry's partner
+        # one entry at a time (5 queries each), and skips an entry its partner already follows
+        payments._generate_journal_entry()
+        for partner, entries in payments.move_id.grouped("partner_id").items():
+            if partner:
+                entries.message_subscribe(partner.ids)
+        payments.action_post()  # their journal entries posted together
         lines = {}
         for (move, _state, _payment, _account), odoo_payment in zip(todo, payments, strict=True):
             lines.setdefault(move, move.line_ids.filtered(lambda line: line.display_type == "payment_term"
@@ -236,6 +243,11 @@ class XeroInbound(models.AbstractModel):
                 and not line.reconciled)
         # one plan, one group per document (its open lines and all its new payments' counterparts)
         self.env["account.move.line"]._reconcile_plan(list(lines.values()))
+        # the note _announce_payments logs on each document ("… paid in Xero (£100.00)") is its
+        # message about the payment: Odoo's own Payment status tracking message, a second one
+        # that notifies each document's followers one document at a time (~9 queries and a
+        # fifth of the time of a payment), is not made
+        self.env["account.move"].sudo().browse([move.id for move in lines])._track_discard()
         self.env["xero.link"].sudo().create([{
             "tenant_id": tenant.id, "res_model": "account.payment", "res_id": odoo_payment.id,
             "xero_id": payment["id"], "xero_parent_id": state["id"], "xero_status": "AUTHORISED",
