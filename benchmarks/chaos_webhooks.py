@@ -27,13 +27,12 @@ import os
 import random
 import select
 import socket
-import subprocess
 import sys
 import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import Bench, free_port, under_odoo_python  # noqa: E402
+from common import Bench, free_port, odoo_server, under_odoo_python  # noqa: E402
 
 KEY = "chaos-webhook-key"
 ORG = "4f5e6d7c-8b9a-4c1d-9e2f-3a4b5c6d7e8f"
@@ -208,11 +207,7 @@ def run(requests=10_000, senders=8, workers=2, db=None, seed=11, info=None):
                                 "chaos_webhooks_odoo.log")
         os.makedirs(os.path.dirname(log_path), exist_ok=True)
         odoo_log = open(log_path, "w")
-        server = subprocess.Popen(devtool.odoo_cmd(info, "-d", bench.db, "--addons-path", info.addons_path,
-                                                   "--http-interface", "127.0.0.1", "--http-port", str(port),
-                                                   "--log-level", "warn", "--workers", str(workers),
-                                                   "--max-cron-threads", "1"),
-                                  env=info.env(), stdout=odoo_log, stderr=subprocess.STDOUT)
+        server = odoo_server(info, bench.db, port, workers, output=odoo_log)
         db_conn = psycopg2.connect(dbname=bench.db)
         db_conn.autocommit = True
 

@@ -17,12 +17,11 @@ import argparse
 import concurrent.futures
 import datetime
 import os
-import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import Bench, free_port, under_odoo_python  # noqa: E402
+from common import Bench, free_port, odoo_server, under_odoo_python  # noqa: E402
 
 KEY = "bench-webhook-key"
 PRICE = 100.0
@@ -67,7 +66,6 @@ def main():
 
         from harness.seed import DEMO_ORGS
         from tools import devtool
-        from tools.odoo_server import server_launcher
         org = DEMO_ORGS[0][1]
         token = bench.connect(tenants=[org])
         with bench.registry().cursor() as cr:
@@ -103,14 +101,7 @@ def main():
         odoo_url = "http://127.0.0.1:%d" % port
         requests.post(bench.base + "/__harness__/clients/bench", timeout=30,
                       json={"webhook_url": odoo_url + "/xero/webhook", "webhook_key": KEY})
-        # Odoo's script, not `python -m odoo`, and a gevent port of its own: otherwise the server's
-        # gevent worker fails to start and is respawned several times a second (see
-        # tools/odoo_server.server_launcher), eating the CPU the cron worker needs
-        server = subprocess.Popen(server_launcher(info) + [
-            "-d", bench.db, "--addons-path", info.addons_path, "--http-interface", "127.0.0.1",
-            "--http-port", str(port), "--gevent-port", str(free_port()), "--log-level", "warn",
-            "--workers", str(args.workers), "--max-cron-threads", "1"],
-                                  env=info.env(), stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        server = odoo_server(info, bench.db, port, args.workers)
         db = psycopg2.connect(dbname=bench.db)
         db.autocommit = True
         try:

@@ -16,13 +16,12 @@ import concurrent.futures
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import Bench, free_port, under_odoo_python  # noqa: E402
+from common import Bench, free_port, odoo_server, under_odoo_python  # noqa: E402
 
 KEY = "bench-webhook-key"
 
@@ -84,11 +83,7 @@ def main():  # noqa: C901 - a benchmark's script: set up, run, print, one step a
         odoo_url = "http://127.0.0.1:%d" % port
         requests.post(bench.base + "/__harness__/clients/bench", timeout=30,
                       json={"webhook_url": odoo_url + "/xero/webhook", "webhook_key": KEY})
-        server = subprocess.Popen(devtool.odoo_cmd(info, "-d", bench.db, "--addons-path", info.addons_path,
-                                                   "--http-interface", "127.0.0.1", "--http-port", str(port),
-                                                   "--log-level", "warn", "--workers", str(args.workers),
-                                                   "--max-cron-threads", "1"),
-                                  env=info.env(), stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        server = odoo_server(info, bench.db, port, args.workers)
         db = psycopg2.connect(dbname=bench.db)
         db.autocommit = True
         try:
