@@ -158,6 +158,20 @@ def read_prepared(db, args):
     return kept["made"] if kept.get("shape") == prepared_shape(args) else None
 
 
+def may_replace(db):
+    """``--prepared`` replaces the database of that name: only one this benchmark made (it
+    carries PREPARED_KEY), or none — never a database named by mistake."""
+    import subprocess
+    exists = subprocess.run(["psql", "-XAtq", "-d", "postgres", "-c",
+                             "SELECT 1 FROM pg_database WHERE datname = '%s'" % db.replace("'", "''")],
+                            capture_output=True, text=True)
+    if exists.returncode == 0 and not exists.stdout.strip():
+        return True
+    ours = subprocess.run(["psql", "-XAtq", "-d", db, "-c", "SELECT 1 FROM ir_config_parameter WHERE key = '%s'"
+                           % PREPARED_KEY], capture_output=True, text=True)
+    return ours.returncode == 0 and bool(ours.stdout.strip())
+
+
 def keep_prepared(env, made, args):
     env["ir.config_parameter"].set_param(PREPARED_KEY, json.dumps({"shape": prepared_shape(args), "made": made}))
     env.cr.commit()
@@ -246,6 +260,9 @@ def main():
     db = args.db or "psa_xero_scale_%d" % os.getpid()
     started = time.time()
     made = read_prepared(args.prepared, args) if args.prepared else None
+    if args.prepared and not made and not may_replace(args.prepared):
+        sys.exit("--prepared %s: a database of that name exists and is not one this benchmark prepared; "
+                 "name another" % args.prepared)
     if made:
         copy_db(args.prepared, db)
         print("copied the prepared database %s (%d organisations x %d invoices) in %.0f s"

@@ -73,7 +73,7 @@ class AccountMove(models.Model):
         its chatter. Xero offers one for approved sales invoices only: others are refused here as
         Xero would refuse them."""
         self.ensure_one()
-        check_caller(self, USER, "read")
+        check_caller(self, USER, "write")  # it keeps the link on the invoice and posts it in the chatter
         if self.move_type != "out_invoice":
             raise UserError(self.env._("Xero has online invoices for customer invoices only, not for %s.",
                                        self.display_name))

@@ -5,7 +5,6 @@ them, said before sending (lines, lock dates: see xero/presend.py)."""
 from markupsafe import Markup, escape
 
 from odoo import fields, models
-from odoo.tools.float_utils import float_compare
 from odoo.tools.misc import format_date
 
 from ..xero import presend, to_xero
@@ -222,6 +221,9 @@ class XeroDocumentMixin(models.AbstractModel):
         to 1.0 without one) and must be in the organisation — or is added to it, as its
         *Currencies missing in Xero* setting says. Raises MappingError naming the fix."""
         self.ensure_one()
+        # the document's currency first: read with those of the batch's other documents (and the
+        # company's), in one query
+        currency_name = currency.name
         company_currency = self.company_id.currency_id
         base = tenant.base_currency
         if base and company_currency.name != base:
@@ -231,18 +233,18 @@ class XeroDocumentMixin(models.AbstractModel):
                 doc=self.display_name, company=self.company_id.name, ours=company_currency.name, org=tenant.name,
                 base=base))
         if currency == company_currency:
-            return {"currency": currency.name}
-        # Odoo's rate is 1.0 only when it has none (or it is 1.0): look then, once per currency and build
+            return {"currency": currency_name}
+        # Odoo takes 1.0 for a currency without a rate (the document's rate is then 1.0, or the
+        # company currency's rate when that one has a rate): look, once per currency and build
         cache = self.env.context.get("xero_link_cache")
         if cache is None:
             cache = {}
         key = ("rate known", currency.id, self.company_id.root_id.id)
-        at_one = not float_compare(rate or 0.0, 1.0, precision_digits=12)
-        if at_one and key not in cache:
+        if key not in cache:
             cache[key] = bool(self.env["res.currency.rate"].sudo().search_count([
                 ("currency_id", "=", currency.id), ("company_id", "in", [False, self.company_id.root_id.id])],
                 limit=1))  # Odoo's _get_rates: any rate of the currency, else 1.0
-        if at_one and not cache[key]:
+        if not cache[key]:
             raise MappingError(self.env._(
                 "%(doc)s is in %(currency)s but Odoo has no %(currency)s rate, so it would be sent at 1.0. "
                 "Add the rate (Invoicing → Configuration → Currencies), then Retry.",
@@ -260,4 +262,4 @@ class XeroDocumentMixin(models.AbstractModel):
         except XeroError as exc:
             raise MappingError(self.env._("%(doc)s: could not check %(currency)s in Xero: %(error)s",
                                           doc=self.display_name, currency=currency.name, error=exc)) from exc
-        return {"currency": currency.name, "base_currency": company_currency.name, "rate": rate}
+        return {"currency": currency_name, "base_currency": company_currency.name, "rate": rate}

@@ -13,7 +13,7 @@ from odoo.tools import split_every
 from ..access import MANAGER, check_caller
 from ..utils import referenced_record
 
-# their links are part of xero.tracking.option's cached catalog (_xero_tracking_catalog)
+# their links are part of xero.tracking.option's kept catalogue (_xero_tracking_catalog)
 TRACKED_MODELS = ("account.analytic.plan", "account.analytic.account")
 
 LINKED_MODELS = [
@@ -82,18 +82,7 @@ class XeroLink(models.Model):
         # record rules check the row before the write, not the organisation it is moved to
         if vals.get("tenant_id") and not self.env.su:
             check_caller(self.env["xero.tenant"].browse(vals["tenant_id"]), MANAGER, "write")
-        self._clear_tracking_catalog(vals)
         return super().write(vals)
-
-    def unlink(self):
-        self._clear_tracking_catalog()
-        return super().unlink()
-
-    def _clear_tracking_catalog(self, vals=None):
-        """Links of analytic plans and accounts are part of xero.tracking.option's cached catalog."""
-        models_ = set(self.mapped("res_model")) | {(vals or {}).get("res_model")}
-        if models_ & set(TRACKED_MODELS):
-            self.env.registry.clear_cache()
 
     @api.depends("res_model", "res_id")
     def _compute_record_name(self):
@@ -136,6 +125,8 @@ class XeroLink(models.Model):
             return self.search([("tenant_id", "=", tenant.id), ("res_model", "=", record._name),
                                 ("res_id", "=", record.id)], limit=1)
         key = (tenant.id, record._name)
+        if not isinstance(record.id, int):  # a record not saved yet has no link
+            return self.browse()
         if record.id not in cache.get(key + ("looked up",), ()):
             self._seed_link_cache(cache, tenant, record._name,
                                   {record.id} | {i for i in record._prefetch_ids if isinstance(i, int)})
@@ -172,8 +163,6 @@ class XeroLink(models.Model):
             if vals.get("xero_item_id") and not vals.get("xero_id"):
                 item = self.env["xero.item"].browse(vals["xero_item_id"])
                 vals.update(xero_id=item.item_id, xero_code=item.code, xero_name=item.name)
-        if any(vals.get("res_model") in TRACKED_MODELS for vals in vals_list):
-            self.env.registry.clear_cache()  # xero.tracking.option._xero_tracking_catalog
         return super().create(vals_list)
 
     def _inverse_xero_item_id(self):

@@ -280,6 +280,8 @@ class XeroOutbox(models.Model):
             built = []
             for row in rows:
                 payload = None
+                # what the batch's cache holds may come from a savepoint rolled back: read again
+                cache.clear()
                 with self._queue_guard(row, "building %s #%s" % (row.res_model, row.res_id)):
                     payload = build(row)
                 built.append((row, payload))

@@ -19,20 +19,6 @@ class XeroTrackingCategory(models.Model):
     _sql_constraints = [("tracking_category_unique", "unique(tenant_id, tracking_category_id)",
                          "Tracking categories are unique per organisation.")]
 
-    # the organisation's tracking, as documents carry it, is cached: xero.tracking.option._xero_tracking_catalog
-    @api.model_create_multi
-    def create(self, vals_list):
-        self.env.registry.clear_cache()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self.env.registry.clear_cache()
-        return super().write(vals)
-
-    def unlink(self):
-        self.env.registry.clear_cache()
-        return super().unlink()
-
     @api.model
     def _import_tracking(self, tenant, summary, categories):
         """Catalogue the organisation's ``categories`` (GET TrackingCategories?includeArchived=true)

@@ -146,6 +146,12 @@ class TestRecordStatus(SyncCase):
             "AUTHORISED"
         with self.assertRaisesRegex(UserError, "only available for approved sales invoices"):
             draft.action_xero_online_invoice()
+        # it keeps the link on the invoice and posts it: who may only read the invoice may not
+        reader = new_test_user(self.env, "reader", groups="account.group_account_readonly,"
+                               "psa_xero_connector.group_xero_user", company_id=self.company.id,
+                               company_ids=[Command.set(self.company.ids)])
+        with self.assertRaises(AccessError):
+            move.with_user(reader).action_xero_online_invoice()
 
     def sent_invoices(self):
         return [r for r in self.harness.app.recent if r["path"].startswith("/api.xro/2.0/Invoices")

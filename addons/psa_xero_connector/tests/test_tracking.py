@@ -211,6 +211,26 @@ class TestTracking(SyncCase):
         self.region.xero_entry_id = False
         self.assertEqual(options_sent(self.tracked_invoice({str(self.north.id): 100}, price=4)), [])
 
+    def test_kept_catalogue_never_holds_what_was_rolled_back(self):
+        """The catalogue a process keeps is only reused for the row versions it was read from: one
+        read inside a savepoint later rolled back (a batch built again row by row) is not served after."""
+        self.import_tracking()
+        Option = self.env["xero.tracking.option"]
+        before = Option._xero_tracking_catalog(self.tenant)
+        self.assertNotIn(self.west.id, before["accounts"])
+        with self.assertRaises(ValueError), self.env.cr.savepoint():
+            self.west.xero_entry_id = Option.create({
+                "tenant_id": self.tenant.id, "name": "Western", "category_id": self.region.xero_entry_id.id,
+                "tracking_option_id": "b3f4c7a0-0000-4000-8000-000000000002"})
+            self.assertIn(self.west.id, Option._xero_tracking_catalog(self.tenant)["accounts"])
+            raise ValueError("rolled back")
+        self.env.invalidate_all()
+        self.assertEqual(Option._xero_tracking_catalog(self.tenant), before)
+        # and the document carries no option for it
+        move = self.tracked_invoice({str(self.west.id): 100})
+        self.assertEqual(self.row(move).state, "error")
+        self.assertIn("West", self.row(move).last_error)
+
     def test_bills_and_purchase_orders_carry_tracking(self):
         self.import_tracking()
         supplier = self.env["res.partner"].create({"name": "Westcoast Ltd", "is_company": True,
