@@ -98,9 +98,10 @@ class Chromium:
         return result.get("result", {}).get("value")
 
     # --- what a person does ----------------------------------------------------------------------
-    def navigate(self, url):
+    def navigate(self, url, timeout=60):
         self.send("Page.navigate", url=url)
-        self.wait_for("document.readyState === 'complete' && location.href !== 'about:blank'", "the page %s" % url)
+        self.wait_for("document.readyState === 'complete' && location.href !== 'about:blank'", "the page %s" % url,
+                      timeout=timeout)
 
     def wait_for(self, expression, what, timeout=60):
         deadline = time.time() + timeout

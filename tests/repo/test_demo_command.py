@@ -77,14 +77,15 @@ def record_payment(browser, harness_url, invoice_number):
 
 def walk(odoo_url, harness_url, browser, rpc, start=0):
     """The README's demo steps in Chromium (from WALK[start]); -> the invoice's number."""
-    browser.navigate(odoo_url + "/web/login")
+    browser.navigate(odoo_url + "/web/login", timeout=300)  # the login page builds its own bundles first
     browser.evaluate("document.querySelector('input[name=login]').value = 'admin';"
                      "document.querySelector('input[name=password]').value = 'admin';"
                      "document.querySelector('form.oe_login_form').submit()")
     browser.wait_for("location.pathname.startsWith('/odoo')", "logged in")
-    browser.navigate(odoo_url + "/odoo?debug=tests")
-    # the first page of a new database builds its asset bundles (SCSS included): minutes on a busy
-    # 2-core machine, which a blank page shows meanwhile
+    # the first page of a new database builds its asset bundles (SCSS included) while the browser
+    # waits for them: minutes on a busy 2-core machine, a blank page meanwhile (the page's own
+    # one-minute wait timed out once in CI)
+    browser.navigate(odoo_url + "/odoo?debug=tests", timeout=300)
     browser.wait_for("window.odoo && odoo.loader && odoo.loader.modules.has('@web/core/registry')", "Odoo loaded",
                      timeout=300)
     browser.wait_for("odoo.isTourReady && odoo.isTourReady(%r)" % WALK[0][1], "the demo tours")
