@@ -41,7 +41,8 @@ DOCUMENT_KIND = {"INVOICE": "invoice", "CREDITNOTE": "credit_note"}
 class XeroEvent(models.Model):
     _name = "xero.event"
     _inherit = ["xero.queue"]
-    _queue_crons = ("psa_xero_connector.ir_cron_xero_events",)
+    # two workers: one organisation's events are applied by both at once, document by document
+    _queue_crons = ("psa_xero_connector.ir_cron_xero_events", "psa_xero_connector.ir_cron_xero_events_2")
     _queue_due_states = ("pending",)
     _queue_max_attempts = MAX_ATTEMPTS
     _queue_backoff_base = 5
@@ -212,8 +213,12 @@ class XeroEvent(models.Model):
         return outcome
 
     def _trigger_worker(self):
-        """Wake the worker once this transaction has committed (Odoo's cron trigger)."""
+        """Wake both workers once this transaction has committed (Odoo's cron trigger)."""
         self._queue_trigger()
+        key = "xero_event_fan_out"
+        if not self.env.cr.precommit.data.get(key):
+            self.env.cr.precommit.data[key] = True
+            self._queue_fan_out()
 
     # --- the worker (after the 200) ----------------------------------------------------------------
     @api.model
@@ -228,9 +233,14 @@ class XeroEvent(models.Model):
     def _queue_work(self, tenant, commit, run):
         if commit:
             self._settle(tenant)
-        if not self.env["xero.inbound"]._try_tenant_lock(tenant):
+        if not self.env["xero.inbound"]._try_tenant_lock(tenant, shared=True):
             return 0  # a manual check or the poll serves this organisation right now
         events = self._claim(tenant, self._claim_size())
+        if events:
+            # documents another event worker applies right now: their events wait (their rows
+            # stay locked by this transaction until it ends, so that worker skips them too)
+            mine = self.env["xero.inbound"]._try_document_locks(events.mapped("resource_id"))
+            events = events.filtered(lambda event: event.resource_id in mine)
         if events:
             started = time.monotonic()
             with self._queue_guard(events, "processing webhook events of %s" % tenant.name):

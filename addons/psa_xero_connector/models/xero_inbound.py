@@ -8,7 +8,9 @@ payment reconciled with the document and linked to its PaymentID (a unique index
 second registration impossible), a payment gone from Xero cancels its Odoo payment, and a
 voided document is flagged (cancelled if the organisation says so). Applying the same state
 again changes nothing, so repeated, reordered or late events all end in the same place.
-One worker per organisation at a time (an advisory lock). The new payments of one fetch are
+One poll or manual check per organisation at a time (an exclusive advisory lock); event
+workers take that lock shared and each document they apply exclusively, so two event workers
+apply one organisation's events side by side, never one document twice. The new payments of one fetch are
 registered together (issue #14: one create, one post, one reconciliation plan), in one
 savepoint; the other documents, and all of them if that batch fails, go each in a savepoint of
 its own: a document Odoo cannot follow gets its reason; the others go on.
@@ -28,6 +30,7 @@ from ..xero.errors import XeroError
 _logger = logging.getLogger(__name__)
 
 INBOUND_LOCK = 0x58455231
+DOCUMENT_LOCK = 0x58455232  # with hashtext(Xero document id): one event worker per document
 COLLECTION = {"invoice": "Invoices", "credit_note": "CreditNotes"}
 POLL_OVERLAP = timedelta(minutes=2)  # re-read a little of the last window: clocks differ, applying is idempotent
 FIRST_POLL_WINDOW = timedelta(days=1)
@@ -39,12 +42,25 @@ class XeroInbound(models.AbstractModel):
     _name = "xero.inbound"
     _description = "Xero → Odoo document state"
 
-    def _try_tenant_lock(self, tenant):
-        """One inbound worker (events, poll or a manual check) per organisation: a
-        transaction-scoped advisory lock, released by the commit or rollback that ends the
+    def _try_tenant_lock(self, tenant, shared=False):
+        """One poll or manual check per organisation, alone (exclusive); event workers take
+        it ``shared`` — several at once, each document locked on its own (``_try_document_locks``).
+        A transaction-scoped advisory lock, released by the commit or rollback that ends the
         work — it cannot stay held on a pooled connection after a failure. -> bool"""
-        self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [INBOUND_LOCK, tenant.id])
+        function = "pg_try_advisory_xact_lock_shared" if shared else "pg_try_advisory_xact_lock"
+        self.env.cr.execute("SELECT %s(%%s, %%s)" % function, [INBOUND_LOCK, tenant.id])
         return self.env.cr.fetchone()[0]
+
+    def _try_document_locks(self, xero_ids):
+        """Lock these Xero documents for this transaction, those no other worker holds.
+        -> the set of ids locked (in sorted order: no two workers wait on each other)."""
+        ids = sorted(set(xero_ids))
+        if not ids:
+            return set()
+        self.env.cr.execute("""SELECT r FROM unnest(%s::varchar[]) WITH ORDINALITY AS u(r, n)
+                                WHERE pg_try_advisory_xact_lock(%s, hashtext(r)) ORDER BY n""",
+                            [ids, DOCUMENT_LOCK])
+        return {r[0] for r in self.env.cr.fetchall()}
 
     # --- fetching -------------------------------------------------------------------------------
     @api.model
