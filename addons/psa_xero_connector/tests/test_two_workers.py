@@ -1,0 +1,141 @@
+"""Two event workers applying one organisation's events at once (issue #14): each on its own
+database connection, committing as the cron does, events of the same invoices claimed by both
+— every Xero payment is registered exactly once and every invoice's residual is right."""
+
+import threading
+
+from odoo import SUPERUSER_ID, Command, api, fields
+from odoo.modules.registry import Registry
+from odoo.tests import TransactionCase, tagged
+
+from harness import seed
+from harness.server import HarnessServer
+from harness.testing import Admin, connect
+
+from .. import const
+from .common import CLIENT_ID, CLIENT_SECRET, ORG_A
+
+INVOICES = 12
+PAYMENTS = (40.0, 30.0)  # two partial payments of 100.00 each: 30.00 left open
+
+
+@tagged("post_install", "-at_install")
+class TestTwoEventWorkers(TransactionCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.harness = HarnessServer().start()
+        cls.addClassCleanup(cls.harness.stop)
+        seed.load(cls.harness.app, "demo")
+        redirect = "http://odoo.test" + const.CALLBACK_ROUTE
+        cls.harness.app.identity.register_client(CLIENT_ID, CLIENT_SECRET, [redirect])
+        cls.token = connect(cls.harness.url, CLIENT_ID, CLIENT_SECRET, redirect, const.DEFAULT_SCOPES.split())
+
+    def committed(self, fn):
+        with self.registry.cursor() as cr:
+            return fn(api.Environment(cr, SUPERUSER_ID, {}))
+
+    def setup_books(self, env):
+        """A company of its own (committed data stays out of the other tests' company), connected
+        to organisation A, with INVOICES posted invoices of 100.00."""
+        url = self.harness.url
+        for key, value in {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET,
+                           "token_url": url + "/identity/connect/token", "connections_url": url + "/connections",
+                           "api_url": url + "/api.xro/2.0"}.items():
+            env["ir.config_parameter"].set_param(const.PARAM_PREFIX + key, value)
+        gbp = env.ref("base.GBP")
+        gbp.active = True
+        company = env["res.company"].create({"name": "Two Workers Ltd", "currency_id": gbp.id})
+        env["account.chart.template"].try_loading("generic_coa", company=company, install_demo=False)
+        company.currency_id = gbp  # the chart sets its own; the organisation's base currency is GBP
+        env = env(context={"allowed_company_ids": company.ids})
+        connection = env["xero.connection"].create({
+            "name": "two workers", "access_token": self.token["access_token"],
+            "refresh_token": self.token["refresh_token"],
+            "access_expires_at": fields.Datetime.add(fields.Datetime.now(), seconds=1700)})
+        tenant = env["xero.tenant"].create({"name": "Northwind", "xero_tenant_id": ORG_A, "connection_id": connection.id,
+                                             "company_id": company.id, "sync_customers": True, "sync_invoices": True})
+        env["xero.importer"]._import(tenant, ["products"])
+        misc = env["xero.item"].search([("tenant_id", "=", tenant.id), ("code", "=", "MISC")])
+        tenant.catchall_invoice_item_id = misc
+        partner = env["res.partner"].create({
+            "name": "Tyrell Corp", "is_company": True, "company_id": company.id,
+            "child_ids": [Command.create({"name": "Eldon Tyrell", "type": "invoice", "email": "et@tyrell.example"})]})
+        moves = env["account.move"].create([{
+            "move_type": "out_invoice", "partner_id": partner.id, "company_id": company.id,
+            "invoice_date": "2026-11-10", "invoice_line_ids": [Command.create({
+                "name": "Managed services", "quantity": 1, "price_unit": 100.0, "tax_ids": [Command.clear()]})]}
+            for _ in range(INVOICES)])
+        moves.action_post()
+        return tenant.id, moves.ids
+
+    def send(self, env):
+        for _round in range(20):
+            if not env["xero.outbox"].search_count([("state", "in", ("queued", "waiting", "sending", "retry"))]):
+                break
+            env["xero.outbox"]._cron_process(limit_batches=100)
+
+    def test_two_workers_register_each_payment_once(self):
+        if Registry._lock._is_owned():
+            self.skipTest("needs worker threads, which Odoo's own test runner blocks on the registry lock")
+        tenant_id, move_ids = self.committed(self.setup_books)
+        self.addCleanup(self.committed, lambda env: env["xero.tenant"].browse(tenant_id).write({"active": False}))
+        self.committed(self.send)
+        xero_ids = self.committed(lambda env: {link.res_id: link.xero_id for link in env["xero.link"].search([
+            ("res_model", "=", "account.move"), ("res_id", "in", move_ids)])})
+        self.assertEqual(len(xero_ids), INVOICES, self.committed(lambda env: env["xero.outbox"].search([]).mapped(
+            lambda r: (r.state, r.tenant_id.id, (r.last_error or "")[:300]))))
+        admin = Admin(self.harness.url)
+        payment_ids = [admin.pay(ORG_A, xero_ids[move_id], amount)["PaymentID"]
+                       for amount in PAYMENTS for move_id in move_ids]
+
+        def store(env):
+            # three events per invoice, interleaved: each worker's claim holds events of
+            # invoices the other worker's claim holds too
+            events = [{"tenant_id": ORG_A.lower(), "category": "INVOICE", "event_type": "UPDATE",
+                       "resource_id": xero_ids[move_id], "event_date": "2026-11-27T10:%02d:00.000" % n}
+                      for n in range(3) for move_id in move_ids]
+            Event = env["xero.event"]
+            return len(Event._store(events, Event._tenants_by_xero_id({ORG_A.lower()})))
+        self.assertEqual(self.committed(store), 3 * INVOICES)
+
+        barrier = threading.Barrier(2)
+        processed, errors = [], []
+
+        def worker():
+            try:
+                barrier.wait(timeout=30)
+                for _round in range(10):
+                    with self.registry.cursor() as cr:
+                        env = api.Environment(cr, SUPERUSER_ID, {})
+                        processed.append(env["xero.event"]._cron_process(commit=True))
+                        cr.execute("SELECT count(*) FROM xero_event WHERE tenant_id = %s AND state = 'pending'",
+                                   [tenant_id])
+                        if not cr.fetchone()[0]:
+                            return
+            except Exception as exc:  # noqa: BLE001 - reported below
+                errors.append(repr(exc))
+
+        threads = [threading.Thread(target=worker) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=300)
+        self.assertEqual(errors, [])
+
+        def check(env):
+            events = env["xero.event"].search([("tenant_id", "=", tenant_id)])
+            self.assertEqual(set(events.mapped("state")), {"done"}, events.filtered(
+                lambda e: e.state != "done").mapped("message"))
+            links = env["xero.link"].search([("res_model", "=", "account.payment"), ("tenant_id", "=", tenant_id)])
+            self.assertEqual(sorted(links.mapped("xero_id")), sorted(payment_ids), "each PaymentID linked once")
+            payments = env["account.payment"].browse(links.mapped("res_id"))
+            self.assertEqual(len(payments), len(payment_ids))
+            self.assertFalse(payments.filtered(lambda p: p.state in ("draft", "canceled")))
+            for move in env["account.move"].browse(move_ids):
+                self.assertAlmostEqual(move.amount_residual, 100.0 - sum(PAYMENTS), msg=move.name)
+                self.assertEqual(move.payment_state, "partial", move.name)
+                self.assertEqual(len(move.matched_payment_ids), len(PAYMENTS), move.name)
+        self.committed(check)
+        self.assertGreater(sum(processed), 0)
