@@ -249,6 +249,16 @@ class XeroInbound(models.AbstractModel):
         for partner, entries in payments.move_id.grouped("partner_id").items():
             if partner:
                 entries.message_subscribe(partner.ids)
+        # linked and logged before posting: from its first entry number until the commit, posting
+        # holds the journal's numbering lock (sequence_mixin), which another worker's posting in
+        # the same journal waits for — what needs no posted entry goes first
+        self.env["xero.link"].sudo().create([{
+            "tenant_id": tenant.id, "res_model": "account.payment", "res_id": odoo_payment.id,
+            "xero_id": payment["id"], "xero_parent_id": state["id"], "xero_status": "AUTHORISED",
+            "xero_name": payment["reference"] or state["number"], "xero_code": (account or {}).get("Code") or False}
+            for (_move, state, payment, account), odoo_payment in zip(todo, payments, strict=True)])
+        payments._message_log_batch({odoo_payment.id: self.env._("Recorded from Xero (payment %s).", payment["id"])
+                                     for (_m, _s, payment, _a), odoo_payment in zip(todo, payments, strict=True)})
         payments.action_post()  # their journal entries posted together
         lines = {}
         for (move, _state, _payment, _account), odoo_payment in zip(todo, payments, strict=True):
@@ -264,13 +274,6 @@ class XeroInbound(models.AbstractModel):
         # that notifies each document's followers one document at a time (~9 queries and a
         # fifth of the time of a payment), is not made
         self.env["account.move"].sudo().browse([move.id for move in lines])._track_discard()
-        self.env["xero.link"].sudo().create([{
-            "tenant_id": tenant.id, "res_model": "account.payment", "res_id": odoo_payment.id,
-            "xero_id": payment["id"], "xero_parent_id": state["id"], "xero_status": "AUTHORISED",
-            "xero_name": payment["reference"] or state["number"], "xero_code": (account or {}).get("Code") or False}
-            for (_move, state, payment, account), odoo_payment in zip(todo, payments, strict=True)])
-        payments._message_log_batch({odoo_payment.id: self.env._("Recorded from Xero (payment %s).", payment["id"])
-                                     for (_m, _s, payment, _a), odoo_payment in zip(todo, payments, strict=True)})
         return [self.env._("payment of %(amount)s recorded (%(payment)s)", amount=self._money(move, payment["amount"]),
                            payment=odoo_payment.name)
                 for (move, _s, payment, _a), odoo_payment in zip(todo, payments, strict=True)]

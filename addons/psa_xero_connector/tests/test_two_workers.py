@@ -54,8 +54,9 @@ class TestTwoEventWorkers(TransactionCase):
             "name": "two workers", "access_token": self.token["access_token"],
             "refresh_token": self.token["refresh_token"],
             "access_expires_at": fields.Datetime.add(fields.Datetime.now(), seconds=1700)})
-        tenant = env["xero.tenant"].create({"name": "Northwind", "xero_tenant_id": ORG_A, "connection_id": connection.id,
-                                             "company_id": company.id, "sync_customers": True, "sync_invoices": True})
+        tenant = env["xero.tenant"].create({
+            "name": "Northwind", "xero_tenant_id": ORG_A, "connection_id": connection.id,
+            "company_id": company.id, "sync_customers": True, "sync_invoices": True})
         env["xero.importer"]._import(tenant, ["products"])
         misc = env["xero.item"].search([("tenant_id", "=", tenant.id), ("code", "=", "MISC")])
         tenant.catchall_invoice_item_id = misc
@@ -84,8 +85,7 @@ class TestTwoEventWorkers(TransactionCase):
         self.committed(self.send)
         xero_ids = self.committed(lambda env: {link.res_id: link.xero_id for link in env["xero.link"].search([
             ("res_model", "=", "account.move"), ("res_id", "in", move_ids)])})
-        self.assertEqual(len(xero_ids), INVOICES, self.committed(lambda env: env["xero.outbox"].search([]).mapped(
-            lambda r: (r.state, r.tenant_id.id, (r.last_error or "")[:300]))))
+        self.assertEqual(len(xero_ids), INVOICES, "every invoice reached the harness")
         admin = Admin(self.harness.url)
         payment_ids = [admin.pay(ORG_A, xero_ids[move_id], amount)["PaymentID"]
                        for amount in PAYMENTS for move_id in move_ids]
