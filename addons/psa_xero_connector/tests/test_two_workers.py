@@ -81,7 +81,13 @@ class TestTwoEventWorkers(TransactionCase):
         if Registry._lock._is_owned():
             self.skipTest("needs worker threads, which Odoo's own test runner blocks on the registry lock")
         tenant_id, move_ids = self.committed(self.setup_books)
-        self.addCleanup(self.committed, lambda env: env["xero.tenant"].browse(tenant_id).write({"active": False}))
+
+        def cleanup(env):
+            # committed data: the other tests expect no event, log or organisation of this one
+            env["xero.event"].search([("tenant_id", "=", tenant_id)]).unlink()
+            env["xero.request.log"].search([("tenant_id", "=", tenant_id)]).unlink()
+            env["xero.tenant"].browse(tenant_id).write({"active": False})
+        self.addCleanup(self.committed, cleanup)
         self.committed(self.send)
         xero_ids = self.committed(lambda env: {link.res_id: link.xero_id for link in env["xero.link"].search([
             ("res_model", "=", "account.move"), ("res_id", "in", move_ids)])})
