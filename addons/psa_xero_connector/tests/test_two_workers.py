@@ -86,7 +86,10 @@ class TestTwoEventWorkers(TransactionCase):
             # committed data: the other tests expect no event, log or organisation of this one
             env["xero.event"].search([("tenant_id", "=", tenant_id)]).unlink()
             env["xero.request.log"].search([("tenant_id", "=", tenant_id)]).unlink()
-            env["xero.tenant"].browse(tenant_id).write({"active": False})
+            tenant = env["xero.tenant"].browse(tenant_id)
+            connection = tenant.connection_id
+            tenant.unlink()  # its links go with it; an archived one would still hold organisation A
+            connection.unlink()
         self.addCleanup(self.committed, cleanup)
         self.committed(self.send)
         xero_ids = self.committed(lambda env: {link.res_id: link.xero_id for link in env["xero.link"].search([
