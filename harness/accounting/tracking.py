@@ -163,12 +163,7 @@ class TrackingCategories(Entity):
                 category = dict(self.get(tenant, category_id))
                 errors = Errors()
                 option = self._new_option(category, element, errors)
-                if errors:
-                    results.append((False, self.echo(element, errors)))
-                    continue
-                self.save(tenant, category, False)
-                results.append((True, dict(self.render_option(option), TrackingCategoryID=category_id,
-                                           StatusAttributeString="OK")))
+                results.append(self._option_result(tenant, category, option, element, errors))
         return results
 
     def update_option(self, tenant, category_id, option_id, elements):
@@ -194,13 +189,16 @@ class TrackingCategories(Entity):
                             errors.add("Status must be ACTIVE or ARCHIVED.")  # (guess)
                         else:
                             option["Status"] = element["Status"]
-                if errors:
-                    results.append((False, self.echo(element, errors)))
-                    continue
-                self.save(tenant, category, False)
-                results.append((True, dict(self.render_option(option), TrackingCategoryID=category_id,
-                                           StatusAttributeString="OK")))
+                results.append(self._option_result(tenant, category, option, element, errors))
         return results
+
+    def _option_result(self, tenant, category, option, element, errors):
+        """One element's answer of the option routes: refused with its errors, or saved with the category."""
+        if errors:
+            return False, self.echo(element, errors)
+        self.save(tenant, category, False)
+        return True, dict(self.render_option(option), TrackingCategoryID=category["TrackingCategoryID"],
+                          StatusAttributeString="OK")
 
     def in_use(self, tenant, category_id, option_id=None):
         """Whether any document line names the category (or the option)."""
