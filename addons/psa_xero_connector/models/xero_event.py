@@ -11,6 +11,8 @@ that cannot be processed yet wait and retry; none is dropped without a line sayi
 import logging
 import time
 
+from psycopg2 import errors
+
 from odoo import api, fields, models
 
 from ..access import MANAGER, check_caller
@@ -233,20 +235,44 @@ class XeroEvent(models.Model):
     def _queue_work(self, tenant, commit, run):
         if commit:
             self._settle(tenant)
-        if not self.env["xero.inbound"]._try_tenant_lock(tenant, shared=True):
-            return 0  # a manual check or the poll serves this organisation right now
-        events = self._claim(tenant, self._claim_size())
-        if events:
-            # documents another event worker applies right now: their events wait (their rows
-            # stay locked by this transaction until it ends, so that worker skips them too)
-            mine = self.env["xero.inbound"]._try_document_locks(events.mapped("resource_id"))
-            events = events.filtered(lambda event: event.resource_id in mine)
+        events = self._claim_documents(tenant, self._claim_size(), commit)
         if events:
             started = time.monotonic()
             with self._queue_guard(events, "processing webhook events of %s" % tenant.name):
                 events._process(tenant)
             self._note_pace(len(events), time.monotonic() - started)
         return len(events)
+
+    def _claim_documents(self, tenant, size, commit, tries=3):
+        """Claim due events and lock their documents; events of a document another event worker
+        applies right now wait (their rows stay locked by this transaction until it ends, so
+        that worker skips them too). This transaction's view of the database (REPEATABLE READ)
+        was taken at its first statement: a worker that committed since — events done, a
+        document paid — is not in it. PostgreSQL refuses to lock a row changed since (a
+        serialization failure), so the claim and a shared lock on the claimed documents' rows
+        (``xero.inbound._lock_fresh``) prove the view current for them; otherwise this
+        transaction ends (under the cron) and the claim is made again on a fresh view.
+        -> the events claimed, their documents this worker's."""
+        Inbound = self.env["xero.inbound"]
+        for _try in range(tries):
+            if not Inbound._try_tenant_lock(tenant, shared=True):
+                return self.browse()  # a manual check or the poll serves this organisation right now
+            try:
+                with self.env.cr.savepoint(flush=False):
+                    events = self._claim(tenant, size)
+                    if events:
+                        mine = Inbound._try_document_locks(events.mapped("resource_id"))
+                        events = events.filtered(lambda event, mine=mine: event.resource_id in mine)
+                        Inbound._lock_fresh(tenant, events.mapped("resource_id"))
+                    return events
+            except errors.SerializationFailure:
+                self.env.invalidate_all()
+                if not commit:
+                    raise
+                _logger.info("Xero events of %s: another worker committed since this view was taken; "
+                             "claiming again", tenant.name)
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        return self.browse()
 
     @api.model
     def _note_pace(self, count, seconds):
@@ -300,6 +326,9 @@ class XeroEvent(models.Model):
         for event in self:
             state, message, record = results.get(event.resource_id, (
                 "ignored", self.env._("Xero sends nothing Odoo uses for this event."), None))
+            if state == "retry":
+                event._queue_postpone(message)  # counted: gives up, visibly, after the last attempt
+                continue
             event.write({"state": state, "message": message, "processed_at": now, "attempts": event.attempts + 1,
                          "res_model": record._name if record else False, "res_id": record.id if record else False})
 

@@ -20,8 +20,11 @@ import logging
 import time
 from datetime import timedelta
 
+from psycopg2 import errors
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools.misc import formatLang
 
 from ..xero import settlement
@@ -31,6 +34,9 @@ _logger = logging.getLogger(__name__)
 
 INBOUND_LOCK = 0x58455231
 DOCUMENT_LOCK = 0x58455232  # with hashtext(Xero document id): one event worker per document
+# what another transaction's commit after this one's view causes (a PaymentID linked meanwhile
+# is a duplicate key): the document is tried again later, on a fresh view
+RETRY_LATER = (*PG_CONCURRENCY_EXCEPTIONS_TO_RETRY, errors.UniqueViolation)
 COLLECTION = {"invoice": "Invoices", "credit_note": "CreditNotes"}
 POLL_OVERLAP = timedelta(minutes=2)  # re-read a little of the last window: clocks differ, applying is idempotent
 FIRST_POLL_WINDOW = timedelta(days=1)
@@ -61,6 +67,18 @@ class XeroInbound(models.AbstractModel):
                                 WHERE pg_try_advisory_xact_lock(%s, hashtext(r)) ORDER BY n""",
                             [ids, DOCUMENT_LOCK])
         return {r[0] for r in self.env.cr.fetchall()}
+
+    def _lock_fresh(self, tenant, xero_ids):
+        """Share-lock the Odoo documents linked to these Xero documents, and their links: what
+        applying them reads and then writes. Under REPEATABLE READ, PostgreSQL refuses (a
+        serialization failure) to lock a row another transaction changed after this one's view
+        was taken — so once this returns, that view is current for these documents, and it
+        stays so (a concurrent change waits for this transaction's end)."""
+        if xero_ids:
+            self.env.cr.execute("""
+                SELECT 1 FROM xero_link l JOIN account_move m ON m.id = l.res_id
+                 WHERE l.tenant_id = %s AND l.res_model = 'account.move' AND l.xero_id = ANY(%s)
+                   FOR SHARE""", [tenant.id, list(xero_ids)])
 
     # --- fetching -------------------------------------------------------------------------------
     @api.model
@@ -151,6 +169,14 @@ class XeroInbound(models.AbstractModel):
             try:
                 with self.env.cr.savepoint():
                     results[xero_id] = ("done", self._apply(tenant, [item], accounts)[0], move)
+            except RETRY_LATER as exc:
+                # someone changed this document meanwhile (a user, another worker): nothing of it
+                # was applied; a later try, on a fresh view, does it — or finds it done
+                self.env.invalidate_all()
+                message = self.env._("%(doc)s: changed in Odoo meanwhile; tried again shortly (%(error)s)",
+                                     doc=move.name, error=str(exc).strip().splitlines()[0])
+                results[xero_id] = ("retry", message, move)
+                _logger.info("Xero inbound: %s", message)
             except (UserError, ValidationError) as exc:
                 self.env.invalidate_all()
                 message = self.env._("%(doc)s: not brought in line with Xero: %(error)s", doc=move.name, error=exc)
@@ -208,8 +234,12 @@ class XeroInbound(models.AbstractModel):
                                               xero=self._money(move, state["amount_due"]),
                                               odoo=self._money(move, odoo_due)))
             messages.append(("%s: %s." % (move.name, "; ".join(notes[move]))) if notes[move]
-                            else self.env._("%s: already in line with Xero.", move.name))
+                            else self._in_line(move))
         return messages
+
+    def _in_line(self, move):
+        """The outcome of a document that needed no change."""
+        return self.env._("%s: already in line with Xero.", move.name)
 
     def _register_payments(self, tenant, todo):
         """Register Xero payments in Odoo, all of them together: what Odoo's Register payment
@@ -434,16 +464,18 @@ class XeroInbound(models.AbstractModel):
         if commit and unfinished:
             self.env.ref("psa_xero_connector.ir_cron_xero_poll").sudo()._trigger()
 
-    def _poll(self, tenant, deadline=None, commit=False):
+    def _poll(self, tenant, deadline=None, commit=False, applied=None):
         """Apply what changed in Xero since the last check. The documents of each page go in
         units sized like the event worker's claims (what fits in its unit time at this
         process's pace), each in a savepoint and, under the cron, committed: a cron worker
         that outlasts limit_time_real is killed and its transaction lost, and a poll after a
         missed month-end may have hundreds of payments to register. Out of time: -> False, the
         window is kept and the next poll reads it again (what was applied is then in line and
-        costs little). Done: -> True."""
+        costs little). Done: -> True. ``applied`` (a list) receives the Xero ids of the
+        documents it changed."""
         Event = self.env["xero.event"]
         started = fields.Datetime.now()
+        again = []  # documents someone changed while they were applied: the window is read again
         tenant._xero_read_lock_dates()  # a lock date moved in Xero is known before the next send
         since = tenant.xero_poll_since or started - FIRST_POLL_WINDOW
         header = {"If-Modified-Since": since.strftime("%Y-%m-%dT%H:%M:%S")}
@@ -459,21 +491,28 @@ class XeroInbound(models.AbstractModel):
                 for start in range(0, len(docs), unit):
                     if start and deadline is not None and time.monotonic() >= deadline:
                         return False
-                    if not self._poll_unit(tenant, docs[start:start + unit], commit):
+                    if not self._poll_unit(tenant, docs[start:start + unit], commit, again, applied):
                         return False
                 if len(docs) < PAGE_SIZE:
                     break
                 page += 1
+        if again:
+            return False  # not done: the next poll, woken at once, reads the same window
         tenant.xero_poll_since = started - POLL_OVERLAP
         return True
 
-    def _poll_unit(self, tenant, docs, commit):
+    def _poll_unit(self, tenant, docs, commit, again, applied=None):
         """Apply ``docs`` in a savepoint; under the cron, commit and take the organisation's
-        lock again (the commit released it). -> False when another worker took it meanwhile."""
+        lock again (the commit released it). Documents to try again are added to ``again``,
+        those changed to ``applied``. -> False when another worker took the lock meanwhile."""
         began = time.monotonic()
         try:
             with self.env.cr.savepoint():
-                self._apply_documents(tenant, docs)
+                results = self._apply_documents(tenant, docs)
+                again += [xero_id for xero_id, (state, _m, _r) in results.items() if state == "retry"]
+                if applied is not None:
+                    applied += [xero_id for xero_id, (state, message, move) in results.items()
+                                if state == "done" and message != self._in_line(move)]
         except Exception:  # noqa: BLE001 - a failure of one unit must not stop the others' poll
             _logger.exception("Xero poll of %s failed unexpectedly", tenant.name)
             self.env.invalidate_all()

@@ -203,13 +203,15 @@ class XeroTenant(models.Model):
         if not Inbound._try_tenant_lock(self):  # held until this request's transaction ends
             return self._toast(self.env._("Xero"), self.env._("A check of %s is already running.", self.name),
                                "warning")
+        applied = []
         try:
-            applied = Inbound._poll(self.sudo())
+            finished = Inbound._poll(self.sudo(), applied=applied)
         except XeroError as exc:
             return self._toast(self.env._("Xero check failed"), str(exc), "danger")
-        return self._toast(self.env._("Xero"),
-                           self.env._("%(n)d document(s) brought in line with %(org)s.", n=applied, org=self.name),
-                           "success")
+        message = self.env._("%(n)d document(s) brought in line with %(org)s.", n=len(applied), org=self.name)
+        if not finished:
+            message += " " + self.env._("Some were being changed meanwhile: the next check takes them again.")
+        return self._toast(self.env._("Xero"), message, "success" if finished else "warning")
 
     # --- the client -----------------------------------------------------------------------------
     @api.model
