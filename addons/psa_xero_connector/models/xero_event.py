@@ -11,9 +11,8 @@ that cannot be processed yet wait and retry; none is dropped without a line sayi
 import logging
 import time
 
-from psycopg2 import errors
-
 from odoo import api, fields, models
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
 from ..access import MANAGER, check_caller
 from ..utils import referenced_record
@@ -249,12 +248,12 @@ class XeroEvent(models.Model):
         that worker skips them too). This transaction's view of the database (REPEATABLE READ)
         was taken at its first statement: a worker that committed since — events done, a
         document paid — is not in it. PostgreSQL refuses to lock a row changed since (a
-        serialization failure), so the claim and a shared lock on the claimed documents' rows
-        (``xero.inbound._lock_fresh``) prove the view current for them; otherwise this
-        transaction ends (under the cron) and the claim is made again on a fresh view.
+        serialization failure), so the claim and ``xero.inbound._check_fresh`` prove the view
+        current for these events and documents; otherwise — or on a deadlock with a writer —
+        this transaction ends (under the cron) and the claim is made again on a fresh view.
         -> the events claimed, their documents this worker's."""
         Inbound = self.env["xero.inbound"]
-        for _try in range(tries):
+        for attempt in range(1, tries + 1):
             if not Inbound._try_tenant_lock(tenant, shared=True):
                 return self.browse()  # a manual check or the poll serves this organisation right now
             try:
@@ -263,16 +262,16 @@ class XeroEvent(models.Model):
                     if events:
                         mine = Inbound._try_document_locks(events.mapped("resource_id"))
                         events = events.filtered(lambda event, mine=mine: event.resource_id in mine)
-                        Inbound._lock_fresh(tenant, events.mapped("resource_id"))
+                        Inbound._check_fresh(tenant, events.mapped("resource_id"))
                     return events
-            except errors.SerializationFailure:
+            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY as exc:
                 self.env.invalidate_all()
                 if not commit:
                     raise
-                _logger.info("Xero events of %s: another worker committed since this view was taken; "
-                             "claiming again", tenant.name)
+                _logger.info("Xero events of %s: claim %d of %d met another transaction's change (%s)",
+                             tenant.name, attempt, tries, type(exc).__name__)
                 self.env.cr.commit()  # pylint: disable=invalid-commit
-        return self.browse()
+        return self.browse()  # nothing claimed this time: the other worker goes on; this run ends
 
     @api.model
     def _note_pace(self, count, seconds):

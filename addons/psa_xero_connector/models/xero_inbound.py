@@ -18,6 +18,7 @@ its own: a document Odoo cannot follow gets its reason; the others go on.
 
 import logging
 import time
+from contextlib import closing
 from datetime import timedelta
 
 from psycopg2 import errors
@@ -29,6 +30,7 @@ from odoo.tools.misc import formatLang
 
 from ..xero import settlement
 from ..xero.errors import XeroError
+from .xero_event import DOCUMENT_KIND
 
 _logger = logging.getLogger(__name__)
 
@@ -38,6 +40,7 @@ DOCUMENT_LOCK = 0x58455232  # with hashtext(Xero document id): one event worker 
 # is a duplicate key): the document is tried again later, on a fresh view
 RETRY_LATER = (*PG_CONCURRENCY_EXCEPTIONS_TO_RETRY, errors.UniqueViolation)
 COLLECTION = {"invoice": "Invoices", "credit_note": "CreditNotes"}
+BUSY_RETRY = timedelta(minutes=1)  # a poll that found its organisation busy looks again
 POLL_OVERLAP = timedelta(minutes=2)  # re-read a little of the last window: clocks differ, applying is idempotent
 FIRST_POLL_WINDOW = timedelta(days=1)
 PAGE_SIZE = 100  # Xero's page of invoices / credit notes
@@ -68,17 +71,20 @@ class XeroInbound(models.AbstractModel):
                             [ids, DOCUMENT_LOCK])
         return {r[0] for r in self.env.cr.fetchall()}
 
-    def _lock_fresh(self, tenant, xero_ids):
-        """Share-lock the Odoo documents linked to these Xero documents, and their links: what
-        applying them reads and then writes. Under REPEATABLE READ, PostgreSQL refuses (a
-        serialization failure) to lock a row another transaction changed after this one's view
-        was taken — so once this returns, that view is current for these documents, and it
-        stays so (a concurrent change waits for this transaction's end)."""
+    def _check_fresh(self, tenant, xero_ids):
+        """Prove this transaction's view current for the Odoo documents linked to these Xero
+        documents (and their links): under REPEATABLE READ, PostgreSQL refuses to lock a row
+        another transaction changed after the view was taken (a serialization failure, raised
+        to the caller). The locks are taken in a savepoint rolled back at once: proven, then
+        released — a user editing one of these invoices does not wait for the whole unit (its
+        Xero call included). Other event workers keep away through the document locks; anything
+        else that changes a document meanwhile makes applying it fail, and it is tried again."""
         if xero_ids:
-            self.env.cr.execute("""
-                SELECT 1 FROM xero_link l JOIN account_move m ON m.id = l.res_id
-                 WHERE l.tenant_id = %s AND l.res_model = 'account.move' AND l.xero_id = ANY(%s)
-                   FOR SHARE""", [tenant.id, list(xero_ids)])
+            with closing(self.env.cr.savepoint(flush=False)):
+                self.env.cr.execute("""
+                    SELECT 1 FROM xero_link l JOIN account_move m ON m.id = l.res_id
+                     WHERE l.tenant_id = %s AND l.res_model = 'account.move' AND l.xero_id = ANY(%s)
+                       FOR SHARE""", [tenant.id, list(xero_ids)])
 
     # --- fetching -------------------------------------------------------------------------------
     @api.model
@@ -170,9 +176,15 @@ class XeroInbound(models.AbstractModel):
                 with self.env.cr.savepoint():
                     results[xero_id] = ("done", self._apply(tenant, [item], accounts)[0], move)
             except RETRY_LATER as exc:
+                self.env.invalidate_all()
+                if self._conflict_in_view(tenant, item, exc):
+                    message = self.env._("%(doc)s: not brought in line with Xero (unexpected %(kind)s: %(error)s)",
+                                         doc=move.name, kind=type(exc).__name__, error=exc)
+                    results[xero_id] = ("error", message, move)
+                    _logger.warning("Xero inbound: %s", message)
+                    continue
                 # someone changed this document meanwhile (a user, another worker): nothing of it
                 # was applied; a later try, on a fresh view, does it — or finds it done
-                self.env.invalidate_all()
                 message = self.env._("%(doc)s: changed in Odoo meanwhile; tried again shortly (%(error)s)",
                                      doc=move.name, error=str(exc).strip().splitlines()[0])
                 results[xero_id] = ("retry", message, move)
@@ -189,6 +201,17 @@ class XeroInbound(models.AbstractModel):
                 results[xero_id] = ("error", message, move)
                 _logger.exception("Xero inbound: %s", message)
         return results
+
+    def _conflict_in_view(self, tenant, item, exc):
+        """A duplicate PaymentID that this transaction's view already shows linked to another
+        document is no race: trying again would meet it again (it needs a person). Any other
+        concurrency error, or a duplicate committed after this view, is a race. -> bool"""
+        if not isinstance(exc, errors.UniqueViolation):
+            return False
+        xero_id, _move, _link, state, _recorded = item
+        return bool(self.env["xero.link"].sudo().search_count([
+            ("tenant_id", "=", tenant.id), ("res_model", "=", "account.payment"),
+            ("xero_id", "in", list(state["payments"])), ("xero_parent_id", "!=", xero_id)]))
 
     def _batchable(self, item):
         """Nothing to cancel or void, and the new payments fit what Odoo still expects: the
@@ -432,6 +455,22 @@ class XeroInbound(models.AbstractModel):
     def _money(move, value):
         return formatLang(move.env, float(value), currency_obj=move.currency_id)
 
+    def _apply_later(self, tenant, kind, xero_ids):
+        """Documents someone changed while the poll (or a manual pull) applied them: handed to
+        the event queue, as if Xero had sent an event — applied again on a fresh view, with
+        the queue's attempts, back-off and visible give-up."""
+        if not xero_ids:
+            return
+        Event = self.env["xero.event"].sudo()
+        category = {k: c for c, k in DOCUMENT_KIND.items()}[kind]
+        xero_tenant = tenant.xero_tenant_id.lower()
+        now = fields.Datetime.now().strftime("%Y-%m-%dT%H:%M:%S.%f")
+        stored = Event._store([{"tenant_id": xero_tenant, "category": category, "event_type": "UPDATE",
+                                "resource_id": xero_id, "event_date": now} for xero_id in xero_ids],
+                              Event._tenants_by_xero_id({xero_tenant}))
+        if stored:
+            Event._trigger_worker()
+
     # --- the safety net ---------------------------------------------------------------------------
     @api.model
     def _cron_poll(self, commit=True, max_seconds=POLL_SECONDS):
@@ -441,13 +480,14 @@ class XeroInbound(models.AbstractModel):
         is applied in time-sized units, each committed (see ``_poll``); a poll that ran out of
         time wakes its job again, as the queues do."""
         deadline = time.monotonic() + max_seconds
-        unfinished = False
+        unfinished = busy = False
         tenants = self.env["xero.tenant"].sudo().search([("state", "=", "connected"), ("company_id", "!=", False)])
         for tenant in tenants:
             if time.monotonic() >= deadline:
                 unfinished = True
                 break
             if not self._try_tenant_lock(tenant):
+                busy = True  # a check, or event workers, serve it right now: looked at again soon
                 continue
             try:
                 unfinished |= not self._poll(tenant, deadline=deadline, commit=commit)
@@ -461,8 +501,11 @@ class XeroInbound(models.AbstractModel):
                 # ends the transaction: the organisation's lock goes with it, and one organisation's
                 # poll is kept whatever happens to the next
                 self.env.cr.commit()  # pylint: disable=invalid-commit
-        if commit and unfinished:
-            self.env.ref("psa_xero_connector.ir_cron_xero_poll").sudo()._trigger()
+        if commit and (unfinished or busy):
+            # out of time: at once; an organisation busy (a month-end of events can hold it for
+            # minutes): in a minute, not at once — the job would spin on its lock
+            self.env.ref("psa_xero_connector.ir_cron_xero_poll").sudo()._trigger(
+                None if unfinished else fields.Datetime.now() + BUSY_RETRY)
 
     def _poll(self, tenant, deadline=None, commit=False, applied=None):
         """Apply what changed in Xero since the last check. The documents of each page go in
@@ -475,11 +518,10 @@ class XeroInbound(models.AbstractModel):
         documents it changed."""
         Event = self.env["xero.event"]
         started = fields.Datetime.now()
-        again = []  # documents someone changed while they were applied: the window is read again
         tenant._xero_read_lock_dates()  # a lock date moved in Xero is known before the next send
         since = tenant.xero_poll_since or started - FIRST_POLL_WINDOW
         header = {"If-Modified-Since": since.strftime("%Y-%m-%dT%H:%M:%S")}
-        for collection in COLLECTION.values():
+        for kind, collection in COLLECTION.items():
             page = 1
             while True:
                 if deadline is not None and time.monotonic() >= deadline:
@@ -491,25 +533,24 @@ class XeroInbound(models.AbstractModel):
                 for start in range(0, len(docs), unit):
                     if start and deadline is not None and time.monotonic() >= deadline:
                         return False
-                    if not self._poll_unit(tenant, docs[start:start + unit], commit, again, applied):
+                    if not self._poll_unit(tenant, kind, docs[start:start + unit], commit, applied):
                         return False
                 if len(docs) < PAGE_SIZE:
                     break
                 page += 1
-        if again:
-            return False  # not done: the next poll, woken at once, reads the same window
         tenant.xero_poll_since = started - POLL_OVERLAP
         return True
 
-    def _poll_unit(self, tenant, docs, commit, again, applied=None):
+    def _poll_unit(self, tenant, kind, docs, commit, applied=None):
         """Apply ``docs`` in a savepoint; under the cron, commit and take the organisation's
-        lock again (the commit released it). Documents to try again are added to ``again``,
-        those changed to ``applied``. -> False when another worker took the lock meanwhile."""
+        lock again (the commit released it). Documents changed meanwhile by someone else go
+        to the event queue (``_apply_later``); those applied are added to ``applied``.
+        -> False when another worker took the lock meanwhile."""
         began = time.monotonic()
         try:
             with self.env.cr.savepoint():
                 results = self._apply_documents(tenant, docs)
-                again += [xero_id for xero_id, (state, _m, _r) in results.items() if state == "retry"]
+                self._apply_later(tenant, kind, [x for x, (state, _m, _r) in results.items() if state == "retry"])
                 if applied is not None:
                     applied += [xero_id for xero_id, (state, message, move) in results.items()
                                 if state == "done" and message != self._in_line(move)]

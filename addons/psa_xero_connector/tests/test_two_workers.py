@@ -3,6 +3,9 @@ database connection, committing as the cron does, events of the same invoices cl
 — every Xero payment is registered exactly once and every invoice's residual is right."""
 
 import threading
+import time
+import uuid
+from unittest.mock import patch
 
 from odoo import SUPERUSER_ID, Command, api, fields
 from odoo.modules.registry import Registry
@@ -13,10 +16,11 @@ from harness.server import HarnessServer
 from harness.testing import Admin, connect
 
 from .. import const
+from ..models import xero_event
 from .common import CLIENT_ID, CLIENT_SECRET, ORG_A
 
 INVOICES = 12
-SPARE = 3  # invoices of the stale-view tests, one each
+SPARE = 4  # invoices of the stale-view tests, one each
 PAYMENTS = (40.0, 30.0)  # two partial payments of 100.00 each: 30.00 left open
 
 
@@ -65,7 +69,8 @@ class TestTwoEventWorkers(TransactionCase):
             env["ir.config_parameter"].set_param(const.PARAM_PREFIX + key, value)
         gbp = env.ref("base.GBP")
         gbp.active = True
-        company = env["res.company"].create({"name": "Two Workers Ltd", "currency_id": gbp.id})
+        # committed and kept (a company is not deleted with its books): a name of its own each run
+        company = env["res.company"].create({"name": "Two Workers %s" % uuid.uuid4().hex[:8], "currency_id": gbp.id})
         env["account.chart.template"].try_loading("generic_coa", company=company, install_demo=False)
         company.currency_id = gbp  # the chart sets its own; the organisation's base currency is GBP
         env = env(context={"allowed_company_ids": company.ids})
@@ -122,28 +127,36 @@ class TestTwoEventWorkers(TransactionCase):
         self.assertEqual(self.store(move_ids, range(3)), 3 * INVOICES)
 
         barrier = threading.Barrier(2)
-        processed, errors = [], []
+        processed, errors = {0: 0, 1: 0}, []
 
-        def worker():
+        def worker(n):
             try:
                 barrier.wait(timeout=30)
-                for _round in range(10):
+                deadline = time.monotonic() + 120  # a document changed under a unit waits 5-15 s
+                while time.monotonic() < deadline:
                     with self.registry.cursor() as cr:
                         env = api.Environment(cr, SUPERUSER_ID, {})
-                        processed.append(env["xero.event"]._cron_process(commit=True))
+                        done = env["xero.event"]._cron_process(commit=True)
+                        processed[n] += done
                         cr.execute("SELECT count(*) FROM xero_event WHERE tenant_id = %s AND state = 'pending'",
                                    [tenant_id])
                         if not cr.fetchone()[0]:
                             return
+                    if not done:
+                        time.sleep(0.2)
             except Exception as exc:  # noqa: BLE001 - reported below
                 errors.append(repr(exc))
 
-        threads = [threading.Thread(target=worker) for _ in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=300)
+        # claims of 6 events: the 36 events go in several units, shared by the two workers
+        with patch.object(xero_event, "CLAIM_SIZE", 6), patch.object(xero_event, "CLAIM_START", 6):
+            threads = [threading.Thread(target=worker, args=(n,)) for n in range(2)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=300)
+        self.assertFalse([thread for thread in threads if thread.is_alive()])
         self.assertEqual(errors, [])
+        self.assertTrue(processed[0] and processed[1], "both workers applied events: %s" % processed)
 
         def check(env):
             events = env["xero.event"].search([("tenant_id", "=", tenant_id),
@@ -161,7 +174,6 @@ class TestTwoEventWorkers(TransactionCase):
                 self.assertEqual(move.payment_state, "partial", move.name)
                 self.assertEqual(len(move.matched_payment_ids), len(PAYMENTS), move.name)
         self.committed(check)
-        self.assertGreater(sum(processed), 0)
 
     # --- a worker whose view of the database is older than another worker's commit ------------------
     # Odoo's cursors are REPEATABLE READ: a transaction sees the database as it was at its first
@@ -240,8 +252,31 @@ class TestTwoEventWorkers(TransactionCase):
 
         def again(env):
             event = env["xero.event"].browse(events.id)
-            event.next_try = fields.Datetime.now()
             event._process(event.tenant_id)
             self.assertEqual(event.state, "done", event.message)
         self.committed(again)
+        self.check_paid_once(move_id, payment_id, 25.0)
+
+    def test_poll_hands_a_document_changed_meanwhile_to_the_event_queue(self):
+        move_id = self.spare_ids[3]
+        xero_id = self.xero_ids[move_id]
+        payment_id = self.admin.pay(ORG_A, xero_id, 25.0)["PaymentID"]
+        cr_b, env_b = self.stale_worker()
+        tenant_b = env_b["xero.tenant"].browse(self.tenant_id)
+        self.committed(lambda env: env["xero.inbound"]._sync_documents(
+            env["xero.tenant"].browse(self.tenant_id), "invoice", [xero_id]))
+        data, _headers = tenant_b._call("GET", "Invoices", params={"IDs": xero_id}, operation="test poll")
+        applied = []
+        self.assertTrue(env_b["xero.inbound"]._poll_unit(tenant_b, "invoice", data["Invoices"], False, applied))
+        self.assertEqual(applied, [], "nothing applied from the old view")
+        event = env_b["xero.event"].search([("tenant_id", "=", self.tenant_id), ("resource_id", "=", xero_id)])
+        self.assertEqual((event.state, event.category), ("pending", "INVOICE"), "handed to the event queue")
+        cr_b.commit()
+
+        def worker(env):  # the event worker applies it on a fresh view: nothing left to do
+            events = env["xero.event"]._claim_documents(env["xero.tenant"].browse(self.tenant_id), 10, commit=True)
+            self.assertEqual(events.mapped("resource_id"), [xero_id])
+            events._process(events.tenant_id)
+            self.assertIn("already in line", events.message)
+        self.committed(worker)
         self.check_paid_once(move_id, payment_id, 25.0)
