@@ -31,8 +31,8 @@ def free_port():
         return s.getsockname()[1]
 
 
-def odoo_server(info, db, port, workers, output=subprocess.DEVNULL):
-    """A real Odoo server (``workers`` HTTP worker processes, one cron worker) on ``db``.
+def odoo_server(info, db, port, workers, output=subprocess.DEVNULL, cron_threads=1):
+    """A real Odoo server (``workers`` HTTP worker processes, ``cron_threads`` cron workers) on ``db``.
     Odoo's script, not ``python -m odoo``, and a gevent port of its own: otherwise the
     server's gevent worker fails to start and is respawned several times a second (see
     tools/odoo_server.server_launcher), eating the CPU the cron worker needs."""
@@ -40,7 +40,8 @@ def odoo_server(info, db, port, workers, output=subprocess.DEVNULL):
     return subprocess.Popen(server_launcher(info) + [
         "-d", db, "--addons-path", info.addons_path, "--http-interface", "127.0.0.1",
         "--http-port", str(port), "--gevent-port", str(free_port()), "--log-level", "warn",
-        "--workers", str(workers), "--max-cron-threads", "1"], env=info.env(), stdout=output, stderr=subprocess.STDOUT)
+        "--workers", str(workers), "--max-cron-threads", str(cron_threads)],
+        env=info.env(), stdout=output, stderr=subprocess.STDOUT)
 
 
 class Bench:

@@ -3,7 +3,7 @@ reaches Odoo by webhook and is applied in batches, on a real Odoo server (HTTP w
 processes, one cron worker) with the harness in its own process and Xero's limits on. Prints
 figures; asserts nothing.
 
-    python benchmarks/payments_bench.py [--invoices 1000] [--senders 4] [--workers 2] [--db NAME]
+    python benchmarks/payments_bench.py [--invoices 1000] [--senders 4] [--workers 2] [--cron-threads 1] [--db NAME]
 
 - 1,000 invoices paid in full at the harness in one burst → time until all are *Paid* in Odoo,
   payments per second (goal >= 50/s), calls to Xero, 429s;
@@ -55,6 +55,8 @@ def main():
     parser.add_argument("--invoices", type=int, default=1000, help="invoices paid in full, and as many paid in part")
     parser.add_argument("--senders", type=int, default=4, help="concurrent payments recorded at the harness")
     parser.add_argument("--workers", type=int, default=2, help="Odoo HTTP worker processes")
+    parser.add_argument("--cron-threads", type=int, default=1,
+                        help="Odoo cron threads (2: both event workers apply one organisation at once)")
     parser.add_argument("--db")
     args = parser.parse_args()
     info = under_odoo_python()
@@ -101,7 +103,7 @@ def main():
         odoo_url = "http://127.0.0.1:%d" % port
         requests.post(bench.base + "/__harness__/clients/bench", timeout=30,
                       json={"webhook_url": odoo_url + "/xero/webhook", "webhook_key": KEY})
-        server = odoo_server(info, bench.db, port, args.workers)
+        server = odoo_server(info, bench.db, port, args.workers, cron_threads=args.cron_threads)
         db = psycopg2.connect(dbname=bench.db)
         db.autocommit = True
         try:
@@ -109,8 +111,8 @@ def main():
                 raise SystemExit("Odoo did not start")
             intent = requests.post(bench.base + "/__harness__/webhooks/intent", json={"client_id": "bench"},
                                    timeout=60).json()
-            print("Odoo: %d HTTP worker processes, 1 cron worker; intent to receive: %s" % (
-                args.workers, "passed" if intent["passed"] else "FAILED %r" % intent))
+            print("Odoo: %d HTTP worker processes, %d cron thread(s); intent to receive: %s" % (
+                args.workers, args.cron_threads, "passed" if intent["passed"] else "FAILED %r" % intent))
             # A fresh database's daily and hourly jobs (auto-vacuum, mail queues, …) are all due at
             # the server's first start, and its one cron worker runs them first: measured, they held
             # the webhook worker back ~13 s after the burst. A server in service ran them long ago.
@@ -187,6 +189,8 @@ def main():
                           "%.0f payments/s" % (applying, done / applying))
                 print("  Odoo server CPU          %.1f s = %.1f ms per payment (all Odoo processes; PostgreSQL not "
                       "counted)" % (cpu, cpu * 1000 / max(done, 1)))
+                print("  load average             %.2f %.2f %.2f (1, 5, 15 min; the machine is shared)"
+                      % os.getloadavg())
                 print("  calls to Xero            %d, %d of them GET Invoices?IDs= (%d answered 429)" % (
                     calls, fetches, log_count("status_code = 429") - refused_before))
 

@@ -133,6 +133,8 @@ class XeroDriftLine(models.Model):
             except XeroError as exc:
                 raise UserError(self.env._("Xero did not answer: %s", exc)) from exc
             state, message, _record = results.get(line.xero_id.lower(), ("error", "", None))
+            if state == "retry":  # changed in Odoo meanwhile: the event queue applies it again
+                Inbound._apply_later(line.tenant_id, INBOUND_KIND[line.entity], [line.xero_id.lower()])
             line.write({"state": "fixed" if state == "done" else "open", "note": message or state})
         return True
 

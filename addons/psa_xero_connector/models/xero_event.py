@@ -12,6 +12,7 @@ import logging
 import time
 
 from odoo import api, fields, models
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
 from ..access import MANAGER, check_caller
 from ..utils import referenced_record
@@ -41,7 +42,8 @@ DOCUMENT_KIND = {"INVOICE": "invoice", "CREDITNOTE": "credit_note"}
 class XeroEvent(models.Model):
     _name = "xero.event"
     _inherit = ["xero.queue"]
-    _queue_crons = ("psa_xero_connector.ir_cron_xero_events",)
+    # two workers: one organisation's events are applied by both at once, document by document
+    _queue_crons = ("psa_xero_connector.ir_cron_xero_events", "psa_xero_connector.ir_cron_xero_events_2")
     _queue_due_states = ("pending",)
     _queue_max_attempts = MAX_ATTEMPTS
     _queue_backoff_base = 5
@@ -212,8 +214,12 @@ class XeroEvent(models.Model):
         return outcome
 
     def _trigger_worker(self):
-        """Wake the worker once this transaction has committed (Odoo's cron trigger)."""
+        """Wake both workers once this transaction has committed (Odoo's cron trigger)."""
         self._queue_trigger()
+        key = "xero_event_fan_out"
+        if not self.env.cr.precommit.data.get(key):
+            self.env.cr.precommit.data[key] = True
+            self._queue_fan_out()
 
     # --- the worker (after the 200) ----------------------------------------------------------------
     @api.model
@@ -228,15 +234,44 @@ class XeroEvent(models.Model):
     def _queue_work(self, tenant, commit, run):
         if commit:
             self._settle(tenant)
-        if not self.env["xero.inbound"]._try_tenant_lock(tenant):
-            return 0  # a manual check or the poll serves this organisation right now
-        events = self._claim(tenant, self._claim_size())
+        events = self._claim_documents(tenant, self._claim_size(), commit)
         if events:
             started = time.monotonic()
             with self._queue_guard(events, "processing webhook events of %s" % tenant.name):
                 events._process(tenant)
             self._note_pace(len(events), time.monotonic() - started)
         return len(events)
+
+    def _claim_documents(self, tenant, size, commit, tries=3):
+        """Claim due events and lock their documents; events of a document another event worker
+        applies right now wait (their rows stay locked by this transaction until it ends, so
+        that worker skips them too). This transaction's view of the database (REPEATABLE READ)
+        was taken at its first statement: a worker that committed since — events done, a
+        document paid — is not in it. PostgreSQL refuses to lock a row changed since (a
+        serialization failure), so the claim and ``xero.inbound._check_fresh`` prove the view
+        current for these events and documents; otherwise — or on a deadlock with a writer —
+        this transaction ends (under the cron) and the claim is made again on a fresh view.
+        -> the events claimed, their documents this worker's."""
+        Inbound = self.env["xero.inbound"]
+        for attempt in range(1, tries + 1):
+            if not Inbound._try_tenant_lock(tenant, shared=True):
+                return self.browse()  # a manual check or the poll serves this organisation right now
+            try:
+                with self.env.cr.savepoint(flush=False):
+                    events = self._claim(tenant, size)
+                    if events:
+                        mine = Inbound._try_document_locks(events.mapped("resource_id"))
+                        events = events.filtered(lambda event, mine=mine: event.resource_id in mine)
+                        Inbound._check_fresh(tenant, events.mapped("resource_id"))
+                    return events
+            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY as exc:
+                self.env.invalidate_all()
+                if not commit:
+                    raise
+                _logger.info("Xero events of %s: claim %d of %d met another transaction's change (%s)",
+                             tenant.name, attempt, tries, type(exc).__name__)
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        return self.browse()  # nothing claimed this time: the other worker goes on; this run ends
 
     @api.model
     def _note_pace(self, count, seconds):
@@ -290,6 +325,9 @@ class XeroEvent(models.Model):
         for event in self:
             state, message, record = results.get(event.resource_id, (
                 "ignored", self.env._("Xero sends nothing Odoo uses for this event."), None))
+            if state == "retry":
+                event._queue_postpone(message)  # counted: gives up, visibly, after the last attempt
+                continue
             event.write({"state": state, "message": message, "processed_at": now, "attempts": event.attempts + 1,
                          "res_model": record._name if record else False, "res_id": record.id if record else False})
 

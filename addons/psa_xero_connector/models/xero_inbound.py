@@ -8,7 +8,9 @@ payment reconciled with the document and linked to its PaymentID (a unique index
 second registration impossible), a payment gone from Xero cancels its Odoo payment, and a
 voided document is flagged (cancelled if the organisation says so). Applying the same state
 again changes nothing, so repeated, reordered or late events all end in the same place.
-One worker per organisation at a time (an advisory lock). The new payments of one fetch are
+One poll or manual check per organisation at a time (an exclusive advisory lock); event
+workers take that lock shared and each document they apply exclusively, so two event workers
+apply one organisation's events side by side, never one document twice. The new payments of one fetch are
 registered together (issue #14: one create, one post, one reconciliation plan), in one
 savepoint; the other documents, and all of them if that batch fails, go each in a savepoint of
 its own: a document Odoo cannot follow gets its reason; the others go on.
@@ -16,19 +18,29 @@ its own: a document Odoo cannot follow gets its reason; the others go on.
 
 import logging
 import time
+from contextlib import closing
 from datetime import timedelta
+
+from psycopg2 import errors
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools.misc import formatLang
 
 from ..xero import settlement
 from ..xero.errors import XeroError
+from .xero_event import DOCUMENT_KIND
 
 _logger = logging.getLogger(__name__)
 
 INBOUND_LOCK = 0x58455231
+DOCUMENT_LOCK = 0x58455232  # with hashtext(Xero document id): one event worker per document
+# what another transaction's commit after this one's view causes (a PaymentID linked meanwhile
+# is a duplicate key): the document is tried again later, on a fresh view
+RETRY_LATER = (*PG_CONCURRENCY_EXCEPTIONS_TO_RETRY, errors.UniqueViolation)
 COLLECTION = {"invoice": "Invoices", "credit_note": "CreditNotes"}
+BUSY_RETRY = timedelta(minutes=1)  # a poll that found its organisation busy looks again
 POLL_OVERLAP = timedelta(minutes=2)  # re-read a little of the last window: clocks differ, applying is idempotent
 FIRST_POLL_WINDOW = timedelta(days=1)
 PAGE_SIZE = 100  # Xero's page of invoices / credit notes
@@ -39,12 +51,40 @@ class XeroInbound(models.AbstractModel):
     _name = "xero.inbound"
     _description = "Xero → Odoo document state"
 
-    def _try_tenant_lock(self, tenant):
-        """One inbound worker (events, poll or a manual check) per organisation: a
-        transaction-scoped advisory lock, released by the commit or rollback that ends the
+    def _try_tenant_lock(self, tenant, shared=False):
+        """One poll or manual check per organisation, alone (exclusive); event workers take
+        it ``shared`` — several at once, each document locked on its own (``_try_document_locks``).
+        A transaction-scoped advisory lock, released by the commit or rollback that ends the
         work — it cannot stay held on a pooled connection after a failure. -> bool"""
-        self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [INBOUND_LOCK, tenant.id])
+        function = "pg_try_advisory_xact_lock_shared" if shared else "pg_try_advisory_xact_lock"
+        self.env.cr.execute("SELECT %s(%%s, %%s)" % function, [INBOUND_LOCK, tenant.id])
         return self.env.cr.fetchone()[0]
+
+    def _try_document_locks(self, xero_ids):
+        """Lock these Xero documents for this transaction, those no other worker holds.
+        -> the set of ids locked (in sorted order: no two workers wait on each other)."""
+        ids = sorted(set(xero_ids))
+        if not ids:
+            return set()
+        self.env.cr.execute("""SELECT r FROM unnest(%s::varchar[]) WITH ORDINALITY AS u(r, n)
+                                WHERE pg_try_advisory_xact_lock(%s, hashtext(r)) ORDER BY n""",
+                            [ids, DOCUMENT_LOCK])
+        return {r[0] for r in self.env.cr.fetchall()}
+
+    def _check_fresh(self, tenant, xero_ids):
+        """Prove this transaction's view current for the Odoo documents linked to these Xero
+        documents (and their links): under REPEATABLE READ, PostgreSQL refuses to lock a row
+        another transaction changed after the view was taken (a serialization failure, raised
+        to the caller). The locks are taken in a savepoint rolled back at once: proven, then
+        released — a user editing one of these invoices does not wait for the whole unit (its
+        Xero call included). Other event workers keep away through the document locks; anything
+        else that changes a document meanwhile makes applying it fail, and it is tried again."""
+        if xero_ids:
+            with closing(self.env.cr.savepoint(flush=False)):
+                self.env.cr.execute("""
+                    SELECT 1 FROM xero_link l JOIN account_move m ON m.id = l.res_id
+                     WHERE l.tenant_id = %s AND l.res_model = 'account.move' AND l.xero_id = ANY(%s)
+                       FOR SHARE""", [tenant.id, list(xero_ids)])
 
     # --- fetching -------------------------------------------------------------------------------
     @api.model
@@ -135,6 +175,20 @@ class XeroInbound(models.AbstractModel):
             try:
                 with self.env.cr.savepoint():
                     results[xero_id] = ("done", self._apply(tenant, [item], accounts)[0], move)
+            except RETRY_LATER as exc:
+                self.env.invalidate_all()
+                if self._conflict_in_view(tenant, item, exc):
+                    message = self.env._("%(doc)s: not brought in line with Xero (unexpected %(kind)s: %(error)s)",
+                                         doc=move.name, kind=type(exc).__name__, error=exc)
+                    results[xero_id] = ("error", message, move)
+                    _logger.warning("Xero inbound: %s", message)
+                    continue
+                # someone changed this document meanwhile (a user, another worker): nothing of it
+                # was applied; a later try, on a fresh view, does it — or finds it done
+                message = self.env._("%(doc)s: changed in Odoo meanwhile; tried again shortly (%(error)s)",
+                                     doc=move.name, error=str(exc).strip().splitlines()[0])
+                results[xero_id] = ("retry", message, move)
+                _logger.info("Xero inbound: %s", message)
             except (UserError, ValidationError) as exc:
                 self.env.invalidate_all()
                 message = self.env._("%(doc)s: not brought in line with Xero: %(error)s", doc=move.name, error=exc)
@@ -147,6 +201,17 @@ class XeroInbound(models.AbstractModel):
                 results[xero_id] = ("error", message, move)
                 _logger.exception("Xero inbound: %s", message)
         return results
+
+    def _conflict_in_view(self, tenant, item, exc):
+        """A duplicate PaymentID that this transaction's view already shows linked to another
+        document is no race: trying again would meet it again (it needs a person). Any other
+        concurrency error, or a duplicate committed after this view, is a race. -> bool"""
+        if not isinstance(exc, errors.UniqueViolation):
+            return False
+        xero_id, _move, _link, state, _recorded = item
+        return bool(self.env["xero.link"].sudo().search_count([
+            ("tenant_id", "=", tenant.id), ("res_model", "=", "account.payment"),
+            ("xero_id", "in", list(state["payments"])), ("xero_parent_id", "!=", xero_id)]))
 
     def _batchable(self, item):
         """Nothing to cancel or void, and the new payments fit what Odoo still expects: the
@@ -192,8 +257,12 @@ class XeroInbound(models.AbstractModel):
                                               xero=self._money(move, state["amount_due"]),
                                               odoo=self._money(move, odoo_due)))
             messages.append(("%s: %s." % (move.name, "; ".join(notes[move]))) if notes[move]
-                            else self.env._("%s: already in line with Xero.", move.name))
+                            else self._in_line(move))
         return messages
+
+    def _in_line(self, move):
+        """The outcome of a document that needed no change."""
+        return self.env._("%s: already in line with Xero.", move.name)
 
     def _register_payments(self, tenant, todo):
         """Register Xero payments in Odoo, all of them together: what Odoo's Register payment
@@ -233,6 +302,16 @@ class XeroInbound(models.AbstractModel):
         for partner, entries in payments.move_id.grouped("partner_id").items():
             if partner:
                 entries.message_subscribe(partner.ids)
+        # linked and logged before posting: from its first entry number until the commit, posting
+        # holds the journal's numbering lock (sequence_mixin), which another worker's posting in
+        # the same journal waits for — what needs no posted entry goes first
+        self.env["xero.link"].sudo().create([{
+            "tenant_id": tenant.id, "res_model": "account.payment", "res_id": odoo_payment.id,
+            "xero_id": payment["id"], "xero_parent_id": state["id"], "xero_status": "AUTHORISED",
+            "xero_name": payment["reference"] or state["number"], "xero_code": (account or {}).get("Code") or False}
+            for (_move, state, payment, account), odoo_payment in zip(todo, payments, strict=True)])
+        payments._message_log_batch({odoo_payment.id: self.env._("Recorded from Xero (payment %s).", payment["id"])
+                                     for (_m, _s, payment, _a), odoo_payment in zip(todo, payments, strict=True)})
         payments.action_post()  # their journal entries posted together
         lines = {}
         for (move, _state, _payment, _account), odoo_payment in zip(todo, payments, strict=True):
@@ -248,13 +327,6 @@ class XeroInbound(models.AbstractModel):
         # that notifies each document's followers one document at a time (~9 queries and a
         # fifth of the time of a payment), is not made
         self.env["account.move"].sudo().browse([move.id for move in lines])._track_discard()
-        self.env["xero.link"].sudo().create([{
-            "tenant_id": tenant.id, "res_model": "account.payment", "res_id": odoo_payment.id,
-            "xero_id": payment["id"], "xero_parent_id": state["id"], "xero_status": "AUTHORISED",
-            "xero_name": payment["reference"] or state["number"], "xero_code": (account or {}).get("Code") or False}
-            for (_move, state, payment, account), odoo_payment in zip(todo, payments, strict=True)])
-        payments._message_log_batch({odoo_payment.id: self.env._("Recorded from Xero (payment %s).", payment["id"])
-                                     for (_m, _s, payment, _a), odoo_payment in zip(todo, payments, strict=True)})
         return [self.env._("payment of %(amount)s recorded (%(payment)s)", amount=self._money(move, payment["amount"]),
                            payment=odoo_payment.name)
                 for (move, _s, payment, _a), odoo_payment in zip(todo, payments, strict=True)]
@@ -383,6 +455,22 @@ class XeroInbound(models.AbstractModel):
     def _money(move, value):
         return formatLang(move.env, float(value), currency_obj=move.currency_id)
 
+    def _apply_later(self, tenant, kind, xero_ids):
+        """Documents someone changed while the poll (or a manual pull) applied them: handed to
+        the event queue, as if Xero had sent an event — applied again on a fresh view, with
+        the queue's attempts, back-off and visible give-up."""
+        if not xero_ids:
+            return
+        Event = self.env["xero.event"].sudo()
+        category = {k: c for c, k in DOCUMENT_KIND.items()}[kind]
+        xero_tenant = tenant.xero_tenant_id.lower()
+        now = fields.Datetime.now().strftime("%Y-%m-%dT%H:%M:%S.%f")
+        stored = Event._store([{"tenant_id": xero_tenant, "category": category, "event_type": "UPDATE",
+                                "resource_id": xero_id, "event_date": now} for xero_id in xero_ids],
+                              Event._tenants_by_xero_id({xero_tenant}))
+        if stored:
+            Event._trigger_worker()
+
     # --- the safety net ---------------------------------------------------------------------------
     @api.model
     def _cron_poll(self, commit=True, max_seconds=POLL_SECONDS):
@@ -392,13 +480,14 @@ class XeroInbound(models.AbstractModel):
         is applied in time-sized units, each committed (see ``_poll``); a poll that ran out of
         time wakes its job again, as the queues do."""
         deadline = time.monotonic() + max_seconds
-        unfinished = False
+        unfinished = busy = False
         tenants = self.env["xero.tenant"].sudo().search([("state", "=", "connected"), ("company_id", "!=", False)])
         for tenant in tenants:
             if time.monotonic() >= deadline:
                 unfinished = True
                 break
             if not self._try_tenant_lock(tenant):
+                busy = True  # a check, or event workers, serve it right now: looked at again soon
                 continue
             try:
                 unfinished |= not self._poll(tenant, deadline=deadline, commit=commit)
@@ -412,23 +501,27 @@ class XeroInbound(models.AbstractModel):
                 # ends the transaction: the organisation's lock goes with it, and one organisation's
                 # poll is kept whatever happens to the next
                 self.env.cr.commit()  # pylint: disable=invalid-commit
-        if commit and unfinished:
-            self.env.ref("psa_xero_connector.ir_cron_xero_poll").sudo()._trigger()
+        if commit and (unfinished or busy):
+            # out of time: at once; an organisation busy (a month-end of events can hold it for
+            # minutes): in a minute, not at once — the job would spin on its lock
+            self.env.ref("psa_xero_connector.ir_cron_xero_poll").sudo()._trigger(
+                None if unfinished else fields.Datetime.now() + BUSY_RETRY)
 
-    def _poll(self, tenant, deadline=None, commit=False):
+    def _poll(self, tenant, deadline=None, commit=False, applied=None):
         """Apply what changed in Xero since the last check. The documents of each page go in
         units sized like the event worker's claims (what fits in its unit time at this
         process's pace), each in a savepoint and, under the cron, committed: a cron worker
         that outlasts limit_time_real is killed and its transaction lost, and a poll after a
         missed month-end may have hundreds of payments to register. Out of time: -> False, the
         window is kept and the next poll reads it again (what was applied is then in line and
-        costs little). Done: -> True."""
+        costs little). Done: -> True. ``applied`` (a list) receives the Xero ids of the
+        documents it changed."""
         Event = self.env["xero.event"]
         started = fields.Datetime.now()
         tenant._xero_read_lock_dates()  # a lock date moved in Xero is known before the next send
         since = tenant.xero_poll_since or started - FIRST_POLL_WINDOW
         header = {"If-Modified-Since": since.strftime("%Y-%m-%dT%H:%M:%S")}
-        for collection in COLLECTION.values():
+        for kind, collection in COLLECTION.items():
             page = 1
             while True:
                 if deadline is not None and time.monotonic() >= deadline:
@@ -440,7 +533,7 @@ class XeroInbound(models.AbstractModel):
                 for start in range(0, len(docs), unit):
                     if start and deadline is not None and time.monotonic() >= deadline:
                         return False
-                    if not self._poll_unit(tenant, docs[start:start + unit], commit):
+                    if not self._poll_unit(tenant, kind, docs[start:start + unit], commit, applied):
                         return False
                 if len(docs) < PAGE_SIZE:
                     break
@@ -448,13 +541,19 @@ class XeroInbound(models.AbstractModel):
         tenant.xero_poll_since = started - POLL_OVERLAP
         return True
 
-    def _poll_unit(self, tenant, docs, commit):
+    def _poll_unit(self, tenant, kind, docs, commit, applied=None):
         """Apply ``docs`` in a savepoint; under the cron, commit and take the organisation's
-        lock again (the commit released it). -> False when another worker took it meanwhile."""
+        lock again (the commit released it). Documents changed meanwhile by someone else go
+        to the event queue (``_apply_later``); those applied are added to ``applied``.
+        -> False when another worker took the lock meanwhile."""
         began = time.monotonic()
         try:
             with self.env.cr.savepoint():
-                self._apply_documents(tenant, docs)
+                results = self._apply_documents(tenant, docs)
+                self._apply_later(tenant, kind, [x for x, (state, _m, _r) in results.items() if state == "retry"])
+                if applied is not None:
+                    applied += [xero_id for xero_id, (state, message, move) in results.items()
+                                if state == "done" and message != self._in_line(move)]
         except Exception:  # noqa: BLE001 - a failure of one unit must not stop the others' poll
             _logger.exception("Xero poll of %s failed unexpectedly", tenant.name)
             self.env.invalidate_all()

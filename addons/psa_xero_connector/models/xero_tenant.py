@@ -201,15 +201,16 @@ class XeroTenant(models.Model):
         check_caller(self, MANAGER, "write")
         Inbound = self.env["xero.inbound"]
         if not Inbound._try_tenant_lock(self):  # held until this request's transaction ends
-            return self._toast(self.env._("Xero"), self.env._("A check of %s is already running.", self.name),
-                               "warning")
+            return self._toast(self.env._("Xero"), self.env._(
+                "Odoo is applying changes from %s right now (a check, or Xero's events): try again in a moment.",
+                self.name), "warning")
+        applied = []
         try:
-            applied = Inbound._poll(self.sudo())
+            Inbound._poll(self.sudo(), applied=applied)
         except XeroError as exc:
             return self._toast(self.env._("Xero check failed"), str(exc), "danger")
-        return self._toast(self.env._("Xero"),
-                           self.env._("%(n)d document(s) brought in line with %(org)s.", n=applied, org=self.name),
-                           "success")
+        return self._toast(self.env._("Xero"), self.env._(
+            "%(n)d document(s) brought in line with %(org)s.", n=len(applied), org=self.name), "success")
 
     # --- the client -----------------------------------------------------------------------------
     @api.model

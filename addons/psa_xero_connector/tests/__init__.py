@@ -1,7 +1,7 @@
 from . import test_access
 from . import test_connect_flow
-from . import test_drift
 from . import test_currency
+from . import test_drift
 from . import test_fair_sending
 from . import test_i18n
 from . import test_import
@@ -14,5 +14,6 @@ from . import test_security
 from . import test_sync
 from . import test_tokens
 from . import test_totals
+from . import test_two_workers
 from . import test_ui_tour
 from . import test_webhook

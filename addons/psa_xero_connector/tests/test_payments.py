@@ -295,6 +295,21 @@ class TestWebhookOrderAndLoss(PaymentCase):
             self.env["xero.inbound"]._cron_poll(commit=False)
         self.assertEqual(len(self.payments_of(move)), 1, "polled twice: still one payment")
 
+    def test_check_now_says_how_many_documents_it_changed(self):
+        moves = [self.invoice(120 + n) for n in range(3)]
+        self.process()
+        self.handle()
+        for move in moves[:2]:
+            self.admin_api.post("/webhooks/drop", {"count": 1})
+            self.pay_in_xero(move, move.amount_total)
+        with self.odoo_side():
+            toast = self.tenant.action_check_xero_now()
+        self.assertEqual(toast["params"]["message"], "2 document(s) brought in line with %s." % self.tenant.name)
+        self.assertEqual([m.payment_state for m in moves], ["paid", "paid", "not_paid"])
+        with self.odoo_side():
+            toast = self.tenant.action_check_xero_now()
+        self.assertEqual(toast["params"]["message"], "0 document(s) brought in line with %s." % self.tenant.name)
+
     def test_a_missed_month_end_is_polled_in_units_and_a_poll_out_of_time_keeps_its_window(self):
         """A poll after the webhooks missed many payments applies them in units sized like the
         event worker's claims; a poll that runs out of time says so and keeps its window, so
