@@ -1,9 +1,9 @@
 """Benchmark of issue #14 (payments in bulk): a month-end burst of payments recorded in Xero
 reaches Odoo by webhook and is applied in batches, on a real Odoo server (HTTP worker
-processes, one cron worker) with the harness in its own process and Xero's limits on. Prints
-figures; asserts nothing.
+processes, two cron threads: Odoo's default ``--max-cron-threads``) with the harness in its own
+process and Xero's limits on. Prints figures; asserts nothing.
 
-    python benchmarks/payments_bench.py [--invoices 1000] [--senders 4] [--workers 2] [--cron-threads 1] [--db NAME]
+    python benchmarks/payments_bench.py [--invoices 1000] [--senders 4] [--workers 2] [--cron-threads 2] [--db NAME]
 
 - 1,000 invoices paid in full at the harness in one burst → time until all are *Paid* in Odoo,
   payments per second (goal >= 50/s), calls to Xero, 429s;
@@ -55,8 +55,9 @@ def main():
     parser.add_argument("--invoices", type=int, default=1000, help="invoices paid in full, and as many paid in part")
     parser.add_argument("--senders", type=int, default=4, help="concurrent payments recorded at the harness")
     parser.add_argument("--workers", type=int, default=2, help="Odoo HTTP worker processes")
-    parser.add_argument("--cron-threads", type=int, default=1,
-                        help="Odoo cron threads (2: both event workers apply one organisation at once)")
+    parser.add_argument("--cron-threads", type=int, default=2,
+                        help="Odoo cron threads (Odoo's default, 2: both event workers apply one organisation at "
+                             "once; 1: one)")
     parser.add_argument("--db")
     args = parser.parse_args()
     info = under_odoo_python()

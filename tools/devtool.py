@@ -45,8 +45,12 @@ def install_addon(odoo, db, demo=False, log_file=None, extra_modules=()):
 
 
 def drop_db(db):
+    """Drop a throwaway database, even while a server just stopped still holds a connection
+    to it (without --force dropdb refuses, and benchmark databases piled up unseen)."""
     if shutil.which("dropdb"):
-        subprocess.run(["dropdb", "--if-exists", db], capture_output=True)
+        done = subprocess.run(["dropdb", "--if-exists", "--force", db], capture_output=True, text=True)
+        if done.returncode:
+            print("[run] could not drop database %s: %s" % (db, done.stderr.strip()), file=sys.stderr)
 
 
 def junit_counts(path):
