@@ -13,7 +13,7 @@ from odoo.tests import HttpCase
 
 from harness import seed
 from harness.server import HarnessServer
-from harness.testing import Admin, approve_consent, query_of
+from harness.testing import Admin, approve_consent, connect, query_of
 
 from .. import const
 
@@ -22,6 +22,18 @@ CLIENT_SECRET = "odoo-test-secret"
 WEBHOOK_KEY = "odoo-test-webhook-key"
 ORG_A = seed.DEMO_ORGS[0][1]
 ORG_B = seed.DEMO_ORGS[1][1]
+
+
+def start_connected_harness(case_class):
+    """For a test class whose workers commit (``TransactionCase``, no browser): a harness started
+    for the class, seeded with the demo organisations, this addon's test app registered and an
+    authorisation already granted. -> the token answer (access and refresh tokens)."""
+    case_class.harness = HarnessServer().start()
+    case_class.addClassCleanup(case_class.harness.stop)
+    seed.load(case_class.harness.app, "demo")
+    redirect = "http://odoo.test" + const.CALLBACK_ROUTE
+    case_class.harness.app.identity.register_client(CLIENT_ID, CLIENT_SECRET, [redirect])
+    return connect(case_class.harness.url, CLIENT_ID, CLIENT_SECRET, redirect, const.DEFAULT_SCOPES.split())
 
 
 class XeroHarnessCase(HttpCase):

@@ -8,13 +8,9 @@ from odoo import SUPERUSER_ID, api, fields
 from odoo.modules.registry import Registry
 from odoo.tests import TransactionCase, tagged
 
-from harness import seed
-from harness.server import HarnessServer
-from harness.testing import connect
-
 from .. import const
 from ..xero.errors import XeroAuthError
-from .common import CLIENT_ID, CLIENT_SECRET, ORG_A, XeroHarnessCase
+from .common import CLIENT_ID, CLIENT_SECRET, ORG_A, XeroHarnessCase, start_connected_harness
 
 
 def expire(connection, **also):
@@ -102,12 +98,7 @@ class TestConcurrentRefresh(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.harness = HarnessServer().start()
-        cls.addClassCleanup(cls.harness.stop)
-        seed.load(cls.harness.app, "demo")
-        redirect = "http://odoo.test" + const.CALLBACK_ROUTE
-        cls.harness.app.identity.register_client(CLIENT_ID, CLIENT_SECRET, [redirect])
-        cls.token = connect(cls.harness.url, CLIENT_ID, CLIENT_SECRET, redirect, const.DEFAULT_SCOPES.split())
+        cls.token = start_connected_harness(cls)
 
     def _committed(self, fn):
         with self.registry.cursor() as cr:

@@ -11,13 +11,11 @@ from odoo import SUPERUSER_ID, Command, api, fields
 from odoo.modules.registry import Registry
 from odoo.tests import TransactionCase, tagged
 
-from harness import seed
-from harness.server import HarnessServer
-from harness.testing import Admin, connect
+from harness.testing import Admin
 
 from .. import const
 from ..models import xero_event
-from .common import CLIENT_ID, CLIENT_SECRET, ORG_A
+from .common import CLIENT_ID, CLIENT_SECRET, ORG_A, start_connected_harness
 
 INVOICES = 12
 SPARE = 4  # invoices of the stale-view tests, one each
@@ -30,12 +28,7 @@ class TestTwoEventWorkers(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.harness = HarnessServer().start()
-        cls.addClassCleanup(cls.harness.stop)
-        seed.load(cls.harness.app, "demo")
-        redirect = "http://odoo.test" + const.CALLBACK_ROUTE
-        cls.harness.app.identity.register_client(CLIENT_ID, CLIENT_SECRET, [redirect])
-        cls.token = connect(cls.harness.url, CLIENT_ID, CLIENT_SECRET, redirect, const.DEFAULT_SCOPES.split())
+        cls.token = start_connected_harness(cls)
         tenant_id, cls.move_ids, cls.spare_ids = cls.committed(cls.setup_books)
         cls.tenant_id = tenant_id
 
@@ -187,6 +180,15 @@ class TestTwoEventWorkers(TransactionCase):
         cr.execute("SELECT 1")
         return cr, api.Environment(cr, SUPERUSER_ID, {})
 
+    def apply_fresh(self, env, move_id):
+        """Worker B's unit: claim (proving its view current), then apply — the other worker
+        applied the document already, so the one event claimed finds it in line."""
+        events = env["xero.event"]._claim_documents(env["xero.tenant"].browse(self.tenant_id), 10, commit=True)
+        self.assertEqual(events.mapped("resource_id"), [self.xero_ids[move_id]], "one event, claimed on a fresh view")
+        events._process(events.tenant_id)
+        self.assertEqual(events.state, "done", events.message)
+        self.assertIn("already in line", events.message)
+
     def check_paid_once(self, move_id, payment_id, amount):
         def check(env):
             links = self.payments_of(env, move_id)
@@ -208,11 +210,7 @@ class TestTwoEventWorkers(TransactionCase):
             events._process(events.tenant_id)
         self.committed(worker_a)
         # B's claim meets the event A changed since B's view: refused by PostgreSQL, claimed again
-        events = env_b["xero.event"]._claim_documents(env_b["xero.tenant"].browse(self.tenant_id), 10, commit=True)
-        self.assertEqual(len(events), 1, "the other event, claimed on a fresh view")
-        events._process(events.tenant_id)
-        self.assertEqual(events.state, "done", events.message)
-        self.assertIn("already in line", events.message)
+        self.apply_fresh(env_b, move_id)
         cr_b.commit()
         self.check_paid_once(move_id, payment_id, 25.0)
 
@@ -224,12 +222,8 @@ class TestTwoEventWorkers(TransactionCase):
         # A (here the poll's path) applies the document and commits; B's event row is untouched
         self.committed(lambda env: env["xero.inbound"]._sync_documents(
             env["xero.tenant"].browse(self.tenant_id), "invoice", [self.xero_ids[move_id]]))
-        events = env_b["xero.event"]._claim_documents(env_b["xero.tenant"].browse(self.tenant_id), 10, commit=True)
-        self.assertEqual(len(events), 1)
-        events._process(events.tenant_id)
         # applied on a view that shows A's payment (not put off for a retry, nor failed)
-        self.assertEqual(events.state, "done", events.message)
-        self.assertIn("already in line", events.message)
+        self.apply_fresh(env_b, move_id)
         cr_b.commit()
         self.check_paid_once(move_id, payment_id, 25.0)
 
@@ -273,10 +267,5 @@ class TestTwoEventWorkers(TransactionCase):
         self.assertEqual((event.state, event.category), ("pending", "INVOICE"), "handed to the event queue")
         cr_b.commit()
 
-        def worker(env):  # the event worker applies it on a fresh view: nothing left to do
-            events = env["xero.event"]._claim_documents(env["xero.tenant"].browse(self.tenant_id), 10, commit=True)
-            self.assertEqual(events.mapped("resource_id"), [xero_id])
-            events._process(events.tenant_id)
-            self.assertIn("already in line", events.message)
-        self.committed(worker)
+        self.committed(lambda env: self.apply_fresh(env, move_id))  # the event worker: nothing left to do
         self.check_paid_once(move_id, payment_id, 25.0)
