@@ -61,13 +61,12 @@ class XeroInbound(models.AbstractModel):
         return self.env.cr.fetchone()[0]
 
     def _try_document_locks(self, xero_ids):
-        """Lock these Xero documents for this transaction, those no other worker holds.
-        -> the set of ids locked (in sorted order: no two workers wait on each other)."""
-        ids = sorted(set(xero_ids))
+        """Lock these Xero documents for this transaction, those no other worker holds (try-locks:
+        a worker never waits for another, it leaves those documents for later). -> the set of ids locked."""
+        ids = list(set(xero_ids))
         if not ids:
             return set()
-        self.env.cr.execute("""SELECT r FROM unnest(%s::varchar[]) WITH ORDINALITY AS u(r, n)
-                                WHERE pg_try_advisory_xact_lock(%s, hashtext(r)) ORDER BY n""",
+        self.env.cr.execute("SELECT r FROM unnest(%s::varchar[]) AS r WHERE pg_try_advisory_xact_lock(%s, hashtext(r))",
                             [ids, DOCUMENT_LOCK])
         return {r[0] for r in self.env.cr.fetchall()}
 
