@@ -180,6 +180,17 @@ class TestTwoEventWorkers(TransactionCase):
         cr.execute("SELECT 1")
         return cr, api.Environment(cr, SUPERUSER_ID, {})
 
+    def paid_then_applied_elsewhere(self, move_id, minutes=()):
+        """The invoice paid 25.00 in Xero (and events of it stored, one per minute given);
+        worker B's view taken; then another path (the poll's, as a worker's) applies the
+        document and commits. -> (the PaymentID, B's cursor, B's environment)"""
+        payment_id = self.admin.pay(ORG_A, self.xero_ids[move_id], 25.0)["PaymentID"]
+        self.assertEqual(self.store([move_id], minutes), len(minutes))
+        cr_b, env_b = self.stale_worker()
+        self.committed(lambda env: env["xero.inbound"]._sync_documents(
+            env["xero.tenant"].browse(self.tenant_id), "invoice", [self.xero_ids[move_id]]))
+        return payment_id, cr_b, env_b
+
     def apply_fresh(self, env, move_id):
         """Worker B's unit: claim (proving its view current), then apply — the other worker
         applied the document already, so the one event claimed finds it in line."""
@@ -216,12 +227,8 @@ class TestTwoEventWorkers(TransactionCase):
 
     def test_claim_of_a_document_the_other_worker_applied(self):
         move_id = self.spare_ids[1]
-        payment_id = self.admin.pay(ORG_A, self.xero_ids[move_id], 25.0)["PaymentID"]
-        self.assertEqual(self.store([move_id], [20]), 1)
-        cr_b, env_b = self.stale_worker()
         # A (here the poll's path) applies the document and commits; B's event row is untouched
-        self.committed(lambda env: env["xero.inbound"]._sync_documents(
-            env["xero.tenant"].browse(self.tenant_id), "invoice", [self.xero_ids[move_id]]))
+        payment_id, cr_b, env_b = self.paid_then_applied_elsewhere(move_id, [20])
         # applied on a view that shows A's payment (not put off for a retry, nor failed)
         self.apply_fresh(env_b, move_id)
         cr_b.commit()
@@ -231,11 +238,7 @@ class TestTwoEventWorkers(TransactionCase):
         """The last line of defence: whatever changed the document under a unit (a user, a
         worker), the event waits for a later try instead of failing, and that try applies it."""
         move_id = self.spare_ids[2]
-        payment_id = self.admin.pay(ORG_A, self.xero_ids[move_id], 25.0)["PaymentID"]
-        self.assertEqual(self.store([move_id], [30]), 1)
-        cr_b, env_b = self.stale_worker()
-        self.committed(lambda env: env["xero.inbound"]._sync_documents(
-            env["xero.tenant"].browse(self.tenant_id), "invoice", [self.xero_ids[move_id]]))
+        payment_id, cr_b, env_b = self.paid_then_applied_elsewhere(move_id, [30])
         events = env_b["xero.event"]._claim(env_b["xero.tenant"].browse(self.tenant_id), 10)  # no freshness proof
         self.assertEqual(len(events), 1)
         events._process(events.tenant_id)
@@ -254,11 +257,8 @@ class TestTwoEventWorkers(TransactionCase):
     def test_poll_hands_a_document_changed_meanwhile_to_the_event_queue(self):
         move_id = self.spare_ids[3]
         xero_id = self.xero_ids[move_id]
-        payment_id = self.admin.pay(ORG_A, xero_id, 25.0)["PaymentID"]
-        cr_b, env_b = self.stale_worker()
+        payment_id, cr_b, env_b = self.paid_then_applied_elsewhere(move_id)
         tenant_b = env_b["xero.tenant"].browse(self.tenant_id)
-        self.committed(lambda env: env["xero.inbound"]._sync_documents(
-            env["xero.tenant"].browse(self.tenant_id), "invoice", [xero_id]))
         data, _headers = tenant_b._call("GET", "Invoices", params={"IDs": xero_id}, operation="test poll")
         applied = []
         self.assertTrue(env_b["xero.inbound"]._poll_unit(tenant_b, "invoice", data["Invoices"], False, applied))
