@@ -215,11 +215,7 @@ class XeroEvent(models.Model):
 
     def _trigger_worker(self):
         """Wake both workers once this transaction has committed (Odoo's cron trigger)."""
-        self._queue_trigger()
-        key = "xero_event_fan_out"
-        if not self.env.cr.precommit.data.get(key):
-            self.env.cr.precommit.data[key] = True
-            self._queue_fan_out()
+        self._queue_trigger(every_cron=True)
 
     # --- the worker (after the 200) ----------------------------------------------------------------
     @api.model

@@ -60,13 +60,16 @@ class XeroQueue(models.AbstractModel):
     next_try = fields.Datetime(default=fields.Datetime.now, index=True, readonly=True)
 
     # --- waking the worker ------------------------------------------------------------------------
-    def _queue_trigger(self, at=None):
+    def _queue_trigger(self, at=None, every_cron=False):
         """Wake the worker once this transaction commits (Odoo's cron trigger: a row in the
-        same transaction, a NOTIFY after commit). Once per transaction and model."""
-        key = "xero_queue_trigger:%s:%s" % (self._name, at or "")
+        same transaction, a NOTIFY after commit). Once per transaction and model.
+        ``every_cron``: this queue's other crons too (``_queue_fan_out``)."""
+        key = "xero_queue_trigger:%s:%s:%s" % (self._name, at or "", every_cron)
         if not self.env.cr.precommit.data.get(key):
             self.env.cr.precommit.data[key] = True
             self.env.ref(self._queue_crons[0]).sudo()._trigger(at=at)
+            if every_cron:
+                self._queue_fan_out()
 
     def _queue_fan_out(self):
         """More than one organisation has work: wake this queue's other crons too, so that
