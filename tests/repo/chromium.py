@@ -54,8 +54,11 @@ class Chromium:
         self.ws = websocket.create_connection(target["webSocketDebuggerUrl"], timeout=30, suppress_origin=True)
         self._id = 0
         self.console = []   # (type, text) of every console call and uncaught exception, in order
+        self.failed_requests = []   # (url, status or error): what a page asked for and did not get
+        self._requests = {}
         self.send("Runtime.enable")
         self.send("Page.enable")
+        self.send("Network.enable")
 
     # --- protocol --------------------------------------------------------------------------------
     def _event(self, message):
@@ -68,6 +71,15 @@ class Chromium:
             details = message["params"]["exceptionDetails"]
             self.console.append(("exception", details.get("exception", {}).get("description")
                                  or details.get("text", "")))
+        elif method == "Network.requestWillBeSent":
+            self._requests[message["params"]["requestId"]] = message["params"]["request"]["url"]
+        elif method == "Network.responseReceived":
+            response = message["params"]["response"]
+            if response.get("status", 200) >= 400:
+                self.failed_requests.append((response.get("url"), response.get("status")))
+        elif method == "Network.loadingFailed":
+            params = message["params"]
+            self.failed_requests.append((self._requests.get(params["requestId"]), params.get("errorText")))
 
     def _pump(self, timeout):
         self.ws.settimeout(timeout)
@@ -103,7 +115,9 @@ class Chromium:
         self.wait_for("document.readyState === 'complete' && location.href !== 'about:blank'", "the page %s" % url,
                       timeout=timeout)
 
-    def wait_for(self, expression, what, timeout=60):
+    def wait_for(self, expression, what, timeout=60, diagnose=None):
+        """Until ``expression`` is true; on a timeout the error tells what the page shows
+        (``diagnose``: an expression whose value is added), its console and failed requests."""
         deadline = time.time() + timeout
         while time.time() < deadline:
             try:
@@ -113,7 +127,10 @@ class Chromium:
                 pass  # navigating
             time.sleep(0.25)
         self._failed("wait")
-        raise BrowserError("timed out waiting for %s (page: %s)" % (what, self.evaluate("location.href")))
+        state = self.evaluate(diagnose) if diagnose else None
+        raise BrowserError("timed out waiting for %s (page: %s)%s\nconsole: %s\nfailed requests: %s" % (
+            what, self.evaluate("location.href"), "\npage: %s" % (state,) if diagnose else "",
+            self.console[-10:], self.failed_requests[-10:]))
 
     def click(self, selector, what):
         self.wait_for("!!document.querySelector(%s)" % json.dumps(selector), what)
