@@ -30,14 +30,26 @@ def redact_body(body):
     return body
 
 
-def to_text(body, limit=const.MAX_LOGGED_BODY):
-    """Pretty JSON (or the text) for the log, cut at ``limit`` characters."""
+def to_text(body, limit=const.MAX_LOGGED_BODY, indent=None):
+    """JSON (or the text) for the log, cut at ``limit`` characters. Bodies are stored on one line:
+    an indent makes Python's json use its pure-Python encoder, ~12 % of Odoo's CPU when sending
+    batches of 50 documents; the form indents them for reading (``pretty``)."""
     if body is None or body == "":
         return False
-    text = body if isinstance(body, str) else json.dumps(body, indent=2, ensure_ascii=False, default=str)
+    text = body if isinstance(body, str) else json.dumps(body, indent=indent, ensure_ascii=False, default=str)
     if len(text) > limit:
         text = text[:limit] + "\n… (%d more characters)" % (len(text) - limit)
     return text
+
+
+def pretty(text):
+    """A logged body for reading: JSON indented; anything else (a cut body, plain text) as it is."""
+    if not text:
+        return text
+    try:
+        return json.dumps(json.loads(text), indent=2, ensure_ascii=False)
+    except (ValueError, RecursionError):  # a hostile delivery's body nests deeper than Python's stack
+        return text
 
 
 def jwt_claims(token):

@@ -15,7 +15,7 @@ from odoo.exceptions import UserError
 
 from .. import const
 from ..access import MANAGER, USER, check_caller
-from ..utils import redact_headers, referenced_record, to_text
+from ..utils import pretty, redact_headers, referenced_record, to_text
 from ..xero import webhook
 from ..xero.errors import XeroError
 
@@ -43,6 +43,9 @@ class XeroRequestLog(models.Model):
     request_body = fields.Text()
     response_headers = fields.Text()
     response_body = fields.Text()
+    # stored on one line (cheaper to write at every call), indented for reading
+    request_body_view = fields.Text(string="Request body (indented)", compute="_compute_body_views")
+    response_body_view = fields.Text(string="Response body (indented)", compute="_compute_body_views")
     status_code = fields.Integer(string="HTTP status")
     error_message = fields.Text(string="Error")
     xero_messages = fields.Text(string="Xero's messages", help="ValidationErrors[].Message, one per line")
@@ -70,6 +73,12 @@ class XeroRequestLog(models.Model):
     def _compute_state_icon(self):
         for log in self:
             log.state_icon = "✔" if log.state == "success" else "✘"
+
+    @api.depends("request_body", "response_body")
+    def _compute_body_views(self):
+        for log in self:
+            log.request_body_view = pretty(log.request_body)
+            log.response_body_view = pretty(log.response_body)
 
     @api.depends("res_model", "res_id")
     def _compute_record_name(self):
@@ -101,9 +110,9 @@ class XeroRequestLog(models.Model):
             "res_id": context.get("res_id") or False,
             "method": entry.get("method"),
             "url": entry.get("url"),
-            "request_headers": to_text(entry.get("request_headers")),
+            "request_headers": to_text(entry.get("request_headers"), indent=2),
             "request_body": to_text(entry.get("request_body")),
-            "response_headers": to_text(entry.get("response_headers")),
+            "response_headers": to_text(entry.get("response_headers"), indent=2),
             "response_body": to_text(entry.get("response_body")),
             "status_code": entry.get("status") or 0,
             "error_message": entry.get("error") or False,
@@ -169,7 +178,7 @@ class XeroRequestLog(models.Model):
             "method": "POST",
             "url": const.WEBHOOK_ROUTE,
             "remote_addr": entry.get("source") or False,
-            "request_headers": to_text(redact_headers(entry.get("headers") or {})),
+            "request_headers": to_text(redact_headers(entry.get("headers") or {}), indent=2),
             "request_body": text(raw[:const.MAX_LOGGED_BODY]),
             "status_code": status,
             "error_message": error or False,

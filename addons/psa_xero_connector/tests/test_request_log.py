@@ -48,6 +48,18 @@ class TestRequestLog(XeroHarnessCase):
         self.assertEqual(log.res_model, "res.partner")
         self.assertTrue(log.record_name)
         self.assertEqual(json.loads(log.request_body), body)
+        # stored on one line (cheap to write at every call), indented on the form
+        self.assertNotIn("\n", log.request_body)
+        self.assertEqual(log.request_body_view, json.dumps(body, indent=2, ensure_ascii=False))
+        self.assertEqual(json.loads(log.response_body_view), json.loads(log.response_body))
+        self.assertGreater(log.response_body_view.count("\n"), 3)
+        self.assertIn("\n  ", log.response_headers, "headers are few: stored indented")
+
+    def test_a_body_that_is_not_json_is_shown_as_it_is(self):
+        cut = '{"Invoices": [' + "[" * 5000 + "\n… (9 more characters)"  # cut, and nested past the stack
+        log = self.Log.create({"operation": "request", "state": "failure", "request_body": cut,
+                               "response_body": "Service Unavailable"})
+        self.assertEqual((log.request_body_view, log.response_body_view), (cut, "Service Unavailable"))
 
     def test_token_calls_are_redacted(self):
         logs = self.Log.search([("operation", "in", ("token", "connections"))])
