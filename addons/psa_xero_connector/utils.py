@@ -32,8 +32,8 @@ def redact_body(body):
 
 def to_text(body, limit=const.MAX_LOGGED_BODY, indent=None):
     """JSON (or the text) for the log, cut at ``limit`` characters. Bodies are stored on one line:
-    an indent makes Python's json use its pure-Python encoder, ~12 % of Odoo's CPU when sending
-    batches of 50 documents; the form indents them for reading (``pretty``)."""
+    an indent makes Python's json use its pure-Python encoder (1.7 instead of 0.3 ms for a batch's
+    38 kB request) and a third more to store; the form indents them for reading (``pretty``)."""
     if body is None or body == "":
         return False
     text = body if isinstance(body, str) else json.dumps(body, indent=indent, ensure_ascii=False, default=str)
