@@ -37,6 +37,7 @@ SETTLE_QUIET = 0.2  # seconds without a new event before the worker fetches
 SETTLE_MAX = 2.0
 MAX_ATTEMPTS = 10
 DOCUMENT_KIND = {"INVOICE": "invoice", "CREDITNOTE": "credit_note"}
+EVENT_CATEGORY = {kind: category for category, kind in DOCUMENT_KIND.items()}  # the other way round
 
 
 class XeroEvent(models.Model):

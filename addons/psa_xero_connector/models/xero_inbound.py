@@ -30,7 +30,7 @@ from odoo.tools.misc import formatLang
 
 from ..xero import settlement
 from ..xero.errors import XeroError
-from .xero_event import DOCUMENT_KIND
+from .xero_event import EVENT_CATEGORY
 
 _logger = logging.getLogger(__name__)
 
@@ -461,10 +461,9 @@ class XeroInbound(models.AbstractModel):
         if not xero_ids:
             return
         Event = self.env["xero.event"].sudo()
-        category = {k: c for c, k in DOCUMENT_KIND.items()}[kind]
         xero_tenant = tenant.xero_tenant_id.lower()
         now = fields.Datetime.now().strftime("%Y-%m-%dT%H:%M:%S.%f")
-        stored = Event._store([{"tenant_id": xero_tenant, "category": category, "event_type": "UPDATE",
+        stored = Event._store([{"tenant_id": xero_tenant, "category": EVENT_CATEGORY[kind], "event_type": "UPDATE",
                                 "resource_id": xero_id, "event_date": now} for xero_id in xero_ids],
                               Event._tenants_by_xero_id({xero_tenant}))
         if stored:
