@@ -100,7 +100,7 @@ def walk(odoo_url, harness_url, browser, rpc, start=0):
         browser.wait_for(loaded, "Odoo loaded", timeout=300, diagnose=PAGE_STATE_JS)
     except BrowserError as error:
         # once in CI the page stayed without Odoo's web client for five minutes; a person reloads
-        # (the failure is kept in the output; a second one fails the test)
+        # (printed: pytest shows it if the test fails later; a second time fails the test)
         print("the web client did not load, reloading once:", error)
         browser.navigate(odoo_url + "/odoo?debug=tests", timeout=300)
         browser.wait_for(loaded, "Odoo loaded after a reload", timeout=300, diagnose=PAGE_STATE_JS)
