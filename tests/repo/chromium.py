@@ -55,7 +55,7 @@ class Chromium:
         self._id = 0
         self.console = []   # (type, text) of every console call and uncaught exception, in order
         self.failed_requests = []   # (url, status or error): what a page asked for and did not get
-        self._requests = {}   # requestId -> URL of the requests in flight
+        self._requests = {}   # requestId -> URL, until it has loaded (a failed id may fail again: kept)
         self.send("Runtime.enable")
         self.send("Page.enable")
         self.send("Network.enable")
@@ -79,9 +79,9 @@ class Chromium:
                 self.failed_requests.append((response.get("url"), response.get("status")))
         elif method == "Network.loadingFailed":
             params = message["params"]
-            self.failed_requests.append((self._requests.pop(params["requestId"], None), params.get("errorText")))
+            self.failed_requests.append((self._requests.get(params["requestId"]), params.get("errorText")))
         elif method == "Network.loadingFinished":
-            self._requests.pop(message["params"]["requestId"], None)  # only requests in flight are kept
+            self._requests.pop(message["params"]["requestId"], None)  # loaded: forgotten
 
     def _pump(self, timeout):
         self.ws.settimeout(timeout)
