@@ -307,7 +307,8 @@ class TestAccessMatrix(XeroHarnessCase):
                    lambda role: self.rpc(role, "xero.request.log", "action_retry", [log.ids]),
                    NOBODY, lambda: self.env["xero.request.log"].search_count([]))
         self.check("read a company-less row of B's organisation",
-                   lambda role: self.rpc(role, "xero.request.log", "read", [log.ids, ["response_body"]]), NOBODY)
+                   lambda role: self.rpc(role, "xero.request.log", "read",
+                                               [log.ids, ["response_body", "response_body_view"]]), NOBODY)
 
     def test_open_record_from_log(self):
         partner = self.env["res.partner"].create({"name": "Logged", "company_id": self.company_a.id})

@@ -43,9 +43,11 @@ class TestSecurity(XeroHarnessCase):
             logs = Log.search([("tenant_id", "!=", False)])
             self.assertTrue(logs)
             self.assertEqual(logs.tenant_id, self.tenant_a)
+            self.assertTrue(logs[0].read(["response_body_view"])[0]["response_body_view"], "its own, indented")
             b_log = self.env["xero.request.log"].search([("tenant_id", "=", self.tenant_b.id)], limit=1)
-            with self.assertRaises(AccessError):
-                Log.browse(b_log.id).read(["response_body"])
+            for field in ("response_body", "response_body_view", "request_body_view"):
+                with self.assertRaises(AccessError):
+                    Log.browse(b_log.id).read([field])
 
     def test_plain_user_sees_no_xero_data(self):
         with self.assertRaises(AccessError):
