@@ -133,7 +133,8 @@ def find_odoo():
 # --- Python dependencies --------------------------------------------------------------------
 REQUIRED_MODULES = {"xero_python": "xero-python", "requests": "requests", "yaml": "PyYAML",
                     "jsonschema": "jsonschema", "pytest": "pytest", "pytest_odoo": "pytest-odoo",
-                    "websocket": "websocket-client", "werkzeug": "Werkzeug"}
+                    "websocket": "websocket-client", "werkzeug": "Werkzeug",
+                    "wheel": "wheel"}
 HARNESS = os.path.join(REPO, "harness")
 
 INSTALLED_PROBE = """
