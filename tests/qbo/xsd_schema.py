@@ -343,9 +343,10 @@ class Converter:
             for key, schema in scratch.props.items():
                 obj.add(key, schema, False)
             obj.choices += scratch.choices
-            if scratch.all_of:  # a branch's own required choices bind only when that branch is taken
-                taken = {"anyOf": [{"required": [key]} for key in scratch.props]}
-                obj.all_of.append({"if": taken, "then": {"allOf": scratch.all_of}})
+            taken = {"anyOf": [{"required": [key]} for key in scratch.props]}
+            binding = [rule for rule in scratch.all_of if rule != taken]  # "one of its keys" is what taken means
+            if binding:  # a branch's own required choices bind only when that branch is taken
+                obj.all_of.append({"if": taken, "then": {"allOf": binding}})
             keys.append(list(scratch.props))
             musts.append(scratch.required)
         if hi == 1 and len(keys) > 1:
@@ -437,7 +438,11 @@ def _short(text, limit=240):
 
 
 def _flatten(error):
-    """The deepest errors of a failed anyOf/oneOf (their paths say where), else the error itself."""
+    """The deepest errors of a failed anyOf/oneOf (their paths say where), else the error itself; a
+    required choice that is missing is one error naming its branches."""
+    if error.context and all(sub.validator == "required" for sub in error.context):
+        missing = [name for sub in error.context for name in sub.validator_value if name not in error.instance]
+        return [(error.json_path, "one of %s is required (an XSD choice)" % ", ".join(missing))]
     if error.context:
         out = []
         for sub in error.context:
