@@ -55,8 +55,9 @@ UNBOUNDED = 10**9
 OPTIONAL_CHOICE_TYPES = frozenset({"CustomField"})
 
 # A keyword of our own for "an xs:choice (maxOccurs 1) has at most one branch": its value lists the
-# object's choices, each as the list of its branches' keys. Plain JSON Schema can say it only with a clause per pair of branches (IntuitResponse's
-# choice has ~70, the IntuitObject group): far bigger schemas and slower validators for the same rule.
+# object's choices, each as the list of its branches' keys. Plain JSON Schema can say it only with a
+# clause per pair of branches (IntuitResponse's choice has ~70, the IntuitObject group): far bigger
+# schemas and slower validators for the same rule.
 CHOICE = "x-xsdChoice"
 
 # Keys of an IntuitResponse that are not its body (its attributes and Warnings).
@@ -455,7 +456,10 @@ def errors(element_name, instance):
     """Every mismatch of instance with the element's schema, as sorted (JSON path, message) pairs."""
     found = []
     for error in _validator(xsd_dir(), element_name).iter_errors(instance):
-        found += _flatten(error) if error.validator in ("anyOf", "oneOf") else [(error.json_path, _short(error.message))]
+        if error.validator in ("anyOf", "oneOf"):
+            found += _flatten(error)
+        else:
+            found.append((error.json_path, _short(error.message)))
     return sorted(set(found))
 
 
