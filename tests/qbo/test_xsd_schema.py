@@ -442,3 +442,6 @@ def test_xsd_dir_follows_the_environment(tmp_path, monkeypatch):
     assert xsd_schema.xsd_dir() == str(tmp_path)
     monkeypatch.setenv("QBO_XSD_DIR", str(tmp_path / "missing"))
     assert xsd_schema.xsd_dir() == XSD_DIR  # falls back to ../shared
+    monkeypatch.setattr(xsd_schema, "HERE", str(tmp_path / "repo" / "tests" / "qbo"))  # a checkout without ../shared
+    with pytest.raises(xsd_schema.XsdNotFound, match="set QBO_XSD_DIR"):
+        xsd_schema.xsd_dir()

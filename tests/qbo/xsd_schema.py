@@ -31,12 +31,19 @@ Leniency, each on evidence that QBO itself sends it:
   the XSD, but QBO sends custom fields without a value ({"DefinitionId": "1", "Name": "Crew #",
   "Type": "StringType"} in real sandbox invoices): it is optional here.
 
-Known gaps: XSD enumerations are enforced as written (QBO's JSON may carry values a newer API adds
-before the SDK's XSD does; then the XSD copy is stale, and this module says so loudly). A 401 from
-Intuit's gateway is not an IntuitResponse (lower-case "fault"/"error" keys): not covered. Report's
-JSON differs from its XSD (rows of "ColData" arrays) and is converted as the XSD says, unverified.
-No xs:list/xs:union/facets other than enumeration appear in these XSDs; one would raise
-NotImplementedError rather than be skipped silently.
+Known gaps: XSD enumerations are enforced as written (a value a newer API adds before the SDK's XSD
+does would fail loudly: then refresh the XSD copy, do not loosen the enum). Only QBO-shaped bodies are
+covered: a 401 from Intuit's gateway (reported with lower-case "fault"/"error" keys, unconfirmed) and
+the XML ThrottleExceeded 429 are not IntuitResponse JSON. Report is converted as its XSD says; its
+JSON form was not compared with a real report. Restrictions of complexContent are taken as restating
+their content (none occur). No xs:list/xs:union/facets other than enumeration appear in these XSDs;
+one would raise NotImplementedError rather than be skipped silently. Requests convert too
+(validate("IntuitBatchRequest", body)), but QBO's JSON request rules (sparse updates, minimal bodies)
+are looser than any XSD cardinality and were not tested.
+
+API: schema_for(element) -> dict; validate(element, instance); errors(element, instance) -> [(path,
+message)]; validate_response(body) -> the body's key; SchemaMismatch (an AssertionError, .errors);
+global_elements(); xsd_dir() (raises XsdNotFound).
 """
 
 import functools
