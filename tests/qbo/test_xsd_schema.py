@@ -445,3 +445,19 @@ def test_xsd_dir_follows_the_environment(tmp_path, monkeypatch):
     monkeypatch.setattr(xsd_schema, "HERE", str(tmp_path / "repo" / "tests" / "qbo"))  # a checkout without ../shared
     with pytest.raises(xsd_schema.XsdNotFound, match="set QBO_XSD_DIR"):
         xsd_schema.xsd_dir()
+
+
+def test_batch_request_converts_too():
+    # The kinds of item of Intuit's batch page sample (developer.intuit.com …/batch): create, delete,
+    # sparse update, query; "operation" is the XSD's OperationEnum.
+    body = {"BatchItemRequest": [
+        {"bId": "bid1", "operation": "create", "Vendor": {"DisplayName": "Smith Family Store"}},
+        {"bId": "bid2", "operation": "delete", "Invoice": {"Id": "129", "SyncToken": "0"}},
+        {"bId": "bid3", "operation": "update", "SalesReceipt": {
+            "domain": "QBO", "sparse": True, "Id": "11", "SyncToken": "0", "PrivateNote": "A private note."}},
+        {"bId": "bid4", "Query": "select * from SalesReceipt where TotalAmt > '300.00'"},
+    ]}
+    xsd_schema.validate("IntuitBatchRequest", body)
+    body["BatchItemRequest"][0]["operation"] = "insert"
+    body["BatchItemRequest"][3]["Invoice"] = {"Id": "1"}  # a query and an entity in one item
+    assert _paths("IntuitBatchRequest", body)[1] == ["$.BatchItemRequest[0].operation", "$.BatchItemRequest[3]"]
