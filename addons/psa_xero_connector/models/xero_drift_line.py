@@ -27,10 +27,9 @@ OUTBOX_ENTITY = {"invoice": "invoice", "bill": "invoice", "credit_note": "credit
 INBOUND_KIND = {"invoice": "invoice", "bill": "invoice", "credit_note": "credit_note"}
 RES_MODEL = {"invoice": "account.move", "bill": "account.move", "credit_note": "account.move",
              "purchase_order": "purchase.order", "contact": "res.partner"}
-# the Xero collection a line's record lives in, and its ID field
-COLLECTION = {"invoice": ("Invoices", "InvoiceID"), "bill": ("Invoices", "InvoiceID"),
-              "credit_note": ("CreditNotes", "CreditNoteID"), "purchase_order": ("PurchaseOrders", "PurchaseOrderID"),
-              "contact": ("Contacts", "ContactID")}
+# the Xero collection a line's record lives in
+COLLECTION = {"invoice": "Invoices", "bill": "Invoices", "credit_note": "CreditNotes",
+              "purchase_order": "PurchaseOrders", "contact": "Contacts"}
 PENDING = ("queued", "waiting", "sending", "retry")
 
 
@@ -192,7 +191,7 @@ class XeroDriftLine(models.Model):
 
     def _xero_status_now(self, link):
         """The Status (ContactStatus) Xero gives the linked record now, None when Xero has no such record."""
-        collection, _id_field = COLLECTION[self.entity]
+        collection = COLLECTION[self.entity]
         try:
             data, _headers = self.tenant_id._call("GET", "%s/%s" % (collection, link.xero_id),
                                                   operation="drift check %s" % collection,

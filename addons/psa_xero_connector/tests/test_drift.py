@@ -3,6 +3,7 @@ Xero behind Odoo's back (admin API: a document removed, deleted, its total chang
 recorded without a webhook, a contact edited, a document created in Xero), the report finds
 each difference with few calls, its one-click fixes work, and a second run is clean."""
 
+import json
 from datetime import timedelta
 
 from odoo import Command, fields
@@ -347,8 +348,8 @@ class TestDriftFixesAreSafe(SyncCase):
         self.assertEqual(self.link(bill).xero_id, live["InvoiceID"], "link intact")
         self.assertEqual(line.state, "open")
 
-    def test_link_never_overwrites_a_link_made_since_the_report_ran(self):
-        bill = self.bill("IM-7003")
+    def test_repush_of_a_line_paired_with_a_xero_bill_creates_nothing(self):
+        bill = self.bill("IM-7004")
         self.process()
         link = self.link(bill)
         first = link.xero_id
@@ -358,7 +359,20 @@ class TestDriftFixesAreSafe(SyncCase):
         self.assertEqual(line.candidate, first.lower())
         # Re-push would create a second bill of the same number: refused, it says to link instead
         self.assertIn("link it instead", line.action_repush()["params"]["message"])
-        self.assertEqual(len(self.live_bills()), 1)
+        self.process()
+        self.assertEqual([b["InvoiceID"] for b in self.live_bills()], [first])
+        line.action_link()
+        self.assertEqual(self.link(bill).xero_id.lower(), first.lower())
+
+    def test_link_never_overwrites_a_link_made_since_the_report_ran(self):
+        bill = self.bill("IM-7003")
+        self.process()
+        link = self.link(bill)
+        first = link.xero_id
+        link.unlink()  # the link is lost
+        self.Drift._run(self.tenant)
+        line = self.open_line("missing_xero")
+        self.assertEqual(line.candidate, first.lower())
         # since the report ran, the bill was linked to another Xero bill
         other = self.harness.app.books.invoices.write(ORG_A.lower(), [{
             "Type": "ACCPAY", "Contact": {"ContactID": self.link(self.supplier).xero_id}, "Status": "AUTHORISED",
@@ -396,6 +410,14 @@ class TestDeletedDocuments(SyncCase):
         move.button_draft()
         move.unlink()
 
+    def rpc(self, method, records):
+        """As the accountant's browser calls it: JSON-RPC, logged in as admin. -> the answer's JSON."""
+        self.authenticate("admin", "admin")
+        return self.url_open("/web/dataset/call_kw/%s/%s" % (records._name, method), data=json.dumps({
+            "jsonrpc": "2.0", "method": "call", "id": 1, "params": {
+                "model": records._name, "method": method, "args": [records.ids], "kwargs": {}}}),
+            headers={"Content-Type": "application/json"}).json()
+
     def test_deleted_invoice_is_voided_or_deleted_in_xero_once(self):
         approved = self.invoice(price=120)
         self.process()
@@ -406,7 +428,9 @@ class TestDeletedDocuments(SyncCase):
         self.assertEqual([self.xero_invoice(x)["Status"] for x in ids.values()], ["AUTHORISED", "DRAFT"])
         names = [draft.name, approved.name]
         self.delete(draft)  # the last number first: Odoo lets it go
-        self.delete(approved)
+        for method in ("button_draft", "unlink"):  # as a user does it, over JSON-RPC
+            self.assertNotIn("error", self.rpc(method, approved))
+        self.assertFalse(approved.exists())
         rows = self.Outbox.search([("operation", "=", "delete")])
         self.assertEqual(sorted(rows.mapped("record_name")), sorted(names))
         self.process()
@@ -428,6 +452,8 @@ class TestDeletedDocuments(SyncCase):
         move.button_draft()
         with self.assertRaisesRegex(UserError, "has a payment in Xero"):
             move.unlink()
+        answer = self.rpc("unlink", move)  # the sentence reaches the user's screen
+        self.assertIn("cannot be deleted: it has a payment in Xero", answer["error"]["data"]["message"])
         self.assertTrue(move.exists())
         self.assertEqual(self.xero_invoice(xero_id)["Status"], "AUTHORISED")
 
