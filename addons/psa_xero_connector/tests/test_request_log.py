@@ -128,28 +128,33 @@ class TestRetryFromTheLog(SyncCase):
                                                     ("operation", "like", "sync %")], order="id desc", limit=1)
 
     def test_lost_item_answer_retried_from_the_log_keeps_its_code(self):
-        product = self.env["product.template"].create({
-            "name": "Firewall appliance", "default_code": "FW-100", "list_price": 900, "type": "service",
-            "taxes_id": [Command.clear()], "supplier_taxes_id": [Command.clear()]})
-        # Xero creates the item, the answer is lost; a day later Xero no longer remembers the key
+        products = self.env["product.template"].create([{
+            "name": name, "default_code": code, "list_price": 900, "type": "service",
+            "taxes_id": [Command.clear()], "supplier_taxes_id": [Command.clear()]}
+            for name, code in (("Firewall appliance", "FW-100"), ("Firewall licence", "FW-LIC"))])
+        # Xero creates the items (one request), the answer is lost; a day later Xero no longer
+        # remembers the key
         self.admin_api.fault("lose_response", mode="reset", method="PUT", path="/Items")
         self.process()
-        log = self.sync_log(product)
-        self.assertEqual(log.state, "failure")
-        self.assertEqual(json.loads(log.request_body)["Items"][0]["Code"], "FW-100", "the code is data: logged")
+        log = self.env["xero.request.log"].search([("operation", "=", "sync Items")], order="id desc", limit=1)
+        self.assertEqual((log.state, log.res_id), ("failure", 0), "one request for both: no single record")
+        self.assertEqual([i["Code"] for i in json.loads(log.request_body)["Items"]], ["FW-100", "FW-LIC"],
+                         "the codes are data: logged")
         self.assertEqual(log.request_body_state, "whole")
         self.admin_api.post("/clock/advance", {"seconds": 25 * 3600})
         log.action_retry()
         log.action_retry()  # pressed twice
         self.due_now()
         self.process()
-        codes = [i["Code"] for i in self.admin_api.records("item", ORG_A)]
-        self.assertEqual(codes.count("FW-100"), 1)
+        items = self.admin_api.records("item", ORG_A)
+        codes = [i["Code"] for i in items]
+        self.assertEqual((codes.count("FW-100"), codes.count("FW-LIC")), (1, 1))
         self.assertNotIn("***", codes)
-        self.assertEqual(self.row(product).state, "done", self.row(product).last_error)
-        link = self.env["xero.link"].search([("res_model", "=", "product.template"), ("res_id", "=", product.id)])
-        item = next(i for i in self.admin_api.records("item", ORG_A) if i["Code"] == "FW-100")
-        self.assertEqual(link.xero_id, item["ItemID"])
+        for product in products:
+            self.assertEqual(self.row(product).state, "done", self.row(product).last_error)
+            link = self.env["xero.link"].search([("res_model", "=", "product.template"),
+                                                 ("res_id", "=", product.id)])
+            self.assertEqual(link.xero_id, next(i["ItemID"] for i in items if i["Code"] == product.default_code))
 
     def test_customer_fixed_then_retried_from_the_log_goes_with_the_fix(self):
         customer = self.env["res.partner"].create({
