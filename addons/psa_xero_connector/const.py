@@ -57,8 +57,11 @@ PARAMS = {
     "log_retention_days": str(LOG_RETENTION_DAYS),
 }
 
-# Header and body keys whose values never reach the log.
-SECRET_KEYS = frozenset({
-    "authorization", "client_secret", "refresh_token", "access_token", "id_token", "code",
-    "code_verifier", "token", "x-xero-signature", "cookie", "set-cookie",
-})
+# What never reaches the log, by where it is (not by a key name Xero's own payloads use: an
+# item's or a currency's "Code" is data, and a logged body may be sent again):
+# request and response headers that carry credentials ...
+SECRET_HEADERS = frozenset({"authorization", "x-xero-signature", "cookie", "set-cookie"})
+# ... and the fields of the OAuth2 token / revocation forms and of the token endpoint's answers.
+# Accounting API bodies carry no secret and are logged whole.
+OAUTH_SECRET_FIELDS = frozenset({"client_secret", "refresh_token", "access_token", "id_token", "code",
+                                 "code_verifier", "token"})

@@ -17,16 +17,17 @@ def referenced_record(env, model, res_id):
 
 
 def redact_headers(headers):
-    return {k: (REDACTED if k.lower() in const.SECRET_KEYS else v) for k, v in (headers or {}).items()}
+    return {k: (REDACTED if k.lower() in const.SECRET_HEADERS else v) for k, v in (headers or {}).items()}
 
 
-def redact_body(body):
-    """A copy of a JSON-like body (or form dict) with every secret value replaced."""
+def redact_oauth(body):
+    """A copy of an OAuth2 form or token answer with its secrets replaced. Only for the identity
+    endpoints' bodies: an Accounting API body is logged as sent (its "Code" is an item's code)."""
     if isinstance(body, dict):
-        return {k: (REDACTED if str(k).lower() in const.SECRET_KEYS and v else redact_body(v))
+        return {k: (REDACTED if str(k).lower() in const.OAUTH_SECRET_FIELDS and v else redact_oauth(v))
                 for k, v in body.items()}
     if isinstance(body, list):
-        return [redact_body(v) for v in body]
+        return [redact_oauth(v) for v in body]
     return body
 
 
@@ -40,6 +41,14 @@ def to_text(body, limit=const.MAX_LOGGED_BODY, indent=None):
     if len(text) > limit:
         text = text[:limit] + "\n… (%d more characters)" % (len(text) - limit)
     return text
+
+
+def log_text(body, limit=const.MAX_LOGGED_BODY):
+    """-> (the body's text for the log, as ``to_text`` makes it; True when that is the whole body)."""
+    if body is None or body == "":
+        return False, True
+    text = body if isinstance(body, str) else json.dumps(body, ensure_ascii=False, default=str)
+    return to_text(text, limit=limit), len(text) <= limit
 
 
 def pretty(text):

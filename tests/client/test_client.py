@@ -135,6 +135,18 @@ def test_token_exchange_refresh_revoke_are_redacted(client, harness, logs):
     assert [e["operation"] for e in logs] == ["token", "connections", "refresh", "revoke", "refresh"]
 
 
+def test_accounting_bodies_are_logged_as_sent(client, token, logs):
+    """An item's "Code" is data, not a secret: the log keeps it (a logged body may be sent again),
+    while the bearer token in the headers is still redacted."""
+    item = {"Items": [{"Code": "LOG-CODE-1", "Name": "Logged as sent"}]}
+    client.call(token, ORG, "PUT", "Items", body=item, idempotency_key="log-code-1")
+    [entry] = [e for e in logs if e["operation"] == "PUT Items"]
+    assert entry["request_body"] == item and not entry["redacted"]
+    assert entry["response_body"]["Items"][0]["Code"] == "LOG-CODE-1"
+    assert entry["request_headers"]["Authorization"] == "***"
+    assert token not in repr(entry)
+
+
 def test_wrong_pkce_verifier_is_refused(client):
     from harness.testing import approve_consent, query_of
     _verifier, challenge = pkce_pair()
@@ -149,7 +161,7 @@ def test_helpers():
     assert validation_messages(body) == ["A", "B"]
     assert utils.redact_headers({"Authorization": "Bearer x", "Accept": "json"}) == {
         "Authorization": "***", "Accept": "json"}
-    assert utils.redact_body({"refresh_token": "r", "nested": [{"client_secret": "s", "Name": "n"}]}) == {
+    assert utils.redact_oauth({"refresh_token": "r", "nested": [{"client_secret": "s", "Name": "n"}]}) == {
         "refresh_token": "***", "nested": [{"client_secret": "***", "Name": "n"}]}
     assert utils.jwt_claims("not-a-jwt") == {}
     assert len(utils.to_text("x" * 300, limit=100)) < 150

@@ -98,6 +98,16 @@ def test_missing_in_odoo_and_the_pair_of_a_lost_link():
     assert all(d["candidate"] is None for d in drift.compare([doc(xero_id=None)], xero))
 
 
+def test_a_document_deleted_in_odoo_but_live_in_xero_is_missing_in_odoo():
+    """A dangling link (its Odoo document deleted, its void not on its way) claims nothing: the
+    Xero document is reported, saying it was deleted in Odoo; once voided it is not."""
+    xero = snapshot(invoice(OTHER, "INV/2026/00009", "75.00"))
+    [found] = drift.compare([], xero, linked_ids=[], deleted={OTHER.upper(): "INV/2026/00009"})
+    assert (found["kind"], found["xero_id"], found["odoo_value"]) == (
+        "missing_odoo", OTHER, "deleted in Odoo (INV/2026/00009)")
+    assert drift.compare([], snapshot(invoice(OTHER, status="VOIDED")), deleted={OTHER: "INV/2026/00009"}) == []
+
+
 def test_total_differs():
     [found] = drift.compare([doc(total=120)], snapshot(invoice(total="150.00")))
     assert (found["kind"], found["odoo_value"], found["xero_value"]) == ("total", "120.00", "150.00")

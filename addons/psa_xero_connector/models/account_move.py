@@ -124,6 +124,55 @@ class AccountMove(models.Model):
             self._xero_enqueue("void")  # only those that reached Xero (see _xero_enqueue)
         return result
 
+    def unlink(self):
+        """A document deleted in Odoo after it reached Xero (posted and synced, reset to draft,
+        then deleted: Odoo allows it for the last number of a sequence, or for accountants) is
+        not left live in Xero: it is deleted there while Xero has it as a draft, voided once
+        approved — as an accountant cancelling it would — through the outbox (a "delete" row
+        that carries what it needs, since the record is gone; exactly once, in error on screen
+        if Xero refuses). Xero voids no document with a payment or credit note allocated: such
+        a deletion is refused here, saying why, while Odoo knows of the payment."""
+        deletions = self._xero_deletions()
+        ids = self.ids
+        result = super().unlink()
+        Outbox = self.env["xero.outbox"].sudo()
+        Outbox._settle_deleted(self._name, ids)
+        for (tenant, entity), labels in deletions.items():
+            Outbox._enqueue_deletion(tenant, entity, self._name, labels)
+        return result
+
+    def _xero_deletions(self):
+        """-> {(tenant, entity): {move id: name}} of the moves being deleted that are, or may
+        be, live in an organisation's Xero (linked, or a creation in doubt). Raises UserError
+        for one Xero would refuse to void (paid there)."""
+        Link, Outbox = self.env["xero.link"].sudo(), self.env["xero.outbox"].sudo()
+        moves = self.filtered(lambda m: m.move_type in self.SWITCH)
+        if not moves:
+            return {}
+        links = Link.search([("res_model", "=", self._name), ("res_id", "in", moves.ids)])
+        in_doubt = Outbox.search([("res_model", "=", self._name), ("res_id", "in", moves.ids),
+                                  ("operation", "=", "upsert"), ("batch_id", "!=", False),
+                                  ("state", "in", ("sending", "retry", "error"))])
+        found = {}
+        for move in moves:
+            mine = links.filtered(lambda link, move=move: link.res_id == move.id)
+            doubt = in_doubt.filtered(lambda row, move=move: row.res_id == move.id)
+            for tenant in mine.tenant_id | doubt.tenant_id:
+                link = mine.filtered(lambda lk, tenant=tenant: lk.tenant_id == tenant)[:1]
+                if link.xero_status in ("VOIDED", "DELETED"):
+                    continue  # already gone from Xero's books
+                if link and (link.xero_status == "PAID" or Link.search_count([
+                        ("tenant_id", "=", tenant.id), ("res_model", "=", "account.payment"),
+                        ("xero_parent_id", "=ilike", link.xero_id),
+                        ("xero_status", "not in", ("DELETED",))], limit=1)):
+                    raise UserError(self.env._(
+                        "%(move)s cannot be deleted: it has a payment in Xero (%(org)s), and Xero voids no "
+                        "document with a payment. Remove the payment in Xero first, or cancel %(move)s with a "
+                        "credit note instead of deleting it.", move=move.display_name, org=tenant.name))
+                entity = "invoice" if move.move_type in ("out_invoice", "in_invoice") else "credit_note"
+                found.setdefault((tenant, entity), {})[move.id] = move.name or move.display_name
+        return found
+
     def _xero_enqueue(self, operation="upsert"):
         """Queue the moves for their company's organisations, grouped: posting 25 invoices at
         once costs one look-up and one insert, not 25 (the post must stay cheap)."""

@@ -67,11 +67,11 @@ class XeroDrift(models.AbstractModel):
         if full is None:
             full = not snapshot or not tenant.xero_drift_full_at or started - tenant.xero_drift_full_at > FULL_EVERY
         since = None if full else (tenant.xero_drift_checked_at or started) - OVERLAP
-        expected, linked_ids = self._expected(tenant)
+        expected, linked_ids, deleted = self._expected(tenant)
         wanted = self._collections(tenant, expected)
         changes, calls = self._fetch(tenant, wanted, since, page_size)
         snapshot = changes if full else drift.merge(snapshot, changes)
-        differences = drift.compare(expected, snapshot, linked_ids)
+        differences = drift.compare(expected, snapshot, linked_ids, deleted)
         self.env["xero.drift.line"]._store(tenant, differences)
         values = {"xero_drift_snapshot": snapshot, "xero_drift_checked_at": started, "xero_drift_calls": calls,
                   "xero_drift_documents": len(snapshot), "xero_drift_error": False}
@@ -84,14 +84,17 @@ class XeroDrift(models.AbstractModel):
     @api.model
     def _expected(self, tenant):
         """-> (expected records as xero/drift.py wants them, every Xero ID linked in this
-        organisation). A handful of queries whatever the number of documents."""
+        organisation to a record that exists, {xero_id: name} of the documents deleted in Odoo
+        whose link dangles). A handful of queries whatever the number of documents."""
         Link = self.env["xero.link"].sudo()
-        links = {}
-        linked_ids = set()
-        for row in Link.search_fetch([("tenant_id", "=", tenant.id)], ["res_model", "res_id", "xero_id"]):
-            linked_ids.add(row.xero_id.lower())
+        links, names = {}, {}
+        linked_ids = {}  # Xero ID -> how many records are linked to it
+        for row in Link.search_fetch([("tenant_id", "=", tenant.id)], ["res_model", "res_id", "xero_id",
+                                                                      "xero_name"]):
+            linked_ids[row.xero_id.lower()] = linked_ids.get(row.xero_id.lower(), 0) + 1
             if row.res_model in ("account.move", "purchase.order", "res.partner"):
                 links[(row.res_model, row.res_id)] = row.xero_id
+                names[(row.res_model, row.res_id)] = row.xero_name or ""
         queued, tried = set(), set()
         for res_model, res_id, state in self.env["xero.outbox"].sudo()._read_group(
                 [("tenant_id", "=", tenant.id), ("res_model", "in", ("account.move", "purchase.order", "res.partner"))],
@@ -110,8 +113,10 @@ class XeroDrift(models.AbstractModel):
             domain = ["|"] + domain + ["&", "&", "&", ("company_id", "=", company.id), ("move_type", "in", kinds),
                                        ("state", "=", "posted"), ("create_date", ">=", since)]
         Move = self.env["account.move"].sudo()
+        existing = set()  # the linked or tried documents that still exist (the search finds them all)
         for move in Move.search_fetch(domain, ["name", "move_type", "state", "payment_state", "amount_total"]):
             key = ("account.move", move.id)
+            existing.add(key)
             if move.move_type not in MOVE_KIND or (key not in links and move.state != "posted"):
                 continue  # never reached Xero and not meant to (cancelled or back in draft before it left)
             if move.state == "posted":
@@ -130,6 +135,7 @@ class XeroDrift(models.AbstractModel):
                                        ("create_date", ">=", since)]
         for order in self.env["purchase.order"].sudo().search_fetch(domain, ["name", "state", "amount_total"]):
             key = ("purchase.order", order.id)
+            existing.add(key)
             if key not in links and order.state not in ("purchase", "done"):
                 continue
             expected.append({"key": key, "kind": "purchase_order", "name": order.name, "xero_id": links.get(key),
@@ -146,7 +152,14 @@ class XeroDrift(models.AbstractModel):
             expected.append({"key": key, "kind": "contact", "name": payload.get("Name"),
                              "email": payload.get("EmailAddress"), "vat": payload.get("TaxNumber"),
                              "xero_id": links.get(key), "queued": key in queued})
-        return expected, linked_ids
+        # A document deleted in Odoo whose link is left (its void or deletion in Xero failed, or
+        # predates the connector's handling of deletions): what Xero still has of it is not
+        # claimed by anyone. One whose void or deletion is queued is on its way: the outbox shows it.
+        deleted = {links[key]: names[key] for key in links
+                   if key[0] != "res.partner" and key not in existing and key not in queued}
+        for xero_id in deleted:
+            linked_ids[xero_id.lower()] -= 1
+        return expected, {x for x, n in linked_ids.items() if n > 0}, deleted
 
     @staticmethod
     def _collections(tenant, expected):

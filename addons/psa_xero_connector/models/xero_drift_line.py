@@ -2,6 +2,11 @@
 re-push (queue the Odoo record again), pull the payment state from Xero, link to the Xero
 record it probably is, or ignore.
 
+A line describes Odoo and Xero as they were when the report ran. Each fix checks again, at the
+moment it runs, what it would act on — the line still open, the record's link (the Xero ID the
+report compared), its outbox rows, and for a re-creation Xero itself — and does nothing but say
+what it found when any of it changed: safe pressed twice, never acting on a stale line.
+
 A line is found again by its key (organisation, kind, Odoo record, Xero ID) on each run: still
 there → it stays (an ignored line stays ignored); gone → it is marked fixed.
 """
@@ -11,7 +16,7 @@ from odoo.exceptions import UserError
 
 from ..access import MANAGER, check_caller
 from ..utils import referenced_record
-from ..xero.errors import XeroError
+from ..xero.errors import XeroError, XeroNotFound
 
 KIND_LABELS = [("missing_xero", "Missing in Xero"), ("missing_odoo", "Missing in Odoo"),
                ("total", "Total differs"), ("status", "Status differs"), ("contact", "Contact details differ")]
@@ -22,6 +27,10 @@ OUTBOX_ENTITY = {"invoice": "invoice", "bill": "invoice", "credit_note": "credit
 INBOUND_KIND = {"invoice": "invoice", "bill": "invoice", "credit_note": "credit_note"}
 RES_MODEL = {"invoice": "account.move", "bill": "account.move", "credit_note": "account.move",
              "purchase_order": "purchase.order", "contact": "res.partner"}
+# the Xero collection a line's record lives in
+COLLECTION = {"invoice": "Invoices", "bill": "Invoices", "credit_note": "CreditNotes",
+              "purchase_order": "PurchaseOrders", "contact": "Contacts"}
+PENDING = ("queued", "waiting", "sending", "retry")
 
 
 class XeroDriftLine(models.Model):
@@ -103,27 +112,108 @@ class XeroDriftLine(models.Model):
                                        record=record.display_name, company=company.name, org=self.tenant_id.name))
         return record
 
+    def _lock_open(self):
+        """Lock these lines for this transaction (a second click waits for the first, then sees
+        what it did: Odoo retries it on the serialization failure) -> {line: why it is refused}
+        for the lines no longer open."""
+        self.env.cr.execute("SELECT id FROM xero_drift_line WHERE id IN %s FOR UPDATE", [tuple(self.ids)])
+        self.invalidate_recordset(["state", "note"])
+        labels = dict(self._fields["state"]._description_selection(self.env))
+        return {line: self.env._("%(line)s is no longer open (%(state)s since the report ran): nothing done.",
+                                 line=line.number, state=labels[line.state])
+                for line in self if line.state != "open"}
+
+    def _done(self, title, said):
+        """The notification a fix returns: what it did or found, line by line; the list reloads."""
+        return {"type": "ir.actions.client", "tag": "display_notification", "params": {
+            "title": title, "message": "\n".join(said), "type": "info", "sticky": len(said) > 1,
+            "next": {"type": "ir.actions.client", "tag": "soft_reload"}}}
+
     def action_repush(self):
         """Queue the Odoo record again through the outbox. A document Xero deleted, or no longer
-        has, loses its link first: it is created again (a deleted document cannot be edited)."""
+        has, loses its link first: it is created again (a deleted document cannot be edited) —
+        only after Xero, asked now, confirms it does not have it. Whatever changed since the
+        report ran (the record queued, sent, linked elsewhere; the line fixed, ignored or already
+        re-pushed) is said, and nothing is done for that line."""
         check_caller(self, MANAGER, "read")
-        Outbox, Link = self.env["xero.outbox"].sudo(), self.env["xero.link"].sudo()
-        for line in self.sudo():
+        lines = self.sudo()
+        refused = lines._lock_open()
+        said = []
+        for line in lines:
+            if line in refused:
+                said.append(refused[line])
+                continue
             if not line.res_model or line.kind == "missing_odoo":
                 raise UserError(self.env._("%s has no Odoo record to send: link it or ignore it.", line.number))
-            record = line._record()
-            link = Link._link_of(line.tenant_id, record)
-            if link and (line.kind == "missing_xero" or line.xero_value == "DELETED"):
-                link.unlink()
-            Outbox._enqueue(record, line.tenant_id, OUTBOX_ENTITY[line.entity])
-            line.write({"state": "queued", "note": self.env._("Queued for Xero again")})
-        return True
+            note = line._repush_one()
+            line.note = note
+            said.append("%s: %s" % (line.number, note))
+        return self._done(self.env._("Re-push"), said)
+
+    def _repush_one(self):
+        """-> what was done (the line is "queued" then) or found (the line is left as it is)."""
+        Outbox, Link = self.env["xero.outbox"].sudo(), self.env["xero.link"].sudo()
+        tenant = self.tenant_id
+        record = self._record()
+        rows = Outbox.search([("tenant_id", "=", tenant.id), ("res_model", "=", record._name),
+                              ("res_id", "=", record.id)], order="id desc")
+        pending = rows.filtered(lambda r: r.state in PENDING)[:1]
+        if pending:
+            self.state = "queued"
+            return self.env._("already queued for Xero since the report ran (outbox row #%s): nothing more queued.",
+                              pending.id)
+        link = Link._link_of(tenant, record)
+        seen, now = (self.xero_id or "").lower(), (link.xero_id or "").lower()
+        if seen != now:
+            return self.env._("linked to %(xero)s in Xero since the report ran: nothing done; run the report "
+                              "again to compare.", xero=link.xero_name or link.xero_id) if link else self.env._(
+                "no longer linked to a Xero record since the report ran: nothing done; run the report again.")
+        sent = rows.filtered(lambda r: r.state == "done" and r.write_date > self.last_seen)[:1]
+        if sent:
+            return self.env._("sent to Xero since the report ran (outbox row #%s): nothing queued; run the report "
+                              "again to compare.", sent.id)
+        if not link and self.candidate:
+            # Xero has a record of the same number and kind nobody is linked to: most likely this
+            # one, sent before its answer was lost. Creating another would duplicate it (a bill's
+            # number is not unique in Xero).
+            return self.env._("Xero has a record with the same number (%(xero)s): link it instead of creating "
+                              "another; nothing queued.", xero=self.candidate)
+        if link and (self.kind == "missing_xero" or self.xero_value == "DELETED"):
+            status = self._xero_status_now(link)
+            if status not in (None, "DELETED"):
+                link.xero_status = status
+                return self.env._("Xero has it (%(status)s): nothing created; run the report again to compare.",
+                                  status=status)
+            link.unlink()  # deleted or gone at Xero: it is created again
+        self.env["xero.outbox"].sudo()._enqueue(record, tenant, OUTBOX_ENTITY[self.entity])
+        self.state = "queued"
+        return self.env._("queued for Xero again.")
+
+    def _xero_status_now(self, link):
+        """The Status (ContactStatus) Xero gives the linked record now, None when Xero has no such record."""
+        collection = COLLECTION[self.entity]
+        try:
+            data, _headers = self.tenant_id._call("GET", "%s/%s" % (collection, link.xero_id),
+                                                  operation="drift check %s" % collection,
+                                                  context={"entity": collection, "res_model": link.res_model,
+                                                           "res_id": link.res_id})
+        except XeroNotFound:
+            return None
+        except XeroError as exc:
+            raise UserError(self.env._("Xero did not answer, nothing was changed: %s", exc)) from exc
+        found = ((data or {}).get(collection) or [None])[0]
+        if not found:
+            return None
+        return found.get("Status") or found.get("ContactStatus") or "ACTIVE"
 
     def action_pull(self):
         """Bring Odoo's document in line with Xero's state (payments, voids): the same code as
         the webhook events and the poll."""
         check_caller(self, MANAGER, "read")
         Inbound = self.env["xero.inbound"].sudo()
+        refused = self.sudo()._lock_open()
+        if refused:
+            raise UserError("\n".join(refused.values()))
         for line in self.sudo():
             if line.entity not in INBOUND_KIND or not line.xero_id:
                 raise UserError(self.env._("%s: only invoices, bills and credit notes in Xero have a payment "
@@ -139,10 +229,18 @@ class XeroDriftLine(models.Model):
         return True
 
     def action_link(self):
-        """Link the Odoo record and the Xero record the report paired by number and kind."""
+        """Link the Odoo record and the Xero record the report paired by number and kind —
+        only if neither is linked since (an existing link is never overwritten: the line says
+        what it is linked to)."""
         check_caller(self, MANAGER, "read")
         Link = self.env["xero.link"].sudo()
-        for line in self.sudo():
+        lines = self.sudo()
+        refused = lines._lock_open()
+        said = []
+        for line in lines:
+            if line in refused:
+                said.append(refused[line])
+                continue
             if not line.candidate:
                 raise UserError(self.env._("%s: no record with the same number on the other side to link to.",
                                            line.number))
@@ -153,21 +251,34 @@ class XeroDriftLine(models.Model):
                 res_model, res_id, xero_id = line.res_model, line.res_id, line.candidate
             record = line._record(res_model, int(res_id))
             existing = Link._link_of(line.tenant_id, record)
-            if existing:
-                existing.write({"xero_id": xero_id})
+            taken = Link.search([("tenant_id", "=", line.tenant_id.id), ("res_model", "=", res_model),
+                                 ("xero_id", "=ilike", xero_id), ("res_id", "!=", record.id)], limit=1)
+            if existing and existing.xero_id.lower() != xero_id.lower():
+                note = self.env._("%(record)s is already linked to %(xero)s in Xero (since the report ran): not "
+                                  "linked over it; run the report again to compare.", record=record.display_name,
+                                  xero=existing.xero_name or existing.xero_id)
+            elif taken:
+                note = self.env._("That Xero record is already linked to %(other)s: not linked to %(record)s.",
+                                  other=taken.record_name or "#%s" % taken.res_id, record=record.display_name)
             else:
-                Link.create({"tenant_id": line.tenant_id.id, "res_model": res_model, "res_id": record.id,
-                             "xero_id": xero_id, "xero_name": line.number})
-            # both sides of the pair are settled
-            (line | line.search([("tenant_id", "=", line.tenant_id.id), ("state", "!=", "fixed"), "|",
-                                 ("xero_id", "=", xero_id), "&", ("res_model", "=", res_model),
-                                 ("res_id", "=", record.id)])).write(
-                {"state": "fixed", "note": self.env._("Linked to the Xero record")})
-        return True
+                if not existing:
+                    Link.create({"tenant_id": line.tenant_id.id, "res_model": res_model, "res_id": record.id,
+                                 "xero_id": xero_id, "xero_name": line.number})
+                note = self.env._("Linked to the Xero record")
+                # both sides of the pair are settled
+                line.search([("tenant_id", "=", line.tenant_id.id), ("state", "=", "open"), ("id", "!=", line.id),
+                             "|", ("xero_id", "=", xero_id), "&", ("res_model", "=", res_model),
+                             ("res_id", "=", record.id)]).write({"state": "fixed", "note": note})
+                line.state = "fixed"
+            line.note = note
+            said.append("%s: %s" % (line.number, note))
+        return self._done(self.env._("Link"), said)
 
     def action_ignore(self):
         check_caller(self, MANAGER, "read")
-        self.sudo().write({"state": "ignored", "note": self.env._("Ignored by %s", self.env.user.name)})
+        # a line fixed meanwhile stays fixed
+        self.sudo().filtered(lambda line: line.state in ("open", "queued")).write(
+            {"state": "ignored", "note": self.env._("Ignored by %s", self.env.user.name)})
         return True
 
     def action_open_record(self):

@@ -18,6 +18,10 @@ triggers the worker cron. The worker (see ``xero.queue``) serves the organisatio
 
 Nothing is dropped: a row is done, waiting, cancelled (with the reason), or in error with its
 reason on screen and a Retry.
+
+A document deleted in Odoo after it reached Xero gets a "delete" row (see
+``account.move.unlink``): its record is gone, so the row keeps the record's name, and the link
+(kept, keyed by the deleted record's id) gives the Xero ID and last known status.
 """
 
 import json
@@ -74,7 +78,10 @@ class XeroOutbox(models.Model):
     res_id = fields.Many2oneReference(model_field="res_model", required=True, index=True)
     entity = fields.Selection([("contact", "Contact"), ("item", "Item"), ("invoice", "Invoice / bill"),
                                ("credit_note", "Credit note"), ("purchase_order", "Purchase order")], required=True)
-    operation = fields.Selection([("upsert", "Create or update"), ("void", "Void")], default="upsert", required=True)
+    operation = fields.Selection([("upsert", "Create or update"), ("void", "Void"),
+                                  ("delete", "Void or delete (deleted in Odoo)")], default="upsert", required=True)
+    record_label = fields.Char(string="Record (as queued)", readonly=True,
+                               help="The record's name when it was queued: shown once the record is deleted")
     state = fields.Selection([("queued", "Queued"), ("waiting", "Waiting for another record"),
                               ("sending", "Sending"), ("retry", "Waiting to retry"), ("done", "Synced"),
                               ("error", "Error"), ("cancelled", "Not sent")],
@@ -97,7 +104,7 @@ class XeroOutbox(models.Model):
     def _compute_record_name(self):
         for row in self:
             record = referenced_record(self.env, row.res_model, row.res_id)
-            row.record_name = record.display_name if record else False
+            row.record_name = record.display_name if record else row.record_label
 
     # --- enqueue (in the user's transaction) -------------------------------------------------------
     @api.model
@@ -118,6 +125,26 @@ class XeroOutbox(models.Model):
                                       for rid in records.ids if rid not in by_id])
         rows._queue_trigger()
         return rows
+
+    @api.model
+    def _enqueue_deletion(self, tenant, entity, res_model, labels):
+        """Documents deleted in Odoo (``labels``: {id: name}) that are, or may be, in ``tenant``'s
+        Xero: one "delete" row each, carrying the name (the record is gone; its link gives the
+        Xero ID). Called after the deletion, in its transaction: nothing is lost if it fails."""
+        rows = self.create([{"tenant_id": tenant.id, "res_model": res_model, "res_id": res_id, "entity": entity,
+                             "operation": "delete", "record_label": label} for res_id, label in labels.items()])
+        rows._queue_trigger()
+        return rows
+
+    @api.model
+    def _settle_deleted(self, res_model, ids):
+        """Rows of deleted records that have not left (no batch): not sent, saying why. A row in
+        a batch is left alone: its request may have reached Xero, and its answer links the
+        record for the "delete" row waiting for it."""
+        rows = self.search([("res_model", "=", res_model), ("res_id", "in", list(ids)), ("batch_id", "=", False),
+                            ("operation", "!=", "delete"), ("state", "in", ("queued", "waiting", "retry", "error"))])
+        for row in rows:
+            row._settle("cancelled", self.env._("Deleted in Odoo before it left for Xero."))
 
     @api.model
     def _resync(self, record, tenant, entity):
@@ -324,6 +351,8 @@ class XeroOutbox(models.Model):
         """The Xero element for this row as its record is *now*, or None when the row was
         settled otherwise (waiting for a dependency, or not to be sent). ``in_doubt``: see
         ``_in_doubt_rows`` (read here when not given)."""
+        if self.operation == "delete":
+            return self._delete_payload(tenant)
         record = record if record is not None else self.env[self.res_model].browse(self.res_id).exists()
         if not record:
             raise MappingError(self.env._("The record no longer exists."))
@@ -372,6 +401,21 @@ class XeroOutbox(models.Model):
                 return self._wait_for(upsert, self.env._("its creation in Xero"))
             return self._settle("cancelled", self.env._("Never reached Xero: nothing to void there."))
         # a document still in draft at Xero is deleted there; an approved one is voided
+        status = "DELETED" if link.xero_status in ("DRAFT", "SUBMITTED") else "VOIDED"
+        return {ID_FIELD[self.entity]: link.xero_id, "Status": status}
+
+    def _delete_payload(self, tenant):
+        """A document deleted in Odoo: deleted in Xero while Xero has it as a draft, voided once
+        approved (Xero's rules). Its link (kept, by the deleted record's id) names it."""
+        gone = self.env[self.res_model].browse(self.res_id)  # not read: only its id is used
+        link = self.env["xero.link"].sudo()._link_of(tenant, gone)
+        if not link:
+            upsert = self._in_doubt(tenant, gone)
+            if upsert:  # its creation may be reaching Xero right now: void it once we know
+                return self._wait_for(upsert, self.env._("its creation in Xero"))
+            return self._settle("cancelled", self.env._("Never reached Xero: nothing to void there."))
+        if link.xero_status in ("VOIDED", "DELETED"):
+            return self._settle("cancelled", self.env._("Already %s in Xero: nothing to send.", link.xero_status))
         status = "DELETED" if link.xero_status in ("DRAFT", "SUBMITTED") else "VOIDED"
         return {ID_FIELD[self.entity]: link.xero_id, "Status": status}
 
@@ -451,7 +495,9 @@ class XeroOutbox(models.Model):
                 # Xero has the answer: the batch is resent with its key and Xero replays it for this row
                 batch.state = "pending"
                 row._queue_postpone_safely("%s: %s" % (type(exc).__name__, exc))
-        sent = rows.filtered(lambda r: r.state == "done" and r.operation == "upsert")  # voids: no popup, no note
+        # voids and deletions: no popup, no note (nor for a record deleted on its way)
+        sent = rows.filtered(lambda r: r.state == "done" and r.operation == "upsert"
+                             and referenced_record(self.env, r.res_model, r.res_id))
         # after Xero applied the batch: whatever happens to a popup or a note must not undo the
         # rows' done state and links (the batch would be sent again)
         for extra, args in ((sent._notify_sent, (tenant,)), (sent._add_history_notes, (tenant, batch, headers))):
@@ -516,14 +562,15 @@ class XeroOutbox(models.Model):
                 records, links = {}, {}
                 for model in set(plain.mapped("res_model")):
                     ids = [r.res_id for r in plain if r.res_model == model]
-                    records.update({(model, rec.id): rec for rec in self.env[model].browse(ids)})
+                    records.update({(model, rec.id): rec for rec in self.env[model].browse(ids).exists()})
                     links.update({(model, link.res_id): link for link in Link.search([
                         ("tenant_id", "=", tenant.id), ("res_model", "=", model), ("res_id", "in", ids)])})
                 applied, creates = self.browse(), []
                 for row in plain:
-                    record = records[(row.res_model, row.res_id)]
-                    if row.operation == "upsert" and row.entity in NOTE_COLLECTIONS and record.state == "cancel":
-                        continue  # cancelled on its way: _apply_result voids it in Xero too
+                    record = records.get((row.res_model, row.res_id))
+                    if row.operation == "upsert" and row.entity in NOTE_COLLECTIONS \
+                            and (not record or record.state == "cancel"):
+                        continue  # cancelled or deleted on its way: see _apply_result
                     values = self._link_values(results[row.batch_seq], row.entity)
                     link = links.get((row.res_model, row.res_id))
                     if link:
@@ -567,8 +614,10 @@ class XeroOutbox(models.Model):
             result = found
             note = self.env._("Xero already had it (an earlier attempt reached Xero): linked to it.")
         Link = self.env["xero.link"].sudo()
-        record = self.env[self.res_model].browse(self.res_id)
-        link = Link._link_of(tenant, record)
+        # a document deleted in Odoo on its way is linked all the same: its "delete" row, waiting
+        # for this one, voids it in Xero with that link
+        record = self.env[self.res_model].browse(self.res_id).exists()
+        link = Link._link_of(tenant, self.env[self.res_model].browse(self.res_id))
         values = self._link_values(result, self.entity)
         if link:
             link.write(values)
@@ -576,6 +625,8 @@ class XeroOutbox(models.Model):
             Link.create(dict(values, tenant_id=tenant.id, res_model=self.res_model, res_id=self.res_id))
         self.write({"state": "done", "last_error": note, "xero_messages": False})
         self._release_dependents()
+        if not record:
+            return
         if self.operation == "upsert" and self.entity in ("invoice", "credit_note", "purchase_order") \
                 and record.state == "cancel" and not self.search_count([
                     ("tenant_id", "=", tenant.id), ("res_model", "=", self.res_model), ("res_id", "=", self.res_id),
@@ -695,7 +746,7 @@ class XeroOutbox(models.Model):
             if dependency.state == "done":
                 row.write({"state": "queued", "next_try": fields.Datetime.now(), "attempts": 0,
                            "last_error": False, "xero_messages": False})
-            elif dependency.state == "cancelled" and row.operation == "void":
+            elif dependency.state == "cancelled" and row.operation in ("void", "delete"):
                 row._settle("cancelled", self.env._("Never reached Xero: nothing to void there."))
             elif row.state == "waiting":
                 row._fail(self.env._("Waits for %(record)s, which did not reach Xero: %(error)s",
@@ -725,8 +776,13 @@ class XeroOutbox(models.Model):
         message = self.env._("Not synced to Xero (%(org)s): %(error)s", org=self.tenant_id.name, error=error)
         if record and hasattr(record, "message_post"):
             record.message_post(body=message, message_type="notification")
-        if record:  # failures always reach the person who saved
-            record.write_uid.partner_id._bus_send("simple_notification", {
+        # failures always reach the person who saved (who deleted, for a record gone: its row says it)
+        user = record.write_uid if record else self.user_id
+        if record or self.operation == "delete":
+            if not record:
+                message = self.env._("%(record)s, deleted in Odoo, is still in Xero (%(org)s): %(error)s",
+                                     record=self.record_label, org=self.tenant_id.name, error=error)
+            user.partner_id._bus_send("simple_notification", {
                 "title": self.env._("Xero"), "type": "danger", "sticky": True, "message": message})
 
     # --- actions ---------------------------------------------------------------------------------------

@@ -1,9 +1,17 @@
 """Every request to Xero and every delivery from Xero, with secrets redacted.
 
 Entries are written in the caller's transaction (code paths that can fail catch the error
-and commit, so the exact message survives). Retry re-sends an Accounting call with the same
-method, path, body and Idempotency-Key: if Xero had applied the first one, it answers with
-the original result instead of creating a duplicate.
+and commit, so the exact message survives). Credentials are redacted where they are (headers,
+the OAuth2 forms and token answers); Accounting bodies are kept as sent, and a row says
+whether its request body was stored whole.
+
+Retry never trusts a logged body to describe a record: a row of a record's sync (a contact,
+an item, a document: the outbox's "sync …" requests) re-queues **the record as it is now**
+through the outbox — its request still in doubt is resent as fixed, with its Idempotency-Key,
+by the outbox; otherwise the record is built again from Odoo. Only a row no record stands
+behind (a History note, a look-up, a call made by hand) re-sends the logged request, with the
+same method, path, body and Idempotency-Key (Xero replays what it already applied), and only
+if its body was stored whole.
 """
 
 import json
@@ -15,7 +23,7 @@ from odoo.exceptions import UserError
 
 from .. import const
 from ..access import MANAGER, USER, check_caller
-from ..utils import pretty, redact_headers, referenced_record, to_text
+from ..utils import log_text, pretty, redact_headers, referenced_record, to_text
 from ..xero import webhook
 from ..xero.errors import XeroError
 
@@ -41,6 +49,11 @@ class XeroRequestLog(models.Model):
     url = fields.Char(string="URL")
     request_headers = fields.Text()
     request_body = fields.Text()
+    # NULL on rows logged before it existed: those are not re-sent as logged (not known whole)
+    request_body_state = fields.Selection(
+        [("whole", "Stored whole"), ("cut", "Cut (too long)"), ("redacted", "Secrets redacted")],
+        string="Request body stored", readonly=True,
+        help="Whether the request body in the log is the one sent: only a whole body may be sent again")
     response_headers = fields.Text()
     response_body = fields.Text()
     # stored on one line (cheaper to write at every call), indented for reading
@@ -100,6 +113,7 @@ class XeroRequestLog(models.Model):
         context = dict(context or {})
         tenant = tenant or self.env["xero.tenant"]
         ok = entry.get("error") is None and (entry.get("status") or 0) < 400
+        request_body, whole = log_text(entry.get("request_body"))
         return self.sudo().create({
             "direction": "outbound",
             "tenant_id": tenant.id or False,
@@ -111,7 +125,8 @@ class XeroRequestLog(models.Model):
             "method": entry.get("method"),
             "url": entry.get("url"),
             "request_headers": to_text(entry.get("request_headers"), indent=2),
-            "request_body": to_text(entry.get("request_body")),
+            "request_body": request_body,
+            "request_body_state": "redacted" if entry.get("redacted") else "whole" if whole else "cut",
             "response_headers": to_text(entry.get("response_headers"), indent=2),
             "response_body": to_text(entry.get("response_body")),
             "status_code": entry.get("status") or 0,
@@ -188,16 +203,27 @@ class XeroRequestLog(models.Model):
 
     # --- retry ----------------------------------------------------------------------------------
     def action_retry(self):
-        """Re-send exactly what was logged (rows are read-only to everyone, see the ACL), to an
-        organisation the caller manages: the row must be visible to them and so must the
-        organisation *now* (a row logged before the organisation went to another company
-        still reads as company-less)."""
+        """Send this request again, to an organisation the caller manages: the row must be
+        visible to them and so must the organisation *now* (a row logged before the organisation
+        went to another company still reads as company-less). A record's sync re-queues the
+        record as it is now (see the module's docstring); anything else re-sends the logged
+        request, if it was stored whole. Safe pressed twice: a record already queued is not
+        queued again, and a re-sent request carries its Idempotency-Key."""
         self.ensure_one()
         check_caller(self, MANAGER, "read")
         check_caller(self.tenant_id, MANAGER, "write")
         log = self.sudo()
         if not log.can_retry:
             raise UserError(self.env._("Only Accounting API calls to Xero can be retried from the log."))
+        records = log._synced_records()
+        if records:
+            return log._retry_records(records)
+        if log.method != "GET" and log.request_body and log.request_body_state != "whole":
+            why = {"cut": self.env._("its body was longer than the log keeps and was stored cut"),
+                   "redacted": self.env._("secrets were redacted from its body")}.get(
+                log.request_body_state, self.env._("it was logged before Odoo marked whole bodies"))
+            raise UserError(self.env._("This request cannot be sent again from the log: %(why)s. Send the "
+                                       "record it concerns again from its own screen instead.", why=why))
         api_url = log.env["xero.tenant"]._xero_settings()["api_url"].rstrip("/")
         path = log.url[len(api_url):].lstrip("/")
         path, _sep, query = path.partition("?")
@@ -211,6 +237,56 @@ class XeroRequestLog(models.Model):
         except XeroError as exc:
             return log.tenant_id._toast(self.env._("Retry failed"), str(exc), "danger")
         return log.tenant_id._toast(self.env._("Retry succeeded"), self.env._("Xero accepted the request."), "success")
+
+    def _synced_records(self):
+        """-> [(model, id)] of the records this row's request synced (an outbox batch: one
+        record, or the batch's records), or [] when it is not a record's sync."""
+        self.ensure_one()
+        if not (self.operation or "").startswith("sync "):
+            return []
+        if self.res_model and self.res_id:
+            return [(self.res_model, self.res_id)]
+        batch = self.idempotency_key and self.env["xero.outbox.batch"].sudo().search(
+            [("tenant_id", "=", self.tenant_id.id), ("idempotency_key", "=", self.idempotency_key)], limit=1)
+        return [(row.res_model, row.res_id) for row in batch.row_ids.sorted("batch_seq")] if batch else []
+
+    def _retry_records(self, records):
+        """Re-queue ``records`` ([(model, id)]) for this row's organisation as they are now.
+        -> a notification saying what was done for each."""
+        tenant = self.tenant_id
+        Outbox = self.env["xero.outbox"].sudo()
+        said = []
+        for res_model, res_id in records:
+            rows = Outbox.search([("tenant_id", "=", tenant.id), ("res_model", "=", res_model),
+                                  ("res_id", "=", res_id)])
+            record = referenced_record(self.env, res_model, res_id)
+            name = record.sudo().display_name if record else rows[-1:].record_name or "%s #%s" % (res_model, res_id)
+            failed = rows.filtered(lambda r: r.state in ("error", "retry"))
+            if failed:
+                # a request in doubt is resent as fixed with its key (Xero replays what it applied);
+                # a row Xero refused is built again from the record as it is now
+                failed.action_retry()
+                said.append(self.env._("%s: queued again", name))
+                continue
+            if rows.filtered(lambda r: r.state in ("queued", "waiting", "sending")):
+                said.append(self.env._("%s: already queued", name))
+                continue
+            if not record:
+                said.append(self.env._("%s: no longer in Odoo, nothing to send", name))
+                continue
+            record = record.sudo()
+            why = record._xero_resync_skip() if hasattr(record, "_xero_resync_skip") else None
+            targets = [] if why else [entity for target, entity in record._xero_targets() if target == tenant]
+            if not targets:
+                said.append(self.env._("%(record)s: not sent (%(why)s)", record=name,
+                                       why=why or self.env._("%s does not sync it", tenant.name)))
+                continue
+            outcome = Outbox._resync(record, tenant, targets[0])
+            said.append({"queued": self.env._("%s: queued as it is now", name),
+                         "pending": self.env._("%s: already queued", name),
+                         "unchanged": self.env._("%s: unchanged since Xero accepted it, nothing to send", name)}[
+                outcome])
+        return tenant._toast(self.env._("Retry through the outbox"), "; ".join(said), "info")
 
     def action_open_record(self):
         self.ensure_one()

@@ -3,6 +3,7 @@ Xero behind Odoo's back (admin API: a document removed, deleted, its total chang
 recorded without a webhook, a contact edited, a document created in Xero), the report finds
 each difference with few calls, its one-click fixes work, and a second run is clean."""
 
+import json
 from datetime import timedelta
 
 from odoo import Command, fields
@@ -264,3 +265,211 @@ class TestDriftTour(SyncCase):
                     if i.get("Status") == "AUTHORISED"}
         self.assertEqual(float(invoices[deleted.name]["Total"]), deleted.amount_total)
         self.assertEqual(float(invoices[changed.name]["Total"]), changed.amount_total)
+
+
+@tagged("post_install", "-at_install")
+class TestDriftFixesAreSafe(SyncCase):
+    """Each fix checks again, when it runs, what the report saw: pressed twice, or on a line
+    that went stale (an outbox retry linked the record since), it creates nothing."""
+
+    SWITCHES = ("sync_customers", "sync_suppliers", "sync_invoices", "sync_bills")
+
+    def setUp(self):
+        super().setUp()
+        self.Line = self.env["xero.drift.line"]
+        self.Drift = self.env["xero.drift"]
+        self.supplier = self.env["res.partner"].create({"name": "Ingram Micro UK", "is_company": True,
+                                                        "supplier_rank": 1, "company_id": self.company.id})
+
+    def bill(self, ref="IM-7001"):
+        bill = self.env["account.move"].create({
+            "move_type": "in_invoice", "partner_id": self.supplier.id, "invoice_date": "2026-11-04", "ref": ref,
+            "invoice_date_due": "2026-12-04",
+            "invoice_line_ids": [Command.create({"name": "Switch", "quantity": 1, "price_unit": 240,
+                                                 "tax_ids": [Command.clear()]})]})
+        bill.action_post()
+        return bill
+
+    def live_bills(self):
+        return [i for i in self.admin_api.records("invoice", ORG_A)
+                if i["Type"] == "ACCPAY" and i["Status"] not in ("DELETED", "VOIDED")]
+
+    def link(self, record):
+        return self.env["xero.link"].search([("res_model", "=", record._name), ("res_id", "=", record.id),
+                                             ("tenant_id", "=", self.tenant.id)])
+
+    def open_line(self, kind):
+        return self.Line.search([("tenant_id", "=", self.tenant.id), ("kind", "=", kind), ("state", "=", "open")])
+
+    def test_repush_twice_and_after_a_retry_leaves_one_bill(self):
+        bill = self.bill()
+        self.process()
+        self.assertEqual(len(self.live_bills()), 1)
+        # removed from Xero behind Odoo's back: the report says so
+        self.admin_api.edit_document(ORG_A, "Invoices", self.link(bill).xero_id, remove=True)
+        self.Drift._run(self.tenant)
+        line = self.open_line("missing_xero")
+        self.assertEqual(line.res_id, bill.id)
+        line.action_repush()
+        self.assertEqual(line.state, "queued")
+        second = line.action_repush()  # pressed twice before the outbox ran
+        self.assertIn("no longer open", second["params"]["message"])
+        self.process()
+        line.action_repush()  # and again once it was sent
+        self.process()
+        [live] = self.live_bills()
+        self.assertEqual(self.link(bill).xero_id, live["InvoiceID"], "the link is the live bill's")
+
+    def test_a_stale_missing_line_after_an_outbox_retry_creates_nothing(self):
+        bill = self.bill("IM-7002")
+        # Xero creates the bill, every answer is lost: the row gives up, in doubt
+        self.admin_api.fault("lose_response", mode="reset", method="PUT", path="/Invoices", count=50)
+        for _ in range(10):
+            self.due_now()
+            self.process()
+        row = self.row(bill)
+        self.assertEqual(row.state, "error", row.last_error)
+        self.harness.app.faults.clear()
+        self.Drift._run(self.tenant)
+        line = self.open_line("missing_xero")
+        self.assertEqual((line.res_id, line.xero_value), (bill.id, "never sent"))
+        # the outbox's Retry resends the request as it was, with its key: Xero replays, the bill is linked
+        row.action_retry()
+        self.due_now()
+        self.process()
+        [live] = self.live_bills()
+        self.assertEqual(self.link(bill).xero_id, live["InvoiceID"])
+        # the line went stale: Re-push (twice) finds the link and creates nothing
+        for _ in range(2):
+            message = line.action_repush()["params"]["message"]
+            self.assertIn("since the report ran", message)
+        self.process()
+        self.assertEqual([b["InvoiceID"] for b in self.live_bills()], [live["InvoiceID"]])
+        self.assertEqual(self.link(bill).xero_id, live["InvoiceID"], "link intact")
+        self.assertEqual(line.state, "open")
+
+    def test_repush_of_a_line_paired_with_a_xero_bill_creates_nothing(self):
+        bill = self.bill("IM-7004")
+        self.process()
+        link = self.link(bill)
+        first = link.xero_id
+        link.unlink()  # the link is lost
+        self.Drift._run(self.tenant)
+        line = self.open_line("missing_xero")
+        self.assertEqual(line.candidate, first.lower())
+        # Re-push would create a second bill of the same number: refused, it says to link instead
+        self.assertIn("link it instead", line.action_repush()["params"]["message"])
+        self.process()
+        self.assertEqual([b["InvoiceID"] for b in self.live_bills()], [first])
+        line.action_link()
+        self.assertEqual(self.link(bill).xero_id.lower(), first.lower())
+
+    def test_link_never_overwrites_a_link_made_since_the_report_ran(self):
+        bill = self.bill("IM-7003")
+        self.process()
+        link = self.link(bill)
+        first = link.xero_id
+        link.unlink()  # the link is lost
+        self.Drift._run(self.tenant)
+        line = self.open_line("missing_xero")
+        self.assertEqual(line.candidate, first.lower())
+        # since the report ran, the bill was linked to another Xero bill
+        other = self.harness.app.books.invoices.write(ORG_A.lower(), [{
+            "Type": "ACCPAY", "Contact": {"ContactID": self.link(self.supplier).xero_id}, "Status": "AUTHORISED",
+            "InvoiceNumber": "IM-7003-B", "DueDate": "2026-12-01", "LineItems": [
+                {"Description": "Made in Xero", "Quantity": 1, "UnitAmount": 240, "AccountCode": "300"}]}],
+            "PUT")[0][1]
+        self.env["xero.link"].create({"tenant_id": self.tenant.id, "res_model": "account.move", "res_id": bill.id,
+                                      "xero_id": other["InvoiceID"], "xero_name": "IM-7003-B"})
+        message = line.action_link()["params"]["message"]
+        self.assertIn("already linked to IM-7003-B", message)
+        self.assertEqual(self.link(bill).xero_id, other["InvoiceID"], "not overwritten")
+        self.assertEqual(line.state, "open")
+        # a line no longer open is refused
+        line.action_ignore()
+        self.assertIn("no longer open", line.action_link()["params"]["message"])
+        self.assertEqual(self.link(bill).xero_id, other["InvoiceID"])
+
+
+@tagged("post_install", "-at_install")
+class TestDeletedDocuments(SyncCase):
+    """An invoice deleted in Odoo after it reached Xero (reset to draft, deleted) does not stay
+    live in Xero: voided (approved) or deleted (draft) there through the outbox; refused in Odoo
+    while it has a payment in Xero; and the drift report finds one left live in Xero."""
+
+    SWITCHES = ("sync_customers", "sync_invoices", "sync_credit_notes")
+
+    def xero_invoice(self, xero_id):
+        return next(i for i in self.admin_api.records("invoice", ORG_A) if i["InvoiceID"] == xero_id)
+
+    def link(self, record):
+        return self.env["xero.link"].search([("res_model", "=", record._name), ("res_id", "=", record.id),
+                                             ("tenant_id", "=", self.tenant.id)])
+
+    def delete(self, move):
+        move.button_draft()
+        move.unlink()
+
+    def rpc(self, method, records):
+        """As the accountant's browser calls it: JSON-RPC, logged in as admin. -> the answer's JSON."""
+        self.authenticate("admin", "admin")
+        return self.url_open("/web/dataset/call_kw/%s/%s" % (records._name, method), data=json.dumps({
+            "jsonrpc": "2.0", "method": "call", "id": 1, "params": {
+                "model": records._name, "method": method, "args": [records.ids], "kwargs": {}}}),
+            headers={"Content-Type": "application/json"}).json()
+
+    def test_deleted_invoice_is_voided_or_deleted_in_xero_once(self):
+        approved = self.invoice(price=120)
+        self.process()
+        self.tenant.document_status = "DRAFT"
+        draft = self.invoice(price=130)
+        self.process()
+        ids = {m.name: self.link(m).xero_id for m in (approved, draft)}
+        self.assertEqual([self.xero_invoice(x)["Status"] for x in ids.values()], ["AUTHORISED", "DRAFT"])
+        names = [draft.name, approved.name]
+        self.delete(draft)  # the last number first: Odoo lets it go
+        for method in ("button_draft", "unlink"):  # as a user does it, over JSON-RPC
+            self.assertNotIn("error", self.rpc(method, approved))
+        self.assertFalse(approved.exists())
+        rows = self.Outbox.search([("operation", "=", "delete")])
+        self.assertEqual(sorted(rows.mapped("record_name")), sorted(names))
+        self.process()
+        self.assertEqual(set(rows.mapped("state")), {"done"}, rows.mapped("last_error"))
+        self.assertEqual(self.xero_invoice(ids[names[1]])["Status"], "VOIDED")
+        self.assertEqual(self.xero_invoice(ids[names[0]])["Status"], "DELETED")
+        self.process()  # nothing more goes
+        self.assertEqual(set(rows.mapped("state")), {"done"})
+        self.assertEqual(len(self.Outbox.search([("operation", "=", "delete")])), 2)
+        self.env["xero.drift"]._run(self.tenant)
+        self.assertFalse(self.env["xero.drift.line"].search([("tenant_id", "=", self.tenant.id)]))
+
+    def test_paid_in_xero_known_to_odoo_refuses_the_deletion(self):
+        move = self.invoice(price=200)
+        self.process()
+        xero_id = self.link(move).xero_id
+        self.admin_api.pay(ORG_A, xero_id, 50.0)
+        self.env["xero.inbound"]._sync_documents(self.tenant, "invoice", [xero_id.lower()])
+        move.button_draft()
+        with self.assertRaisesRegex(UserError, "has a payment in Xero"):
+            move.unlink()
+        answer = self.rpc("unlink", move)  # the sentence reaches the user's screen
+        self.assertIn("cannot be deleted: it has a payment in Xero", answer["error"]["data"]["message"])
+        self.assertTrue(move.exists())
+        self.assertEqual(self.xero_invoice(xero_id)["Status"], "AUTHORISED")
+
+    def test_one_left_live_in_xero_is_reported_missing_in_odoo(self):
+        move = self.invoice(price=300)
+        self.process()
+        xero_id = self.link(move).xero_id
+        name = move.name
+        self.admin_api.pay(ORG_A, xero_id, 10.0)  # behind Odoo's back: Xero will not void it
+        self.delete(move)
+        self.process()
+        [row] = self.Outbox.search([("operation", "=", "delete")])
+        self.assertEqual(row.state, "error")
+        self.assertIn("payment", row.last_error)
+        self.assertEqual(row.record_name, name)
+        self.env["xero.drift"]._run(self.tenant)
+        [line] = self.env["xero.drift.line"].search([("tenant_id", "=", self.tenant.id)])
+        self.assertEqual((line.kind, line.xero_id, line.odoo_value),
+                         ("missing_odoo", xero_id.lower(), "deleted in Odoo (%s)" % name))

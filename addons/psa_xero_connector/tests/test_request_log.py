@@ -4,13 +4,14 @@ the same Idempotency-Key (no duplicate at Xero), and the retention purge."""
 import json
 from datetime import timedelta
 
-from odoo import fields
+from odoo import Command, fields
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from harness.accounting import validation as xero_messages
 
 from ..xero.errors import XeroTransientError, XeroValidationError
-from .common import ORG_A, XeroHarnessCase
+from .common import ORG_A, SyncCase, XeroHarnessCase
 
 
 @tagged("post_install", "-at_install")
@@ -113,3 +114,84 @@ class TestRequestLog(XeroHarnessCase):
         self.Log._cron_purge()
         self.assertFalse(old.exists())
         self.assertTrue(recent.exists())
+
+
+@tagged("post_install", "-at_install")
+class TestRetryFromTheLog(SyncCase):
+    """Retry on a log row of a record's sync sends the record as it is now, through the outbox;
+    the logged body (which may be cut, or, before, redacted) is never what reaches Xero."""
+
+    SWITCHES = ("sync_customers", "sync_products", "sync_invoices")
+
+    def sync_log(self, record):
+        return self.env["xero.request.log"].search([("res_model", "=", record._name), ("res_id", "=", record.id),
+                                                    ("operation", "like", "sync %")], order="id desc", limit=1)
+
+    def test_lost_item_answer_retried_from_the_log_keeps_its_code(self):
+        products = self.env["product.template"].create([{
+            "name": name, "default_code": code, "list_price": 900, "type": "service",
+            "taxes_id": [Command.clear()], "supplier_taxes_id": [Command.clear()]}
+            for name, code in (("Firewall appliance", "FW-100"), ("Firewall licence", "FW-LIC"))])
+        # Xero creates the items (one request), the answer is lost; a day later Xero no longer
+        # remembers the key
+        self.admin_api.fault("lose_response", mode="reset", method="PUT", path="/Items")
+        self.process()
+        log = self.env["xero.request.log"].search([("operation", "=", "sync Items")], order="id desc", limit=1)
+        self.assertEqual((log.state, log.res_id), ("failure", 0), "one request for both: no single record")
+        self.assertEqual([i["Code"] for i in json.loads(log.request_body)["Items"]], ["FW-100", "FW-LIC"],
+                         "the codes are data: logged")
+        self.assertEqual(log.request_body_state, "whole")
+        self.admin_api.post("/clock/advance", {"seconds": 25 * 3600})
+        log.action_retry()
+        log.action_retry()  # pressed twice
+        self.due_now()
+        self.process()
+        items = self.admin_api.records("item", ORG_A)
+        codes = [i["Code"] for i in items]
+        self.assertEqual((codes.count("FW-100"), codes.count("FW-LIC")), (1, 1))
+        self.assertNotIn("***", codes)
+        for product in products:
+            self.assertEqual(self.row(product).state, "done", self.row(product).last_error)
+            link = self.env["xero.link"].search([("res_model", "=", "product.template"),
+                                                 ("res_id", "=", product.id)])
+            self.assertEqual(link.xero_id, next(i["ItemID"] for i in items if i["Code"] == product.default_code))
+
+    def test_customer_fixed_then_retried_from_the_log_goes_with_the_fix(self):
+        customer = self.env["res.partner"].create({
+            "name": "Wallace Corp", "is_company": True, "company_id": self.company.id, "customer_rank": 1,
+            "child_ids": [Command.create({"name": "Niander Wallace", "type": "invoice",
+                                          "email": "niander@wallace"})]})
+        self.process()
+        log = self.sync_log(customer)
+        self.assertIn("Email address must be valid.", log.response_body)
+        self.assertEqual((self.row(customer).state, self.row(customer).xero_messages),
+                         ("error", "Email address must be valid."))
+        # the fix, then Retry from the log (twice)
+        customer.child_ids.email = "niander@wallace.example"
+        self.harness.app.recent.clear()
+        log.action_retry()
+        log.action_retry()
+        self.process()
+        sent = [r for r in self.harness.app.recent if r["path"].startswith("/api.xro/2.0/Contacts")
+                and r["method"] in ("PUT", "POST")]
+        self.assertEqual(len(sent), 1, "one request, the fixed one")
+        contacts = [c for c in self.admin_api.records("contact", ORG_A) if c["Name"] == "Wallace Corp"]
+        self.assertEqual([c["EmailAddress"] for c in contacts], ["niander@wallace.example"])
+        self.assertEqual(self.row(customer).state, "done")
+        retried = self.sync_log(customer)
+        self.assertEqual(retried.state, "success")
+        self.assertIn("niander@wallace.example", retried.request_body)
+
+    def test_a_stored_body_is_resent_only_whole(self):
+        """A request no record stands behind is sent as logged, but never cut or redacted."""
+        self.tenant._call("PUT", "Items", body={"Items": [{"Code": "HAND-1", "Name": "By hand"}]},
+                          idempotency_key="hand-1")
+        log = self.env["xero.request.log"].search([("operation", "=", "PUT Items")], order="id desc", limit=1)
+        self.assertEqual(log.request_body_state, "whole")
+        log.action_retry()  # replayed by Xero (same key): still one item
+        self.assertEqual([i["Code"] for i in self.admin_api.records("item", ORG_A)].count("HAND-1"), 1)
+        log.sudo().request_body_state = "cut"
+        with self.assertRaisesRegex(UserError, "stored cut"):
+            log.action_retry()
+        token_log = self.env["xero.request.log"].search([("operation", "=", "token")], limit=1)
+        self.assertEqual(token_log.request_body_state, "redacted")

@@ -9,7 +9,8 @@ know. On top of the SDK it adds what the SDK lacks (see shared/xero-facts.md):
 - no hidden retries: urllib3's default would sleep ``Retry-After`` inside a 429'd GET/PUT;
   the caller (the outbox) owns retries and back-off;
 - a few typed errors (``errors.py``) carrying Xero's own messages;
-- one log entry per request and response (``log`` callback), secrets redacted by ``utils``.
+- one log entry per request and response (``log`` callback): credentials redacted where they
+  are (headers, the OAuth2 forms and token answers); Accounting bodies logged as sent.
 
 No Odoo import here: the client is usable (and tested) on its own.
 """
@@ -27,7 +28,7 @@ from xero_python.api_client import ApiClient, Configuration
 from xero_python.exceptions import ApiException
 
 from .. import const
-from ..utils import redact_body, redact_headers
+from ..utils import redact_headers, redact_oauth
 from .errors import XeroAuthError, XeroError, XeroNotFound, XeroRateLimited, XeroTransientError, XeroValidationError
 
 _logger = logging.getLogger(__name__)
@@ -107,7 +108,7 @@ class XeroClient:
     def _token_call(self, form, operation):
         form = dict(form, client_id=self.settings["client_id"], client_secret=self.settings["client_secret"])
         data, _headers = self._send("POST", self.settings["token_url"], operation, form=form,
-                                    headers={"Accept": "application/json"})
+                                    headers={"Accept": "application/json"}, oauth=True)
         if not isinstance(data, dict) or not data.get("access_token"):
             raise XeroAuthError("The token endpoint answered without an access token.", body=data)
         return data
@@ -122,7 +123,7 @@ class XeroClient:
     def revoke(self, refresh_token):
         self._send("POST", self.settings["revoke_url"], "revoke", form={
             "token": refresh_token, "client_id": self.settings["client_id"],
-            "client_secret": self.settings["client_secret"]})
+            "client_secret": self.settings["client_secret"]}, oauth=True)
 
     def connections(self, access_token, auth_event_id=None):
         params = {"authEventId": auth_event_id} if auth_event_id else None
@@ -156,8 +157,12 @@ class XeroClient:
     def _bearer(access_token):
         return {"Authorization": "Bearer %s" % access_token, "Accept": "application/json"}
 
-    def _send(self, method, url, operation, body=None, form=None, params=None, headers=None, context=None):
+    def _send(self, method, url, operation, body=None, form=None, params=None, headers=None, context=None,
+              oauth=False):
+        """``oauth``: an identity endpoint's call, whose form and answer carry secrets (redacted
+        in the log entry, which then says ``redacted``)."""
         headers = dict(headers or {})
+        redact = redact_oauth if oauth else (lambda value: value)
         headers.setdefault("Accept", "application/json")
         if body is not None:
             headers["Content-Type"] = "application/json"
@@ -166,7 +171,7 @@ class XeroClient:
         entry = dict(context or {}, operation=operation, method=method,
                      url=url + ("?" + urlencode(params) if params else ""),
                      request_headers=redact_headers(headers),
-                     request_body=redact_body(body if body is not None else form))
+                     request_body=redact(body if body is not None else form), redacted=oauth)
         started = time.monotonic()
         status, raw, resp_headers, error = None, b"", {}, None
         try:
@@ -197,7 +202,7 @@ class XeroClient:
             if self.log:
                 entry.update(status=status, duration_ms=int((time.monotonic() - started) * 1000),
                              response_headers=redact_headers(resp_headers),
-                             response_body=redact_body(self._decode(raw) if raw else None),
+                             response_body=redact(self._decode(raw) if raw else None),
                              error=str(error) if error else None,
                              messages=getattr(error, "messages", None) or [])
                 self.log(entry)

@@ -102,7 +102,7 @@ def _difference(kind, odoo=None, xero_id=None, entry=None, odoo_value="", xero_v
             "candidate": candidate}
 
 
-def compare(expected, snapshot, linked_ids=()):
+def compare(expected, snapshot, linked_ids=(), deleted=None):
     """-> the differences, one dict each: kind (see KINDS), key ((model, id) of the Odoo record
     or None), name, entity, xero_id, number, odoo_value, xero_value, candidate (the Xero ID —
     or Odoo key — the other side probably is, by number and kind).
@@ -112,8 +112,12 @@ def compare(expected, snapshot, linked_ids=()):
     total (documents), status ("open" | "paid" | "voided", None = not compared), and for
     contacts name / email / vat as Odoo sends them}. ``snapshot``: {xero_id: entry} as made by
     ``xero_entry``. ``linked_ids``: every Xero ID some Odoo record is linked to (beyond
-    ``expected``): such a Xero record is not "missing in Odoo"."""
+    ``expected``): such a Xero record is not "missing in Odoo". ``deleted``: {xero_id: name}
+    of the Xero records whose Odoo document was deleted (a dangling link, nothing on its way
+    to void it; the caller leaves them out of ``linked_ids``): still live in Xero, they are
+    "missing in Odoo", said so."""
     found = []
+    deleted = {x.lower(): name for x, name in (deleted or {}).items()}
     claimed = {x.lower() for x in linked_ids} | {e["xero_id"].lower() for e in expected if e.get("xero_id")}
     # Xero documents nobody is linked to, by (kind, number): the probable other side of an
     # Odoo document that lost its link
@@ -145,7 +149,9 @@ def compare(expected, snapshot, linked_ids=()):
         found.extend(_document_differences(odoo, xero_id, entry))
     for xero_id in orphans:
         entry = snapshot[xero_id]
-        found.append(_difference("missing_odoo", None, xero_id, entry, odoo_value="",
+        gone = deleted.get(xero_id)
+        found.append(_difference("missing_odoo", None, xero_id, entry,
+                                 odoo_value="deleted in Odoo (%s)" % gone if gone is not None else "",
                                  xero_value="%s %s" % (entry[1], entry[2] or ""), candidate=paired.get(xero_id)))
     return found
 
