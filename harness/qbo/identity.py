@@ -175,8 +175,8 @@ class Identity:
                                           "client_id": grant["client_id"], "expires": now + ACCESS_TOKEN_LIFETIME})
         row = self.store.get("refresh", refresh)
         return {"token_type": "bearer", "access_token": access, "expires_in": ACCESS_TOKEN_LIFETIME,
-                "refresh_token": refresh, "x_refresh_token_expires_in": int(row["expires"] - now),
-                "x_refresh_token_hard_expires_in": int(grant["created"] + HARD_LIFETIME - now)}
+                "refresh_token": refresh, "x_refresh_token_expires_in": round(row["expires"] - now),
+                "x_refresh_token_hard_expires_in": round(grant["created"] + HARD_LIFETIME - now)}
 
     def revoke(self, token_value, authorization):
         self._client_auth({}, authorization)

@@ -2,8 +2,8 @@
 BillPayment — lines, tax, totals, numbering, closed period, payments applied.
 
 Totals as QBO computes them (qbo-facts "Tax, numbering, currency"):
-- a sales line: ``Amount = round(Qty × UnitPrice, 2)`` (the item's UnitPrice when none is sent;
-  an Amount that differs from Qty × UnitPrice → 6070 "Amount is not equal to UnitPrice * Qty");
+- an item line needs ``Amount`` (Intuit's API reference: required); with Qty and UnitPrice it
+  must equal ``round(Qty × UnitPrice, 2)`` (else 6070 "Amount is not equal to UnitPrice * Qty");
   QBO appends a ``SubTotalLineDetail`` line with the sum;
 - US companies with automated sales tax: lines carry ``TaxCodeRef`` "TAX" / "NON" (default:
   the item's and the customer's ``Taxable``); tax = per rate of the company's combined code,
@@ -129,13 +129,13 @@ def _lines(books, realm, obj, party, purchase):
             item = books.ref(realm, "Item", detail["ItemRef"], "ItemRef")
             detail["ItemRef"] = books.ref_of(item)
             qty, price = num(detail.get("Qty"), "Qty"), num(detail.get("UnitPrice"), "UnitPrice")
-            if price is None and amount is None:
-                price = num(item.get("PurchaseCost" if purchase else "UnitPrice") or 0, "UnitPrice")
+            if amount is None:  # Intuit's API reference marks Line.Amount required
+                raise errors.required("Line.Amount")
+            # python-quickbooks sends Qty 0 / UnitPrice 0 for a line given only an Amount: as unset
+            qty, price = qty or None, price or None
             if qty is None:
-                qty = Decimal(1) if amount is None or not price else amount / price
-            if amount is None:
-                amount = q(qty * price)
-            elif price is None:
+                qty = amount / price if price else Decimal(1)
+            if price is None:
                 price = amount / qty if qty else amount
             elif q(qty * price) != q(amount):
                 raise errors.QboFault(6070, "Amount is not equal to UnitPrice * Qty",
