@@ -114,9 +114,10 @@ def demo(app):
         for realm in (US_REALM, UK_REALM):
             services = account(app, realm, "Services")["Id"]
             expenses = account(app, realm, "Office Expenses")["Id"]
-            standard = {} if realm == US_REALM else {"SalesTaxCodeRef": {"value": tax_code(app, realm, "20.0% S")["Id"]},
-                                                     "PurchaseTaxCodeRef": {"value": tax_code(app, realm,
-                                                                                              "20.0% S")["Id"]}}
+            standard = {}
+            if realm == UK_REALM:
+                vat = {"value": tax_code(app, realm, "20.0% S")["Id"]}
+                standard = {"SalesTaxCodeRef": vat, "PurchaseTaxCodeRef": vat}
             for item_name, price, taxable in (("Remote Support (1hr)", 85, False), ("Onsite Visit", 120, False),
                                               ("Managed Seat", 45, False), ("Hardware", 300, True)):
                 books.write(realm, "Item", dict(standard, Name=item_name, Type="Service" if not taxable

@@ -10,7 +10,7 @@ from quickbooks.objects.customer import Customer
 from quickbooks.objects.invoice import Invoice
 from quickbooks.objects.payment import Payment
 
-from .test_entities import invoice, make
+from .test_entities import invoice
 
 
 def iso(qbo, seconds_ago=0):

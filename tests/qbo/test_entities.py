@@ -19,7 +19,6 @@ from quickbooks.objects.purchaseorder import PurchaseOrder
 from quickbooks.objects.taxcode import TaxCode
 from quickbooks.objects.taxrate import TaxRate
 from quickbooks.objects.trackingclass import Class
-from quickbooks.objects.vendor import Vendor
 
 from .conftest import US, realm_ids
 

@@ -10,8 +10,8 @@ from quickbooks.objects.customer import Customer
 from quickbooks.objects.invoice import Invoice
 
 from .conftest import UK, US, Api, auth_client
-from .test_entities import invoice, make
 from .test_batch import invoice_body
+from .test_entities import invoice, make
 
 
 def test_requestid_returns_the_first_answer_and_creates_once(qb, qbo, api):

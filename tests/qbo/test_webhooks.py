@@ -14,7 +14,7 @@ from werkzeug.wrappers import Request, Response
 
 from harness.qbo.webhooks import QboWebhooks
 
-from .conftest import CLIENT_ID, UK, US, VERIFIER, auth_client, quickbooks
+from .conftest import CLIENT_ID, UK, US, VERIFIER, auth_client
 from .test_entities import invoice
 
 

@@ -96,8 +96,6 @@ def _tax_rates(books, realm, code, purchase):
 
 def _lines(books, realm, obj, party, purchase):
     """Normalise the detail lines -> [(line, amount Decimal, tax code dict or "TAX"/"NON")]."""
-    company = books.company(realm)
-    us_ast = company.get("tax_mode") == "us_ast"
     lines = obj.get("Line")
     if not isinstance(lines, list) or not lines:
         raise errors.required("Line")
@@ -122,53 +120,63 @@ def _lines(books, realm, obj, party, purchase):
             raise errors.invalid("Line.DetailType")
         detail = dict(raw.get(kind) or {})
         amount = num(raw.get("Amount"), "Amount")
+        if amount is None:  # Intuit's API reference marks Line.Amount required
+            raise errors.required("Line.Amount")
         item = None
         if kind in ("SalesItemLineDetail", "ItemBasedExpenseLineDetail"):
-            if not detail.get("ItemRef"):
-                raise errors.required("ItemRef")
-            item = books.ref(realm, "Item", detail["ItemRef"], "ItemRef")
-            detail["ItemRef"] = books.ref_of(item)
-            qty, price = num(detail.get("Qty"), "Qty"), num(detail.get("UnitPrice"), "UnitPrice")
-            if amount is None:  # Intuit's API reference marks Line.Amount required
-                raise errors.required("Line.Amount")
-            # python-quickbooks sends Qty 0 / UnitPrice 0 for a line given only an Amount: as unset
-            qty, price = qty or None, price or None
-            if qty is None:
-                qty = amount / price if price else Decimal(1)
-            if price is None:
-                price = amount / qty if qty else amount
-            elif q(qty * price) != q(amount):
-                raise errors.QboFault(6070, "Amount is not equal to UnitPrice * Qty",
-                                      "Amount is not equal to UnitPrice * Qty. Supplied value:%s" % amount, "Amount")
-            detail["Qty"], detail["UnitPrice"] = float(qty), float(price)
+            item = _item_detail(books, realm, detail, amount)
         else:
-            if amount is None:
-                raise errors.required("Amount")
             if not detail.get("AccountRef"):
                 raise errors.required("AccountRef")
             detail["AccountRef"] = books.ref_of(books.ref(realm, "Account", detail["AccountRef"], "AccountRef"))
         for field, kind_ref in (("ClassRef", "Class"), ("CustomerRef", "Customer")):
             if detail.get(field):
                 detail[field] = books.ref_of(books.ref(realm, kind_ref, detail[field], field))
-        code = None
-        if us_ast and not purchase:
-            value = (detail.get("TaxCodeRef") or {}).get("value")
-            if value not in (None, "TAX", "NON"):
-                raise errors.invalid("TaxCodeRef")
-            if value is None:
-                value = "TAX" if (item or {}).get("Taxable") and party.get("Taxable", True) else "NON"
-            detail["TaxCodeRef"] = {"value": value}
-            code = value
-        elif not us_ast:
-            ref = detail.get("TaxCodeRef") or (item or {}).get("PurchaseTaxCodeRef" if purchase else "SalesTaxCodeRef")
-            if not ref:
-                raise errors.business("Make sure all your transactions have a VAT rate before you save.", "TaxCodeRef")
-            code = books.ref(realm, "TaxCode", ref, "TaxCodeRef")
-            detail["TaxCodeRef"] = {"value": code["Id"]}
+        code = _line_tax_code(books, realm, detail, item, party, purchase)
         line[kind] = detail
         line["Amount"] = float(q(amount))
         out.append((line, q(amount), code))
     return out
+
+
+def _item_detail(books, realm, detail, amount):
+    """An item line's ItemRef, Qty and UnitPrice, checked against its Amount. -> the item."""
+    if not detail.get("ItemRef"):
+        raise errors.required("ItemRef")
+    item = books.ref(realm, "Item", detail["ItemRef"], "ItemRef")
+    detail["ItemRef"] = books.ref_of(item)
+    # python-quickbooks sends Qty 0 / UnitPrice 0 for a line given only an Amount: as unset
+    qty, price = num(detail.get("Qty"), "Qty") or None, num(detail.get("UnitPrice"), "UnitPrice") or None
+    if qty is None:
+        qty = amount / price if price else Decimal(1)
+    if price is None:
+        price = amount / qty if qty else amount
+    elif q(qty * price) != q(amount):
+        raise errors.QboFault(6070, "Amount is not equal to UnitPrice * Qty",
+                              "Amount is not equal to UnitPrice * Qty. Supplied value:%s" % amount, "Amount")
+    detail["Qty"], detail["UnitPrice"] = float(qty), float(price)
+    return item
+
+
+def _line_tax_code(books, realm, detail, item, party, purchase):
+    """-> "TAX" / "NON" (US automated sales tax, sales), the TaxCode (VAT), or None."""
+    us_ast = books.company(realm).get("tax_mode") == "us_ast"
+    if us_ast and purchase:
+        return None
+    if us_ast:
+        value = (detail.get("TaxCodeRef") or {}).get("value")
+        if value not in (None, "TAX", "NON"):
+            raise errors.invalid("TaxCodeRef")
+        if value is None:
+            value = "TAX" if (item or {}).get("Taxable") and party.get("Taxable", True) else "NON"
+        detail["TaxCodeRef"] = {"value": value}
+        return value
+    ref = detail.get("TaxCodeRef") or (item or {}).get("PurchaseTaxCodeRef" if purchase else "SalesTaxCodeRef")
+    if not ref:
+        raise errors.business("Make sure all your transactions have a VAT rate before you save.", "TaxCodeRef")
+    code = books.ref(realm, "TaxCode", ref, "TaxCodeRef")
+    detail["TaxCodeRef"] = {"value": code["Id"]}
+    return code
 
 
 def _totals(books, realm, obj, lines, purchase):
@@ -262,27 +270,54 @@ def _void_lines(obj):
     obj["PrivateNote"] = "Voided"
 
 
+def _void_or_delete(obj):
+    """A void or delete of a sales form / bill: refused while payments are applied. -> done?"""
+    if not (obj.get("_delete") or obj.get("_void")):
+        return False
+    if float(obj.get("_paid") or 0):  # *guess* at the wording
+        raise errors.business("This transaction has payments applied: delete or void them first")
+    if obj.get("_void"):
+        _void_lines(obj)
+        obj["Balance"] = obj["HomeBalance"] = 0.0
+        if "HomeTotalAmt" in obj:
+            obj["HomeTotalAmt"] = 0.0
+    return True
+
+
+def _party(books, realm, obj, party_kind):
+    ref_field = party_kind + "Ref"
+    if not obj.get(ref_field):
+        raise errors.required(ref_field)
+    party = books.ref(realm, party_kind, obj[ref_field], ref_field)
+    obj[ref_field] = books.ref_of(party, "DisplayName")
+    return party
+
+
+def _balances(entity, obj, total, rate):
+    if entity in ("Invoice", "Bill", "CreditMemo"):
+        paid = Decimal(str(obj.get("_paid") or 0))
+        if paid > total:
+            raise errors.business("The total cannot be less than the payments applied (%s)" % paid, "TotalAmt")
+        obj["Balance"] = float(total - paid)
+        if rate != 1 or entity != "CreditMemo":
+            obj["HomeBalance"] = money((total - paid) * rate)
+    if entity == "CreditMemo":
+        obj["RemainingCredit"] = obj["Balance"]
+    if entity == "PurchaseOrder":
+        obj.setdefault("POStatus", "Open")
+    if entity == "Invoice":
+        obj.setdefault("EmailStatus", "NotSet")
+        obj.setdefault("PrintStatus", "NotSet")
+        obj.setdefault("LinkedTxn", [])
+
+
 def _document(entity, party_kind, purchase):
     def prepare(books, realm, obj, current):
         if current is not None:
             check_period(books, realm, current.get("TxnDate"))
-        if obj.get("_delete"):
-            if float(obj.get("_paid") or 0):
-                raise errors.business("This transaction has payments applied: delete or void them first")
+        if _void_or_delete(obj):
             return
-        if obj.get("_void"):
-            if float(obj.get("_paid") or 0):
-                raise errors.business("This transaction has payments applied: delete or void them first")
-            _void_lines(obj)
-            obj["Balance"] = obj["HomeBalance"] = 0.0
-            if "HomeTotalAmt" in obj:
-                obj["HomeTotalAmt"] = 0.0
-            return
-        ref_field = party_kind + "Ref"
-        if not obj.get(ref_field):
-            raise errors.required(ref_field)
-        party = books.ref(realm, party_kind, obj[ref_field], ref_field)
-        obj[ref_field] = books.ref_of(party, "DisplayName")
+        party = _party(books, realm, obj, party_kind)
         day = _txn_date(books, realm, obj)
         check_period(books, realm, day)
         for field in ("DueDate", "ShipDate", "ExpectedDate"):
@@ -298,21 +333,7 @@ def _document(entity, party_kind, purchase):
         total = _totals(books, realm, obj, _lines(books, realm, obj, party, purchase), purchase)
         if rate != 1:
             obj["HomeTotalAmt"] = money(total * rate)
-        if entity in ("Invoice", "Bill", "CreditMemo"):
-            paid = Decimal(str(obj.get("_paid") or 0))
-            if paid > total:
-                raise errors.business("The total cannot be less than the payments applied (%s)" % paid, "TotalAmt")
-            obj["Balance"] = float(total - paid)
-            if rate != 1 or entity != "CreditMemo":
-                obj["HomeBalance"] = money((total - paid) * rate)
-        if entity == "CreditMemo":
-            obj["RemainingCredit"] = obj["Balance"]
-        if entity == "PurchaseOrder":
-            obj.setdefault("POStatus", "Open")
-        if entity == "Invoice":
-            obj.setdefault("EmailStatus", "NotSet")
-            obj.setdefault("PrintStatus", "NotSet")
-            obj.setdefault("LinkedTxn", [])
+        _balances(entity, obj, total, rate)
     return prepare
 
 
@@ -341,59 +362,18 @@ def _payment(entity, party_kind, target):
             if entity == "Payment":
                 obj["UnappliedAmt"] = 0.0
             return
-        ref_field = party_kind + "Ref"
-        if not obj.get(ref_field):
-            raise errors.required(ref_field)
-        party = books.ref(realm, party_kind, obj[ref_field], ref_field)
-        obj[ref_field] = books.ref_of(party, "DisplayName")
+        party = _party(books, realm, obj, party_kind)
         total = num(obj.get("TotalAmt"), "TotalAmt")
         if total is None:
             raise errors.required("TotalAmt")
         day = _txn_date(books, realm, obj)
         check_period(books, realm, day)
         rate = _currency(books, realm, obj, party, day)
-        if entity == "BillPayment":
-            pay_type = obj.get("PayType")
-            if pay_type not in ("Check", "CreditCard"):
-                raise errors.required("PayType")
-            sub, field = ("CheckPayment", "BankAccountRef") if pay_type == "Check" else \
-                ("CreditCardPayment", "CCAccountRef")
-            detail = dict(obj.get(sub) or {})
-            if not detail.get(field):
-                raise errors.required(field)
-            detail[field] = books.ref_of(books.ref(realm, "Account", detail[field], field))
-            obj[sub] = detail
-        elif obj.get("DepositToAccountRef"):
-            obj["DepositToAccountRef"] = books.ref_of(books.ref(realm, "Account", obj["DepositToAccountRef"],
-                                                                "DepositToAccountRef"))
-        previous = _applied(current) if current is not None else {}
-        applied, lines = Decimal(0), []
-        for raw in obj.get("Line") or []:
-            amount = num(raw.get("Amount"), "Amount")
-            links = raw.get("LinkedTxn") or []
-            if amount is None or not links:
-                raise errors.required("Line.LinkedTxn" if amount is not None else "Line.Amount")
-            link = links[0]
-            if link.get("TxnType") != target:
-                raise errors.invalid("LinkedTxn.TxnType")
-            doc = books.get(realm, target, link.get("TxnId"))
-            if doc is None:
-                raise errors.invalid_ref(target, link.get("TxnId"), "LinkedTxn")
-            if doc[ref_field]["value"] != obj[ref_field]["value"]:
-                raise errors.business("The %s %s belongs to another %s" % (target, doc["Id"], party_kind.lower()),
-                                      "LinkedTxn")
-            if (doc.get("CurrencyRef") or {}).get("value") != obj["CurrencyRef"]["value"]:
-                raise errors.business("The payment and the %s must be in the same currency" % target, "CurrencyRef")
-            open_amount = Decimal(str(doc.get("Balance") or 0)) + previous.get(doc["Id"], Decimal(0))
-            if amount > open_amount:  # *guess* at the wording: QBO refuses paying more than is due
-                raise errors.business("The payment amount %s is more than the balance %s of %s %s"
-                                      % (amount, open_amount, target, doc.get("DocNumber") or doc["Id"]), "Amount")
-            applied += amount
-            lines.append({"Amount": float(amount), "LinkedTxn": [{"TxnId": doc["Id"], "TxnType": target}]})
+        _payment_accounts(books, realm, entity, obj)
+        applied = _apply_lines(books, realm, obj, current, party_kind, target)
         if applied > total:
             raise errors.business("The amounts applied (%s) are more than the payment's TotalAmt (%s)"
                                   % (applied, total), "TotalAmt")
-        obj["Line"] = lines
         obj["TotalAmt"] = float(total)
         if entity == "Payment":
             obj["UnappliedAmt"] = float(total - applied)
@@ -401,6 +381,54 @@ def _payment(entity, party_kind, target):
         if rate != 1:
             obj["HomeTotalAmt"] = money(total * rate)
     return prepare
+
+
+def _payment_accounts(books, realm, entity, obj):
+    if entity == "BillPayment":
+        pay_type = obj.get("PayType")
+        if pay_type not in ("Check", "CreditCard"):
+            raise errors.required("PayType")
+        sub, field = ("CheckPayment", "BankAccountRef") if pay_type == "Check" else \
+            ("CreditCardPayment", "CCAccountRef")
+        detail = dict(obj.get(sub) or {})
+        if not detail.get(field):
+            raise errors.required(field)
+        detail[field] = books.ref_of(books.ref(realm, "Account", detail[field], field))
+        obj[sub] = detail
+    elif obj.get("DepositToAccountRef"):
+        obj["DepositToAccountRef"] = books.ref_of(books.ref(realm, "Account", obj["DepositToAccountRef"],
+                                                            "DepositToAccountRef"))
+
+
+def _apply_lines(books, realm, obj, current, party_kind, target):
+    """Check each line's LinkedTxn (same party, same currency, not over its balance). -> applied."""
+    ref_field = party_kind + "Ref"
+    previous = _applied(current) if current is not None else {}
+    applied, lines = Decimal(0), []
+    for raw in obj.get("Line") or []:
+        amount = num(raw.get("Amount"), "Amount")
+        links = raw.get("LinkedTxn") or []
+        if amount is None or not links:
+            raise errors.required("Line.LinkedTxn" if amount is not None else "Line.Amount")
+        link = links[0]
+        if link.get("TxnType") != target:
+            raise errors.invalid("LinkedTxn.TxnType")
+        doc = books.get(realm, target, link.get("TxnId"))
+        if doc is None:
+            raise errors.invalid_ref(target, link.get("TxnId"), "LinkedTxn")
+        if doc[ref_field]["value"] != obj[ref_field]["value"]:
+            raise errors.business("The %s %s belongs to another %s" % (target, doc["Id"], party_kind.lower()),
+                                  "LinkedTxn")
+        if (doc.get("CurrencyRef") or {}).get("value") != obj["CurrencyRef"]["value"]:
+            raise errors.business("The payment and the %s must be in the same currency" % target, "CurrencyRef")
+        open_amount = Decimal(str(doc.get("Balance") or 0)) + previous.get(doc["Id"], Decimal(0))
+        if amount > open_amount:  # *guess* at the wording: QBO refuses paying more than is due
+            raise errors.business("The payment amount %s is more than the balance %s of %s %s"
+                                  % (amount, open_amount, target, doc.get("DocNumber") or doc["Id"]), "Amount")
+        applied += amount
+        lines.append({"Amount": float(amount), "LinkedTxn": [{"TxnId": doc["Id"], "TxnType": target}]})
+    obj["Line"] = lines
+    return applied
 
 
 def _applied(payment):
