@@ -203,22 +203,28 @@ class QboApp:
         except Throttled:
             return self.throttled(realm)
         request_id = request.args.get("requestid") if request.method == "POST" else None
-        if request_id:
+        if not request_id:
+            return self._answer(request, realm, head, rest)
+        with self.store.lock:  # two copies of one request in flight: the second waits and gets the replay
             replay = self.store.get("requestid", request_id, realm)
             if replay is not None:  # the first answer again, nothing applied (Intuit blog 2015-04-06)
                 return Response(replay["body"], replay["status"], content_type=JSON,
                                 headers={"intuit_tid": "1-" + secrets.token_hex(12)})
+            response = self._answer(request, realm, head, rest)
+            if response.status_code < 500:
+                self.store.put("requestid", request_id, {"status": response.status_code,
+                                                         "body": response.get_data(as_text=True),
+                                                         "at": self.clock.now()}, realm)
+            return response
+
+    def _answer(self, request, realm, head, rest):
         try:
             status, body = 200, self._route(request, realm, head, rest)
         except QboFault as fault:
             status, body = fault.status, fault_body(fault, self.clock.now(), self.books.tz(realm))
         if "time" not in body:
             body["time"] = qbo_time(self.clock.now(), self.books.tz(realm), millis=True)
-        response = json_response(body, status)
-        if request_id and status < 500:
-            self.store.put("requestid", request_id, {"status": status, "body": response.get_data(as_text=True),
-                                                     "at": self.clock.now()}, realm)
-        return response
+        return json_response(body, status)
 
     def _route(self, request, realm, head, rest):
         books = self.books
@@ -253,10 +259,7 @@ class QboApp:
             operation = "void"
         elif operation == "update":
             operation = "create"  # create-or-update by Id, as POST /{entity} does
-        result = books.write(realm, entity, self._body(request), operation, include)
-        if result.get("status") == "Deleted":
-            return {entity: result}
-        return {entity: result}
+        return {entity: books.write(realm, entity, self._body(request), operation, include)}
 
     @staticmethod
     def _body(request):

@@ -69,3 +69,21 @@ def test_minorversion_below_75_or_none_is_answered_as_75(api, admin):
     api.get("companyinfo/" + US, params={"minorversion": "76"})
     seen = [r["minorversion"] for r in admin.get("/requests") if r["path"].startswith("/v3/")][:3]
     assert seen == [76, 75, 75]
+
+
+def test_injected_429_bursts_answer_the_xml_fault(api, admin):
+    admin.post("/faults", {"kind": "rate_limit", "rate": 1, "burst": 2, "count": 2, "path": "/companyinfo"})
+    answers = [api.get("companyinfo/" + US) for _ in range(3)]
+    assert [a.status_code for a in answers] == [429, 429, 200]
+    assert answers[0].headers["Content-Type"].startswith("application/xml") and b'code="3001"' in answers[0].content
+
+
+def test_deleting_a_payment_reopens_the_invoice(qb, qbo):
+    from quickbooks.objects.payment import Payment
+    inv = invoice(qbo, qb)
+    pay = make(qb, Payment, {"CustomerRef": {"value": inv.CustomerRef.value}, "TotalAmt": 494.75,
+                             "Line": [{"Amount": 494.75, "LinkedTxn": [{"TxnId": inv.Id, "TxnType": "Invoice"}]}]})
+    assert Invoice.get(inv.Id, qb=qb).Balance == 0
+    pay.delete(qb=qb)
+    reopened = Invoice.get(inv.Id, qb=qb)
+    assert reopened.Balance == 494.75 and reopened.LinkedTxn == []
