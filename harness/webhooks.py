@@ -36,6 +36,13 @@ def entropy():
 
 
 class Webhooks:
+    # what a ledger's webhooks differ in (the QBO simulator's subclass sets its own)
+    RETRY_SCHEDULE = RETRY_SCHEDULE
+    GIVE_UP_AFTER = GIVE_UP_AFTER
+    SIGNATURE_HEADER = "x-xero-signature"
+    USER_AGENT = "Xero-Webhooks (harness)"
+    DELIVERY_TIMEOUT = DELIVERY_TIMEOUT
+
     def __init__(self, store, clock, identity, public_url):
         self.store, self.clock, self.identity = store, clock, identity
         self.public_url = public_url  # callable -> base URL clients use to GET resources
@@ -136,9 +143,9 @@ class Webhooks:
         signature = sign(key, body) if good_signature else sign(key + "x", body)
         started = time.monotonic()
         try:
-            resp = self._session.post(url, data=body, timeout=DELIVERY_TIMEOUT, headers={
-                "Content-Type": "application/json", "x-xero-signature": signature,
-                "User-Agent": "Xero-Webhooks (harness)"})
+            resp = self._session.post(url, data=body, timeout=self.DELIVERY_TIMEOUT, headers={
+                "Content-Type": "application/json", self.SIGNATURE_HEADER: signature,
+                "User-Agent": self.USER_AGENT})
             return resp.status_code, None, (time.monotonic() - started) * 1000
         except requests.RequestException as exc:
             return None, exc.__class__.__name__, (time.monotonic() - started) * 1000
@@ -163,11 +170,11 @@ class Webhooks:
             delivery.update(status="delivered", delivered_at=now)
         elif dropped:
             delivery.update(status="failed")
-        elif now - delivery["created"] >= GIVE_UP_AFTER:
+        elif now - delivery["created"] >= self.GIVE_UP_AFTER:
             delivery.update(status="failed")
             self.identity.update_client(delivery["client_id"], webhook_status="DISABLED")
         else:
-            wait = RETRY_SCHEDULE[min(len(attempts) - 1, len(RETRY_SCHEDULE) - 1)]
+            wait = self.RETRY_SCHEDULE[min(len(attempts) - 1, len(self.RETRY_SCHEDULE) - 1)]
             delivery.update(next_at=now + wait)
         self.store.put("delivery", delivery["id"], delivery)
 
