@@ -57,6 +57,9 @@ class ResConfigSettings(models.TransientModel):
             settings.xero_redirect_uri = base + const.CALLBACK_ROUTE
             settings.xero_webhook_url = base + const.WEBHOOK_ROUTE
 
+    # company_id: the page's first onchange fills every field without a default with False and
+    # recomputes only what depends on a field that has one (the settings' company)
+    @api.depends("company_id")
     def _compute_xero_tenant_count(self):
         """Every organisation the user may see through the record rules, in any company they
         work in (not only the companies active in the switcher) — never listed under sudo."""
