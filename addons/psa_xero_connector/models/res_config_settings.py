@@ -65,7 +65,7 @@ class ResConfigSettings(models.TransientModel):
         work in (not only the companies active in the switcher) — never listed under sudo."""
         tenants = self.env["xero.tenant"]
         if self.env.su or self.env.user.has_group(USER):  # an administrator outside the Xero groups opens Settings
-            tenants = tenants._with_user_companies().search([])
+            tenants = tenants._with_user_companies().search([("active", "=", True)])  # archived: not managed here
         for settings in self:
             settings.xero_tenant_ids = tenants
             settings.xero_tenant_count = len(tenants.filtered(lambda t: t.state == "connected"))
