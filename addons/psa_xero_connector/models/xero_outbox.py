@@ -501,12 +501,17 @@ class XeroOutbox(models.Model):
         is left to ``_apply_result``, row by row; if anything breaks, all of them are.
         -> the rows applied."""
         plain = self.browse()
+        ids_by_model = {}  # Odoo's totals of the batch's documents, read in one query per model
+        for row in self:
+            ids_by_model.setdefault(row.res_model, []).append(row.res_id)
+        docs = {model: self.env[model].browse(ids).exists() for model, ids in ids_by_model.items()}
         for row in self:
             result = results[row.batch_seq] if row.batch_seq < len(results) else None
             if result is None or result.get("StatusAttributeString") == "ERROR" or result.get("ValidationErrors") \
                     or not result.get(ID_FIELD[row.entity]) \
                     or (row.entity == "credit_note" and row.operation == "upsert") \
-                    or row._xero_total_mismatch(result):
+                    or row._xero_total_mismatch(result, docs[row.res_model].filtered(
+                        lambda rec, res_id=row.res_id: rec.id == res_id)):
                 continue
             plain |= row
         if not plain:
@@ -592,12 +597,14 @@ class XeroOutbox(models.Model):
             # in Xero and linked (a Retry updates it), but never a silent cent: the document says so
             self._fail(mismatch, [])
 
-    def _xero_total_mismatch(self, result):
+    def _xero_total_mismatch(self, result, record=None):
         """For a document's upsert: the sentence naming Xero's and Odoo's totals when they differ
         (checkpoint 14: the rounding line sent with it should have made them equal), else None."""
-        if self.operation != "upsert" or self.entity not in ("invoice", "credit_note", "purchase_order"):
+        if self.operation != "upsert" or self.entity not in ("invoice", "credit_note", "purchase_order") \
+                or result.get("Total") is None:
             return None
-        record = self.env[self.res_model].browse(self.res_id).exists()
+        if record is None:
+            record = self.env[self.res_model].browse(self.res_id).exists()
         return record._xero_total_mismatch(result) if record else None
 
     # --- after a batch: the popup for whoever saved, the History notes in Xero -------------------------
