@@ -7,12 +7,18 @@ and credit-note allocations.
 """
 
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 from .documents import Document
 from .payments import render_payment_summary
-from .validation import DUE_DATE_REQUIRED, INVOICE_NUMBER_TAKEN
+from .validation import DUE_DATE_REQUIRED, INVOICE_NUMBER_TAKEN, URL_INVALID
 
 ZERO = Decimal("0")
+
+
+def _absolute_url(value):
+    parts = urlsplit(value) if isinstance(value, str) else None
+    return bool(parts and parts.scheme in ("http", "https") and parts.netloc and not any(c.isspace() for c in value))
 
 
 class Invoices(Document):
@@ -41,7 +47,14 @@ class Invoices(Document):
 
     def extra_fields(self, tenant, element, record, errors):
         if "Url" in element:
-            record["Url"] = element["Url"]
+            # Invoices (sales and bills) carry Url in Xero's OpenAPI; CreditNote and
+            # PurchaseOrder have no such element there, so their entities ignore it.
+            if element["Url"] in (None, ""):
+                record.pop("Url", None)
+            elif _absolute_url(element["Url"]):
+                record["Url"] = element["Url"]
+            else:
+                errors.add(URL_INVALID)
         record.setdefault("SentToContact", False)
         record.setdefault("IsDiscounted", False)
         record.setdefault("Payments", [])

@@ -55,6 +55,9 @@ STATUS_CHANGE_INVALID = "Invoice not of valid status for modification"  # Xero-N
 LINE_ITEMS_REQUIRED = "At least one line item must be specified for an approved document."  # (guess)
 DUE_DATE_REQUIRED = "The document DueDate field must be specified."  # xeroizer#290
 TYPE_INVALID = "Invalid document type {type}."  # (guess)
+# Invoice.Url: "URL link to a source document – shown as “Go to [appName]” in the Xero app"
+# (xero_accounting.yaml); Xero takes only an absolute http(s) address there (the wording a guess).
+URL_INVALID = "The Url must be a valid absolute URL (http or https)."  # (guess)
 # Xero words both the same: over the invoice's amount due (xeroizer#320, an invoice already paid)
 # and over the credit left on the credit note (calcinai/xero-php#251, an allocation sent twice).
 ALLOCATION_TOO_BIG = "Credit Note cannot be allocated as amount is greater than amount outstanding"

@@ -225,3 +225,34 @@ def test_the_base_currency_goes_without_a_rate_and_a_foreign_one_never_at_1_or_w
         with pytest.raises(MappingError, match="No exchange rate for EUR"):
             to_xero.currency_fields("EUR", "GBP", missing)
     assert to_xero.currency_fields(None, "GBP", 1.2) == {}
+
+
+# --- Xero's certification checkpoints 20 (Url) and 14 (totals) ----------------------------------
+GUIDE_LINES = [  # developer.xero.com "Rounding in Xero": tax per line 11.44, on the total 11.45
+    {"description": name, "quantity": 1, "price_unit": price, "subtotal": price, "total": total,
+     "tax_type": "OUTPUT2", "account_code": "200"}
+    for name, price, total in (("A", 25.06, 28.82), ("B", 25.61, 29.45), ("C", 25.63, 29.47))]
+
+
+def test_url_back_to_the_odoo_document_must_be_absolute():
+    doc = {"kind": "purchase_order", "contact_id": "c", "lines": [LINE], "url": "https://odoo.example/odoo/p/7"}
+    assert to_xero.document_payload(doc)[1]["Url"] == "https://odoo.example/odoo/p/7"
+    assert "Url" not in to_xero.document_payload(dict(doc, url=False))[1]
+    for bad in ("odoo.example/odoo/p/7", "ftp://odoo.example/x", "/odoo/p/7", "https:///odoo/p/7"):
+        with pytest.raises(MappingError, match="Link back to Odoo"):
+            to_xero.document_payload(dict(doc, url=bad))
+
+
+def test_odoos_global_rounding_cent_goes_to_the_rounding_account():
+    doc = {"kind": "out_invoice", "contact_id": "c", "lines": GUIDE_LINES, "total": 87.75, "rounding_account": "860"}
+    payload = to_xero.document_payload(doc)[1]
+    assert payload["LineItems"][-1] == {"Description": "Rounding", "Quantity": 1.0, "UnitAmount": 0.01,
+                                        "LineAmount": 0.01, "AccountCode": "860", "TaxType": "NONE",
+                                        "TaxAmount": 0.0}
+    assert to_xero.xero_total(payload) == Decimal("87.75")
+    # equal totals: no line; no rounding account: both totals named; more than rounding: refused
+    assert len(to_xero.document_payload(dict(doc, total=87.74))[1]["LineItems"]) == 3
+    with pytest.raises(MappingError, match="87.74 where Odoo totals 87.75.*rounding account"):
+        to_xero.document_payload(dict(doc, rounding_account=False))
+    with pytest.raises(MappingError, match="more than rounding"):
+        to_xero.document_payload(dict(doc, total=88.00))

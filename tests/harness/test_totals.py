@@ -74,3 +74,20 @@ def test_item_defaults_fill_lines(api):
     got = (line["UnitAmount"], line["AccountCode"], line["TaxType"], line["LineAmount"])
     assert got == (120.0, "220", "OUTPUT2", 240.0)
     assert inv["Total"] == 288.0
+
+
+def test_invoice_url_stored_returned_and_checked(api):
+    """Invoice.Url ("shown as “Go to [appName]” in the Xero app", xero_accounting.yaml): kept and
+    given back, an absolute http(s) address only; SUBMITTED (awaiting approval) accepted."""
+    cid = api.put("/Contacts", {"Contacts": [{"Name": "Url Co"}]}).json()["Contacts"][0]["ContactID"]
+    body = {"Type": "ACCREC", "Contact": {"ContactID": cid}, "Status": "SUBMITTED", "DueDate": "2026-12-31",
+            "Url": "https://odoo.example/odoo/account.move/7",
+            "LineItems": [{"Description": "a", "Quantity": 1, "UnitAmount": 10, "AccountCode": "200"}]}
+    made = api.put("/Invoices", {"Invoices": [body]}, params={"summarizeErrors": "false"}).json()["Invoices"][0]
+    assert (made["Status"], made["Url"]) == ("SUBMITTED", body["Url"])
+    again = api.get("/Invoices/%s" % made["InvoiceID"]).json()["Invoices"][0]
+    assert again["Url"] == body["Url"]
+    bad = api.put("/Invoices", {"Invoices": [dict(body, Url="odoo.example/odoo/account.move/7")]},
+                  params={"summarizeErrors": "false"}).json()["Invoices"][0]
+    assert bad["StatusAttributeString"] == "ERROR"
+    assert "absolute URL" in bad["ValidationErrors"][0]["Message"]

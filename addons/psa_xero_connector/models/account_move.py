@@ -34,7 +34,8 @@ class AccountMove(models.Model):
         return {
             "kind": self.move_type, "contact_id": contact.xero_id, "number": self.name,
             "reference": self.ref or self.payment_reference or False, "date": self.invoice_date,
-            "due_date": self.invoice_date_due, "status": status, "lines": lines,
+            "due_date": self.invoice_date_due, "status": status, "lines": lines, "url": self._xero_record_url(),
+            "total": self.amount_total, "rounding_account": self._xero_rounding_account(tenant),
             **self._xero_currency_values(tenant, self.currency_id, self.invoice_currency_rate),
         }
 

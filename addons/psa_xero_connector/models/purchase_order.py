@@ -43,5 +43,6 @@ class PurchaseOrder(models.Model):
             "kind": "purchase_order", "contact_id": contact.xero_id, "number": self.name,
             "reference": self.partner_ref or False, "date": self.date_order.date() if self.date_order else False,
             "due_date": self.date_planned.date() if self.date_planned else False,
-            "status": status, "lines": lines,
+            "status": status, "lines": lines, "url": self._xero_record_url(),
+            "total": self.amount_total, "rounding_account": self._xero_rounding_account(tenant),
             **self._xero_currency_values(tenant, self.currency_id, self.currency_rate)}, order_lines)), document_id)

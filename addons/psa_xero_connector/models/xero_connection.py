@@ -20,7 +20,7 @@ from odoo.exceptions import UserError
 from .. import const
 from ..access import MANAGER, check_caller
 from ..utils import jwt_claims
-from ..xero.errors import XeroAuthError
+from ..xero.errors import XeroAuthError, XeroError
 
 _logger = logging.getLogger(__name__)
 
@@ -142,7 +142,7 @@ class XeroConnection(models.Model):
         self.tenant_ids.write({"state": "needs_reconnect"})
         for tenant in self.tenant_ids:
             tenant._notify_managers(self.env._("Xero refused to refresh the connection of %(org)s: %(reason)s. "
-                                      "A Xero manager must reconnect it (Xero → Tenants → Reconnect).",
+                                      "A Xero manager must reconnect it (Settings → Xero → Reconnect on %(org)s).",
                                       org=tenant.name, reason=reason))
         return exc if exc is not None else XeroAuthError(reason, code="needs_reconnect")
 
@@ -167,6 +167,32 @@ class XeroConnection(models.Model):
                         "access_expires_at": False})
             conn.tenant_ids.write({"state": "disconnected"})
         return True
+
+    @api.model
+    def _cron_check_connections(self):
+        """The daily light check (Xero's certification checkpoint 3: handle a disconnect made on
+        Xero's side): one GET /connections per authorisation lists the organisations Xero still
+        lets it reach; every organisation missing there — with or without an Odoo company — is
+        marked "needs reconnect" and its managers told. A refused token refresh marks and tells
+        the same way (_mark_needs_reconnect). A network failure leaves all as they are."""
+        for conn in self.sudo().search([("state", "=", "active")]):
+            tenants = conn.tenant_ids.filtered(lambda t: t.state == "connected")
+            if not tenants:
+                continue
+            try:
+                token = conn._get_access_token()
+                listed = self.env["xero.tenant"]._xero_client(connection=conn).connections(token, conn.auth_event_id)
+            except XeroAuthError:
+                continue  # marked and told by _get_access_token (invalid_grant)
+            except XeroError as exc:
+                _logger.warning("Xero: could not check the connections of %s: %s", conn.name, exc)
+                continue
+            names = {c.get("tenantId"): c.get("tenantName") for c in listed}
+            for tenant in tenants:
+                if tenant.xero_tenant_id not in names:
+                    tenant._xero_lost_access(self.env._("not in Xero's list of connections any more"))
+                elif names[tenant.xero_tenant_id] and names[tenant.xero_tenant_id] != tenant.name:
+                    tenant.name = names[tenant.xero_tenant_id]  # renamed in Xero
 
     @api.autovacuum
     def _gc_revoked(self):

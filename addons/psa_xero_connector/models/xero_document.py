@@ -7,6 +7,7 @@ from markupsafe import Markup, escape
 from odoo import fields, models
 from odoo.tools.misc import format_date
 
+from .. import const
 from ..xero import presend, to_xero
 from ..xero.errors import XeroError
 from ..xero.to_xero import MappingError
@@ -37,6 +38,40 @@ class XeroDocumentMixin(models.AbstractModel):
         if self.state == "cancel":
             return self.env._("Cancelled in Odoo before it reached Xero: not sent.")
         return self.env._("Back in draft in Odoo before it reached Xero: it is sent when confirmed again.")
+
+    def _xero_record_url(self):
+        """The document's page in Odoo, for Xero's "Go to …" link (``Url``): Settings → Xero →
+        Link back to Odoo, else web.base.url. ``/odoo/<model>/<id>`` is Odoo 18's own form URL
+        (its web client's router opens a model path with a dot as that record's form)."""
+        self.ensure_one()
+        icp = self.env["ir.config_parameter"].sudo()
+        base = icp.get_param(const.PARAM_PREFIX + "record_base_url") or icp.get_param("web.base.url") or ""
+        return "%s/odoo/%s/%d" % (base.strip().rstrip("/"), self._name, self.id)
+
+    def _xero_rounding_account(self, tenant):
+        """The code of the organisation's rounding account (Xero's system account ROUNDING, as
+        last imported), for the rounding line of to_xero.rounding_line; False if unknown."""
+        cache = self.env.context.get("xero_link_cache")
+        key = (tenant.id, "rounding account")
+        if cache is not None and key in cache:
+            return cache[key]
+        code = self.env["xero.account"].sudo().search(
+            [("tenant_id", "=", tenant.id), ("system_account", "=", "ROUNDING")], limit=1).code or False
+        if cache is not None:
+            cache[key] = code
+        return code
+
+    def _xero_total_mismatch(self, result):
+        """Xero's answer ``result`` totals otherwise than Odoo: -> the sentence naming both
+        totals (shown on the document as its Xero error), else None."""
+        self.ensure_one()
+        total = result.get("Total")
+        if total is None or to_xero._dec(total) == to_xero._dec(self.amount_total):
+            return None
+        return self.env._(
+            "Xero totals %(doc)s %(xero)s %(currency)s where Odoo totals it %(odoo)s: Xero kept the document, but "
+            "the two disagree. Correct the document in Xero (or in Odoo, then Retry) so that both totals agree.",
+            doc=self.display_name, xero=total, odoo=self.amount_total, currency=self.currency_id.name)
 
     def _xero_resync_skip(self):
         """Why Re-sync leaves this document alone (short, for its summary), or None."""

@@ -178,7 +178,7 @@ class XeroOutbox(models.Model):
             return record._xero_contact_payload(link.xero_id)
         if self.entity == "item":
             return record._xero_item_payload(tenant, link.xero_id)
-        status = tenant.document_status if self.entity != "purchase_order" else "AUTHORISED"
+        status = tenant._xero_document_status(self.entity, record)
         return record._xero_payload(tenant, status=status, document_id=link.xero_id)[1]
 
     @api.model
@@ -388,7 +388,7 @@ class XeroOutbox(models.Model):
             if invoice_row:  # allocated to the invoice it reverses once both are in Xero
                 return self._wait_for(invoice_row, self.env._("the invoice it reverses, %s",
                                                               record.reversed_entry_id.name))
-        status = tenant.document_status if self.entity != "purchase_order" else "AUTHORISED"
+        status = tenant._xero_document_status(self.entity, record)
         _collection, payload = record._xero_payload(tenant, status=status, document_id=link.xero_id or None)
         return payload
 
@@ -547,11 +547,17 @@ class XeroOutbox(models.Model):
         is left to ``_apply_result``, row by row; if anything breaks, all of them are.
         -> the rows applied."""
         plain = self.browse()
+        ids_by_model = {}  # Odoo's totals of the batch's documents, read in one query per model
+        for row in self:
+            ids_by_model.setdefault(row.res_model, []).append(row.res_id)
+        docs = {model: self.env[model].browse(ids).exists() for model, ids in ids_by_model.items()}
         for row in self:
             result = results[row.batch_seq] if row.batch_seq < len(results) else None
             if result is None or result.get("StatusAttributeString") == "ERROR" or result.get("ValidationErrors") \
                     or not result.get(ID_FIELD[row.entity]) \
-                    or (row.entity == "credit_note" and row.operation == "upsert"):
+                    or (row.entity == "credit_note" and row.operation == "upsert") \
+                    or row._xero_total_mismatch(result, docs[row.res_model].filtered(
+                        lambda rec, res_id=row.res_id: rec.id == res_id)):
                 continue
             plain |= row
         if not plain:
@@ -637,6 +643,20 @@ class XeroOutbox(models.Model):
             record._xero_note_sent(tenant, element)  # e.g. re-dated after a lock date
         if self.entity == "credit_note" and self.operation == "upsert":
             self._allocate_credit_note(tenant, record, result)
+        mismatch = self._xero_total_mismatch(result)
+        if mismatch:
+            # in Xero and linked (a Retry updates it), but never a silent cent: the document says so
+            self._fail(mismatch, [])
+
+    def _xero_total_mismatch(self, result, record=None):
+        """For a document's upsert: the sentence naming Xero's and Odoo's totals when they differ
+        (checkpoint 14: the rounding line sent with it should have made them equal), else None."""
+        if self.operation != "upsert" or self.entity not in ("invoice", "credit_note", "purchase_order") \
+                or result.get("Total") is None:
+            return None
+        if record is None:
+            record = self.env[self.res_model].browse(self.res_id).exists()
+        return record._xero_total_mismatch(result) if record else None
 
     # --- after a batch: the popup for whoever saved, the History notes in Xero -------------------------
     def _notify_sent(self, tenant):

@@ -12,6 +12,8 @@ from ..xero import deeplinks
 STATES = [("none", "Not in Xero"), ("queued", "Queued"), ("done", "In Xero ✓"), ("error", "Error"),
           ("voided", "Voided in Xero")]
 PENDING = ("queued", "waiting", "sending", "retry")
+XERO_STATUSES = [("DRAFT", "Draft"), ("SUBMITTED", "Awaiting approval"), ("AUTHORISED", "Authorised"),
+                 ("PAID", "Paid"), ("BILLED", "Billed"), ("VOIDED", "Voided"), ("DELETED", "Deleted")]
 GONE = ("VOIDED", "DELETED")  # a document's Xero status once voided (approved) or deleted (draft) there
 
 
@@ -52,6 +54,10 @@ class XeroSyncMixin(models.AbstractModel):
     xero_url = fields.Char(string="Open in Xero", compute="_compute_xero_sync_state",
                            help="The record in Xero's web app (the harness's page when the organisation is "
                                 "the harness's)")
+
+    # Xero's certification checkpoint 19: the document's own status in Xero, beside the sync badge
+    xero_status = fields.Selection(XERO_STATUSES, string="Status in Xero", compute="_compute_xero_sync_state",
+                                   help="The status Xero last reported for this document")
 
     # the Xero type of the record for its deep link (see xero/deeplinks.py); documents say per record
     _xero_link_kind = None
@@ -99,6 +105,8 @@ class XeroSyncMixin(models.AbstractModel):
             pending = [r for r in mine if r.state in PENDING]
             done = [r for r in mine if r.state == "done"]
             link = links[0] if links else None
+            status = link.xero_status if link else False
+            record.xero_status = status if status in dict(XERO_STATUSES) else False
             record.xero_synced_at = max(r.write_date for r in done) if done else (link.write_date if link else False)
             record.xero_url = deeplinks.record_url(
                 api_url, link.tenant_id.xero_tenant_id, link.tenant_id.xero_short_code, record._xero_kind(),

@@ -22,6 +22,11 @@ from ..xero.settlement import parse_date as xero_date
 _logger = logging.getLogger(__name__)
 
 
+# The statuses a document may be created in (Xero's Invoice / CreditNote / PurchaseOrder Status).
+XERO_DOCUMENT_STATUSES = [("AUTHORISED", "Approved (AUTHORISED)"), ("SUBMITTED", "Awaiting approval (SUBMITTED)"),
+                          ("DRAFT", "Draft")]
+
+
 class XeroTenant(models.Model):
     _name = "xero.tenant"
     _description = "Xero organisation"
@@ -72,9 +77,21 @@ class XeroTenant(models.Model):
     sync_bills = fields.Boolean("Vendor bills")
     sync_credit_notes = fields.Boolean("Credit notes")
     sync_purchase_orders = fields.Boolean("Purchase orders")
-    document_status = fields.Selection([("AUTHORISED", "Approved (AUTHORISED)"), ("DRAFT", "Draft")],
-                                       string="Status of documents in Xero", default="AUTHORISED", required=True,
-                                       help="Draft: invoices and bills wait in Xero for someone to approve them.")
+    # Xero's certification checkpoint 19: Draft, Awaiting approval or Approved, per document type.
+    # document_status is the invoices' (and, left empty, the bills' and credit notes'); an existing
+    # database keeps its behaviour on upgrade (the new fields start empty, or AUTHORISED for
+    # purchase orders, which were always sent approved).
+    document_status = fields.Selection(XERO_DOCUMENT_STATUSES, string="Status of invoices in Xero",
+                                       default="AUTHORISED", required=True,
+                                       help="Draft: they wait in Xero as drafts. Awaiting approval: they wait in "
+                                            "Xero for someone to approve them. Approved: they count at once.")
+    bill_status = fields.Selection(XERO_DOCUMENT_STATUSES, string="Status of bills in Xero",
+                                   help="Empty: as invoices.")
+    credit_note_status = fields.Selection(XERO_DOCUMENT_STATUSES, string="Status of credit notes in Xero",
+                                          help="Empty: as invoices. A credit note is allocated to the invoice it "
+                                               "reverses once both are approved in Xero.")
+    purchase_order_status = fields.Selection(XERO_DOCUMENT_STATUSES, string="Status of purchase orders in Xero",
+                                             default="AUTHORISED", required=True)
     tracking_missing_options = fields.Selection(
         [("report", "Report an error"), ("create", "Create them in Xero")], string="Tracking options missing in Xero",
         default="report", required=True,
@@ -253,8 +270,9 @@ class XeroTenant(models.Model):
                 data, answer = client.call(token, tenant.xero_tenant_id, method, path, **args)
         except XeroAuthError as exc:
             if exc.status == 403:
-                # The organisation was disconnected at Xero (or the app lost access to it).
-                tenant.write({"state": "needs_reconnect", "last_error": str(exc)})
+                # The organisation was disconnected at Xero (Settings → Connected apps), or the
+                # app lost access to it: say so once, where its managers look.
+                tenant._xero_lost_access(str(exc))
             raise
         except XeroRateLimited as exc:
             if exc.problem == "appminute":
@@ -308,9 +326,40 @@ class XeroTenant(models.Model):
         self.ensure_one()
         return presend.lock_date(self.xero_period_lock_date, self.xero_end_of_year_lock_date, self.xero_adviser)
 
+    def _xero_document_status(self, entity, record):
+        """The Status a document of ``entity`` (``record``) is created with in this organisation."""
+        self.ensure_one()
+        if entity == "purchase_order":
+            return self.purchase_order_status or "AUTHORISED"
+        if entity == "credit_note":
+            return self.credit_note_status or self.document_status
+        if record._name == "account.move" and record.move_type == "in_invoice":
+            return self.bill_status or self.document_status
+        return self.document_status
+
+    def _xero_lost_access(self, reason):
+        """Xero no longer serves these organisations (disconnected on Xero's side, or the
+        authorisation refused): mark them "needs reconnect" and tell their managers once — an
+        organisation already marked is not announced again at each call."""
+        for tenant in self.sudo():
+            was = tenant.state
+            tenant.write({"state": "needs_reconnect", "last_error": reason})
+            if was == "connected":
+                tenant._notify_managers(self.env._(
+                    "Xero no longer lets Odoo reach %(org)s (%(reason)s): it was disconnected in Xero, or its "
+                    "access was removed. Nothing more is sent to it until a Xero manager reconnects it: "
+                    "Settings → Xero → Reconnect on %(org)s.", org=tenant.name, reason=reason))
+
+    def _with_user_companies(self):
+        """These organisations with every company of the user allowed: Settings → Xero lists the
+        organisations of all the companies a manager works in, not only the active ones (the
+        record rules still decide which they are)."""
+        return self.with_context(allowed_company_ids=self.env.user.company_ids.ids)
+
     def action_disconnect(self):
-        """Remove this organisation's connection at Xero; the authorisation stays for the others."""
-        check_caller(self, MANAGER, "write")
+        """Remove this organisation's connection at Xero; the authorisation stays for the others.
+        Pressed twice, the second press finds it disconnected and calls Xero no more."""
+        check_caller(self._with_user_companies(), MANAGER, "write")
         for tenant in self.sudo():
             if tenant.state == "connected" and tenant.connection_id and tenant.xero_connection_uuid:
                 try:
@@ -331,7 +380,7 @@ class XeroTenant(models.Model):
                 "target": "new", "name": self.env._("Import from Xero"), "context": {"default_tenant_id": self.id}}
 
     def action_reconnect(self):
-        check_caller(self, MANAGER, "write")
+        check_caller(self._with_user_companies(), MANAGER, "write")
         return {"type": "ir.actions.act_url", "url": const.START_ROUTE, "target": "self"}
 
     def action_view_request_log(self):

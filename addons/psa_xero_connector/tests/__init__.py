@@ -1,4 +1,5 @@
 from . import test_access
+from . import test_certification
 from . import test_connect_flow
 from . import test_currency
 from . import test_drift

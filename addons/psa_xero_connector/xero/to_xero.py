@@ -178,8 +178,9 @@ def amount_types_of(lines):
 
 def document_payload(doc, document_id=None):
     """``doc``: {kind (out_invoice, in_invoice, out_refund, in_refund, purchase_order),
-    contact_id, number, reference, date, due_date, currency, base_currency, rate, status,
-    lines: [line dicts]}. -> (collection, payload)."""
+    contact_id, number, reference, date, due_date, currency, base_currency, rate, status, url
+    (the document's page in Odoo), total (Odoo's total, checked against Xero's: see
+    rounding_line), rounding_account, lines: [line dicts]}. -> (collection, payload)."""
     if doc["kind"] not in DOCUMENT_TYPES:
         raise MappingError("Documents of kind %s are not sent to Xero" % doc["kind"])
     collection, xero_type = DOCUMENT_TYPES[doc["kind"]]
@@ -193,6 +194,7 @@ def document_payload(doc, document_id=None):
                "LineItems": [part for line in lines
                              for part in tracked_lines(line_payload(line, amount_types), line, doc.get("tracking"))],
                "Status": doc.get("status") or "AUTHORISED"}
+    rounding_line(payload, doc.get("total"), doc.get("rounding_account"), len(lines))
     if xero_type:
         payload["Type"] = xero_type
     if doc.get("date"):
@@ -210,6 +212,9 @@ def document_payload(doc, document_id=None):
             payload[number_field] = _text(doc["number"], 255)
         if doc.get("reference"):
             payload["Reference"] = _text(doc["reference"], 255)
+    if doc.get("url"):
+        # Xero's certification checkpoint 20: "Go to …" in Xero opens the document in Odoo
+        payload["Url"] = record_url(doc["url"])
     if doc.get("due_date") and collection == "Invoices":
         payload["DueDate"] = str(doc["due_date"])
     if doc.get("due_date") and collection == "PurchaseOrders":
@@ -219,6 +224,17 @@ def document_payload(doc, document_id=None):
     if document_id:
         payload[id_field[collection]] = document_id
     return collection, payload
+
+
+def record_url(url):
+    """``url`` as Xero takes it for a document's ``Url`` (the OpenAPI's "URL link to a source
+    document – shown as “Go to [appName]” in the Xero app"): an absolute http(s) address."""
+    url = _text(url)
+    scheme, _sep, rest = url.partition("://")
+    if scheme.lower() not in ("http", "https") or not rest or rest.startswith("/") or any(c.isspace() for c in url):
+        raise MappingError("The link back to Odoo (%s) is not an absolute http(s) address: set Settings → Xero → "
+                           "Link back to Odoo (or the database's web.base.url)" % (url or "empty"))
+    return url
 
 
 def currency_fields(currency, base_currency=None, rate=None):
@@ -246,6 +262,39 @@ def to_base(amount, rate):
     """What Xero books in the base currency for ``amount`` at ``rate`` (see currency_fields)."""
     rate = _dec(rate, 6)
     return _dec(Decimal(str(amount)) / rate) if rate else _dec(amount)
+
+
+def rounding_line(payload, odoo_total, rounding_account, line_count):
+    """Xero's certification checkpoint 14: Xero's total must be Odoo's, never a silent cent.
+
+    Decided before sending, not after: Xero's total is known exactly beforehand (it sums each
+    line's amount and the TaxAmount sent with it — ``xero_total``), so the difference is fixed in
+    the same request, while the document may still take a line (once approved and paid it no
+    longer can). Odoo differs when it rounds tax globally (Xero rounds per line: 25.06 + 25.61 +
+    25.63 at 15 % is 11.44 of tax in Xero, 11.45 in Odoo — Xero's "Rounding in Xero" guide's own
+    example). The guide's fix: a line of the difference to the organisation's rounding account
+    (Xero's system account ROUNDING, 860 in its default charts), without tax. More than a cent
+    per line is no rounding: refused with both totals, as is a difference with no rounding
+    account known. ``payload`` gains the line in place."""
+    if odoo_total is None:
+        return
+    odoo_total = _dec(odoo_total)
+    computed = xero_total(payload)
+    difference = odoo_total - computed
+    if not difference:
+        return
+    if abs(difference) > Decimal("0.01") * max(line_count, 1):
+        raise MappingError("Xero would total this document %s where Odoo totals %s: more than rounding "
+                           "between them; check the lines' taxes and amounts" % (computed, odoo_total))
+    if not rounding_account:
+        raise MappingError("Xero would total this document %s where Odoo totals %s (Xero rounds tax per line): "
+                           "no rounding account of the organisation is known to add the difference to. Import the "
+                           "accounts from Xero (its system Rounding account), then Retry" % (computed, odoo_total))
+    line = {"Description": "Rounding", "Quantity": 1.0, "UnitAmount": float(difference),
+            "LineAmount": float(difference), "AccountCode": rounding_account, "TaxType": "NONE"}
+    if payload["LineAmountTypes"] != "NoTax":
+        line["TaxAmount"] = 0.0
+    payload["LineItems"].append(line)
 
 
 def xero_total(payload):
