@@ -279,12 +279,8 @@ class XeroImporter(models.AbstractModel):
                           description_purchase=item.get("PurchaseDescription") or False)
             values, differing = from_xero.fill_blanks(ours, theirs, from_xero.PRODUCT_FILL_FIELDS, ())
             if differing:
-                summary.line("products", "differs", self.env._(
-                    "kept as in Odoo, differs in Xero: %s. Choose: correct the product in Odoo (it is sent to Xero), "
-                    "or correct Xero", "; ".join(self.env._(
-                        "%(field)s %(ours)s (Xero: %(theirs)s)", field=self._field_label(product, field),
-                        ours=self._shown(product, field, mine), theirs=self._shown(product, field, other))
-                        for field, mine, other in differing)), item["Code"], item.get("Name"), product)
+                summary.line("products", "differs", self._differs_reason(product, differing), item["Code"],
+                             item.get("Name"), product)
             if not values:
                 continue
             for field in ("taxes_id", "supplier_taxes_id"):
@@ -472,13 +468,7 @@ class XeroImporter(models.AbstractModel):
                 differing.append((field, self.env["account.payment.term"].browse(ours[field]).display_name,
                                   self._term_name(rule)))
         if differing:
-            summary.line(entity, "differs", self.env._(
-                "kept as in Odoo, differs in Xero: %s. Choose: correct the partner in Odoo (it is sent to Xero), "
-                "or correct Xero", "; ".join(self.env._("%(field)s %(ours)s (Xero: %(theirs)s)",
-                                                        field=self._field_label(partner, field),
-                                                        ours=self._shown(partner, field, mine),
-                                                        theirs=self._shown(partner, field, other))
-                                             for field, mine, other in differing)), ref, partner.name, partner)
+            summary.line(entity, "differs", self._differs_reason(partner, differing), ref, partner.name, partner)
         attempts = [values, {f: v for f, v in values.items() if f != "vat"}] if values.get("vat") else [values]
         for attempt in attempts:
             if not attempt:
@@ -500,6 +490,15 @@ class XeroImporter(models.AbstractModel):
             summary.line(entity, "filled", self.env._("empty in Odoo, taken from Xero: %s", ", ".join(
                 self._field_label(partner, field) for field in attempt)), ref, partner.name, partner)
             return
+
+    def _differs_reason(self, record, differing):
+        """The summary's sentence for the values of ``record`` Odoo kept though Xero's differ."""
+        values = []
+        for field, mine, theirs in differing:
+            values.append(self.env._("%(field)s %(ours)s (Xero: %(theirs)s)", field=self._field_label(record, field),
+                                     ours=self._shown(record, field, mine), theirs=self._shown(record, field, theirs)))
+        return self.env._("kept as in Odoo, differs in Xero: %s. Choose: correct it in Odoo (it is sent to Xero), or "
+                          "correct Xero", "; ".join(values))
 
     @staticmethod
     def _field_label(record, field):
