@@ -26,6 +26,14 @@ class PurchaseOrders(Document):
         if element.get("Status") == "VOIDED":
             errors.add("Status must be one of %s." % ", ".join(self.statuses))  # (guess)
             return False
+        if element.get("Status") == "DELETED" and existing.get("Status") == "AUTHORISED":
+            # Unlike an invoice, an approved purchase order is deleted, not voided: the
+            # PurchaseOrder schema's Status has no VOIDED (xero_accounting.yaml: DRAFT, SUBMITTED,
+            # AUTHORISED, BILLED, DELETED), developer.xero.com/documentation/api/purchase-orders
+            # "Allows you to delete purchase orders" by POSTing Status DELETED, and Xero's own
+            # web app deletes approved ones (ApprovalMax's Xero guide: "delete such [approved]
+            # Purchase Orders in Xero"). A BILLED one stays final (the rule below).
+            return True
         return super().check_transition(existing, element, errors)
 
     def extra_fields(self, tenant, element, record, errors):

@@ -329,3 +329,46 @@ def test_contact_defaults_kept_for_the_link():
         "xero_currency": "EUR", "xero_sales_account_code": "210", "xero_purchase_account_code": "310",
         "xero_sales_tax_type": "OUTPUT2", "xero_purchase_tax_type": "INPUT2"}
     assert set(from_xero.contact_defaults({"Name": "bare"}).values()) == {False}
+
+
+# --- an existing record matched to a Xero one: its blanks filled (issue #23) -------------------------
+def test_fill_blanks_takes_what_odoo_leaves_empty():
+    ours = {"vat": False, "email": "", "phone": None, "street": False, "city": False, "zip": False,
+            "country_id": False}
+    theirs = {"vat": "GB123456782", "email": "a@acme.example", "phone": "0113 496 0000", "street": "1 Park Row",
+              "city": "Leeds", "zip": "LS1 5AB", "country_id": 7, "name": "Acme"}
+    values, differing = from_xero.fill_blanks(ours, theirs)
+    assert values == {k: v for k, v in theirs.items() if k != "name"}, "the name is never a blank to fill"
+    assert differing == []
+
+
+def test_fill_blanks_lists_what_differs_and_never_overwrites_it():
+    ours = {"vat": "GB 987 654 321", "email": "Billing@Acme.example", "phone": "+44 113 4960000", "street": False,
+            "city": "York", "zip": False, "country_id": 7}
+    theirs = {"vat": "GB123456782", "email": "billing@acme.example", "phone": "44 (0)113 496-0000",
+              "street": "1 Park Row", "city": "Leeds", "zip": "LS1 5AB", "country_id": 7}
+    values, differing = from_xero.fill_blanks(ours, theirs)
+    # the e-mail is the same one (case), the address disagrees on the city: none of it is filled
+    assert values == {}
+    assert ("vat", "GB 987 654 321", "GB123456782") in differing
+    assert ("city", "York", "Leeds") in differing
+    assert ("phone", "+44 113 4960000", "44 (0)113 496-0000") in differing  # other digits: a person decides
+    assert not [d for d in differing if d[0] in ("email", "country_id", "street", "zip")]
+
+
+def test_fill_blanks_completes_an_address_that_agrees():
+    values, differing = from_xero.fill_blanks(
+        {"city": " leeds ", "country_id": False, "street": False}, {"street": "1 Park Row", "city": "Leeds",
+                                                                   "country_id": 7})
+    assert (values, differing) == ({"street": "1 Park Row", "country_id": 7}, [])
+    # Xero without a value says nothing
+    assert from_xero.fill_blanks({"vat": "GB1"}, {"vat": False, "email": None}) == ({}, [])
+
+
+def test_fill_blanks_of_a_product():
+    values, differing = from_xero.fill_blanks(
+        {"description_sale": False, "taxes_id": [], "description_purchase": "Ours", "supplier_taxes_id": [3]},
+        {"description_sale": "Remote support, per hour", "taxes_id": [(6, 0, [5])], "description_purchase": "Theirs",
+         "supplier_taxes_id": [(6, 0, [3])]}, fields=from_xero.PRODUCT_FILL_FIELDS, blocks=())
+    assert values == {"description_sale": "Remote support, per hour", "taxes_id": [(6, 0, [5])]}
+    assert differing == [("description_purchase", "Ours", "Theirs")]

@@ -48,13 +48,17 @@ try:
     tenant.company_id = company
     app.books.contacts.write(ORG, [
         {"Name": "Typo VAT Ltd", "TaxNumber": "GB999999999", "EmailAddress": "ap@typo.example"},
-        {"Name": "Valid VAT Ltd", "TaxNumber": "GB123456782", "EmailAddress": "ap@valid.example"}], "PUT")
+        {"Name": "Valid VAT Ltd", "TaxNumber": "GB123456782", "EmailAddress": "ap@valid.example"},
+        {"Name": "Existing Typo Ltd", "TaxNumber": "GB999999999", "EmailAddress": "ap@existing.example"}], "PUT")
+    # already in Odoo, without VAT number or e-mail: matched by name, its blanks filled (issue #23)
+    env["res.partner"].create({"name": "Existing Typo Ltd", "is_company": True, "company_id": company.id})
     summary = env["xero.importer"]._import(tenant, ["customers", "suppliers"])
     partners = env["res.partner"].search([("company_id", "=", company.id)])
     print("RESULT " + json.dumps({
         "lines": [[ln["entity"], ln["action"], ln["name"], ln["reason"]] for ln in summary.lines],
         "created": summary.get("customers", "created") + summary.get("suppliers", "created"),
-        "partners": {p.name: p.vat for p in partners}}))
+        "partners": {p.name: p.vat for p in partners},
+        "emails": {p.name: p.email for p in partners}}))
 finally:
     server.stop()
     env.cr.rollback()
@@ -81,3 +85,12 @@ def test_a_vat_number_odoo_refuses_does_not_stop_the_import(odoo):  # noqa: F811
     assert reason.startswith("imported without its VAT number GB999999999, which Odoo refused (The VAT number "
                              "[GB999999999] for partner [Typo VAT Ltd] does not seem to be valid."), reason
     assert reason.endswith("correct it in Xero or on the partner"), reason
+    # an existing partner matched to a contact whose VAT number Odoo refuses: the rest is filled, the
+    # VAT number left out and said (issue #23)
+    assert partners["Existing Typo Ltd"] is False
+    assert result["emails"]["Existing Typo Ltd"] == "ap@existing.example"
+    existing = {line[1]: line[3] for line in result["lines"] if line[2] == "Existing Typo Ltd"}
+    assert existing["note"].startswith("Xero's VAT number GB999999999 not copied, Odoo refused it (The VAT number "
+                                       "[GB999999999] for partner [Existing Typo Ltd] does not seem to be valid."), \
+        existing
+    assert existing["filled"] == "empty in Odoo, taken from Xero: Email", existing

@@ -13,6 +13,7 @@ from . import account_tax
 from . import product_category
 from . import product_template
 from . import purchase_order
+from . import purchase_order_line
 from . import res_company
 from . import res_config_settings
 from . import res_partner

@@ -1,22 +1,54 @@
-"""Confirmed purchase orders go to Xero as PurchaseOrders (AUTHORISED)."""
+"""Confirmed purchase orders go to Xero as PurchaseOrders (AUTHORISED); a change of a confirmed
+order's lines or dates goes as an update, a cancelled one is deleted there (issue #23)."""
 
 from odoo import models
 
 from ..xero import to_xero
+
+# What a purchase order sends to Xero (see _xero_payload): a change of one of these on a confirmed
+# order is sent as an update. Its lines' fields: purchase_order_line.py.
+PO_SYNC_FIELDS = frozenset({"partner_id", "partner_ref", "date_order", "date_planned", "currency_id", "order_line"})
 
 
 class PurchaseOrder(models.Model):
     _name = "purchase.order"
     _inherit = ["purchase.order", "xero.document.mixin", "xero.sync.mixin"]
     _xero_link_kind = "purchase_order"
+    _xero_sync_fields = PO_SYNC_FIELDS
 
-    def button_confirm(self):
-        result = super().button_confirm()
+    def button_approve(self, force=False):
+        # button_confirm approves (or leaves the order to approve); a manager's approval comes here too
+        result = super().button_approve(force=force)
         Outbox = self.env["xero.outbox"].sudo()
         for order in self.filtered(lambda o: o.state in ("purchase", "done")):
             for tenant, entity in order._xero_targets():
                 Outbox._enqueue(order, tenant, entity)
         return result
+
+    def button_cancel(self):
+        result = super().button_cancel()
+        if not self.env.context.get("xero_inbound"):
+            self.filtered(lambda o: o.state == "cancel")._xero_enqueue("void")
+        return result
+
+    def _xero_enqueue(self, operation="upsert"):
+        """``upsert``: a confirmed order that is (or is on its way to be) in Xero is sent again as it
+        is now. Not a locked one ("done"): Odoo locks an order once it is settled (received and
+        billed, or locked on approval by the company's setting) and then allows only a few edits;
+        Xero may have moved it on too (BILLED, which Xero refuses to edit): what Xero has stays.
+        Nor one still in draft or waiting for approval (it goes when approved). ``void``: a
+        cancelled order that reached (or may have reached) Xero is deleted there."""
+        if self.env.context.get("xero_no_sync"):
+            return
+        Outbox, Link = self.env["xero.outbox"].sudo(), self.env["xero.link"].sudo()
+        state = "cancel" if operation == "void" else "purchase"
+        for order in self.filtered(lambda o: o.state == state):
+            for tenant, entity in order._xero_targets():
+                if Link._link_of(tenant, order) or Outbox._in_doubt(tenant, order) or (
+                        operation == "upsert" and Outbox.search_count([
+                            ("tenant_id", "=", tenant.id), ("res_model", "=", order._name), ("res_id", "=", order.id),
+                            ("operation", "=", "upsert")], limit=1)):
+                    Outbox._enqueue(order, tenant, entity, operation)
 
     def _xero_targets(self):
         return [(tenant, "purchase_order") for tenant in self.env["xero.tenant"]._sync_tenants(

@@ -34,6 +34,10 @@ COLLECTIONS = (("Invoices", ("sync_invoices", "sync_bills")), ("CreditNotes", ("
 COLLECTION_OF = {"invoice": "Invoices", "bill": "Invoices", "credit_note": "CreditNotes",
                  "purchase_order": "PurchaseOrders", "contact": "Contacts"}
 OPEN_OUTBOX = ("queued", "waiting", "sending", "retry")
+# a purchase order's state -> what Xero should show: a cancelled one is deleted there (a purchase
+# order has no VOIDED), so one still live drifts; one back in draft (absent) stays in Xero as it
+# was until confirmed again: not compared
+ORDER_STATUS = {"purchase": "open", "done": "open", "cancel": "deleted"}
 
 
 class XeroDrift(models.AbstractModel):
@@ -140,7 +144,7 @@ class XeroDrift(models.AbstractModel):
                 continue
             expected.append({"key": key, "kind": "purchase_order", "name": order.name, "xero_id": links.get(key),
                              "queued": key in queued, "total": order.amount_total,
-                             "status": "open" if order.state in ("purchase", "done") else None})
+                             "status": ORDER_STATUS.get(order.state)})
         # contacts: only those linked or queued (a customer is sent when a document needs it)
         partner_ids = [res_id for (model, res_id) in links.keys() | tried if model == "res.partner"]
         for partner in self.env["res.partner"].sudo().with_context(active_test=False).browse(partner_ids).exists():

@@ -24,6 +24,9 @@ _logger = logging.getLogger(__name__)
 PAGE_SIZE = 1000
 MAX_RATE_LIMIT_WAITS = 5
 ENTITIES = ("tax_rates", "accounts", "tracking", "products", "customers", "suppliers")
+# what a matched partner takes from Xero where it is empty (see _fill_partner)
+PARTNER_FILLED = (*from_xero.PARTNER_FILL_FIELDS, *from_xero.PARTNER_FILL_BLOCKS[0],
+                  *(field for _side, field in from_xero.PAYMENT_TERM_FIELDS))
 
 
 class ImportSummary:
@@ -214,10 +217,11 @@ class XeroImporter(models.AbstractModel):
         for product in self.env["product.template"].search_read(
                 [("default_code", "!=", False), ("company_id", "in", [False, company.id])], ["default_code"]):
             index.add(product["id"], {"code": matching.normalise_code(product["default_code"])})
-        new_links, to_create = [], []
+        new_links, to_create, to_fill = [], [], []
         for item in items:
             if item["ItemID"] in by_xero:
                 summary.count("products", "already")
+                to_fill.append((item, by_xero[item["ItemID"]].res_id))
                 continue
             if not item.get("SalesDetails") or item["SalesDetails"].get("UnitPrice") is None:
                 summary.line("products", "note", self.env._("no sales price in Xero: the product's price is 0"),
@@ -233,6 +237,7 @@ class XeroImporter(models.AbstractModel):
                 new_links.append(from_xero.item_link(tenant.id, item, found))
                 by_res[found] = True
                 summary.count("products", "linked")
+                to_fill.append((item, found))
             else:
                 to_create.append(item)
         taxes, accounts = self._mapped_defaults(tenant)
@@ -250,6 +255,48 @@ class XeroImporter(models.AbstractModel):
                              item.get("Name"), product)
         summary.count("products", "created", len(products))
         Link.create(new_links)
+        self._fill_products(tenant, to_fill, taxes, accounts, summary)
+
+    def _fill_products(self, tenant, pairs, taxes, accounts, summary):
+        """Existing products matched to (or linked with) Xero items take what Xero knows and Odoo
+        leaves empty (descriptions; taxes and accounts through the mappings); a value both have and
+        disagree on stays and is listed (see _fill_partner). Taxes are the company's only: a
+        product shared by several companies keeps the others'."""
+        company = tenant.company_id
+        Product = self.env["product.template"].with_company(company).with_context(xero_no_sync=True)
+        products = {p.id: p for p in Product.browse([pid for _item, pid in pairs]).exists()}
+        for item, product_id in pairs:
+            product = products.get(product_id)
+            if not product:
+                continue
+            ours = {"description_sale": product.description_sale, "description_purchase": product.description_purchase,
+                    "taxes_id": product.taxes_id.filtered(lambda t: t.company_id == company).ids,
+                    "supplier_taxes_id": product.supplier_taxes_id.filtered(lambda t: t.company_id == company).ids,
+                    "property_account_income_id": product.property_account_income_id.id,
+                    "property_account_expense_id": product.property_account_expense_id.id}
+            defaults, _problems = from_xero.item_defaults(item, taxes, accounts)
+            theirs = dict(defaults, description_sale=item.get("Description") or False,
+                          description_purchase=item.get("PurchaseDescription") or False)
+            values, differing = from_xero.fill_blanks(ours, theirs, from_xero.PRODUCT_FILL_FIELDS, ())
+            if differing:
+                summary.line("products", "differs", self._differs_reason(product, differing), item["Code"],
+                             item.get("Name"), product)
+            if not values:
+                continue
+            for field in ("taxes_id", "supplier_taxes_id"):
+                if field in values:  # added: a shared product keeps the other companies' taxes
+                    values[field] = [(4, tax_id) for tax_id in values[field][0][2]]
+            try:
+                with self.env.cr.savepoint():
+                    product.write(values)
+            except (ValidationError, UserError) as exc:
+                summary.line("products", "note", self.env._(
+                    "Xero's %(fields)s not copied, Odoo refused them (%(error)s)", fields=", ".join(
+                        self._field_label(product, f) for f in values), error=self._one_line(exc)),
+                    item["Code"], item.get("Name"), product)
+                continue
+            summary.line("products", "filled", self.env._("empty in Odoo, taken from Xero: %s", ", ".join(
+                self._field_label(product, field) for field in values)), item["Code"], item.get("Name"), product)
 
     def _mapped_defaults(self, tenant):
         """What the mappings give for Xero's defaults: {(type_tax_use, TaxType): [tax ids]} of the
@@ -301,18 +348,21 @@ class XeroImporter(models.AbstractModel):
         by_res, by_xero = Link._links(tenant, "res.partner")
         linked_partner = {link.res_id: link.xero_id for link in by_xero.values()}
         index = matching.Index(matching.CONTACT_KEYS)
-        names = {}
+        names, current = {}, {}
         for partner in Partner.search_read([("company_id", "in", [False, company.id]), ("parent_id", "=", False)],
-                                           ["ref", "vat", "email", "name"]):
+                                           ["ref", "vat", "email", "name", *PARTNER_FILLED]):
             index.add(partner["id"], matching.partner_keys(partner))
             names[partner["id"]] = partner["name"]
+            current[partner["id"]] = {f: v[0] if isinstance(v, (list, tuple)) else v
+                                      for f, v in partner.items() if f in PARTNER_FILLED}
         countries = {c.code: c.id for c in self.env["res.country"].search([])}
         currencies = {c.name: c.id for c in self.env["res.currency"].search([])}
         terms = self._payment_terms_index(company)
+        term_keys = {term_id: key for key, term_id in terms.items()}
         emails_seen = {}
         not_selected = Counter()
         for page in self._pages(tenant, "Contacts", "Contacts", {"includeArchived": "true"}):
-            to_create, new_links, ranks = [], [], {}
+            to_create, new_links, ranks, to_fill = [], [], {}, []
             for contact in page:
                 entity, role = from_xero.contact_role(contact)
                 if (entity == "customers" and not customers) or (entity == "suppliers" and not suppliers):
@@ -323,6 +373,7 @@ class XeroImporter(models.AbstractModel):
                 if ref in by_xero:
                     summary.count(entity, "already")
                     ranks.setdefault(by_xero[ref].res_id, set()).update(role)
+                    to_fill.append((contact, role, by_xero[ref].res_id))
                     # Xero's defaults as they are now (a write only when one changed)
                     defaults = from_xero.contact_defaults(contact)
                     if any(by_xero[ref][field] != value for field, value in defaults.items()):
@@ -355,6 +406,7 @@ class XeroImporter(models.AbstractModel):
                     new_links.append(from_xero.contact_link(tenant.id, contact, found))
                     ranks.setdefault(found, set()).update(role)
                     summary.count(entity, "linked")
+                    to_fill.append((contact, role, found))
                 else:
                     to_create.append((contact, role))
             rows = [(contact, self._partner_values(contact, role, company, countries, currencies, terms, summary))
@@ -366,6 +418,9 @@ class XeroImporter(models.AbstractModel):
             contacts = {c["ContactID"]: c for c in page}
             Link.create([dict(link, **from_xero.contact_defaults(contacts[link["xero_id"]])) for link in new_links])
             self._raise_ranks(ranks)
+            for contact, role, partner_id in to_fill:
+                self._fill_partner(Partner.browse(partner_id), current.get(partner_id), contact, role, company,
+                                   countries, terms, term_keys, summary)
         for entity, n in not_selected.items():
             summary.line(entity, "skipped", self.env._("not selected for this import"), count=n)
 
@@ -393,6 +448,80 @@ class XeroImporter(models.AbstractModel):
                              contact.get("ContactID"), values["name"])
         return values
 
+    def _fill_partner(self, partner, ours, contact, role, company, countries, terms, term_keys, summary):
+        """An existing partner matched to (or linked with) a Xero contact takes what Xero knows and
+        Odoo leaves empty (VAT, e-mail, phone, address, payment terms); a value both have and
+        disagree on stays as Odoo has it and is listed for a person to choose. A VAT number
+        Odoo's VAT check refuses is left out and said, as for a partner created from Xero.
+        ``ours``: what Odoo has (None: not a partner of the company or shared, left alone)."""
+        if ours is None:
+            return
+        entity, ref = from_xero.contact_role(contact)[0], contact.get("ContactID")
+        theirs = from_xero.partner_values(contact, role, company.id, countries)
+        values, differing = from_xero.fill_blanks(ours, theirs)
+        rules, _problems = from_xero.contact_payment_terms(contact)
+        for field, rule in rules.items():
+            if not ours.get(field):
+                values[field] = self._payment_term(rule, company, terms, entity, summary)
+                term_keys.setdefault(values[field], from_xero.payment_term_key(rule))
+            elif term_keys.get(ours[field]) != from_xero.payment_term_key(rule):
+                differing.append((field, self.env["account.payment.term"].browse(ours[field]).display_name,
+                                  self._term_name(rule)))
+        if differing:
+            summary.line(entity, "differs", self._differs_reason(partner, differing), ref, partner.name, partner)
+        attempts = [values, {f: v for f, v in values.items() if f != "vat"}] if values.get("vat") else [values]
+        for attempt in attempts:
+            if not attempt:
+                return
+            try:
+                with self.env.cr.savepoint():
+                    partner.write(attempt)
+            except (ValidationError, UserError) as exc:
+                if "vat" in attempt:
+                    summary.line(entity, "note", self.env._(
+                        "Xero's VAT number %(vat)s not copied, Odoo refused it (%(error)s): correct it in Xero or on "
+                        "the partner", vat=attempt["vat"], error=self._one_line(exc)), ref, partner.name, partner)
+                    continue
+                summary.line(entity, "note", self.env._("Xero's %(fields)s not copied, Odoo refused them (%(error)s)",
+                                                        fields=", ".join(sorted(attempt)), error=self._one_line(exc)),
+                             ref, partner.name, partner)
+                return
+            ours.update(attempt)
+            summary.line(entity, "filled", self.env._("empty in Odoo, taken from Xero: %s", ", ".join(
+                self._field_label(partner, field) for field in attempt)), ref, partner.name, partner)
+            return
+
+    def _differs_reason(self, record, differing):
+        """The summary's sentence for the values of ``record`` Odoo kept though Xero's differ."""
+        values = []
+        for field, mine, theirs in differing:
+            values.append(self.env._("%(field)s %(ours)s (Xero: %(theirs)s)", field=self._field_label(record, field),
+                                     ours=self._shown(record, field, mine), theirs=self._shown(record, field, theirs)))
+        return self.env._("kept as in Odoo, differs in Xero: %s. Choose: correct it in Odoo (it is sent to Xero), or "
+                          "correct Xero", "; ".join(values))
+
+    @staticmethod
+    def _field_label(record, field):
+        return record._fields[field]._description_string(record.env)
+
+    @staticmethod
+    def _shown(record, field, value):
+        """A value of ``field`` as a person reads it (records by their names, not their ids)."""
+        field_def = record._fields[field]
+        if field_def.type in ("many2one", "many2many") and value and not isinstance(value, str):
+            if isinstance(value, (list, tuple)) and value and isinstance(value[0], (list, tuple)):
+                value = value[0][2]  # [(6, 0, ids)]
+            return ", ".join(record.env[field_def.comodel_name].browse(value).mapped("display_name"))
+        return value or "-"
+
+    def _term_name(self, rule):
+        days = rule["nb_days"]
+        return {
+            "days_after": self.env._("%s Days", days),
+            "days_after_end_of_month": self.env._("%s days after end of month", days),
+            "days_end_of_month_on_the": self.env._("Day %s of the following month", rule["days_next_month"]),
+        }[rule["delay_type"]]
+
     def _payment_terms_index(self, company):
         """{payment_term_key: id} of the Odoo terms the company may use that pay 100 % on one date."""
         index = {}
@@ -413,12 +542,7 @@ class XeroImporter(models.AbstractModel):
         """The Odoo payment term for Xero's rule: an existing one, else a new one (said in the report)."""
         key = from_xero.payment_term_key(rule)
         if key not in index:
-            days = rule["nb_days"]
-            name = {
-                "days_after": self.env._("%s Days", days),
-                "days_after_end_of_month": self.env._("%s days after end of month", days),
-                "days_end_of_month_on_the": self.env._("Day %s of the following month", rule["days_next_month"]),
-            }[rule["delay_type"]]
+            name = self._term_name(rule)
             term = self.env["account.payment.term"].create(from_xero.payment_term_values(rule, name, company.id))
             index[key] = term.id
             summary.line(entity, "note", self.env._("payment term “%s” created for Xero's terms", name),

@@ -389,7 +389,12 @@ class XeroOutbox(models.Model):
                 return self._wait_for(invoice_row, self.env._("the invoice it reverses, %s",
                                                               record.reversed_entry_id.name))
         status = tenant._xero_document_status(self.entity, record)
-        _collection, payload = record._xero_payload(tenant, status=status, document_id=link.xero_id or None)
+        document_id = link.xero_id or None
+        if self.entity == "purchase_order" and link.xero_status == "DELETED":
+            # cancelled, deleted in Xero, then confirmed again: Xero keeps a deleted order as it is
+            # (final), so the order goes as a new one and its link follows
+            document_id = None
+        _collection, payload = record._xero_payload(tenant, status=status, document_id=document_id)
         return payload
 
     def _void_payload(self, tenant, record, link):
@@ -400,8 +405,10 @@ class XeroOutbox(models.Model):
             if upsert:  # its creation may be reaching Xero right now: void it once we know
                 return self._wait_for(upsert, self.env._("its creation in Xero"))
             return self._settle("cancelled", self.env._("Never reached Xero: nothing to void there."))
-        # a document still in draft at Xero is deleted there; an approved one is voided
-        status = "DELETED" if link.xero_status in ("DRAFT", "SUBMITTED") else "VOIDED"
+        # a document still in draft at Xero is deleted there; an approved one is voided — but a
+        # purchase order, which has no VOIDED (xero_accounting.yaml, PurchaseOrder.Status), is deleted
+        status = "DELETED" if link.xero_status in ("DRAFT", "SUBMITTED") or self.entity == "purchase_order" \
+            else "VOIDED"
         return {ID_FIELD[self.entity]: link.xero_id, "Status": status}
 
     def _delete_payload(self, tenant):

@@ -7,7 +7,8 @@ ENTITY_LABELS = {"tax_rates": "Xero tax rates", "taxes": "Odoo taxes", "accounts
                  "products": "Products (items)", "customers": "Customers", "suppliers": "Suppliers"}
 ACTIONS = [("created", "Created"), ("linked", "Linked to existing"), ("already", "Already linked"),
            ("imported", "New in catalogue"), ("updated", "Updated in catalogue"), ("skipped", "Skipped"),
-           ("ambiguous", "Ambiguous"), ("unmapped", "Not mapped"), ("note", "Note")]
+           ("ambiguous", "Ambiguous"), ("unmapped", "Not mapped"), ("filled", "Blanks filled from Xero"),
+           ("differs", "Differs from Xero"), ("note", "Note")]
 
 
 class XeroImportLine(models.TransientModel):

@@ -109,7 +109,7 @@ def compare(expected, snapshot, linked_ids=(), deleted=None):
 
     ``expected``: dicts {key, kind (invoice | bill | credit_note | purchase_order | contact),
     name, xero_id (the link's, or None), queued (a send is pending: not a difference yet),
-    total (documents), status ("open" | "paid" | "voided", None = not compared), and for
+    total (documents), status ("open" | "paid" | "voided" | "deleted", None = not compared), and for
     contacts name / email / vat as Odoo sends them}. ``snapshot``: {xero_id: entry} as made by
     ``xero_entry``. ``linked_ids``: every Xero ID some Odoo record is linked to (beyond
     ``expected``): such a Xero record is not "missing in Odoo". ``deleted``: {xero_id: name}

@@ -263,3 +263,60 @@ def tracking_rows(category):
 def same_name(a, b):
     """Tracking names are matched as Xero compares them: trimmed, case-insensitive."""
     return bool(a and b) and a.strip().casefold() == b.strip().casefold()
+
+
+# --- an existing Odoo record matched to a Xero one: fill its blanks (issue #23) ------------------------
+# A matched partner's fields Xero knows. The address is one block: Xero's fills Odoo's only where
+# what Odoo has of it agrees (a street from one side and a city from the other make no address).
+PARTNER_FILL_FIELDS = ("vat", "email", "phone")
+PARTNER_FILL_BLOCKS = (("street", "street2", "city", "zip", "country_id"),)
+PRODUCT_FILL_FIELDS = ("description_sale", "description_purchase", "taxes_id", "supplier_taxes_id",
+                       "property_account_income_id", "property_account_expense_id")
+
+
+def comparable(field, value):
+    """A field's value as two sides are compared: a VAT number without spaces, an e-mail or a text
+    case- and space-insensitive, a phone by its digits, a record by its id, a set of taxes as a set."""
+    if value in (None, False, "", [], ()):
+        return None
+    if field == "vat":
+        return matching.normalise_vat(value) or None
+    if field == "email":
+        return matching.normalise_email(value) or None
+    if field == "phone":
+        return "".join(ch for ch in str(value) if ch.isdigit()) or None
+    if isinstance(value, (list, tuple)):
+        if value and isinstance(value[0], (list, tuple)):  # [(6, 0, ids)]
+            value = value[0][2]
+        return frozenset(value) or None
+    if isinstance(value, str):
+        return " ".join(value.split()).casefold() or None
+    return value
+
+
+def fill_blanks(ours, theirs, fields=PARTNER_FILL_FIELDS, blocks=PARTNER_FILL_BLOCKS):
+    """What an existing Odoo record (``ours``: {field: value}) takes from the Xero record it was
+    matched to (``theirs``: the values Odoo would create from it): every empty field Xero has a
+    value for; a value both sides have and disagree on is left as Odoo has it and returned for a
+    person to choose. -> (values to write, [(field, Odoo's value, Xero's value)])."""
+    values, differing = {}, []
+    for field in fields:
+        theirs_value = theirs.get(field)
+        if comparable(field, theirs_value) is None:
+            continue
+        mine = comparable(field, ours.get(field))
+        if mine is None:
+            values[field] = theirs_value
+        elif mine != comparable(field, theirs_value):
+            differing.append((field, ours.get(field), theirs_value))
+    for block in blocks:
+        given = [f for f in block if comparable(f, theirs.get(f)) is not None]
+        if not given:
+            continue
+        clash = [(f, ours.get(f), theirs.get(f)) for f in given if comparable(f, ours.get(f)) is not None
+                 and comparable(f, ours.get(f)) != comparable(f, theirs.get(f))]
+        if clash:
+            differing.extend(clash)
+        else:
+            values.update({f: theirs[f] for f in given if comparable(f, ours.get(f)) is None})
+    return values, differing
