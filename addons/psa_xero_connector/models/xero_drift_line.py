@@ -185,6 +185,15 @@ class XeroDriftLine(models.Model):
                 return self.env._("Xero has it (%(status)s): nothing created; run the report again to compare.",
                                   status=status)
             link.unlink()  # deleted or gone at Xero: it is created again
+        if record._name in ("account.move", "purchase.order") and record.state == "cancel":
+            # cancelled in Odoo, still live in Xero: what goes again is the void (a purchase order
+            # is deleted), not the document
+            if not link:
+                return self.env._("cancelled in Odoo and not linked to a Xero record: nothing to void; link it "
+                                  "first if Xero has it.")
+            self.env["xero.outbox"].sudo()._enqueue(record, tenant, OUTBOX_ENTITY[self.entity], "void")
+            self.state = "queued"
+            return self.env._("cancelled in Odoo: its void queued for Xero again.")
         self.env["xero.outbox"].sudo()._enqueue(record, tenant, OUTBOX_ENTITY[self.entity])
         self.state = "queued"
         return self.env._("queued for Xero again.")

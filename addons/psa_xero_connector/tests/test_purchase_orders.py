@@ -112,3 +112,17 @@ class TestPurchaseOrderLifecycle(SyncCase):
         self.assertEqual(self.row(deleted).state, "done", self.row(deleted).last_error)
         self.assertEqual(self.row(billed).state, "error", "Xero's refusal stays on the order's row")
         self.assertIn(billed.name, self.row(billed).record_name)
+
+    def test_repush_of_a_cancelled_order_left_live_sends_its_deletion(self):
+        order = self.confirmed_order()
+        order.button_cancel()
+        self.row(order).unlink()  # its deletion never left (a row removed by hand): Xero still has it
+        self.env["xero.drift"]._run(self.tenant)
+        line = self.env["xero.drift.line"].search([("tenant_id", "=", self.tenant.id), ("state", "=", "open")])
+        self.assertEqual([(ln.kind, ln.odoo_value, ln.xero_value) for ln in line], [("status", "deleted", "AUTHORISED")])
+        line.action_repush()
+        line.action_repush()  # pressed twice: refused as no longer open, nothing more queued
+        self.assertEqual(self.row(order).operation, "void")
+        self.assertEqual(len(self.rows(order).filtered(lambda r: r.state == "queued")), 1)
+        self.process()
+        self.assertEqual(self.in_xero(order)["Status"], "DELETED")
