@@ -1,7 +1,8 @@
 """Confirmed purchase orders go to Xero as PurchaseOrders (AUTHORISED)."""
 
-from odoo import models
+from odoo import api, models
 
+from ..access import check_xero_owned
 from ..xero import to_xero
 
 
@@ -9,6 +10,17 @@ class PurchaseOrder(models.Model):
     _name = "purchase.order"
     _inherit = ["purchase.order", "xero.document.mixin", "xero.sync.mixin"]
     _xero_link_kind = "purchase_order"
+    # set by the connector's code (under sudo), read-only to users over RPC too
+    _xero_owned_fields = frozenset({"xero_tracking_note"})
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        check_xero_owned(self, vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_xero_owned(self, [vals])
+        return super().write(vals)
 
     def button_confirm(self):
         result = super().button_confirm()
