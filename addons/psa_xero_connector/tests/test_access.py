@@ -158,6 +158,8 @@ class TestAccessMatrix(XeroHarnessCase):
     def test_revoke_shared_authorisation(self):
         """One authorisation for both organisations (one consent ticking both): revoking it
         would cut B off, so A's manager may not."""
+        # an administrator of both companies: their consent may take both organisations
+        self.env.ref("base.user_admin").company_ids = [Command.link(self.company_b.id)]
         tenants = self.connect()
         conn = tenants.connection_id
         self.assertEqual(len(conn), 1)
