@@ -512,7 +512,8 @@ class TestAccessMatrix(XeroHarnessCase):
         self.assertIn(tenant_c, Tenant.with_user(admin).search([]))
         self.assertIn(log, Log.with_user(admin).search([("tenant_id", "=", tenant_c.id)]))
         # the consent's token and /connections rows are its manager's company's
-        rows = Log.search([("operation", "in", ("token", "connections")), ("create_uid", "=", self.users["manager"].id)])
+        rows = Log.search([("operation", "in", ("token", "connections")),
+                           ("create_uid", "=", self.users["manager"].id)])
         self.assertEqual(set(rows.mapped("operation")), {"token", "connections"})
         self.assertEqual(rows.company_id, self.company_a)
         for role in others:
