@@ -1,6 +1,6 @@
 {
     "name": "PSA Xero Connector",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "summary": "Keep an MSP's billing in Odoo and push it to Xero in real time",
     "category": "Accounting/Accounting",
     "author": "psa-xero-connector",

@@ -21,3 +21,17 @@ def check_caller(records, group=MANAGER, operation="write"):
                                 group=GROUP_LABEL.get(group, group), user=env.user.name))
     records.check_access(operation)
     return records
+
+
+def check_xero_owned(records, vals_list):
+    """Refuse a write or create, by anyone but the connector's own code (``sudo()``, which RPC
+    cannot reach: a context key could be passed by any client), of the fields only Xero sets
+    (the model's ``_xero_owned_fields``): a forged "pay online" link or a "voided in Xero" flag
+    must not be typed in over JSON-RPC, whatever the view shows."""
+    env = records.env
+    if env.su:
+        return
+    owned = sorted({name for vals in vals_list for name in vals if name in records._xero_owned_fields})
+    if owned:
+        raise AccessError(env._("These fields are set by Xero, not by hand: %(fields)s (%(model)s).",
+                                fields=", ".join(owned), model=records._description))

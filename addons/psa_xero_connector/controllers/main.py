@@ -67,9 +67,12 @@ class XeroOAuthController(http.Controller):
             return self._result(request.env._("Connection refused"),
                                 request.env._("Xero sent no authorisation code."))
         Tenant = request.env["xero.tenant"].sudo()
-        company = request.env["res.company"].browse(pending.get("company_id")).exists() or request.env.company
+        company = request.env["res.company"].browse(pending.get("company_id")).exists()
+        if company not in request.env.user.company_ids:
+            company = request.env.company
         try:
-            client = Tenant._xero_client()
+            # the token and /connections exchanges are logged as this manager's company's
+            client = Tenant._xero_client(context={"company_id": company.id})
             token = client.exchange_code(code, self._redirect_uri(), pending["verifier"])
             auth_event = jwt_claims(token["access_token"]).get("authentication_event_id")
             xero_connections = client.connections(token["access_token"], auth_event)
@@ -82,12 +85,22 @@ class XeroOAuthController(http.Controller):
         connection = Connection.create(dict(
             Connection._token_values(token), client_id=settings["client_id"], user_id=request.env.user.id,
             name=request.env._("Xero authorisation by %(user)s", user=request.env.user.name)))
-        tenants = Tenant._register_connections(connection, xero_connections, company=company)
+        refused = {}
+        tenants = Tenant._register_connections(connection, xero_connections, company=company, refused=refused)
         for tenant in tenants:
             try:
                 tenant._xero_read_lock_dates()
             except XeroError as exc:  # the connection stands; the next import or poll reads them
                 _logger.warning("Xero: lock dates of %s not read: %s", tenant.name, exc)
+        if refused:
+            left = "; ".join(request.env._("%(org)s: %(why)s", org=tenant.name, why=why)
+                             for tenant, why in refused.items())
+            if tenants:
+                message = request.env._("Connected: %(orgs)s. Left as they were: %(left)s.",
+                                        orgs=", ".join(tenants.mapped("name")), left=left)
+            else:
+                message = request.env._("No organisation was connected. Left as they were: %s.", left)
+            return self._result(request.env._("Xero connection"), message)
         if not tenants:
             return self._result(request.env._("No organisation"), request.env._("Xero connected no organisation."))
         return request.redirect("/odoo/action-psa_xero_connector.action_xero_tenant")

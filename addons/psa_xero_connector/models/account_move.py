@@ -3,10 +3,10 @@ read through the tenant's links (contact, items, tax types, account codes, catch
 
 from markupsafe import Markup
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..access import USER, check_caller
+from ..access import USER, check_caller, check_xero_owned
 from ..xero import to_xero
 from ..xero.errors import XeroError
 
@@ -20,6 +20,17 @@ class AccountMove(models.Model):
 
     XERO_TYPE = {"out_invoice": "ACCREC", "in_invoice": "ACCPAY", "out_refund": "ACCRECCREDIT",
                  "in_refund": "ACCPAYCREDIT"}
+    # set by the connector's code (under sudo) from what Xero says, read-only to users over RPC too
+    _xero_owned_fields = frozenset({"xero_voided", "xero_online_invoice_url", "xero_tracking_note"})
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        check_xero_owned(self, vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_xero_owned(self, [vals])
+        return super().write(vals)
 
     def _xero_kind(self):
         return self.XERO_TYPE.get(self.move_type)

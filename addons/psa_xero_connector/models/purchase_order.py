@@ -1,8 +1,9 @@
 """Confirmed purchase orders go to Xero as PurchaseOrders (AUTHORISED); a change of a confirmed
 order's lines or dates goes as an update, a cancelled one is deleted there (issue #23)."""
 
-from odoo import models
+from odoo import api, models
 
+from ..access import check_xero_owned
 from ..xero import to_xero
 
 # What a purchase order sends to Xero (see _xero_payload): a change of one of these on a confirmed
@@ -15,6 +16,17 @@ class PurchaseOrder(models.Model):
     _inherit = ["purchase.order", "xero.document.mixin", "xero.sync.mixin"]
     _xero_link_kind = "purchase_order"
     _xero_sync_fields = PO_SYNC_FIELDS
+    # set by the connector's code (under sudo), read-only to users over RPC too
+    _xero_owned_fields = frozenset({"xero_tracking_note"})
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        check_xero_owned(self, vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_xero_owned(self, [vals])
+        return super().write(vals)
 
     def button_approve(self, force=False):
         # button_confirm approves (or leaves the order to approve); a manager's approval comes here too

@@ -94,11 +94,25 @@ class XeroConnection(models.Model):
         row = self.env.cr.fetchone()
         return bool(row and row[0])
 
+    def _log_company(self):
+        """The company whose request log keeps this authorisation's token calls: its
+        organisations' when they have one company, else the caller's (a manager who pressed a
+        button), else the company of whoever authorised it (a cron's refresh of an organisation
+        not assigned yet). Never company-less: such rows would be every manager's."""
+        companies = self.sudo().tenant_ids.company_id
+        if len(companies) == 1:
+            return companies
+        user = self.env.user
+        if not user._is_superuser() and user._is_internal():
+            return self.env.company
+        return self.sudo().user_id.company_id or self.env.company
+
     def _refresh_under_lock(self, rejected=None):
         self.flush_recordset()
         token = error = None
+        log_company = self._log_company()
         if self._written_by_this_transaction():
-            token, error = self._refresh_locked(rejected)
+            token, error = self._refresh_locked(rejected, log_company)
         else:
             with self.env.registry.cursor() as cr:
                 if isinstance(cr, sql_db.Cursor):  # not the shared cursor of a test in test mode
@@ -108,7 +122,7 @@ class XeroConnection(models.Model):
                     cr.connection.set_isolation_level(ISOLATION_LEVEL_READ_COMMITTED)
                     cr.execute("SET LOCAL lock_timeout = '20s'")
                 cr.execute("SELECT id FROM xero_connection WHERE id = %s FOR UPDATE", [self.id])
-                token, error = self.with_env(self.env(cr=cr)).sudo()._refresh_locked(rejected)
+                token, error = self.with_env(self.env(cr=cr)).sudo()._refresh_locked(rejected, log_company)
         # What the other transaction wrote is not in this one's cache.
         self.invalidate_recordset()
         self.tenant_ids.invalidate_recordset(["state"])
@@ -116,7 +130,7 @@ class XeroConnection(models.Model):
             raise error
         return token
 
-    def _refresh_locked(self, rejected=None):
+    def _refresh_locked(self, rejected=None, log_company=None):
         """Runs holding the row lock. -> (access_token, None) or (None, XeroAuthError)."""
         self.invalidate_recordset()
         if self.state != "active":
@@ -126,7 +140,8 @@ class XeroConnection(models.Model):
             return self.access_token, None  # another worker refreshed while we waited
         if not self.refresh_token:
             return None, self._mark_needs_reconnect(self.env._("No refresh token is stored."))
-        client = self.env["xero.tenant"]._xero_client(connection=self)
+        client = self.env["xero.tenant"]._xero_client(connection=self, context={"company_id": log_company.id}
+                                                      if log_company else None)
         try:
             token = client.refresh(self.refresh_token)
         except XeroAuthError as exc:
@@ -155,7 +170,8 @@ class XeroConnection(models.Model):
         check_caller(self.sudo().with_context(active_test=False).tenant_ids.with_env(self.env), MANAGER, "write")
         for conn in self.sudo():
             if conn.refresh_token and conn.state == "active":
-                client = self.env["xero.tenant"]._xero_client(connection=conn)
+                client = self.env["xero.tenant"]._xero_client(connection=conn,
+                                                              context={"company_id": conn._log_company().id})
                 try:
                     client.revoke(conn.refresh_token)
                 except XeroAuthError:

@@ -10,7 +10,7 @@ from odoo.exceptions import ValidationError
 from odoo.models import PREFETCH_MAX
 from odoo.tools import split_every
 
-from ..access import MANAGER, check_caller
+from ..access import MANAGER, check_caller, check_xero_owned
 from ..utils import referenced_record
 
 # their links are part of xero.tracking.option's kept catalogue (_xero_tracking_catalog)
@@ -35,6 +35,9 @@ class XeroLink(models.Model):
     _description = "Xero link (Odoo record ↔ Xero record, per organisation)"
     _order = "tenant_id, res_model, id"
     _rec_name = "xero_name"
+    # what Xero last reported about the record (a document's status, the document a payment
+    # pays): set by the sync and the inbound code under sudo, never typed in
+    _xero_owned_fields = frozenset({"xero_status", "xero_parent_id"})
 
     tenant_id = fields.Many2one("xero.tenant", string="Organisation", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="tenant_id.company_id", store=True, index=True)
@@ -79,6 +82,7 @@ class XeroLink(models.Model):
              WHERE res_model = 'account.payment'""")
 
     def write(self, vals):
+        check_xero_owned(self, [vals])
         # record rules check the row before the write, not the organisation it is moved to
         if vals.get("tenant_id") and not self.env.su:
             check_caller(self.env["xero.tenant"].browse(vals["tenant_id"]), MANAGER, "write")
@@ -159,6 +163,7 @@ class XeroLink(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        check_xero_owned(self, vals_list)
         for vals in vals_list:
             if vals.get("xero_item_id") and not vals.get("xero_id"):
                 item = self.env["xero.item"].browse(vals["xero_item_id"])

@@ -671,9 +671,10 @@ class XeroOutbox(models.Model):
         if not tenant.notify_success:
             return
         by_user = {}
+        audience = tenant._xero_audience(self.user_id)  # never another company's users
         for row in self:
             user = row.user_id
-            if user and user.active and not user._is_superuser() and user._is_internal():
+            if user in audience and not user._is_superuser():
                 by_user.setdefault(user, []).append(row)
         for user, rows in by_user.items():
             counts = {}
@@ -800,17 +801,24 @@ class XeroOutbox(models.Model):
             batch.write({"state": "failed", "last_error": error})
         self._release_dependents()
         record = referenced_record(self.env, self.res_model, self.res_id)
-        message = self.env._("Not synced to Xero (%(org)s): %(error)s", org=self.tenant_id.name, error=error)
-        if record and hasattr(record, "message_post"):
+        tenant = self.tenant_id
+        message = self.env._("Not synced to Xero (%(org)s): %(error)s", org=tenant.name, error=error)
+        # The chatter of a record shared between companies (a partner or product without a
+        # company) is read by every company: the message stays on this row and in the request
+        # log, where only the organisation's company sees it.
+        if record and hasattr(record, "message_post") and tenant.company_id and (
+                "company_id" in record._fields and record.sudo().company_id == tenant.company_id):
             record.message_post(body=message, message_type="notification")
-        # failures always reach the person who saved (who deleted, for a record gone: its row says it)
-        user = record.write_uid if record else self.user_id
+        # failures reach the person who saved (who deleted, for a record gone: its row says it), when
+        # they work with this organisation (not a portal user who edited their address, nor another
+        # company's user of a shared record)
         if record or self.operation == "delete":
             if not record:
                 message = self.env._("%(record)s, deleted in Odoo, is still in Xero (%(org)s): %(error)s",
-                                     record=self.record_label, org=self.tenant_id.name, error=error)
-            user.partner_id._bus_send("simple_notification", {
-                "title": self.env._("Xero"), "type": "danger", "sticky": True, "message": message})
+                                     record=self.record_label, org=tenant.name, error=error)
+            for user in tenant._xero_audience(record.write_uid if record else self.user_id):
+                user.partner_id._bus_send("simple_notification", {
+                    "title": self.env._("Xero"), "type": "danger", "sticky": True, "message": message})
 
     # --- actions ---------------------------------------------------------------------------------------
     def action_retry(self):

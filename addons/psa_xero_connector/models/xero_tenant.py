@@ -397,12 +397,25 @@ class XeroTenant(models.Model):
                 "params": {"title": title, "message": message, "type": kind, "sticky": kind == "danger"}}
 
     def _notify_managers(self, message):
-        """A chatter message that reaches every Xero manager's inbox."""
+        """A chatter message that reaches the inbox of the Xero managers who work with the
+        organisation: its company's (the manager who connected it while it has none), never
+        another company's."""
         managers = self.env.ref("psa_xero_connector.group_xero_manager").sudo().users
-        partners = managers.filtered(lambda u: not u.share).partner_id
         for tenant in self.sudo():
+            partners = tenant._xero_audience(managers).partner_id
             tenant.message_post(body=message, partner_ids=partners.ids, message_type="notification",
                                 subtype_xmlid="mail.mt_comment")
+
+    def _xero_audience(self, users):
+        """Of ``users``, those who may be told about this organisation: active internal users of
+        its company, or, while it has none, the manager whose authorisation brought it in."""
+        self.ensure_one()
+        tenant = self.sudo()
+        # the superuser (code run as such, crons) counts as internal: it is no person to spare
+        users = users.sudo().filtered(lambda u: u._is_superuser() or (u.active and u._is_internal()))
+        if tenant.company_id:
+            return users.filtered(lambda u: tenant.company_id in u.company_ids)
+        return users & tenant.connection_id.user_id
 
     @api.model
     def _sync_tenants(self, switch, company=None):
@@ -458,17 +471,23 @@ class XeroTenant(models.Model):
 
     # --- connect flow (called by the OAuth controller) ---------------------------------------------
     @api.model
-    def _register_connections(self, connection, xero_connections, company=None):
-        """Create or update one tenant per organisation Xero listed. -> tenants."""
+    def _register_connections(self, connection, xero_connections, company=None, refused=None):
+        """Create or update one tenant per organisation Xero listed. -> tenants. A known one the
+        consenting user may not take (see ``_xero_consent_refusal``) keeps its authorisation and
+        state, and goes into ``refused`` (a dict: tenant -> why) when given."""
         tenants = self.browse()
+        refused = {} if refused is None else refused
         for conn in xero_connections:
             if conn.get("tenantType", "ORGANISATION") != "ORGANISATION":
                 continue
             vals = {"name": conn.get("tenantName") or conn["tenantId"], "connection_id": connection.id,
-                    "xero_connection_uuid": conn.get("id"), "state": "connected", "last_error": False,
-                    "active": True}
+                    "xero_connection_uuid": conn.get("id"), "state": "connected", "last_error": False}
             tenant = self.with_context(active_test=False).search([("xero_tenant_id", "=", conn["tenantId"])])
             if tenant:
+                why = tenant._xero_consent_refusal(connection.user_id)
+                if why:
+                    refused[tenant] = why
+                    continue
                 tenant.write(vals)
             else:
                 tenant = self.create(dict(vals, xero_tenant_id=conn["tenantId"]))
@@ -479,6 +498,25 @@ class XeroTenant(models.Model):
         # What waited for these organisations to be reconnected is due now.
         self.env["xero.outbox"].sudo()._wake_tenants(tenants)
         return tenants
+
+    def _xero_consent_refusal(self, user):
+        """Why ``user``'s consent at Xero must not take this known organisation over (None
+        when it may): Xero lists every organisation the person can reach there, which says
+        nothing of who works with it in Odoo. Another company's organisation keeps its
+        authorisation; one its company archived stays asleep (unarchive it, then Reconnect);
+        an unassigned one stays with the manager who brought it in."""
+        self.ensure_one()
+        tenant = self.sudo()
+        if tenant.company_id:
+            if tenant.company_id not in user.company_ids:
+                return self.env._("it belongs to another company in Odoo")
+            if not tenant.active:
+                return self.env._("it is archived in Odoo: unarchive it, then reconnect it")
+            return None
+        owner = tenant.connection_id.user_id
+        if owner and owner != user and owner.active and not user.has_group("base.group_system"):
+            return self.env._("another manager connected it and has not assigned it to a company yet")
+        return None
 
     # --- currencies ----------------------------------------------------------------------------------
     def _xero_read_currencies(self, organisation=None):

@@ -36,13 +36,32 @@ allowed = the effect happened.
     read xero.drift.line, dashboard figures  | A / B  | no     | no       | A only    | A only
     read xero_sync_message, shared partner   | A + B  | refused| nothing  | A's only  | A's only
     read xero_sync_message, partner of B     | B      | refused| refused  | refused   | refused
+
+An organisation with no company yet (C, connected by A's manager) against the same roles plus a
+Xero manager of company B and a second Xero manager of A (admin: a system administrator):
+
+    method                                   | portal | internal | Xero user | A's manager | other managers | admin
+    -----------------------------------------+--------+----------+-----------+-------------+----------------+------
+    xero.tenant read / search                | no     | no       | no        | yes         | no             | yes
+    xero.tenant.write (company_id = own)     | no     | no       | no        | yes         | no             | -
+    xero.tenant.action_test_connection       | no     | no       | no        | yes         | no             | -
+    xero.link / xero.item / log / event read | no     | no       | no        | yes         | no             | yes
+    request log of its consent (token, /connections) | its company's (A) Xero managers
+    consent at Xero by B's manager / A's 2nd manager | leaves A's and C's as they were
 """
 
-from odoo import Command
+import json
+
+from odoo import Command, http
 from odoo.tests import tagged
 from odoo.tests.common import JsonRpcException
 
+from harness import seed
+from harness.testing import approve_consent
+
 from .common import ORG_A, ORG_B, XeroHarnessCase
+
+ORG_C = "3e8a1f6d-2b7c-4d5e-9f0a-6b1c2d3e4f50"
 
 ROLES = ("portal", "internal", "user", "manager")
 ACCESS_ERROR = "odoo.exceptions.AccessError"
@@ -88,7 +107,7 @@ class TestAccessMatrix(XeroHarnessCase):
         if self.logged_in != role:
             self.authenticate("access_%s" % role, "access_%s" % role)
             self.logged_in = role
-        kwargs = dict(kwargs or {}, context={"allowed_company_ids": self.company_a.ids})
+        kwargs = dict(kwargs or {}, context={"allowed_company_ids": self.users[role].company_id.ids})
         return self.make_jsonrpc_request("/web/dataset/call_kw/%s/%s" % (model, method), {
             "model": model, "method": method, "args": args, "kwargs": kwargs})
 
@@ -139,6 +158,8 @@ class TestAccessMatrix(XeroHarnessCase):
     def test_revoke_shared_authorisation(self):
         """One authorisation for both organisations (one consent ticking both): revoking it
         would cut B off, so A's manager may not."""
+        # an administrator of both companies: their consent may take both organisations
+        self.env.ref("base.user_admin").company_ids = [Command.link(self.company_b.id)]
         tenants = self.connect()
         conn = tenants.connection_id
         self.assertEqual(len(conn), 1)
@@ -427,3 +448,224 @@ class TestAccessMatrix(XeroHarnessCase):
                        lambda role, m=move: self.rpc(role, "account.move", "action_xero_retry", [m.ids]),
                        MANAGER if company == self.company_a else NOBODY, lambda r=row: r.state,
                        lambda _result, r=row: self.assertEqual(r.state, "queued"))
+
+    # --- an organisation with no company: its connecting manager's ----------------------------------
+    def other_managers(self):
+        """A Xero manager of company B and a second one of A."""
+        manager_group = self.env.ref("psa_xero_connector.group_xero_manager")
+        for role, company in (("manager_b", self.company_b), ("manager_a2", self.company_a)):
+            self.users[role] = self.env["res.users"].create({
+                "name": role, "login": "access_%s" % role, "password": "access_%s" % role,
+                "company_id": company.id, "company_ids": [Command.set(company.ids)],
+                "groups_id": [Command.set([self.env.ref("base.group_user").id, manager_group.id])]})
+        return ("manager_b", "manager_a2")
+
+    def connect_as(self, role, orgs):
+        """The connect flow walked by ``role``. -> the callback's answer."""
+        self.logged_in = None
+        resp = self.finish_connect(approve_consent(self.start_connect("access_%s" % role), orgs))
+        self.logged_in = role
+        return resp
+
+    def test_unassigned_organisation_is_its_connecting_managers(self):
+        others = self.other_managers()
+        seed.organisation(self.harness.app, "Fabrikam Support", ORG_C)
+        # A's manager connects C; A has an organisation already, so C stays without a company
+        resp = self.connect_as("manager", [ORG_C])
+        self.assertIn(resp.status_code, (302, 303), resp.text[:500])
+        Tenant, Log = self.env["xero.tenant"], self.env["xero.request.log"]
+        tenant_c = Tenant.search([("xero_tenant_id", "=", ORG_C)])
+        self.assertFalse(tenant_c.company_id)
+        self.assertEqual(tenant_c.connection_id.user_id, self.users["manager"])
+        link = self.env["xero.link"].create({"tenant_id": tenant_c.id, "res_model": "res.partner",
+                                             "res_id": self.users["manager"].partner_id.id, "xero_id": "c-9"})
+        item = self.env["xero.item"].create({"tenant_id": tenant_c.id, "item_id": "i-9", "code": "C", "name": "C"})
+        event = self.env["xero.event"].create({
+            "tenant_id": tenant_c.id, "xero_tenant_id": ORG_C, "category": "INVOICE", "event_type": "UPDATE",
+            "resource_id": "inv-c", "event_date": "2026-11-08T10:00:00.000", "state": "error"})
+        log = Log.search([("tenant_id", "=", tenant_c.id)], limit=1)
+        self.assertTrue(log, "the callback read C's lock dates")
+        roles = ROLES + others
+        owner = {"manager"}
+        self.check("read C", lambda role: self.rpc(role, "xero.tenant", "read", [tenant_c.ids, ["name"]]),
+                   owner, roles=roles)
+        for record, fields in ((link, ["xero_id"]), (item, ["code"]), (log, ["response_body"]),
+                               (event, ["state"])):
+            self.check("read C's %s" % record._name, lambda role, r=record, f=fields: self.rpc(
+                role, r._name, "read", [r.ids, f]), owner, roles=roles)
+        for role in ("user", "manager") + others:
+            with self.subTest("search", role=role):
+                found = self.rpc(role, "xero.tenant", "search_read", [[], ["xero_tenant_id"]])
+                self.assertEqual(ORG_C in [t["xero_tenant_id"] for t in found], role == "manager")
+                found = self.rpc(role, "xero.request.log", "search_read", [[("tenant_id", "!=", False)], ["id"]])
+                self.assertEqual(log.id in [row["id"] for row in found], role == "manager")
+        # another company's manager cannot take it for their company, nor work through it
+        self.check("give C to B", lambda role: self.rpc(role, "xero.tenant", "write", [
+            tenant_c.ids, {"company_id": self.users[role].company_id.id}]), NOBODY,
+            lambda: (tenant_c.company_id, tenant_c.notify_success), roles=("manager_b",))
+        self.check("test C's connection", lambda role: self.rpc(role, "xero.tenant", "action_test_connection",
+                                                               [tenant_c.ids]),
+                   owner, lambda: Log.search_count([("tenant_id", "=", tenant_c.id)]), roles=("manager",) + others,
+                   effect=lambda result: self.assertEqual(result["params"]["type"], "success", result))
+        # system administrators see it too
+        admin = self.env.ref("base.user_admin")
+        self.assertIn(tenant_c, Tenant.with_user(admin).search([]))
+        self.assertIn(log, Log.with_user(admin).search([("tenant_id", "=", tenant_c.id)]))
+        # the consent's token and /connections rows are its manager's company's
+        rows = Log.search([("operation", "in", ("token", "connections")),
+                           ("create_uid", "=", self.users["manager"].id)])
+        self.assertEqual(set(rows.mapped("operation")), {"token", "connections"})
+        self.assertEqual(rows.company_id, self.company_a)
+        for role in others:
+            visible = Log.with_user(self.users[role]).with_company(self.users[role].company_id).search([
+                ("id", "in", rows.ids)])
+            self.assertEqual(bool(visible), role == "manager_a2", role)
+        # its own manager works with it
+        tenant_c.with_user(self.users["manager"]).write({"notify_success": True})
+        self.assertTrue(tenant_c.notify_success)
+
+    def test_consent_never_takes_another_companys_organisation(self):
+        self.other_managers()
+        conn_a = self.tenant_a.connection_id
+        self.tenant_a.action_disconnect()  # A's company disconnected it
+        Log = self.env["xero.request.log"]
+        before = Log.search([]).ids
+        # B's manager can reach A's organisation at Xero: their consent leaves it as A left it
+        resp = self.connect_as("manager_b", [ORG_A])
+        self.assertEqual(resp.status_code, 200)
+        self.assertIn("another company", resp.text)
+        self.assertEqual((self.tenant_a.connection_id, self.tenant_a.state, self.tenant_a.company_id),
+                         (conn_a, "disconnected", self.company_a))
+        seen = [t["id"] for t in self.rpc("manager_b", "xero.tenant", "search_read", [[], ["id"]])]
+        self.assertNotIn(self.tenant_a.id, seen)
+        rows = Log.search([("id", "not in", before), ("operation", "in", ("token", "connections"))])
+        self.assertEqual(set(rows.mapped("operation")), {"token", "connections"})
+        self.assertEqual(rows.company_id, self.company_b, "B's manager's calls are B's")
+        self.check("read the consent's log rows", lambda role: self.rpc(role, "xero.request.log", "read", [
+            rows.ids, ["operation"]]), {"manager_b"}, roles=("manager", "manager_b", "manager_a2"))
+        # an organisation A's company archived is not woken by A's own consent
+        self.tenant_b.write({"company_id": False})
+        self.tenant_a.with_user(self.users["manager"]).write({"active": False})
+        resp = self.connect_as("manager", [ORG_A])
+        self.assertIn("archived", resp.text)
+        self.assertEqual((self.tenant_a.active, self.tenant_a.state, self.tenant_a.connection_id),
+                         (False, "disconnected", conn_a))
+        # an unassigned organisation stays with the manager who connected it (here admin)
+        conn_b = self.tenant_b.connection_id
+        resp = self.connect_as("manager_a2", [ORG_B])
+        self.assertIn("another manager", resp.text)
+        self.assertEqual((self.tenant_b.connection_id, self.tenant_b.company_id), (conn_b, self.env["res.company"]))
+
+    # --- who is told about a failure -----------------------------------------------------------------
+    def popups(self):
+        """-> {partner id: [messages]} of the Xero popups sent so far."""
+        self.env.cr.precommit.run()  # bus messages are written when the transaction commits
+        found = {}
+        for bus in self.env["bus.bus"].sudo().search([], order="id"):
+            message = json.loads(bus.message)
+            if message["type"] == "simple_notification" and message["payload"].get("title") == "Xero":
+                found.setdefault(json.loads(bus.channel)[-1], []).append(message["payload"]["message"])
+        return found
+
+    def test_failure_on_a_shared_partner_is_told_to_its_organisations_company_only(self):
+        self.users["user_b"] = self.env["res.users"].create({
+            "name": "user of B", "login": "access_user_b", "password": "access_user_b",
+            "company_id": self.company_b.id, "company_ids": [Command.set(self.company_b.ids)],
+            "groups_id": [Command.set([self.env.ref(x).id for x in (
+                "base.group_user", "base.group_partner_manager", "account.group_account_invoice",
+                "psa_xero_connector.group_xero_user")])]})
+        self.users["manager"].groups_id = [Command.link(self.env.ref("base.group_partner_manager").id)]
+        self.tenant_a.sync_customers = True  # the one organisation syncing customers: shared ones go there
+        # no e-mail: A's organisation cannot take it (a pre-send refusal, as Xero would refuse it)
+        shared = self.env["res.partner"].create({"name": "Shared Ltd", "is_company": True, "company_id": False,
+                                                 "customer_rank": 1})
+        Outbox = self.env["xero.outbox"]
+        Outbox._cron_process(commit=False)
+        self.env["bus.bus"].sudo().search([]).unlink()
+        # B's user edits the shared customer: A's organisation refuses it again
+        self.rpc("user_b", "res.partner", "write", [shared.ids, {"phone": "+44 20 7946 0000"}])
+        Outbox._cron_process(commit=False)
+        row = Outbox.search([("res_model", "=", "res.partner"), ("res_id", "=", shared.id)])
+        self.assertEqual((row.tenant_id, row.state, row.last_error),
+                         (self.tenant_a, "error", "Contact missing email address"))
+        self.assertEqual(shared.write_uid, self.users["user_b"])
+        messages = self.rpc("user_b", "mail.message", "search_read", [
+            [("model", "=", "res.partner"), ("res_id", "=", shared.id)], ["body"]])
+        self.assertFalse([m for m in messages if self.tenant_a.name in m["body"] or "Xero" in m["body"]], messages)
+        self.assertFalse(self.popups(), "no popup to B's user about A's organisation")
+        self.check("B's user reads the row", lambda role: self.rpc(role, "xero.outbox", "read", [
+            row.ids, ["last_error"]]), NOBODY, roles=("user_b",))
+        # A's manager saves it: told at once, and reads the row
+        self.rpc("manager", "res.partner", "write", [shared.ids, {"phone": "+44 20 7946 0001"}])
+        Outbox._cron_process(commit=False)
+        self.assertEqual(list(self.popups()), [self.users["manager"].partner_id.id])
+        self.check("A's manager reads the row", lambda role: self.rpc(role, "xero.outbox", "read", [
+            row.ids, ["last_error"]]), MANAGER, roles=("manager",),
+            effect=lambda result: self.assertEqual(result[0]["last_error"], "Contact missing email address"))
+        self.assertFalse(shared.message_ids.filtered(lambda m: "Xero" in str(m.body)), "no note any company reads")
+
+    def test_portal_user_editing_their_address_gets_no_popup(self):
+        portal = self.users["portal"]
+        # one name only: A's organisation refuses the contact (no first and last name to bill)
+        portal.partner_id.write({"name": "Cher", "email": "cher@example.com", "company_id": False,
+                                 "customer_rank": 1})
+        self.tenant_a.sync_customers = True
+        Outbox = self.env["xero.outbox"]
+        Outbox._cron_process(commit=False)
+        self.env["bus.bus"].sudo().search([]).unlink()
+        self.authenticate("access_portal", "access_portal")
+        self.logged_in = "portal"
+        resp = self.url_open("/my/account", data={
+            "name": "Cher", "email": "cher@example.com", "phone": "+44 20 7946 0002", "street": "1 New Street",
+            "city": "London", "zipcode": "N1 1AA", "country_id": self.env.ref("base.uk").id,
+            "csrf_token": http.Request.csrf_token(self)}, allow_redirects=False)
+        self.assertIn(resp.status_code, (302, 303), resp.text[:500])
+        self.assertEqual((portal.partner_id.street, portal.partner_id.write_uid), ("1 New Street", portal))
+        Outbox._cron_process(commit=False)
+        row = Outbox.search([("res_model", "=", "res.partner"), ("res_id", "=", portal.partner_id.id)])
+        self.assertEqual(row.state, "error")
+        self.assertIn("first or last name", row.last_error)
+        self.assertFalse(self.popups(), "nothing pops up to the portal user")
+
+    # --- fields only Xero sets ------------------------------------------------------------------------
+    def test_fields_only_xero_sets_are_refused_over_rpc(self):
+        self.users["accountant"] = self.env["res.users"].create({
+            "name": "accountant of A", "login": "access_accountant", "password": "access_accountant",
+            "company_id": self.company_a.id, "company_ids": [Command.set(self.company_a.ids)],
+            "groups_id": [Command.set([self.env.ref(x).id for x in (
+                "base.group_user", "account.group_account_manager", "psa_xero_connector.group_xero_manager")])]})
+        partner = self.env["res.partner"].create({"name": "Pays Online", "company_id": self.company_a.id})
+        move = self.env["account.move"].create({
+            "move_type": "out_invoice", "partner_id": partner.id, "company_id": self.company_a.id,
+            "invoice_line_ids": [Command.create({"name": "Support", "quantity": 1, "price_unit": 100})]})
+        link = self.env["xero.link"].create({"tenant_id": self.tenant_a.id, "res_model": "account.move",
+                                             "res_id": move.id, "xero_id": "inv-1", "xero_status": "DRAFT"})
+        roles = ROLES + ("accountant",)
+        forged = "https://evil.example/pay"
+
+        def state():
+            return move.read(["xero_online_invoice_url", "xero_voided", "ref"]), link.read(["xero_status"])
+        self.check("write a forged online invoice link", lambda role: self.rpc(
+            role, "account.move", "write", [move.ids, {"xero_online_invoice_url": forged}]), NOBODY, state,
+            roles=roles)
+        self.check("flag voided in Xero", lambda role: self.rpc(
+            role, "account.move", "write", [move.ids, {"xero_voided": True, "ref": "x"}]), NOBODY, state, roles=roles)
+        self.check("create an invoice with an online link", lambda role: self.rpc(role, "account.move", "create", [{
+            "move_type": "out_invoice", "partner_id": partner.id, "xero_online_invoice_url": forged}]), NOBODY,
+            lambda: self.env["account.move"].search_count([("xero_online_invoice_url", "!=", False)]), roles=roles)
+        self.check("set Xero's status on a link", lambda role: self.rpc(
+            role, "xero.link", "write", [link.ids, {"xero_status": "AUTHORISED"}]), NOBODY, state, roles=roles)
+        with self.subTest("the refusal says why"):
+            self.authenticate("access_accountant", "access_accountant")
+            self.logged_in = "accountant"
+            answer = self.url_open("/web/dataset/call_kw/account.move/write", data=json.dumps({
+                "jsonrpc": "2.0", "method": "call", "params": {
+                    "model": "account.move", "method": "write", "args": [move.ids, {"xero_online_invoice_url": forged}],
+                    "kwargs": {}}}), headers={"Content-Type": "application/json"}).json()
+            self.assertEqual(answer["error"]["data"]["message"],
+                             "These fields are set by Xero, not by hand: xero_online_invoice_url (Journal Entry).")
+        # the same users still edit the rest; the connector's code (sudo) sets Xero's fields
+        self.rpc("accountant", "account.move", "write", [move.ids, {"ref": "PO-7"}])
+        self.assertEqual(move.ref, "PO-7")
+        move.sudo().write({"xero_online_invoice_url": "https://in.xero.com/abc"})
+        self.assertEqual(move.xero_online_invoice_url, "https://in.xero.com/abc")

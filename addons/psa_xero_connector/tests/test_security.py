@@ -69,7 +69,13 @@ class TestSecurity(XeroHarnessCase):
         with self.assertRaises(AccessError):
             self.env["ir.config_parameter"].with_user(self.manager_a).get_param("psa_xero_connector.client_secret")
 
-    def test_unassigned_tenants_visible_to_managers_only(self):
+    def test_unassigned_tenants_visible_to_their_connecting_manager_only(self):
+        """Not to every manager: one of another company could assign it to theirs (issue #23)."""
+        Tenant = self.env["xero.tenant"]
         self.tenant_b.company_id = False
-        self.assertIn(self.tenant_b, self.env["xero.tenant"].with_user(self.manager_a).search([]))
-        self.assertNotIn(self.tenant_b, self.env["xero.tenant"].with_user(self.user_a).search([]))
+        self.assertEqual(self.tenant_b.connection_id.user_id, self.env.ref("base.user_admin"))
+        self.assertNotIn(self.tenant_b, Tenant.with_user(self.manager_a).search([]), "admin's, not theirs")
+        self.assertIn(self.tenant_b, Tenant.with_user(self.env.ref("base.user_admin")).search([]))
+        self.tenant_b.connection_id.user_id = self.manager_a  # as if manager_a had connected it
+        self.assertIn(self.tenant_b, Tenant.with_user(self.manager_a).search([]))
+        self.assertNotIn(self.tenant_b, Tenant.with_user(self.user_a).search([]))
