@@ -1,17 +1,19 @@
 {
     "name": "PSA Xero Connector",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "summary": "Keep an MSP's billing in Odoo and push it to Xero in real time",
     "category": "Accounting/Accounting",
     "author": "psa-xero-connector",
     "website": "https://github.com/psa-xero-connector",
     "license": "LGPL-3",
-    "depends": ["account", "purchase", "mail"],
-    "external_dependencies": {"python": ["xero_python"]},
+    # auth_oauth: Sign in with Xero keeps its provider record, login button and user fields
+    "depends": ["account", "purchase", "mail", "auth_oauth"],
+    "external_dependencies": {"python": ["xero_python", "cryptography"]},
     "data": [
         "security/security.xml",
         "security/ir.model.access.csv",
         "data/ir_cron_data.xml",
+        "data/auth_oauth_provider_data.xml",
         "views/xero_request_log_views.xml",
         "views/xero_tenant_views.xml",
         "views/xero_connection_views.xml",
