@@ -542,8 +542,8 @@ class Identity:
             method == "GET" and any(s + ".read" in have for s in needed))
         if not ok:
             # Xero answers a call outside the granted scopes with 401 "AuthorizationUnsuccessful" (403 is
-        # for a tenant not connected): XeroAPI/Xero-NetStandard#178 (Accounts without
-        # accounting.settings), XeroAPI/xero-ruby-oauth2-app#82 (finance without its scope).
+            # for a tenant not connected): XeroAPI/Xero-NetStandard#178 (Accounts without
+            # accounting.settings), XeroAPI/xero-ruby-oauth2-app#82 (finance without its scope).
             raise AuthFailure(401, "Unauthorized", "AuthorizationUnsuccessful")
 
     def connections(self, client_id, auth_event=None):

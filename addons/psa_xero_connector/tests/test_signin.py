@@ -4,6 +4,7 @@
 import importlib.util
 import json
 import os
+import time
 from urllib.parse import urlparse
 
 from odoo import http
@@ -219,15 +220,14 @@ class TestSignInWithXeroInChromium(XeroHarnessCase):
         return result.get("result", {}).get("value")
 
     def wait_for(self, browser, expression, what, timeout=30):
-        import time
-
         deadline = time.time() + timeout
         while time.time() < deadline:
             try:
                 if self.evaluate(browser, expression):
                     return
             except Exception:  # noqa: BLE001 - the page may be navigating: try again
-                pass
+                time.sleep(0.2)
+                continue
             time.sleep(0.2)
         self.fail("Timed out waiting for %s (page: %s)" % (what, self.evaluate(browser, "location.href")))
 
@@ -242,7 +242,8 @@ class TestSignInWithXeroInChromium(XeroHarnessCase):
             self.cr.clear()
             browser.navigate_to(self.base_url() + "/web/login", wait_stop=True)
             button = "document.querySelector('a[href^=\"%s\"]')" % const.SIGNIN_START_ROUTE
-            self.wait_for(browser, "!!%s && %s.offsetParent !== null" % (button, button), "the Sign in with Xero button")
+            self.wait_for(browser, "!!%s && %s.offsetParent !== null" % (button, button),
+                          "the Sign in with Xero button")
             self.assertEqual(self.evaluate(browser, "%s.innerText.trim()" % button), "Sign in with Xero")
             self.evaluate(browser, "%s.click()" % button)
             self.wait_for(browser, "location.href.startsWith(%s) && !!document.getElementById('allow')"
