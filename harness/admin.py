@@ -17,6 +17,9 @@ simulator. It is not part of Xero and needs no token (bind the harness to loopba
   GET  faults/log                        the last 1,000 faults fired and totals per kind
   GET|POST limits   {enabled, concurrent, minute, day, app_minute, reset}
   GET  identity/stats                    token endpoint calls per grant type
+  GET|POST users   {email, given_name?, family_name?, xero_userid?}   the Xero users who can sign
+                                         in (picked on the consent page)
+  POST identity/id-token-faults {kind, count?}   the next ID tokens come out wrong (identity.py)
   POST tokens/expire {client_id?}        every access token expires now
   GET|POST tokens/expire-every {every, client_id?}   ... and again every N simulated seconds
                                          (follows --time-scale; every: null stops)
@@ -72,6 +75,7 @@ def _route(app, request, parts, low, body):  # noqa: C901 - the admin API's rout
         app.store.clear()
         app.limits.reset()
         app.faults.clear()
+        ident.id_token_faults.clear()
         token_expiry(app).stop()
         if body.get("seed"):
             seeds.load(app, body["seed"])
@@ -112,6 +116,13 @@ def _route(app, request, parts, low, body):  # noqa: C901 - the admin API's rout
                 app.limits.reset()  # forget the calls counted so far
             app.limits.configure(**body)
         return _json(app.limits.snapshot())
+    if low == ["users"]:
+        if method == "POST":
+            return _json(ident.add_user(body["email"], body.get("given_name", ""), body.get("family_name", ""),
+                                        body.get("xero_userid")), 201)
+        return _json(ident.users())
+    if low == ["identity", "id-token-faults"] and method == "POST":
+        return _json({"pending": ident.add_id_token_fault(body["kind"], body.get("count", 1))})
     if low == ["identity", "stats"]:
         return _json({"token_calls": dict(ident.grant_counts)})
     if low == ["tokens", "expire"] and method == "POST":

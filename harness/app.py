@@ -54,6 +54,7 @@ class HarnessApp:
         self.clock = clock if clock is not None else Clock()
         self.public_url = public_url.rstrip("/")
         self.identity = Identity(self.store, self.clock)
+        self.identity.issuer = lambda: self.public_url  # the ID tokens' iss and the discovery's issuer
         self.webhooks = Webhooks(self.store, self.clock, self.identity, lambda: self.public_url)
         self.books = Books(self.store, self.clock, on_event=self.webhooks.emit)
         self.limits = Limits(self.clock, enabled=limits)
@@ -136,6 +137,8 @@ class HarnessApp:
             return admin.handle(self, request, parts[1:])
         if low[:2] == ["identity", "connect"] and len(low) == 3:
             return self.oauth(request, low[2])
+        if low[:2] == [".well-known", "openid-configuration"] and len(low) <= 3:
+            return self.openid_metadata(low[2:])
         if low[0] == "connections":
             return self.connections(request, parts[1:])
         if tuple(low[:2]) == API_PREFIX and len(parts) >= 3:
@@ -147,6 +150,8 @@ class HarnessApp:
         try:
             if action == "authorize":
                 return self.authorize(request)
+            if action == "userinfo":
+                return self.userinfo(request)
             if request.method != "POST":
                 return json_response({"error": "invalid_request"}, 405)
             if action == "token":
@@ -173,12 +178,31 @@ class HarnessApp:
             back["error"] = "access_denied"
         else:
             try:
-                back["code"] = self.identity.grant_consent(client, args, scopes, request.form.getlist("tenant"))
+                back["code"] = self.identity.grant_consent(client, args, scopes, request.form.getlist("tenant"),
+                                                           request.form.get("user"))
                 back["scope"] = " ".join(scopes)
             except OAuthError as exc:
                 back["error"] = exc.code
         sep = "&" if "?" in args["redirect_uri"] else "?"
         return Response("", 302, {"Location": args["redirect_uri"] + sep + urlencode(back)})
+
+    def openid_metadata(self, rest):
+        """identity.xero.com/.well-known/openid-configuration and its ``/jwks``."""
+        if not rest:
+            return json_response(self.identity.discovery(self.public_url))
+        if rest == ["jwks"]:
+            return json_response(self.identity.jwks())
+        return json_response(not_found_body(), 404)
+
+    def userinfo(self, request):
+        """identity.xero.com/connect/userinfo (GET or POST, bearer access token)."""
+        try:
+            token = self.identity.bearer(request.headers.get("Authorization"))
+            return json_response(self.identity.userinfo(token))
+        except AuthFailure as exc:
+            return json_response(problem(exc.status, exc.title, exc.detail), exc.status,
+                                 {"WWW-Authenticate": 'Bearer error="%s"' % (
+                                     "insufficient_scope" if exc.status == 403 else "invalid_token")})
 
     def connections(self, request, rest):
         try:

@@ -5,7 +5,12 @@ Modelled on login.xero.com + identity.xero.com + api.xero.com/connections:
 - access tokens live 1800 s (simulated time); refresh tokens rotate on every use and the old
   one stays valid for a 30-minute grace, then ``invalid_grant``; unused ones die after 60 days;
 - ``client_credentials`` for custom connections: the client is bound to one organisation;
-- revocation kills the grant (its refresh and access tokens) and removes its connections.
+- revocation kills the grant (its refresh and access tokens) and removes its connections;
+- OpenID Connect ("Sign in with Xero", developer.xero.com/documentation/oauth2/sign-in): with
+  ``openid`` the token answer carries an ``id_token`` signed RS256 with a key published at the
+  JWKS URL of the discovery document, echoing the authorize request's ``nonce``; userinfo
+  answers for an access token holding ``openid``. Who signs in is one of the harness's Xero
+  users (seeded, or added through the admin API), picked on the consent page.
 
 Access tokens are JWT-shaped (HS256, the harness's own key) and carry ``exp``,
 ``client_id``, ``scope`` and ``authentication_event_id`` like Xero's (which are RS256).
@@ -17,7 +22,7 @@ import hmac
 import json
 import secrets
 import threading
-from collections import Counter
+from collections import Counter, deque
 
 from .xerojson import iso_utc, new_id
 
@@ -25,6 +30,14 @@ ACCESS_TOKEN_LIFETIME = 1800
 REFRESH_GRACE = 1800
 REFRESH_IDLE_LIFETIME = 60 * 24 * 3600
 CODE_LIFETIME = 300
+# Xero's ID tokens live 5 minutes (exp - nbf of the tokens its identity server issues).
+ID_TOKEN_LIFETIME = 300
+OPENID_SCOPES = ("openid", "profile", "email")
+# Scopes that connect no organisation: a sign-in alone shows no organisation to pick.
+USER_SCOPES = frozenset(OPENID_SCOPES + ("offline_access",))
+# What a test can make the next ID token get wrong (admin API ``identity/id-token-faults``):
+# each is what a forged or replayed token would look like to the app.
+ID_TOKEN_FAULTS = ("signature", "audience", "issuer", "nonce", "no_nonce", "expired", "alg_hs256", "alg_none")
 
 CLASSIC_SCOPES = (
     "openid", "profile", "email", "offline_access",
@@ -96,6 +109,10 @@ class Identity:
         self._jwt_key = secrets.token_bytes(32)
         self.grant_counts = Counter()  # token endpoint calls per grant_type (for tests)
         self._count_lock = threading.Lock()
+        self._signing_key = None  # RSA key of the ID tokens, made on first use (kept across resets)
+        self._key_lock = threading.Lock()
+        self.id_token_faults = deque()  # what the next ID tokens get wrong (tests)
+        self.issuer = lambda: "https://identity.xero.com"  # the app sets its public URL
 
     # --- organisations and clients --------------------------------------------------------
     def organisations(self):
@@ -185,12 +202,18 @@ class Identity:
             raise OAuthError("invalid_scope", description="Invalid scope: %s" % " ".join(unknown or scopes))
         return scopes
 
-    def grant_consent(self, client, args, scopes, tenant_ids):
-        """The user pressed Allow with these organisations ticked: connect them, issue a code."""
+    def grant_consent(self, client, args, scopes, tenant_ids, user_id=None):
+        """The user (``user_id``, a Xero user's id; None: the first one) pressed Allow with these
+        organisations ticked: connect them, issue a code. A sign-in alone connects none."""
         allowed = set(self.allowed_tenants(client))
         tenant_ids = [t for t in tenant_ids if t in allowed]
-        if not tenant_ids:
+        if not tenant_ids and not self.user_scopes_only(scopes):
             raise OAuthError("access_denied", description="No organisation selected")
+        if self.user_scopes_only(scopes):
+            tenant_ids = []
+        user = self.user(user_id) if user_id else self.default_user()
+        if user is None:
+            raise OAuthError("access_denied", description="No such Xero user")
         now = self.clock.now()
         auth_event = new_id()
         with self.store.transaction():
@@ -206,8 +229,36 @@ class Identity:
                 "challenge_method": args.get("code_challenge_method") or "S256",
                 "exp": now + CODE_LIFETIME,
                 "used": False,
+                "user": user["xero_userid"],
+                "nonce": args.get("nonce"),
+                "auth_time": int(now),
             })
         return code
+
+    @staticmethod
+    def user_scopes_only(scopes):
+        return all(s in USER_SCOPES for s in scopes)
+
+    # --- Xero users (who signs in) -----------------------------------------------------------------
+    def users(self):
+        return self.store.all("user")
+
+    def user(self, user_id):
+        return self.store.get("user", (user_id or "").lower())
+
+    def add_user(self, email, given_name="", family_name="", xero_userid=None):
+        """A Xero user (login.xero.com account): the identity an ID token describes."""
+        if not email or "@" not in email:
+            raise ValueError("a Xero user needs an email address")
+        user_id = (xero_userid or new_id()).lower()
+        return self.store.put("user", user_id, {
+            "xero_userid": user_id, "email": email, "given_name": given_name, "family_name": family_name,
+        })
+
+    def default_user(self):
+        """The first user; a harness without any gets the historical demo user."""
+        users = self.users()
+        return users[0] if users else self.add_user("demo@example.com", "Demo", "User")
 
     def _connect(self, client_id, tenant_id, auth_event, now):
         existing = [c for c in self.store.all("connection")
@@ -259,9 +310,10 @@ class Identity:
             self.store.put("code", form["code"], dict(code, used=True))
             self.store.put("grant", code["auth_event"], {
                 "id": code["auth_event"], "client_id": client["client_id"],
-                "scopes": code["scopes"], "revoked": False,
+                "scopes": code["scopes"], "revoked": False, "user": code.get("user"),
+                "auth_time": code.get("auth_time"),
             })
-            return self._issue(client, code["auth_event"], code["scopes"], now)
+            return self._issue(client, code["auth_event"], code["scopes"], now, nonce=code.get("nonce"))
 
     def _refresh(self, client, form):
         now = self.clock.now()
@@ -296,7 +348,7 @@ class Identity:
             body = self._issue(client, auth_event, scopes, now, with_refresh=False)
         return body
 
-    def _issue(self, client, grant_id, scopes, now, with_refresh=True):
+    def _issue(self, client, grant_id, scopes, now, with_refresh=True, nonce=None):
         exp = now + ACCESS_TOKEN_LIFETIME
         access = self._jwt({
             "nbf": int(now), "exp": int(exp), "iss": "https://identity.xero.com",
@@ -316,9 +368,125 @@ class Identity:
             })
             body["refresh_token"] = refresh
         if "openid" in scopes:
-            body["id_token"] = self._jwt({"iss": "https://identity.xero.com", "aud": client["client_id"],
-                                          "exp": int(exp), "sub": new_id(), "email": "demo@example.com"})
+            grant = self.store.get("grant", grant_id) or {}
+            body["id_token"] = self.id_token(client["client_id"], grant, scopes, now, access, nonce)
         return body
+
+    # --- OpenID Connect ---------------------------------------------------------------------------
+    def _key(self):
+        with self._key_lock:
+            if self._signing_key is None:
+                from cryptography.hazmat.primitives.asymmetric import rsa
+
+                self._signing_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+                self._kid = secrets.token_hex(16).upper()
+            return self._signing_key, self._kid
+
+    def jwks(self):
+        """The public half of the ID token key, as JWKS (RFC 7517) like Xero's jwks_uri."""
+        key, kid = self._key()
+        numbers = key.public_key().public_numbers()
+
+        def b64int(value):
+            return _b64url(value.to_bytes((value.bit_length() + 7) // 8, "big"))
+        return {"keys": [{"kty": "RSA", "use": "sig", "alg": "RS256", "kid": kid,
+                          "e": b64int(numbers.e), "n": b64int(numbers.n)}]}
+
+    def discovery(self, base):
+        """The OpenID Provider metadata (identity.xero.com/.well-known/openid-configuration, with
+        the harness's own URLs; the issuer is the harness's public URL, as the discovery URL's prefix
+        must be by OpenID Connect Discovery 1.0 §4.3)."""
+        issuer = self.issuer()
+        return {
+            "issuer": issuer,
+            "jwks_uri": issuer + "/.well-known/openid-configuration/jwks",
+            "authorization_endpoint": base + "/identity/connect/authorize",
+            "token_endpoint": base + "/identity/connect/token",
+            "userinfo_endpoint": base + "/identity/connect/userinfo",
+            "revocation_endpoint": base + "/identity/connect/revocation",
+            "scopes_supported": sorted(KNOWN_SCOPES),
+            "claims_supported": ["sub", "xero_userid", "global_session_id", "email", "given_name",
+                                 "family_name", "preferred_username", "nonce", "auth_time"],
+            "grant_types_supported": ["authorization_code", "client_credentials", "refresh_token"],
+            "response_types_supported": ["code"],
+            "response_modes_supported": ["form_post", "query", "fragment"],
+            "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+            "subject_types_supported": ["public"],
+            "id_token_signing_alg_values_supported": ["RS256"],
+            "code_challenge_methods_supported": ["plain", "S256"],
+        }
+
+    def user_claims(self, user, scopes):
+        """The claims each OpenID scope releases (developer.xero.com/documentation/oauth2/scopes:
+        profile = first name, last name and Xero user id; email = email address)."""
+        claims = {"sub": user["xero_userid"].replace("-", "")}
+        if "profile" in scopes:
+            claims.update(xero_userid=user["xero_userid"], given_name=user.get("given_name", ""),
+                          family_name=user.get("family_name", ""), preferred_username=user["email"])
+        if "email" in scopes:
+            claims["email"] = user["email"]
+        return claims
+
+    def id_token(self, client_id, grant, scopes, now, access_token, nonce=None):
+        user = self.user(grant.get("user")) or self.default_user()
+        claims = {"nbf": int(now), "exp": int(now) + ID_TOKEN_LIFETIME, "iss": self.issuer(), "aud": client_id,
+                  "iat": int(now), "auth_time": grant.get("auth_time") or int(now),
+                  "at_hash": _b64url(hashlib.sha256(access_token.encode()).digest()[:16]),
+                  "sid": grant.get("id", ""), "global_session_id": grant.get("id", "")}
+        claims.update(self.user_claims(user, scopes))
+        if nonce:
+            claims["nonce"] = nonce
+        fault = self.id_token_faults.popleft() if self.id_token_faults else None
+        alg = "RS256"
+        if fault == "audience":
+            claims["aud"] = "another-app"
+        elif fault == "issuer":
+            claims["iss"] = "https://identity.example.com"
+        elif fault == "nonce":
+            claims["nonce"] = "not-the-nonce-sent"
+        elif fault == "no_nonce":
+            claims.pop("nonce", None)
+        elif fault == "expired":
+            claims.update(nbf=int(now) - 900, iat=int(now) - 900, exp=int(now) - 600)
+        elif fault in ("alg_hs256", "alg_none"):
+            alg = "HS256" if fault == "alg_hs256" else "none"
+        return self._sign_rs256(claims, forged=fault == "signature", alg=alg)
+
+    def _sign_rs256(self, claims, forged=False, alg="RS256"):
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+        key, kid = self._key()
+        header = _b64url(json.dumps({"alg": alg, "kid": kid, "typ": "JWT"}).encode())
+        payload = _b64url(json.dumps(claims, separators=(",", ":")).encode())
+        signing_input = ("%s.%s" % (header, payload)).encode()
+        if alg == "none":
+            return "%s.%s." % (header, payload)
+        if alg == "HS256":  # the classic confusion: an HMAC keyed with the published public key
+            public = json.dumps(self.jwks()["keys"][0], sort_keys=True).encode()
+            return "%s.%s.%s" % (header, payload, _b64url(hmac.new(public, signing_input, hashlib.sha256).digest()))
+        if forged:  # same kid, another key: what a forger without Xero's key can make
+            key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        sig = key.sign(signing_input, padding.PKCS1v15(), hashes.SHA256())
+        return "%s.%s.%s" % (header, payload, _b64url(sig))
+
+    def userinfo(self, token):
+        """GET connect/userinfo: the signed-in user's claims; needs ``openid`` (else 403, as OpenID
+        Connect Core §5.3.3 / RFC 6750 insufficient_scope)."""
+        if "openid" not in token["scopes"]:
+            raise AuthFailure(403, "Forbidden", "insufficient_scope")
+        grant = self.store.get("grant", token["grant"]) or {}
+        user = self.user(grant.get("user"))
+        if user is None:
+            raise AuthFailure(403, "Forbidden", "insufficient_scope")
+        return self.user_claims(user, token["scopes"])
+
+    def add_id_token_fault(self, kind, count=1):
+        if kind not in ID_TOKEN_FAULTS:
+            raise ValueError("unknown ID token fault %r (known: %s)" % (kind, ", ".join(ID_TOKEN_FAULTS)))
+        for _ in range(int(count)):
+            self.id_token_faults.append(kind)
+        return list(self.id_token_faults)
 
     def _jwt(self, claims):
         header = _b64url(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
@@ -373,7 +541,9 @@ class Identity:
         ok = any(s in have for s in needed) or (
             method == "GET" and any(s + ".read" in have for s in needed))
         if not ok:
-            # Guess: Xero answers an insufficient scope with 401 "AuthorizationUnsuccessful".
+            # Xero answers a call outside the granted scopes with 401 "AuthorizationUnsuccessful" (403 is
+            # for a tenant not connected): XeroAPI/Xero-NetStandard#178 (Accounts without
+            # accounting.settings), XeroAPI/xero-ruby-oauth2-app#82 (finance without its scope).
             raise AuthFailure(401, "Unauthorized", "AuthorizationUnsuccessful")
 
     def connections(self, client_id, auth_event=None):

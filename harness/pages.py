@@ -300,18 +300,27 @@ def pay(app, org, invoice_id, form):
 
 
 def consent_page(app, client, scopes, args):
-    orgs = [app.books.organisation(t) for t in app.identity.allowed_tenants(client)]
+    """Xero's consent: who is signed in (login.xero.com; here a choice among the harness's
+    users), what is asked, and the organisations to connect (none for a sign-in alone)."""
+    sign_in_only = app.identity.user_scopes_only(scopes)
+    orgs = [] if sign_in_only else [app.books.organisation(t) for t in app.identity.allowed_tenants(client)]
     hidden = "".join("<input type=hidden name='%s' value='%s'>" % (escape(k), escape(v))
-                     for k, v in args.items() if k not in ("decision", "tenant"))
+                     for k, v in args.items() if k not in ("decision", "tenant", "user"))
     choices = "".join("<li><label style='flex-direction:row;gap:8px;font-size:14px;color:inherit'>"
                       "<input type=checkbox name=tenant value='%s' checked> %s</label></li>"
                       % (o["OrganisationID"], escape(o["Name"])) for o in orgs)
-    body = ("<div class=consent><section><h1>%s wants access to your Xero data</h1>"
+    app.identity.default_user()  # a harness without users gets its demo user
+    people = "".join("<option value='%s'>%s %s &lt;%s&gt;</option>" % (
+        escape(u["xero_userid"]), escape(u.get("given_name", "")), escape(u.get("family_name", "")),
+        escape(u["email"])) for u in app.identity.users())
+    orgs_html = "" if sign_in_only else "<h2>Organisations</h2><ul style='padding:0'>%s</ul>" % choices
+    body = ("<div class=consent><section><h1>%s wants access to your Xero %s</h1>"
             "<p class=muted>Requested: %s</p><form method=post action='/identity/connect/authorize'>%s"
-            "<h2>Organisations</h2><ul style='padding:0'>%s</ul>"
+            "<label>Signed in to Xero as<select name=user id=user>%s</select></label>%s"
             "<p><button name=decision value=allow id=allow>Allow access</button> "
             "<button name=decision value=deny id=deny class=secondary>Cancel</button></p></form>"
-            "</section></div>") % (escape(client["name"]), escape(" ".join(scopes)), hidden, choices)
+            "</section></div>") % (escape(client["name"]), "identity" if sign_in_only else "data",
+                                   escape(" ".join(scopes)), hidden, people, orgs_html)
     return _page("Xero | Authorise %s" % client["name"], body)
 
 

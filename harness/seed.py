@@ -69,7 +69,11 @@ SYSTEM_ACCOUNTS = {"610": "DEBTORS", "800": "CREDITORS", "820": "GST", "860": "R
 
 DEMO_CLIENT_ID = "demo-client"
 DEMO_CLIENT_SECRET = "demo-secret"
-DEMO_REDIRECT_URIS = ["http://localhost:8069/xero/oauth/callback", "http://127.0.0.1:8069/xero/oauth/callback"]
+DEMO_REDIRECT_URIS = ["http://localhost:8069/xero/oauth/callback", "http://127.0.0.1:8069/xero/oauth/callback",
+                      "http://localhost:8069/xero/signin/callback", "http://127.0.0.1:8069/xero/signin/callback"]
+# Xero users of the demo (login.xero.com accounts): who signs in with Xero.
+DEMO_USERS = [("ada@northwind.example", "Ada", "Lovelace", "6f1d2c7e-4b5a-4e8f-9c3d-2a1b0c9d8e7f"),
+              ("grace@contoso.example", "Grace", "Hopper", "0b9c8d7e-6f5a-4b3c-8d2e-1f0a9b8c7d6e")]
 DEMO_WEBHOOK_KEY = "demo-webhook-key"
 
 DEMO_ORGS = [
@@ -182,6 +186,9 @@ def demo(app):
             for contact in books.contacts.records(tenant_id):
                 role = "IsSupplier" if contact["Name"] in DEMO_SUPPLIERS else "IsCustomer"
                 app.store.put("contact", contact["ContactID"], dict(contact, **{role: True}), tenant_id)
+        for email, given, family, user_id in DEMO_USERS:
+            if not app.identity.user(user_id):
+                app.identity.add_user(email, given, family, user_id)
         if not app.identity.client(DEMO_CLIENT_ID):
             app.identity.register_client(DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_REDIRECT_URIS,
                                          name="PSA Xero Connector (demo)", webhook_key=DEMO_WEBHOOK_KEY)

@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, urlencode, urlparse
 import requests
 
 _INPUT = re.compile(r"<input\b([^>]*)>", re.I)
+_OPTION = re.compile(r"<option value='([^']*)'>([^<]*)</option>", re.I)
 _ATTR = re.compile(r"""(\w+)=(?:'([^']*)'|"([^"]*)"|(\S+))""")
 
 
@@ -66,6 +67,15 @@ class Admin:
     def records(self, kind, tenant):
         return self.state().get(kind, {}).get(tenant, [])
 
+    def add_user(self, email, given_name="", family_name="", **extra):
+        """A Xero user who can sign in (the consent page's "Signed in to Xero as")."""
+        return self.post("/users", dict(extra, email=email, given_name=given_name, family_name=family_name))
+
+    def id_token_fault(self, kind, count=1):
+        """The next ``count`` ID tokens come out wrong: signature, audience, issuer, nonce,
+        no_nonce, expired, alg_hs256 or alg_none (identity.ID_TOKEN_FAULTS)."""
+        return self.post("/identity/id-token-faults", {"kind": kind, "count": count})
+
 
 def form_fields(html):
     """Hidden and checkbox inputs of the consent form: -> (hidden dict, tenant values)."""
@@ -80,11 +90,12 @@ def form_fields(html):
     return hidden, tenants
 
 
-def approve_consent(authorize_url, tenants=None, decision="allow", session=None):
+def approve_consent(authorize_url, tenants=None, decision="allow", session=None, user=None):
     """Open the consent page at ``authorize_url`` and answer it.
 
-    ``tenants``: organisation IDs to tick (None = all shown). Returns the redirect URL the
-    harness sends the browser to (with ``code``/``state`` or ``error``), not following it.
+    ``tenants``: organisation IDs to tick (None = all shown); ``user``: the email of the Xero
+    user signed in (None = the first listed). Returns the redirect URL the harness sends the
+    browser to (with ``code``/``state`` or ``error``), not following it.
     """
     http = session or requests.Session()
     page = http.get(authorize_url, timeout=30)
@@ -93,6 +104,12 @@ def approve_consent(authorize_url, tenants=None, decision="allow", session=None)
     hidden, shown = form_fields(page.text)
     chosen = shown if tenants is None else [t for t in shown if t in tenants]
     data = list(hidden.items()) + [("tenant", t) for t in chosen] + [("decision", decision)]
+    if user:
+        people = {unescape(text).rsplit("<", 1)[-1].rstrip(">").lower(): value
+                  for value, text in _OPTION.findall(page.text)}
+        if user.lower() not in people:
+            raise RuntimeError("no Xero user %s on the consent page (known: %s)" % (user, ", ".join(people)))
+        data.append(("user", people[user.lower()]))
     parsed = urlparse(authorize_url)
     post_url = "%s://%s/identity/connect/authorize" % (parsed.scheme, parsed.netloc)
     resp = http.post(post_url, data=data, allow_redirects=False, timeout=30)

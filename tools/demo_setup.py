@@ -113,6 +113,8 @@ def setup(env, params):
     icp.set_param("web.base.url.freeze", "True")
     for key, value in params["xero"].items():
         icp.set_param("psa_xero_connector." + key, value)
+    if params["xero"].get("openid_configuration_url"):  # the harness's identity: Sign in with Xero works
+        env.ref("psa_xero_connector.provider_xero").enabled = True
     gbp = env.ref("base.GBP")
     gbp.active = True
     uk = env.ref("base.uk")

@@ -219,7 +219,8 @@ def cmd_demo(args):
         harness = subprocess.Popen(
             [odoo.python, "-m", "harness", "serve", "--host", args.host, "--port", str(args.harness_port),
              "--seed", "demo", "--data", harness_db, "--client-id", "demo-client", "--client-secret", "demo-secret",
-             "--redirect-uri", odoo_url + "/xero/oauth/callback", "--webhook-url", odoo_url + "/xero/webhook",
+             "--redirect-uri", odoo_url + "/xero/oauth/callback", "--redirect-uri", odoo_url + "/xero/signin/callback",
+             "--webhook-url", odoo_url + "/xero/webhook",
              "--webhook-key", "demo-webhook-key"], cwd=REPO, env=odoo.env())
         procs.append(harness)
         if not wait_http(harness_url + "/__harness__/limits"):
@@ -230,6 +231,7 @@ def cmd_demo(args):
                 "token_url": harness_url + "/identity/connect/token",
                 "revoke_url": harness_url + "/identity/connect/revocation",
                 "connections_url": harness_url + "/connections", "api_url": harness_url + "/api.xro/2.0",
+                "openid_configuration_url": harness_url + "/.well-known/openid-configuration",
                 "webhook_key": "demo-webhook-key"}
         started = time.time()
         with open(DEMO_SETUP) as fh:

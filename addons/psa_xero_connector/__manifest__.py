@@ -6,12 +6,14 @@
     "author": "psa-xero-connector",
     "website": "https://github.com/psa-xero-connector",
     "license": "LGPL-3",
-    "depends": ["account", "purchase", "mail"],
-    "external_dependencies": {"python": ["xero_python"]},
+    # auth_oauth: Sign in with Xero keeps its provider record, login button and user fields
+    "depends": ["account", "purchase", "mail", "auth_oauth"],
+    "external_dependencies": {"python": ["xero_python", "cryptography"]},
     "data": [
         "security/security.xml",
         "security/ir.model.access.csv",
         "data/ir_cron_data.xml",
+        "data/auth_oauth_provider_data.xml",
         "views/xero_request_log_views.xml",
         "views/xero_tenant_views.xml",
         "views/xero_connection_views.xml",

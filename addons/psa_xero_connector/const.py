@@ -6,16 +6,32 @@ DEFAULT_TOKEN_URL = "https://identity.xero.com/connect/token"
 DEFAULT_REVOKE_URL = "https://identity.xero.com/connect/revocation"
 DEFAULT_CONNECTIONS_URL = "https://api.xero.com/connections"
 DEFAULT_API_URL = "https://api.xero.com/api.xro/2.0"
+# Sign in with Xero reads Xero's OpenID Connect discovery document (issuer, endpoints, JWKS).
+DEFAULT_OPENID_CONFIGURATION_URL = "https://identity.xero.com/.well-known/openid-configuration"
 
-# Apps created after 2 March 2026 must use the granular scopes; older apps may keep the classic ones.
-GRANULAR_SCOPES = ("openid profile email offline_access accounting.invoices accounting.payments "
-                   "accounting.contacts accounting.settings")
-CLASSIC_SCOPES = ("openid profile email offline_access accounting.transactions accounting.contacts "
-                  "accounting.settings")
+# The connection asks only what the connector uses (Xero's certification: minimal scopes):
+# offline_access (refresh tokens); contacts written; invoices, bills, credit notes (allocations),
+# purchase orders, items and their History written; payments only read; settings written (tracking
+# options and currencies are added to Xero: PUT TrackingCategories/{id}/Options, PUT Currencies).
+# The OpenID scopes belong to Sign in with Xero alone (SIGNIN_SCOPES).
+# Apps created after 2 March 2026 must use the granular scopes; older apps may keep the classic ones
+# (where accounting.transactions covers invoices and payments alike, and accounting.settings items).
+GRANULAR_SCOPES = "offline_access accounting.invoices accounting.payments.read accounting.contacts accounting.settings"
+CLASSIC_SCOPES = "offline_access accounting.transactions accounting.contacts accounting.settings"
 DEFAULT_SCOPES = GRANULAR_SCOPES
+# What earlier versions asked (an upgrade replaces a stored default by today's, see migrations/).
+OLD_DEFAULT_SCOPES = {
+    "openid profile email offline_access accounting.invoices accounting.payments accounting.contacts "
+    "accounting.settings": GRANULAR_SCOPES,
+    "openid profile email offline_access accounting.transactions accounting.contacts accounting.settings":
+        CLASSIC_SCOPES,
+}
+SIGNIN_SCOPES = "openid profile email"
 
 CALLBACK_ROUTE = "/xero/oauth/callback"
 START_ROUTE = "/xero/oauth/start"
+SIGNIN_START_ROUTE = "/xero/signin/start"
+SIGNIN_CALLBACK_ROUTE = "/xero/signin/callback"
 WEBHOOK_ROUTE = "/xero/webhook"
 
 # A token is refreshed when it has less than this many seconds left.
@@ -53,6 +69,7 @@ PARAMS = {
     "revoke_url": DEFAULT_REVOKE_URL,
     "connections_url": DEFAULT_CONNECTIONS_URL,
     "api_url": DEFAULT_API_URL,
+    "openid_configuration_url": DEFAULT_OPENID_CONFIGURATION_URL,
     "webhook_key": "",
     "log_retention_days": str(LOG_RETENTION_DAYS),
 }

@@ -73,11 +73,21 @@ def test_install_upgrade_neutralize_uninstall_without_demo(make_db):
     assert db.sql("SELECT count(*) FROM ir_module_module WHERE name IN ('account', 'purchase') "
                   "AND state = 'installed'") == "2"
     assert db.sql("SELECT to_regclass('xero_tenant') IS NOT NULL") == "t"
-    # upgrade keeps data
+    # upgrade keeps data; from 18.0.1.1.0 it replaces the old default scopes (which asked openid
+    # profile email) by today's, and keeps scopes typed by hand
     db.shell("env['xero.connection'].create({'name': 'kept', 'access_token': 'a', 'refresh_token': 'r'})\n"
+             "env['ir.config_parameter'].set_param('psa_xero_connector.scopes', 'openid profile email "
+             "offline_access accounting.invoices accounting.payments accounting.contacts accounting.settings')\n"
              "env.cr.commit()\n")
+    db.sql("UPDATE ir_module_module SET latest_version = '18.0.1.1.0' WHERE name = '%s'" % ADDON)
     db.odoo_run("-u", ADDON, "--stop-after-init", "--no-http")
     assert db.sql("SELECT name FROM xero_connection") == "kept"
+    assert db.sql("SELECT value FROM ir_config_parameter WHERE key = 'psa_xero_connector.scopes'") == (
+        "offline_access accounting.invoices accounting.payments.read accounting.contacts accounting.settings")
+    # Sign in with Xero: auth_oauth came with the addon; a user linked to the Xero provider
+    assert db.sql("SELECT state FROM ir_module_module WHERE name = 'auth_oauth'") == "installed"
+    db.shell("env['res.users'].create({'name': 'Xero person', 'login': 'xp@example.com', 'oauth_uid': 'sub-1', "
+             "'oauth_provider_id': env.ref('psa_xero_connector.provider_xero').id})\nenv.cr.commit()\n")
     # a neutralized copy keeps no token and syncs nowhere
     db.odoo_run("neutralize")
     assert db.sql("SELECT coalesce(access_token, '') || coalesce(refresh_token, '') || state "
@@ -88,6 +98,9 @@ def test_install_upgrade_neutralize_uninstall_without_demo(make_db):
     assert module_state(db) == "uninstalled"
     assert db.sql("SELECT to_regclass('xero_tenant') IS NULL AND to_regclass('xero_request_log') IS NULL") == "t"
     assert db.sql("SELECT count(*) FROM ir_ui_menu WHERE name::text LIKE '%Request log%'") == "0"
+    # the Xero provider goes; its user stays (unlinked), auth_oauth stays for the other providers
+    assert db.sql("SELECT count(*) FROM auth_oauth_provider WHERE body::text LIKE '%Sign in with Xero%'") == "0"
+    assert db.sql("SELECT coalesce(oauth_provider_id, 0) FROM res_users WHERE login = 'xp@example.com'") == "0"
 
 
 def test_install_with_demo_data(make_db):

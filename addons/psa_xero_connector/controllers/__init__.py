@@ -1,1 +1,1 @@
-from . import main, webhook
+from . import main, signin, webhook

@@ -17,6 +17,7 @@ from . import purchase_order_line
 from . import res_company
 from . import res_config_settings
 from . import res_partner
+from . import res_users
 from . import xero_account
 from . import xero_connection
 from . import xero_drift

@@ -12,6 +12,7 @@ from . import test_presend
 from . import test_queue
 from . import test_request_log
 from . import test_security
+from . import test_signin
 from . import test_sync
 from . import test_tokens
 from . import test_totals

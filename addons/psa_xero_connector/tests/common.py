@@ -66,7 +66,8 @@ class XeroHarnessCase(HttpCase):
         app.limits.configure(enabled=True, concurrent=5, minute=60, day=5000, app_minute=10000)
         app.recent.clear()
         seed.load(app, "demo")
-        app.identity.register_client(CLIENT_ID, CLIENT_SECRET, [cls.base_url() + const.CALLBACK_ROUTE],
+        app.identity.register_client(CLIENT_ID, CLIENT_SECRET, [cls.base_url() + const.CALLBACK_ROUTE,
+                                                                cls.base_url() + const.SIGNIN_CALLBACK_ROUTE],
                                      name="PSA Xero Connector (tests)", webhook_key=WEBHOOK_KEY)
 
     @staticmethod
@@ -79,6 +80,7 @@ class XeroHarnessCase(HttpCase):
             "revoke_url": harness_url + "/identity/connect/revocation",
             "connections_url": harness_url + "/connections",
             "api_url": harness_url + "/api.xro/2.0",
+            "openid_configuration_url": harness_url + "/.well-known/openid-configuration",
             "webhook_key": WEBHOOK_KEY,
         }
         for key, value in values.items():

@@ -16,6 +16,8 @@ import requests
 from odoo import Command
 from odoo.tests import tagged
 
+from harness.testing import connect
+
 from .. import const
 from ..models import xero_event
 from ..xero import webhook
@@ -30,7 +32,10 @@ class PaymentCase(SyncCase):
         self.Event = self.env["xero.event"]
         self.Payment = self.env["account.payment"]
         self.admin_api.update_client(CLIENT_ID, webhook_url=self.base_url() + const.WEBHOOK_ROUTE)
-        self.token = self.tenant.connection_id.sudo().access_token
+        # A Xero user's own app: the connector's token reads payments only (accounting.payments.read)
+        self.harness.app.identity.register_client("xero-user-app", "xero-user-secret", ["http://xero.user/cb"])
+        self.token = connect(self.harness.url, "xero-user-app", "xero-user-secret", "http://xero.user/cb",
+                             ["accounting.invoices", "accounting.payments"], tenants=[ORG_A])["access_token"]
 
     @contextmanager
     def odoo_side(self):

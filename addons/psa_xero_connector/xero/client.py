@@ -93,7 +93,7 @@ class XeroClient:
             num_pools=4, maxsize=const.MAX_CONCURRENT_PER_TENANT, retries=False)
 
     # --- OAuth2 -------------------------------------------------------------------------------
-    def authorize_url(self, redirect_uri, state, code_challenge, scopes=None):
+    def authorize_url(self, redirect_uri, state, code_challenge, scopes=None, authorize_url=None, nonce=None):
         query = {
             "response_type": "code",
             "client_id": self.settings["client_id"],
@@ -103,19 +103,28 @@ class XeroClient:
             "code_challenge": code_challenge,
             "code_challenge_method": "S256",
         }
-        return "%s?%s" % (self.settings["authorize_url"], urlencode(query))
+        if nonce:
+            query["nonce"] = nonce
+        return "%s?%s" % (authorize_url or self.settings["authorize_url"], urlencode(query))
 
-    def _token_call(self, form, operation):
+    def _token_call(self, form, operation, token_url=None):
         form = dict(form, client_id=self.settings["client_id"], client_secret=self.settings["client_secret"])
-        data, _headers = self._send("POST", self.settings["token_url"], operation, form=form,
+        data, _headers = self._send("POST", token_url or self.settings["token_url"], operation, form=form,
                                     headers={"Accept": "application/json"}, oauth=True)
         if not isinstance(data, dict) or not data.get("access_token"):
             raise XeroAuthError("The token endpoint answered without an access token.", body=data)
         return data
 
-    def exchange_code(self, code, redirect_uri, code_verifier):
+    def exchange_code(self, code, redirect_uri, code_verifier, token_url=None, operation="token"):
         return self._token_call({"grant_type": "authorization_code", "code": code,
-                                 "redirect_uri": redirect_uri, "code_verifier": code_verifier}, "token")
+                                 "redirect_uri": redirect_uri, "code_verifier": code_verifier}, operation, token_url)
+
+    def openid_document(self, url, operation):
+        """GET a JSON document of Xero's identity server (its discovery document, its JWKS)."""
+        data, _headers = self._send("GET", url, operation)
+        if not isinstance(data, dict):
+            raise XeroError("%s answered no JSON object." % url, body=data)
+        return data
 
     def refresh(self, refresh_token):
         return self._token_call({"grant_type": "refresh_token", "refresh_token": refresh_token}, "refresh")
