@@ -663,7 +663,14 @@ class XeroOutbox(models.Model):
             return None
         if record is None:
             record = self.env[self.res_model].browse(self.res_id).exists()
-        return record._xero_total_mismatch(result) if record else None
+        mismatch = record._xero_total_mismatch(result) if record else None
+        if mismatch and self.search_count([("tenant_id", "=", self.tenant_id.id), ("res_model", "=", self.res_model),
+                                           ("res_id", "=", self.res_id), ("operation", "=", "upsert"),
+                                           ("state", "in", PENDING), ("id", ">", self.id)], limit=1):
+            # edited since this body was built (e.g. while its creation was in doubt): the row that
+            # carries the edit is checked when Xero answers it
+            return None
+        return mismatch
 
     # --- after a batch: the popup for whoever saved, the History notes in Xero -------------------------
     def _notify_sent(self, tenant):
