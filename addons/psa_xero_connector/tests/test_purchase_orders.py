@@ -119,7 +119,8 @@ class TestPurchaseOrderLifecycle(SyncCase):
         self.row(order).unlink()  # its deletion never left (a row removed by hand): Xero still has it
         self.env["xero.drift"]._run(self.tenant)
         line = self.env["xero.drift.line"].search([("tenant_id", "=", self.tenant.id), ("state", "=", "open")])
-        self.assertEqual([(ln.kind, ln.odoo_value, ln.xero_value) for ln in line], [("status", "deleted", "AUTHORISED")])
+        self.assertEqual([(ln.kind, ln.odoo_value, ln.xero_value) for ln in line],
+                         [("status", "deleted", "AUTHORISED")])
         line.action_repush()
         line.action_repush()  # pressed twice: refused as no longer open, nothing more queued
         self.assertEqual(self.row(order).operation, "void")
