@@ -283,8 +283,14 @@ def cmd_demo(args):
 def cmd_readme(args):
     """README.rst from readme/*.md, with Odoo's Python (it has docutils to check the result)."""
     odoo = odoo_env.find_odoo()
-    cmd = [odoo.python, os.path.join(REPO, "tools", "gen_readme.py")] + (["--check"] if args.check else [])
-    return subprocess.run(cmd, cwd=REPO, env=odoo.env()).returncode
+    code = 0
+    addons = os.path.join(REPO, "addons")
+    for name in sorted(os.listdir(addons)):  # every module of this repository with readme/ fragments
+        if not os.path.isdir(os.path.join(addons, name, "readme")):
+            continue
+        cmd = [odoo.python, os.path.join(REPO, "tools", "gen_readme.py"), "--addon-dir", os.path.join(addons, name)]
+        code = subprocess.run(cmd + (["--check"] if args.check else []), cwd=REPO, env=odoo.env()).returncode or code
+    return code
 
 
 def cmd_pot(args):

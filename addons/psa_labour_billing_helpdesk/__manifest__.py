@@ -14,5 +14,4 @@
         "views/helpdesk_ticket_team_views.xml",
     ],
     "auto_install": True,
-    "installable": True,
 }

@@ -9,7 +9,5 @@
     # Glue only: labour billing names no ledger, the connector knows no timesheets. Installs itself
     # when both are present; it holds the test that a labour invoice reaches Xero to the cent.
     "depends": ["psa_labour_billing", "psa_xero_connector"],
-    "data": [],
     "auto_install": True,
-    "installable": True,
 }

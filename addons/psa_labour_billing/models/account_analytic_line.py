@@ -18,7 +18,6 @@ class AccountAnalyticLine(models.Model):
 
     charge_type_id = fields.Many2one(
         "product.product",
-        string="Charge Type",
         compute="_compute_charge_type_id",
         store=True,
         readonly=False,
@@ -34,7 +33,6 @@ class AccountAnalyticLine(models.Model):
         help="Non-billable time never reaches an invoice.",
     )
     billable_hours = fields.Float(
-        string="Billable Hours",
         digits=(16, 2),
         readonly=True,
         copy=False,

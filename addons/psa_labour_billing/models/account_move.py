@@ -9,8 +9,9 @@ class AccountMove(models.Model):
     _inherit = "account.move"
 
     def _link_timesheets_to_invoice(self, start_date=None, end_date=None):
-        super()._link_timesheets_to_invoice(start_date, end_date)
+        res = super()._link_timesheets_to_invoice(start_date, end_date)
         self._labour_describe_lines()
+        return res
 
     def _labour_description_max(self):
         param = self.env["ir.config_parameter"].sudo().get_param("psa_labour_billing.description_max")

@@ -8,7 +8,6 @@ class ProjectTask(models.Model):
 
     charge_type_id = fields.Many2one(
         "product.product",
-        string="Charge Type",
         compute="_compute_charge_type_id",
         store=True,
         readonly=False,

@@ -5,7 +5,6 @@ class SaleOrder(models.Model):
     _inherit = "sale.order"
 
     labour_order = fields.Boolean(
-        string="Labour Order",
         copy=False,
         help="The order time is added to when the customer has no sales line of the charge type yet.",
     )

@@ -16,7 +16,7 @@ class LabourUnbilledReport(models.Model):
     date = fields.Date(readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
-    charge_type_id = fields.Many2one("product.product", string="Charge Type", readonly=True)
+    charge_type_id = fields.Many2one("product.product", readonly=True)
     employee_id = fields.Many2one("hr.employee", string="Technician", readonly=True)
     project_id = fields.Many2one("project.project", readonly=True)
     task_id = fields.Many2one("project.task", readonly=True)

@@ -18,8 +18,8 @@ class LabourInvoiceWizard(models.TransientModel):
     def _default_date_to(self):
         return fields.Date.context_today(self).replace(day=1) - relativedelta(days=1)
 
-    date_from = fields.Date(string="From", required=True, default=_default_date_from)
-    date_to = fields.Date(string="To", required=True, default=_default_date_to)
+    date_from = fields.Date(string="From", required=True, default=lambda self: self._default_date_from())
+    date_to = fields.Date(string="To", required=True, default=lambda self: self._default_date_to())
     grouping = fields.Selection(
         GROUPING,
         string="Invoice Lines",
@@ -43,7 +43,8 @@ class LabourInvoiceWizard(models.TransientModel):
             ("timesheet_invoice_id.payment_state", "=", "reversed"),
         ]
         if self.partner_ids:
-            domain.append(("order_id.partner_id.commercial_partner_id", "in", self.partner_ids.commercial_partner_id.ids))
+            customers = self.partner_ids.commercial_partner_id
+            domain.append(("order_id.partner_id.commercial_partner_id", "in", customers.ids))
         groups = self.env["account.analytic.line"]._read_group(domain, ["order_id"])
         return self.env["sale.order"].union(*(order for (order,) in groups))
 
