@@ -199,7 +199,9 @@ def wait_http(url, timeout=60):
 DEMO_SETUP = os.path.join(REPO, "tools", "demo_setup.py")
 # Odoo's UK chart and VAT for the demo companies; the demo database only (the addon does not
 # depend on any localisation).
-DEMO_MODULES = ("l10n_uk",)
+# Labour billing with OCA's tickets (helpdesk_mgmt_timesheet, requirements-oca.txt): its glue
+# modules install themselves.
+DEMO_MODULES = ("l10n_uk",) + LABOUR_ADDONS
 
 
 def cmd_demo(args):
