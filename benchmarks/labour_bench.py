@@ -102,9 +102,10 @@ def main():
     parser.add_argument("--no-xero", action="store_true", help="skip sending the invoices to the harness")
     args = parser.parse_args()
     info = under_odoo_python()
-    from tools import devtool
     from odoo import SUPERUSER_ID, api
     from odoo.modules.registry import Registry
+
+    from tools import devtool
     base_db, labour_db = "psa_labour_bench_odoo_%d" % os.getpid(), "psa_labour_bench_%d" % os.getpid()
     figures = {}
     try:
