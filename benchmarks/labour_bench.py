@@ -117,10 +117,10 @@ def main():
                        env=info.env(), check=True, capture_output=True)
         devtool.install_addon(info, labour_db, extra_modules=("psa_labour_billing",))
         with Bench(info, labour_db) as bench:
-            config_args = ["--addons-path", info.addons_path, "--log-level", "warn"]
             from odoo.tools import config
+            # once: Odoo's config parses its options once per process; each database its registry
+            config.parse_config(["-d", base_db, "--addons-path", info.addons_path, "--log-level", "warn"])
             for db, labour in ((base_db, False), (labour_db, True)):
-                config.parse_config(["-d", db] + config_args)
                 with Registry(db).cursor() as cr:
                     env = api.Environment(cr, SUPERUSER_ID, {})
                     tenant = None
