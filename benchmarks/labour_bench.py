@@ -146,7 +146,7 @@ def main():
                     if tenant:
                         Outbox = env["xero.outbox"]
                         tenant.sync_invoices = True
-                        invoices._xero_enqueue()
+                        Outbox._enqueue(invoices, tenant, "invoice")  # what posting with the switch on queues
                         cr.commit()
                         started = time.time()
                         while Outbox.search_count([("state", "in", ("queued", "waiting", "sending", "retry"))]):
