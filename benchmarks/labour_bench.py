@@ -157,6 +157,9 @@ def main():
                         elapsed = time.time() - started
                         done = Outbox.search_count([("res_model", "=", "account.move"), ("res_id", "in", invoices.ids),
                                                     ("state", "=", "done")])
+                        failed = Outbox.search([("state", "=", "error")], limit=1)
+                        if failed:  # why a document did not reach Xero: the row's own message
+                            print("  first outbox error: %s" % failed.last_error)
                         figures["xero"] = {"done": done, "elapsed": elapsed,
                                            "per_minute": done / max(elapsed, 60.0) * 60.0}
                         cr.commit()
