@@ -15,12 +15,20 @@ if REPO not in sys.path:
 from tools import devtool, odoo_env  # noqa: E402
 
 
+def _imports_odoo():
+    """Whether this Python imports Odoo itself: not only a namespace ``odoo`` (pip's OCA addon
+    wheels make site-packages/odoo/addons, an ``odoo`` without Odoo in it)."""
+    try:
+        return importlib.util.find_spec("odoo.release") is not None
+    except ImportError:
+        return False
+
+
 def under_odoo_python():
     """-> Odoo info; re-executes this script under Odoo's Python when needed."""
     info = odoo_env.find_odoo()
     # a virtualenv's python is a link to the same binary: compare what it can import, not paths
-    if "odoo" not in sys.modules and importlib.util.find_spec("odoo") is None \
-            and not os.environ.get("PSA_XERO_BENCH_REEXEC"):
+    if "odoo" not in sys.modules and not _imports_odoo() and not os.environ.get("PSA_XERO_BENCH_REEXEC"):
         os.execve(info.python, [info.python] + sys.argv, info.env({"PSA_XERO_BENCH_REEXEC": "1"}))
     return info
 

@@ -107,6 +107,65 @@ def setup_company(env, company, spec, gbp, uk):
                         "property_account_income_id": by_code[income].id})
 
 
+# Labour billing (psa_labour_billing with OCA's helpdesk_mgmt_timesheet, when the demo installed
+# them): Xero's two labour items as charge types — (minimum minutes, increment minutes, rules
+# applied per entry or per ticket and day) — and Northwind's service desk with last month's time.
+CHARGE_TYPES = {"REMOTE-SUPPORT": (30, 15, "entry"), "ONSITE-VISIT": (60, 30, "day")}
+TECHNICIANS = ("Sam Patel", "Lucy Wright")
+# (ticket title, charge type, [(technician, days before the 1st of this month, hours, summary)])
+TICKETS = [
+    ("Email not syncing on reception PC", "REMOTE-SUPPORT", [
+        (0, 20, 0.4, "Rebuilt the Outlook profile"), (1, 18, 1.1, "Moved the mailbox to the new server")]),
+    ("Replace failed switch in surgery 2", "ONSITE-VISIT", [
+        (1, 12, 0.75, "Replaced the switch"), (0, 12, 0.5, "Re-patched the surgery")]),
+]
+
+
+def fix_pricelists(env, companies):
+    """Odoo made the main company's default price list when `product` was installed, in the
+    company's currency then (USD): sales orders, and invoices made from them, would be in USD
+    (held for a missing rate). Each company's price lists are in its currency (GBP)."""
+    if "product.pricelist" not in env:
+        return
+    Pricelist = env["product.pricelist"].sudo().with_context(active_test=False)
+    for company in companies:
+        Pricelist.search([("company_id", "in", [company.id, False]),
+                          ("currency_id", "!=", company.currency_id.id)]).write({"currency_id": company.currency_id.id})
+
+
+def setup_labour(env, company, customer_name):
+    if "helpdesk.ticket" not in env or "labour_minimum" not in env["product.template"]._fields:
+        return
+    import datetime
+
+    env = env(context=dict(env.context, allowed_company_ids=[company.id], tracking_disable=True))
+    hour = env.ref("uom.product_uom_hour")
+    charge = {}
+    for code, (minimum, increment, scope) in CHARGE_TYPES.items():
+        product = env["product.template"].search([("default_code", "=", code), ("company_id", "=", company.id)])
+        product.write({"service_type": "timesheet", "invoice_policy": "delivery", "uom_id": hour.id,
+                       "uom_po_id": hour.id, "labour_minimum": minimum, "labour_increment": increment,
+                       "labour_scope": scope})
+        charge[code] = product.product_variant_id
+    customer = env["res.partner"].search([("name", "=", customer_name), ("company_id", "=", company.id)])
+    project = env["project.project"].create({
+        "name": "%s support" % customer_name, "partner_id": customer.id, "company_id": company.id,
+        "allow_billable": True, "allow_timesheets": True, "charge_type_id": charge["REMOTE-SUPPORT"].id})
+    team = env["helpdesk.ticket.team"].create({
+        "name": "Service Desk", "company_id": company.id, "allow_timesheet": True,
+        "default_project_id": project.id, "charge_type_id": charge["REMOTE-SUPPORT"].id})
+    technicians = [env["hr.employee"].create({"name": name, "company_id": company.id}) for name in TECHNICIANS]
+    first = datetime.date.today().replace(day=1)
+    for title, code, entries in TICKETS:
+        ticket = env["helpdesk.ticket"].create({
+            "name": title, "description": "<p>%s</p>" % title, "team_id": team.id, "partner_id": customer.id,
+            "project_id": project.id, "company_id": company.id, "charge_type_id": charge[code].id})
+        for who, days, hours, summary in entries:
+            env["account.analytic.line"].create({
+                "name": summary, "unit_amount": hours, "date": first - datetime.timedelta(days=days),
+                "employee_id": technicians[who].id, "project_id": project.id, "ticket_id": ticket.id})
+
+
 def setup(env, params):
     icp = env["ir.config_parameter"].sudo()
     icp.set_param("web.base.url", params["odoo_url"])
@@ -123,6 +182,8 @@ def setup(env, params):
         companies |= env["res.company"].create({"name": spec["name"], "currency_id": gbp.id, "country_id": uk.id})
     for company, spec in zip(companies, COMPANIES, strict=True):
         setup_company(env, company, spec, gbp, uk)
+    fix_pricelists(env, companies)
+    setup_labour(env, companies[0], COMPANIES[0]["customers"][0][0])
     admin = env.ref("base.user_admin")
     admin.write({"company_ids": [(6, 0, companies.ids)], "company_id": companies[0].id, "tz": "Europe/London"})
 

@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 
 from . import odoo_env, odoo_own
 from .i18n_pot import normalise_pot
-from .odoo_env import ADDON, REPO, Missing
+from .odoo_env import ADDON, LABOUR_ADDONS, LABOUR_TESTED, REPO, Missing
 
 DEMO_DB = "psa_xero_demo"
 
@@ -41,7 +41,8 @@ def install_addon(odoo, db, demo=False, log_file=None, extra_modules=()):
     if out.returncode != 0 or " ERROR " in text or "CRITICAL" in text:
         sys.stderr.write(text[-6000:])
         raise SystemExit("[run] installing %s into %s failed (see above)" % (ADDON, db))
-    say("installed %s into a fresh database %r in %.0f s" % (ADDON, db, time.time() - started))
+    say("installed %s into a fresh database %r in %.0f s" % (",".join((ADDON,) + tuple(extra_modules)), db,
+                                                            time.time() - started))
 
 
 def drop_db(db):
@@ -80,6 +81,7 @@ def prepare(log=say):
     odoo = odoo_env.find_odoo()
     log("Odoo %s: %s" % (odoo.version, " ".join(odoo.launcher)))
     odoo_env.ensure_python_deps(odoo, log)
+    odoo_env.ensure_oca_addons(odoo, log)
     odoo_env.ensure_postgres(odoo, log)
     return odoo
 
@@ -123,6 +125,7 @@ def cmd_test(args):
            "PSA_XERO_ADDONS_PATH": odoo.addons_path}
     results = {}
     own_db = db + "_own"
+    labour_db = db + "_labour"
     specs = args.pytest_args if args.part == "odoo-own" else None  # Odoo test tags replacing the selection
     if args.without_connector and args.part != "odoo-own":
         raise SystemExit("[run] --without-connector goes with --part odoo-own")
@@ -149,6 +152,17 @@ def cmd_test(args):
                                      "--odoo-extra", "test-enable",
                                      os.path.join("addons", ADDON, "tests")] + args.pytest_args, junit, env)
             results["addon (Odoo)"] = (code, junit_counts(junit))
+        if args.part in ("all", "labour"):
+            # a database of its own: labour billing brings sale_timesheet and OCA's helpdesk, which the
+            # connector's tests and Odoo's own account tests run without
+            install_addon(odoo, labour_db, log_file=os.path.join(workdir, "install-labour.log"),
+                          extra_modules=LABOUR_ADDONS)
+            junit = os.path.join(workdir, "labour.xml")
+            code = run_pytest(odoo, ["--odoo-database", labour_db, "--odoo-addons-path", odoo.addons_path,
+                                     "--odoo-http", "--odoo-log-level", "warn"]
+                              + [os.path.join("addons", name, "tests") for name in LABOUR_TESTED]
+                              + (args.pytest_args if args.part == "labour" else []), junit, env)
+            results["labour billing (Odoo)"] = (code, junit_counts(junit))
         if args.part in ("all", "odoo-own"):
             name = "Odoo's own (no connector)" if args.without_connector else "Odoo's own (account, purchase)"
             results[name] = odoo_own.run(odoo, own_db, workdir, say, specs, with_connector=not args.without_connector)
@@ -156,6 +170,7 @@ def cmd_test(args):
         if not args.keep_db:
             drop_db(db)
             drop_db(own_db)
+            drop_db(labour_db)
     total = {"passed": 0, "failed": 0, "skipped": 0}
     failed_runs = []
     for name, (code, counts) in results.items():
@@ -186,7 +201,9 @@ def wait_http(url, timeout=60):
 DEMO_SETUP = os.path.join(REPO, "tools", "demo_setup.py")
 # Odoo's UK chart and VAT for the demo companies; the demo database only (the addon does not
 # depend on any localisation).
-DEMO_MODULES = ("l10n_uk",)
+# Labour billing with OCA's tickets (helpdesk_mgmt_timesheet, requirements-oca.txt): its glue
+# modules install themselves.
+DEMO_MODULES = ("l10n_uk",) + LABOUR_ADDONS
 
 
 def cmd_demo(args):
@@ -272,8 +289,14 @@ def cmd_demo(args):
 def cmd_readme(args):
     """README.rst from readme/*.md, with Odoo's Python (it has docutils to check the result)."""
     odoo = odoo_env.find_odoo()
-    cmd = [odoo.python, os.path.join(REPO, "tools", "gen_readme.py")] + (["--check"] if args.check else [])
-    return subprocess.run(cmd, cwd=REPO, env=odoo.env()).returncode
+    code = 0
+    addons = os.path.join(REPO, "addons")
+    for name in sorted(os.listdir(addons)):  # every module of this repository with readme/ fragments
+        if not os.path.isdir(os.path.join(addons, name, "readme")):
+            continue
+        cmd = [odoo.python, os.path.join(REPO, "tools", "gen_readme.py"), "--addon-dir", os.path.join(addons, name)]
+        code = subprocess.run(cmd + (["--check"] if args.check else []), cwd=REPO, env=odoo.env()).returncode or code
+    return code
 
 
 def cmd_pot(args):
@@ -316,8 +339,9 @@ def main(argv=None):
                                      "or the translation template.")
     sub = parser.add_subparsers(dest="command", required=True)
     test = sub.add_parser("test", help="run every test (harness, addon, Odoo's own) on throwaway databases")
-    test.add_argument("--part", choices=("all", "lint", "harness", "addon", "odoo-own"), default="all",
-                      help="odoo-own: Odoo's own account and purchase tests with the connector active "
+    test.add_argument("--part", choices=("all", "lint", "harness", "addon", "labour", "odoo-own"), default="all",
+                      help="labour: the labour billing modules' tests (OCA's helpdesk installed); "
+                           "odoo-own: Odoo's own account and purchase tests with the connector active "
                            "(extra arguments after -- replace the selection: Odoo test tags)")
     test.add_argument("--without-connector", action="store_true",
                       help="with --part odoo-own: the same tests on a database without the connector")

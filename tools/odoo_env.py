@@ -18,6 +18,11 @@ from dataclasses import dataclass, field
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ADDON = "psa_xero_connector"
+# labour billing: its module (it names no ledger), and what its tests install beside it — OCA's
+# ticket time (a wheel of requirements-oca.txt) — so that its glue modules auto-install
+LABOUR_ADDONS = ("psa_labour_billing", "helpdesk_mgmt_timesheet")
+LABOUR_TESTED = ("psa_labour_billing", "psa_labour_billing_xero", "psa_labour_billing_helpdesk")
+OCA_REQUIREMENTS = os.path.join(REPO, "requirements-oca.txt")
 
 HOW_TO_GET_ODOO = """\
 Odoo 18.0 was not found.
@@ -53,9 +58,12 @@ class Odoo:
         env.update(extra or {})
         return env
 
+    oca_addons: str = ""                              # where pip put OCA's addons (site-packages/odoo/addons)
+
     @property
     def addons_path(self):
-        return ",".join(self.addons + [os.path.join(REPO, "addons")])
+        oca = [self.oca_addons] if self.oca_addons and os.path.isdir(self.oca_addons) else []
+        return ",".join(self.addons + oca + [os.path.join(REPO, "addons")])
 
     def run_python(self, code, check=True, **kwargs):
         return subprocess.run([self.python, "-c", code], env=self.env(), check=check, text=True,
@@ -126,7 +134,9 @@ def find_odoo():
         if os.path.exists(os.path.join(checkout_addons, "account", "__manifest__.py")):
             addons.insert(0, checkout_addons)  # a git checkout keeps the apps at the top level
         addons = [a for a in addons if os.path.isdir(a)]
-        return Odoo(python=python, launcher=launcher, pythonpath=pythonpath, addons=addons, version=version)
+        found = Odoo(python=python, launcher=launcher, pythonpath=pythonpath, addons=addons, version=version)
+        found.oca_addons = oca_addons_dir(found)
+        return found
     raise Missing(HOW_TO_GET_ODOO)
 
 
@@ -181,6 +191,83 @@ def ensure_python_deps(odoo, log=print):
     if missing or harness != os.path.realpath(HARNESS):
         raise Missing("After installing requirements.txt into %s, still missing: %s; harness from %s (expected %s)"
                       % (odoo.python, ", ".join(missing) or "nothing", harness, HARNESS))
+
+
+# --- OCA's modules (wheels from PyPI) ---------------------------------------------------------
+OCA_PROBE = """
+import importlib.metadata as md, json, os, sys
+out = {}
+for name in sys.argv[1:]:
+    try:
+        dist = md.distribution(name)
+    except md.PackageNotFoundError:
+        continue
+    out[name] = [dist.version, os.path.realpath(str(dist.locate_file("odoo/addons")))]
+print(json.dumps(out))
+"""
+
+
+def oca_pins(path=OCA_REQUIREMENTS):
+    """requirements-oca.txt -> {distribution: version}."""
+    pins = {}
+    if os.path.exists(path):
+        with open(path) as fh:
+            for line in fh:
+                line = line.split("#")[0].strip()
+                if "==" in line:
+                    name, version = line.split("==", 1)
+                    pins[name.strip()] = version.strip()
+    return pins
+
+
+def oca_installed(odoo, pins=None):
+    """-> {distribution: [version, addons folder]} of the pinned OCA wheels installed in Odoo's Python."""
+    import json
+    pins = oca_pins() if pins is None else pins
+    if not pins:
+        return {}
+    out = subprocess.run([odoo.python, "-c", OCA_PROBE] + sorted(pins), env=odoo.env(repo=False),
+                         cwd=os.path.dirname(odoo.python) or "/", text=True, capture_output=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def oca_addons_dir(odoo):
+    """site-packages/odoo/addons of Odoo's Python when pip has put OCA's addons there. A source
+    checkout's ``odoo.addons`` does not look there by itself for Odoo's module list: the folder goes
+    on the addons path."""
+    try:
+        found = oca_installed(odoo)
+    except (OSError, subprocess.CalledProcessError, ValueError):
+        return ""
+    return next((folder for _version, folder in found.values() if os.path.isdir(folder)), "")
+
+
+def ensure_oca_addons(odoo, log=print):
+    """Install requirements-oca.txt's wheels into Odoo's Python with ``--no-deps`` (each wheel
+    requires ``odoo``, which pip cannot find: Odoo is a source checkout or a Debian package here),
+    when one is missing or at another version; then put their folder on the addons path."""
+    pins = oca_pins()
+    if not pins:
+        return
+    found = oca_installed(odoo, pins)
+    stale = [name for name, version in pins.items() if found.get(name, [None])[0] != version]
+    if stale:
+        log("Installing OCA modules into %s (%s)" % (odoo.python, ", ".join(stale)))
+        cmd = [odoo.python, "-m", "pip", "install", "-q", "--no-deps", "-r", OCA_REQUIREMENTS]
+        with _pip_lock(odoo):
+            result = subprocess.run(cmd, cwd=REPO, text=True, capture_output=True)
+            if result.returncode != 0 and "externally-managed" in (result.stderr + result.stdout):
+                result = subprocess.run(cmd + ["--break-system-packages"], cwd=REPO, text=True, capture_output=True)
+        if result.returncode != 0:
+            raise Missing("Could not install OCA's modules into %s:\n%s\nBy hand, from this folder: "
+                          "%s -m pip install --no-deps -r requirements-oca.txt"
+                          % (odoo.python, result.stderr[-2000:], odoo.python))
+        found = oca_installed(odoo, pins)
+        missing = [name for name, version in pins.items() if found.get(name, [None])[0] != version]
+        if missing:
+            raise Missing("After installing requirements-oca.txt into %s, still missing: %s"
+                          % (odoo.python, ", ".join(missing)))
+    odoo.oca_addons = oca_addons_dir(odoo)
 
 
 class _pip_lock:

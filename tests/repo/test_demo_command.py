@@ -201,6 +201,17 @@ def check_mapped(rpc):
         assert {"200", "220", "310", "429"} <= codes, codes
 
 
+def check_currency(rpc):
+    """Sales are in the companies' GBP: the demo once left Odoo's default price list in USD (made
+    when the company was still in USD), and every sales order and the invoices made from them
+    with it. The labour order the demo's ticket time made is Acme Dental's, in GBP."""
+    pricelists = rpc.call("product.pricelist", "search_read", [], ["currency_id"])
+    assert pricelists and {p["currency_id"][1] for p in pricelists} == {"GBP"}, pricelists
+    orders = rpc.call("sale.order", "search_read", [["labour_order", "=", True]], ["currency_id", "partner_id"])
+    assert orders, "the demo's ticket time made no sales order"
+    assert {(o["partner_id"][1], o["currency_id"][1]) for o in orders} == {("Acme Dental Group", "GBP")}, orders
+
+
 def test_run_demo_and_walk_the_readme():
     odoo_port, harness_port = free_port(), free_port()
     proc = subprocess.Popen([sys.executable, os.path.join(REPO, "run"), "demo", "--db", DB,
@@ -233,6 +244,7 @@ def test_run_demo_and_walk_the_readme():
         invoice_number = walk(odoo_url, harness_url, browser, rpc)
         check_xero(harness_url, invoice_number)
         check_mapped(rpc)
+        check_currency(rpc)
     except BaseException:
         print("the demo's output (Odoo's warnings and errors), last lines:\n" + "".join(output[-60:]))
         raise

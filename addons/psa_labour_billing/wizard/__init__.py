@@ -1,0 +1,1 @@
+from . import labour_invoice_wizard

@@ -1,0 +1,1 @@
+from . import test_labour_to_xero
