@@ -159,7 +159,7 @@ def cmd_test(args):
                           extra_modules=LABOUR_ADDONS)
             junit = os.path.join(workdir, "labour.xml")
             code = run_pytest(odoo, ["--odoo-database", labour_db, "--odoo-addons-path", odoo.addons_path,
-                                     "--odoo-http", "--odoo-log-level", "warn"]
+                                     "--odoo-http", "--odoo-log-level", "warn", "--odoo-extra", "test-enable"]
                               + [os.path.join("addons", name, "tests") for name in LABOUR_TESTED]
                               + (args.pytest_args if args.part == "labour" else []), junit, env)
             results["labour billing (Odoo)"] = (code, junit_counts(junit))
