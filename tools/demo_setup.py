@@ -174,6 +174,10 @@ def setup(env, params):
         icp.set_param("psa_xero_connector." + key, value)
     if params["xero"].get("openid_configuration_url"):  # the harness's identity: Sign in with Xero works
         env.ref("psa_xero_connector.provider_xero").enabled = True
+        # auth_oauth enables "Log in with Odoo.com" on install: no use on an offline demo
+        odoo_com = env.ref("auth_oauth.provider_openerp", raise_if_not_found=False)
+        if odoo_com:
+            odoo_com.enabled = False
     gbp = env.ref("base.GBP")
     gbp.active = True
     uk = env.ref("base.uk")
