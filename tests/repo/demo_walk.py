@@ -2,10 +2,10 @@
 Chromium against `./run demo`), which first checks that it is the README's.
 
 The README's numbered demo steps name every menu, button and field in **bold** (a field's
-value follows in quotes). The walk is the Odoo tours of demo_walk_tour.js (labour billing's: labour_demo_walk_tour.js) — their steps
-whose content starts with "README: " — and, in between, the clicks on the harness's own pages
-(another origin, where no tour runs) listed here. Both must name the same things in the same
-order."""
+value follows in quotes). The walk is the Odoo tours of demo_walk_tour.js (labour billing's:
+labour_demo_walk_tour.js) — their steps whose content starts with "README: " — and, in
+between, the clicks on the harness's own pages (another origin, where no tour runs) listed
+here. Both must name the same things in the same order."""
 
 import os
 import re

@@ -101,9 +101,9 @@ def open_invoice(browser, harness_url, invoice_number):
 
 def labour_invoice(rpc):
     """The invoice the walk's Invoice Labour made (Acme Dental's, posted)."""
-    return rpc.call("account.move", "search_read", [["move_type", "=", "out_invoice"], ["state", "=", "posted"],
-                                                    ["partner_id.name", "=", "Acme Dental Group"]],
-                    ["name", "amount_total", "currency_id"])
+    return rpc.call("account.move", "search_read", [
+        ["move_type", "=", "out_invoice"], ["state", "=", "posted"],
+        ["partner_id.commercial_partner_id.name", "=", "Acme Dental Group"]], ["name", "amount_total", "currency_id"])
 
 
 def walk(odoo_url, harness_url, browser, rpc, start=0):

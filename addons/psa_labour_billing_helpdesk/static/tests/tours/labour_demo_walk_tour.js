@@ -65,10 +65,20 @@ tours.add("psa_xero_demo_12_invoice_labour", {
         { content: "README: Create Invoices", trigger: ".modal button[name=action_create_invoices]", run: "click" },
         { content: "README: Acme Dental Group",
           trigger: "body:not(:has(.modal)) .o_data_row:contains('Acme Dental Group') td.o_data_cell", run: "click" },
-        { content: "two labour lines listing the tickets",
+        { content: "two labour lines",
           trigger: ".o_form_view div[name=invoice_line_ids]" +
-              ":has(.o_data_row:contains('Remote Support (1hr)'):contains('Email not syncing on reception PC'))" +
-              `:has(.o_data_row:contains('Onsite Visit'):contains('${TICKET}'):contains('Replaced the UPS'))` },
+              ":has(.o_data_row:contains('Remote Support (1hr)')):has(.o_data_row:contains('Onsite Visit'))",
+          run() {
+              // each line's description (a textarea: its value, not its text) lists its tickets
+              const rows = [...this.anchor.querySelectorAll(".o_data_row")].map((row) =>
+                  row.innerText + [...row.querySelectorAll("textarea")].map((area) => area.value).join("\n"));
+              const listed = (product, texts) => rows.some((row) => row.includes(product) &&
+                  texts.every((text) => row.includes(text)));
+              if (!listed("Remote Support (1hr)", ["Email not syncing on reception PC"]) ||
+                  !listed("Onsite Visit", [TICKET, "Replaced the UPS"])) {
+                  throw new Error(`the labour lines do not list the tickets: ${rows.join(" | ")}`);
+              }
+          } },
         { content: "README: Confirm", trigger: ".o_form_view button[name=action_post]:enabled", run: "click" },
         { content: "posted", trigger: ".o_statusbar_status button.o_arrow_button_current:contains('Posted')" },
     ],
