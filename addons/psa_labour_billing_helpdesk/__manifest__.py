@@ -13,5 +13,9 @@
         "views/helpdesk_ticket_views.xml",
         "views/helpdesk_ticket_team_views.xml",
     ],
+    "assets": {
+        # the README's demo walk, labour billing's steps (tests/repo/test_demo_command.py)
+        "web.assets_tests": ["psa_labour_billing_helpdesk/static/tests/tours/*.js"],
+    },
     "auto_install": True,
 }

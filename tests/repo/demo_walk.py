@@ -2,10 +2,10 @@
 Chromium against `./run demo`), which first checks that it is the README's.
 
 The README's numbered demo steps name every menu, button and field in **bold** (a field's
-value follows in quotes). The walk is the Odoo tours of demo_walk_tour.js — their steps
-whose content starts with "README: " — and, in between, the clicks on the harness's own pages
-(another origin, where no tour runs) listed here. Both must name the same things in the same
-order."""
+value follows in quotes). The walk is the Odoo tours of demo_walk_tour.js (labour billing's:
+labour_demo_walk_tour.js) — their steps whose content starts with "README: " — and, in
+between, the clicks on the harness's own pages (another origin, where no tour runs) listed
+here. Both must name the same things in the same order."""
 
 import os
 import re
@@ -13,12 +13,16 @@ import re
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 README = os.path.join(REPO, "README.md")
 TOURS = os.path.join(REPO, "addons", "psa_xero_connector", "static", "tests", "tours", "demo_walk_tour.js")
+# labour billing's steps (11–13): the glue module of labour billing and OCA's tickets holds them
+LABOUR_TOURS = os.path.join(REPO, "addons", "psa_labour_billing_helpdesk", "static", "tests", "tours",
+                            "labour_demo_walk_tour.js")
 
 # In the README's order: ("tour", name) runs an Odoo tour; ("harness", name) clicks on a
 # harness page, naming what it clicks.
 HARNESS_CLICKS = {
     "consent": [("Northwind IT Services", None), ("Contoso Managed Services", None), ("Allow access", None)],
     "payment": [("Northwind IT Services", None), ("Record payment", None)],
+    "labour": [("Northwind IT Services", None)],
 }
 WALK = [
     ("tour", "psa_xero_demo_1_connect"),
@@ -30,6 +34,9 @@ WALK = [
     ("tour", "psa_xero_demo_9_purchase"),
     ("harness", "payment"),
     ("tour", "psa_xero_demo_10_paid"),
+    ("tour", "psa_xero_demo_11_ticket_time"),
+    ("tour", "psa_xero_demo_12_invoice_labour"),
+    ("harness", "labour"),
 ]
 
 _BOLD = re.compile(r'\*\*([^*]+)\*\*(?: "([^"]+)")?')

@@ -2,11 +2,13 @@
 the harness and Odoo; in Chromium, logged in as admin/admin, every numbered step of the
 README's demo section is clicked as written (demo_walk.py: Odoo tours, and the harness's
 consent and payment pages) — connect, companies, import, switches, an invoice, a credit note,
-a bill without and one with a product, a purchase order, Record payment → Paid. Before it
+a bill without and one with a product, a purchase order, Record payment → Paid, time on a
+ticket → Invoice Labour → one invoice of two labour lines → in Xero. Before it
 walks, the test checks that the walk names the README's bold menus, buttons and fields in
 the README's order. Then, over JSON-RPC and the harness's admin API: every document is in
 Xero once with the accounts and tax types expected, nothing failed, and every tax and account
-the demo's documents use was mapped by the import alone (for both organisations)."""
+the demo's documents use was mapped by the import alone (for both organisations); the labour
+invoice's lines carry the charge types' items and Xero's total is Odoo's; sales are in GBP."""
 
 import os
 import signal
@@ -84,6 +86,26 @@ def record_payment(browser, harness_url, invoice_number):
     browser.wait_for("document.body.innerText.includes('PAID')", "the invoice paid in the harness")
 
 
+def open_invoice(browser, harness_url, invoice_number):
+    """Step 14 on the harness's page: the organisation → the invoice; -> the page's text."""
+    browser.navigate(harness_url + "/")
+    browser.click("a[href='/ui/%s']" % NORTHWIND, "Northwind IT Services")
+    link = "Array.from(document.querySelectorAll('a')).find(a => a.innerText.trim() === %r)" % invoice_number
+    browser.wait_for("location.pathname === '/ui/%s' && !!%s" % (NORTHWIND, link),
+                     "the labour invoice on the organisation page")
+    browser.evaluate(link + ".click()")
+    browser.wait_for("!location.pathname.endsWith('/ui/%s') && document.body.innerText.includes(%r)"
+                     % (NORTHWIND, invoice_number), "the labour invoice's page")
+    return browser.evaluate("document.body.innerText")
+
+
+def labour_invoice(rpc):
+    """The invoice the walk's Invoice Labour made (Acme Dental's, posted)."""
+    return rpc.call("account.move", "search_read", [
+        ["move_type", "=", "out_invoice"], ["state", "=", "posted"],
+        ["partner_id.commercial_partner_id.name", "=", "Acme Dental Group"]], ["name", "amount_total", "currency_id"])
+
+
 def walk(odoo_url, harness_url, browser, rpc, start=0):
     """The README's demo steps in Chromium (from WALK[start]); -> the invoice's number."""
     # logged in straight into the web client in test mode: one first page builds the new database's
@@ -121,6 +143,10 @@ def walk(odoo_url, harness_url, browser, rpc, start=0):
                 "payment_state"] == "paid", "the invoice paid in Odoo", timeout=30)
             browser.navigate(odoo_url + "/odoo")
             continue
+        if kind == "harness" and name == "labour":
+            text = open_invoice(browser, harness_url, labour_invoice(rpc)[0]["name"])
+            assert "REMOTE-SUPPORT" in text and "ONSITE-VISIT" in text, text[:3000]
+            continue
         browser.run_tour(name)
         if name == "psa_xero_demo_3_organisations":
             switches = ["sync_customers", "sync_suppliers", "sync_invoices", "sync_bills", "sync_credit_notes",
@@ -136,7 +162,13 @@ def walk(odoo_url, harness_url, browser, rpc, start=0):
             wait_for(lambda invoice=invoice: rpc.call("xero.link", "search", [["res_model", "=", "account.move"],
                                                                                ["res_id", "=", invoice["id"]]]),
                      "the invoice in Xero", timeout=90)
-        if name.startswith(("psa_xero_demo_6", "psa_xero_demo_7", "psa_xero_demo_8", "psa_xero_demo_9")):
+        if name == "psa_xero_demo_12_invoice_labour":
+            labour = wait_for(lambda: labour_invoice(rpc), "the labour invoice posted", timeout=30)
+            wait_for(lambda labour=labour: rpc.call("xero.link", "search", [["res_model", "=", "account.move"],
+                                                                             ["res_id", "=", labour[0]["id"]]]),
+                     "the labour invoice in Xero", timeout=90)
+        if name.startswith(("psa_xero_demo_6", "psa_xero_demo_7", "psa_xero_demo_8", "psa_xero_demo_9",
+                            "psa_xero_demo_12")):
             assert wait_for(lambda: outbox_settled(rpc), "the outbox", timeout=90) is True, outbox_settled(rpc)
     return invoice["name"]
 
@@ -145,7 +177,9 @@ def check_xero(harness_url, invoice_number):
     """What the walk put in Northwind's books in Xero."""
     admin = Admin(harness_url)
     invoices = admin.records("invoice", NORTHWIND)
-    sales = [i for i in invoices if i["Type"] == "ACCREC"]
+    # the walk's two sales invoices: the one of step 6 here, the labour invoice in check_labour
+    assert len([i for i in invoices if i["Type"] == "ACCREC"]) == 2, invoices
+    sales = [i for i in invoices if i["Type"] == "ACCREC" and i.get("InvoiceNumber") == invoice_number]
     bills = [i for i in invoices if i["Type"] == "ACCPAY"]
     assert [(i["InvoiceNumber"], i["Status"], i["Total"]) for i in sales] == [(invoice_number, "PAID", 204.0)]
     assert [(ln["ItemCode"], ln["AccountCode"], ln["TaxType"]) for ln in sales[0]["LineItems"]] == [
@@ -161,6 +195,30 @@ def check_xero(harness_url, invoice_number):
     assert [(o["Status"], o["Total"]) for o in orders] == [("AUTHORISED", 186.0)]
     names = {c["Name"] for c in admin.records("contact", NORTHWIND)}
     assert {"Greenfield Veterinary Practice", "Pax8 UK"} <= names  # created in Xero by the walk
+
+
+def check_labour(rpc, harness_url):
+    """Steps 11–14: one invoice for Acme Dental, one line per charge type (the ticket time the demo
+    made and the walk logged), in Xero with the charge types' items, hours and Odoo's total."""
+    [invoice] = labour_invoice(rpc)
+    lines = rpc.call("account.move.line", "search_read", [["move_id", "=", invoice["id"]],
+                                                          ["display_type", "=", "product"]],
+                     ["product_id", "quantity", "name", "price_subtotal"], order="id")
+    assert len(lines) == 2, lines
+    by_code = {("REMOTE-SUPPORT" if "REMOTE-SUPPORT" in ln["product_id"][1] else "ONSITE-VISIT"): ln for ln in lines}
+    assert set(by_code) == {"REMOTE-SUPPORT", "ONSITE-VISIT"}, lines
+    # 0.4 h → 0.5 (30-minute minimum), 1.1 h → 1.25 (15-minute steps); onsite per ticket and day:
+    # 0.75 + 0.5 h on one day → 1.5, the walk's 0:45 on another → 1 (60-minute minimum)
+    assert (by_code["REMOTE-SUPPORT"]["quantity"], by_code["ONSITE-VISIT"]["quantity"]) == (1.75, 2.5), lines
+    assert "Email not syncing on reception PC" in by_code["REMOTE-SUPPORT"]["name"], lines
+    assert "Replace failed switch in surgery 2" in by_code["ONSITE-VISIT"]["name"], lines
+    assert "Replaced the UPS" in by_code["ONSITE-VISIT"]["name"], lines
+    assert invoice["currency_id"][1] == "GBP", invoice
+    [xero] = [i for i in Admin(harness_url).records("invoice", NORTHWIND) if i.get("InvoiceNumber") == invoice["name"]]
+    assert sorted((ln["ItemCode"], ln["Quantity"], ln["AccountCode"]) for ln in xero["LineItems"]) == [
+        ("ONSITE-VISIT", 2.5, "220"), ("REMOTE-SUPPORT", 1.75, "220")], xero["LineItems"]
+    assert (xero["Status"], xero["CurrencyCode"], xero["Total"]) == ("AUTHORISED", "GBP", invoice["amount_total"]), (
+        xero, invoice)
 
 
 def check_mapped(rpc):
@@ -243,6 +301,7 @@ def test_run_demo_and_walk_the_readme():
         browser = Chromium()
         invoice_number = walk(odoo_url, harness_url, browser, rpc)
         check_xero(harness_url, invoice_number)
+        check_labour(rpc, harness_url)
         check_mapped(rpc)
         check_currency(rpc)
     except BaseException:

@@ -153,3 +153,19 @@ def test_contributors_headings_are_shifted_one_level_as_oca_does():
 def test_markdown_it_cannot_render_is_refused(markdown):
     with pytest.raises(FragmentError):
         render_fragment(markdown, 2, "sample")
+
+
+def test_every_bold_word_of_the_demo_walk_is_named_by_a_tour_or_a_harness_click():
+    """The fast half of test_demo_command.py's check (which runs the tours in Chromium to compare
+    the README with the walk step by step, in order): each menu, button and field the README's
+    demo steps name in bold is named in the tours' source or among the harness's clicks."""
+    from tests.repo.demo_walk import HARNESS_CLICKS, LABOUR_TOURS, TOURS, readme_steps
+
+    source = "".join(open(path, encoding="utf-8").read() for path in (TOURS, LABOUR_TOURS))
+    clicks = {label for steps in HARNESS_CLICKS.values() for label, _value in steps}
+    steps = readme_steps()
+    assert ("Invoice Labour", None) in steps and ("Charge Type", "Onsite Visit") in steps, steps
+    missing = [label for label, _value in steps if label not in clicks
+               and "README: %s" % label not in source and "'%s'" % label not in source
+               and '"%s"' % label not in source]
+    assert not missing, "named in the README's demo walk, in no tour: %s" % missing

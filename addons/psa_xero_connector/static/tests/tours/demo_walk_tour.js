@@ -4,7 +4,8 @@
 // content starts with "README: " is one the README names, in bold, in the same order
 // (tests/repo/test_demo_command.py checks it): if the README changes, these change with it.
 // The harness's own pages (consent, Record payment) are another origin, where no tour runs:
-// the test clicks those, and its WALK lists them between these tours.
+// the test clicks those, and its WALK lists them between these tours. Steps 11–13 (labour
+// billing) are psa_labour_billing_helpdesk's labour_demo_walk_tour.js.
 import { registry } from "@web/core/registry";
 import { formatDate } from "@web/core/l10n/dates";
 
