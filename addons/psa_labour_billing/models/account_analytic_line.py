@@ -2,6 +2,7 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.osv import expression
 
 from .. import labour
 from ..const import CHARGE_TYPE_DOMAIN
@@ -53,7 +54,40 @@ class AccountAnalyticLine(models.Model):
     # --- routing to the customer's sales line of the charge type ---------------------------------
     @api.depends("charge_type_id", "labour_billable", "task_id.partner_id", "project_id.partner_id")
     def _compute_so_line(self):
-        return super()._compute_so_line()
+        # the customers' sales lines of the entries' charge types in one search, not one per entry
+        found = self._labour_sale_lines_found()
+        return super(AccountAnalyticLine, self.with_context(labour_sale_lines=found))._compute_so_line()
+
+    def _labour_company(self):
+        return self.company_id or self.project_id.company_id or self.env.company
+
+    def _labour_sale_lines_found(self):
+        """{(charge type, customer, company): the newest confirmed, unlocked sales line} for these
+        entries (None: the customer has none yet)."""
+        keys = set()
+        for line in self:
+            # the entries sale_timesheet routes (see its _compute_so_line)
+            if (not line.is_so_line_edited and line._is_not_billed() and line.labour_billable
+                    and line.charge_type_id and line.project_id.allow_billable):
+                customer = line._labour_customer()
+                if customer:
+                    keys.add((line.charge_type_id.id, customer.id, line._labour_company().id))
+        found = dict.fromkeys(keys)
+        if not keys:
+            return found
+        products, customers, companies = (list({key[i] for key in keys}) for i in range(3))
+        candidates = self.env["sale.order.line"].sudo().search([
+            ("product_id", "in", products),
+            ("order_partner_id.commercial_partner_id", "in", customers),
+            ("state", "=", "sale"),
+            ("order_id.locked", "=", False),
+            ("company_id", "in", companies),
+        ], order="id desc")
+        for sol in candidates:
+            key = (sol.product_id.id, sol.order_partner_id.commercial_partner_id.id, sol.company_id.id)
+            if key in found and found[key] is None:
+                found[key] = sol
+        return found
 
     def _labour_customer(self):
         return (self.task_id.partner_id or self.project_id.partner_id).commercial_partner_id
@@ -77,19 +111,31 @@ class AccountAnalyticLine(models.Model):
         if (task_line.product_id == charge_type and task_line.state == "sale"
                 and task_line.order_partner_id.commercial_partner_id == customer):
             return task_line
-        company = self.company_id or self.project_id.company_id or self.env.company
+        company = self._labour_company()
         # sudo: called while the technician's own time entry is written (hr_timesheet checked that
         # write); technicians have no sales rights, and the sales line is theirs only to bill through
         sale_lines = self.env["sale.order.line"].sudo().with_company(company)
-        line = sale_lines.search([
-            ("product_id", "=", charge_type.id),
-            ("order_partner_id.commercial_partner_id", "=", customer.id),
-            ("state", "=", "sale"),
-            ("order_id.locked", "=", False),
-            ("company_id", "=", company.id),
-        ], order="id desc", limit=1)
+        found = self.env.context.get("labour_sale_lines")
+        key = (charge_type.id, customer.id, company.id)
+        if found is not None and key in found:
+            line = found[key]  # looked up for the whole batch (_compute_so_line)
+        else:
+            line = sale_lines.search([
+                ("product_id", "=", charge_type.id),
+                ("order_partner_id.commercial_partner_id", "=", customer.id),
+                ("state", "=", "sale"),
+                ("order_id.locked", "=", False),
+                ("company_id", "=", company.id),
+            ], order="id desc", limit=1)
         if line:
-            return line
+            return line.with_company(company)
+        line = self._labour_new_sale_line(customer, company, sale_lines)
+        if found is not None:
+            found[key] = line  # the batch's next entries of this customer and charge type land on it too
+        return line
+
+    def _labour_new_sale_line(self, customer, company, sale_lines):
+        charge_type = self.charge_type_id
         orders = self.env["sale.order"].sudo().with_company(company)
         order = orders.search([
             ("partner_id", "=", customer.id),
@@ -125,21 +171,19 @@ class AccountAnalyticLine(models.Model):
 
     def _labour_day_siblings(self):
         """The unbilled entries rounded together with these ones (charge types applied per day)."""
-        found = self.browse()
-        seen = set()
+        days = defaultdict(set)  # (ticket or task, charge type) -> dates
         for line in self:
             product = line.charge_type_id
             if not line.project_id or not product or product.labour_scope != "day":
                 continue
-            key = (line._labour_group_key(), line.date, product.id)
-            if key in seen:
-                continue
-            seen.add(key)
-            found |= self.sudo().search(
-                line._labour_group_domain(key[0]) + UNBILLED + [
-                    ("date", "=", line.date), ("charge_type_id", "=", product.id),
-                    ("project_id", "!=", False)])
-        return found
+            days[(line._labour_group_key(), product.id)].add(line.date)
+        if not days:
+            return self.browse()
+        # one search for all the groups, not one per ticket or task and day
+        groups = expression.OR([self._labour_group_domain(key) + [
+            ("charge_type_id", "=", product_id), ("date", "in", sorted(dates))]
+            for (key, product_id), dates in days.items()])
+        return self.browse() | self.sudo().search(expression.AND([groups, UNBILLED, [("project_id", "!=", False)]]))
 
     def _labour_refresh(self):
         """Store each unbilled entry's billable quantity from its charge type's rules."""

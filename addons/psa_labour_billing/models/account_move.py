@@ -22,6 +22,7 @@ class AccountMove(models.Model):
         hours, summary); per entry, the line is split into one line per time entry."""
         limit = self._labour_description_max()
         more = self.env._("… and %d more entries")
+        labels = {}
         for move in self.filtered(lambda m: m.move_type == "out_invoice" and m.state == "draft"):
             grouping = self.env.context.get("labour_invoice_grouping") or move.company_id.labour_invoice_grouping
             by_sale_line = defaultdict(lambda: self.env["account.analytic.line"])
@@ -38,4 +39,8 @@ class AccountMove(models.Model):
                 if grouping == "entry":
                     line._labour_split(title, entries, limit, more)
                 else:
-                    line.name = labour.describe(title, entries, limit, more)
+                    labels[line] = labour.describe(title, entries, limit, more)
+        # A label moves no amount, tax or due line: written without re-synchronising the invoice's
+        # taxes and terms, which a write per line otherwise does (most of the time of invoicing a month)
+        for line, label in labels.items():
+            line.with_context(skip_invoice_sync=True, check_move_validity=False).name = label

@@ -59,6 +59,26 @@ class TestLabourBilling(LabourCase):
         self.assertEqual(entry.so_line, order.order_line)
         self.assertEqual(self.env["sale.order"].search_count([("partner_id", "=", self.customer.id)]), 1)
 
+    def test_entries_logged_together_share_one_new_line(self):
+        """Entries created in one call are routed as a batch: the first makes the customer's labour
+        line, the others land on it (not a line each); day groups are rounded per task and day."""
+        task2 = self.env["project.task"].create({"name": "VPN", "project_id": self.project.id,
+                                                 "partner_id": self.customer.id})
+        vals = [{"name": "Work", "unit_amount": hours, "date": date, "employee_id": self.jane.id,
+                 "project_id": self.project.id, "task_id": task.id, "charge_type_id": charge.id}
+                for hours, date, task, charge in ((0.1, "2026-11-03", self.task, self.remote),
+                                                  (1.1, "2026-11-03", task2, self.remote),
+                                                  (0.25, "2026-11-03", self.task, self.onsite),
+                                                  (0.5, "2026-11-03", self.task, self.onsite),
+                                                  (0.25, "2026-11-03", task2, self.onsite),
+                                                  (0.25, "2026-11-04", self.task, self.onsite))]
+        entries = self.env["account.analytic.line"].create(vals)
+        self.assertEqual(len(entries.so_line), 2, "one line per charge type, not one per entry")
+        self.assertEqual(entries.so_line.order_id.partner_id, self.customer)
+        self.assertEqual(len(entries.so_line.order_id), 1)
+        # onsite, per task and day: 45 minutes on the task on the 3rd -> 1 h; 15 minutes on task2 -> 1 h
+        self.assertEqual(entries.mapped("billable_hours"), [0.5, 1.25, 0.33, 0.67, 1.0, 1.0])
+
     def test_non_billable_excluded(self):
         billed = self.log(1.0)
         free = self.log(2.0, labour_billable=False)
