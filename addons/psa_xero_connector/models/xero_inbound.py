@@ -431,7 +431,9 @@ class XeroInbound(models.AbstractModel):
             moves._message_log_batch({move.id: body for move, body in bodies.items()})
             return
         for move, body in bodies.items():
-            move.message_post(body=body, subtype_xmlid="mail.mt_comment", message_type="notification",
+            # an internal note to the salesperson: a comment would also reach the invoice's
+            # followers, the customer among them once the invoice was sent
+            move.message_post(body=body, subtype_xmlid="mail.mt_note", message_type="notification",
                               partner_ids=move.invoice_user_id.partner_id.ids)
 
     def _payment_journal(self, tenant, move, account):

@@ -223,12 +223,14 @@ class TestPaymentsFromXero(PaymentCase):
     def test_notification_to_the_salesperson(self):
         self.tenant.notify_payments = True
         move = self.invoice(250)
+        move.message_subscribe(partner_ids=move.partner_id.ids)  # the customer follows an invoice sent to them
         self.process()
         self.pay_in_xero(move, 250)
         self.handle()
         message = self.said(move, "%s paid in Xero" % move.name)
-        self.assertEqual(message.subtype_id, self.env.ref("mail.mt_comment"))
-        self.assertIn(move.invoice_user_id.partner_id, message.partner_ids)
+        self.assertEqual(message.subtype_id, self.env.ref("mail.mt_note"), "an internal note, not a comment")
+        self.assertIn(move.invoice_user_id.partner_id, message.notified_partner_ids)
+        self.assertNotIn(move.partner_id, message.notified_partner_ids, "the customer is not told")
 
     def test_many_payments_few_calls(self):
         moves = [self.invoice(101 + n) for n in range(6)]
