@@ -229,7 +229,7 @@ class TestPaymentsFromXero(PaymentCase):
         self.handle()
         message = self.said(move, "%s paid in Xero" % move.name)
         self.assertEqual(message.subtype_id, self.env.ref("mail.mt_note"), "an internal note, not a comment")
-        self.assertIn(move.invoice_user_id.partner_id, message.notified_partner_ids)
+        self.assertIn(move.invoice_user_id.partner_id, message.partner_ids)
         self.assertNotIn(move.partner_id, message.notified_partner_ids, "the customer is not told")
 
     def test_many_payments_few_calls(self):
