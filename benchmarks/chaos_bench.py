@@ -78,8 +78,8 @@ def plan(total, rng):
 
 
 class Org:
-    def __init__(self, name, xero_id, tenant_id, company_id):
-        self.name, self.xero_id, self.tenant_id, self.company_id = name, xero_id, tenant_id, company_id
+    def __init__(self, name, remote_id, tenant_id, company_id):
+        self.name, self.remote_id, self.tenant_id, self.company_id = name, remote_id, tenant_id, company_id
         self.partners = {"customer": [], "supplier": []}
         self.moves, self.contacts = [], []
 
@@ -123,9 +123,9 @@ def count_copies(rpc, admin, orgs):
     errors = collections.Counter()
     pending_reasons = collections.Counter()
     for org in orgs:
-        invoices = state.get("invoice", {}).get(org.xero_id, [])
-        credits = state.get("creditnote", {}).get(org.xero_id, [])
-        contacts = state.get("contact", {}).get(org.xero_id, [])
+        invoices = state.get("invoice", {}).get(org.remote_id, [])
+        credits = state.get("creditnote", {}).get(org.remote_id, [])
+        contacts = state.get("contact", {}).get(org.remote_id, [])
         by = collections.Counter()
         for inv in invoices:
             by[("out_invoice", inv.get("InvoiceNumber"))] += inv["Type"] == "ACCREC"
@@ -135,10 +135,10 @@ def count_copies(rpc, admin, orgs):
         for contact in contacts:
             by[("contact", contact.get("Name"))] += contact.get("ContactStatus", "ACTIVE") == "ACTIVE"
         records = [("account.move", m) for m in rpc.call("account.move", "read", org.moves,
-                                                        ["name", "move_type", "xero_sync_state", "xero_sync_message"],
+                                                        ["name", "move_type", "ledger_sync_state", "ledger_sync_message"],
                                                         context=org.ctx())]
         records += [("res.partner", p) for p in rpc.call("res.partner", "read", org.contacts,
-                                                        ["name", "xero_sync_state", "xero_sync_message"],
+                                                        ["name", "ledger_sync_state", "ledger_sync_message"],
                                                         context=org.ctx())]
         for _model, rec in records:
             kind = rec.get("move_type", "contact")
@@ -147,19 +147,19 @@ def count_copies(rpc, admin, orgs):
             figures["in Xero once"] += copies == 1
             figures["duplicated in Xero"] += copies > 1
             figures["extra copies in Xero"] += max(0, copies - 1)
-            if rec["xero_sync_state"] == "error":
+            if rec["ledger_sync_state"] == "error":
                 figures["in error with a reason"] += 1
-                reason = (rec["xero_sync_message"] or "no reason given").splitlines()[0].split(": ", 1)[-1]
+                reason = (rec["ledger_sync_message"] or "no reason given").splitlines()[0].split(": ", 1)[-1]
                 reason = re.sub(r"Chaos \w+ \w+ \d+", "<contact>", reason)[:100]
                 errors[reason] += 1
             elif copies == 0:
                 figures["lost (not in Xero, not in error)"] += 1
-                if rec["xero_sync_state"] == "queued":
-                    pending_reasons[(rec["xero_sync_message"] or "queued")[:90]] += 1
-            figures["synced in Odoo"] += rec["xero_sync_state"] == "done"
-            figures["in Xero, not synced in Odoo"] += copies >= 1 and rec["xero_sync_state"] != "done"
-            figures["synced in Odoo, not in Xero"] += copies == 0 and rec["xero_sync_state"] == "done"
-            figures["  of which still queued at the end"] += copies == 0 and rec["xero_sync_state"] == "queued"
+                if rec["ledger_sync_state"] == "queued":
+                    pending_reasons[(rec["ledger_sync_message"] or "queued")[:90]] += 1
+            figures["synced in Odoo"] += rec["ledger_sync_state"] == "done"
+            figures["in Xero, not synced in Odoo"] += copies >= 1 and rec["ledger_sync_state"] != "done"
+            figures["synced in Odoo, not in Xero"] += copies == 0 and rec["ledger_sync_state"] == "done"
+            figures["  of which still queued at the end"] += copies == 0 and rec["ledger_sync_state"] == "queued"
     return figures, errors, pending_reasons
 
 
@@ -226,9 +226,9 @@ def main():  # noqa: C901 - a benchmark's script: set up, run, print, one step a
         first = rpc.call("res.users", "search_read", [["login", "=", "admin"]], ["company_id"])[0]["company_id"][0]
         companies = [first, second_company(rpc)]
         orgs = []
-        for (name, xero_id), company in zip(DEMO_ORGS[:2], companies, strict=True):
-            set_up_tenant(rpc, tenants[xero_id], company)
-            orgs.append(Org(name, xero_id, tenants[xero_id], company))
+        for (name, remote_id), company in zip(DEMO_ORGS[:2], companies, strict=True):
+            set_up_tenant(rpc, tenants[remote_id], company)
+            orgs.append(Org(name, remote_id, tenants[remote_id], company))
         # a few partners first, so that documents have someone to go to
         serial = [0]
         for org in orgs:
@@ -303,7 +303,7 @@ def main():  # noqa: C901 - a benchmark's script: set up, run, print, one step a
         harness.admin.delete("/faults")
         harness.admin.post("/tokens/expire-every", {"every": None})
         run_webhook_half(odoo_url=server.url, harness_url=harness.url, db=db, rpc=rpc, info=info,
-                         tenants={o.xero_id: o.tenant_id for o in orgs})
+                         tenants={o.remote_id: o.tenant_id for o in orgs})
     finally:
         server.kill()
         harness.close()

@@ -12,7 +12,7 @@ of bad requests sent over loopback by concurrent senders, an even mix of:
 - broken HTTP: a Content-Length that is not a number, a body shorter than announced.
 
 Prints (and ``run`` returns) accepted (2xx answers to the bad requests other than replays, goal
-0), 5xx answers (goal 0), rows added to ``xero_request_log`` and ``xero_event``, the peak RSS of
+0), 5xx answers (goal 0), rows added to ``ledger_request_log`` and ``ledger_event``, the peak RSS of
 the Odoo processes, wall time.
 
     python benchmarks/chaos_webhooks.py [--requests 10000] [--senders 8] [--workers 2] [--db NAME]
@@ -195,8 +195,8 @@ def run(requests=10_000, senders=8, workers=2, db=None, seed=11, info=None):
         with bench.registry().cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             # on a database of the chaos benchmark the organisation is there already
-            if not env["xero.tenant"].with_context(active_test=False).search([("xero_tenant_id", "=", ORG)]):
-                company = env.company if not env.company.xero_tenant_ids else env["res.company"].create(
+            if not env["ledger.tenant"].with_context(active_test=False).search([("remote_id", "=", ORG)]):
+                company = env.company if not env.company.ledger_tenant_ids else env["res.company"].create(
                     {"name": "Webhook chaos"})
                 bench.tenant(env, {"access_token": "chaos", "refresh_token": "chaos"}, ORG, company)
             env["ir.config_parameter"].set_param("psa_xero_connector.webhook_key", KEY)
@@ -227,11 +227,11 @@ def run(requests=10_000, senders=8, workers=2, db=None, seed=11, info=None):
             for _ in range(20):  # warm-up: each worker loads the registry on its first requests
                 request_for("unsigned", port, good, webhook.signature, rng)
             time.sleep(1)
-            logs_before, events_before = count("xero_request_log"), count("xero_event")
+            logs_before, events_before = count("ledger_request_log"), count("ledger_event")
 
             def counted():
                 with db_conn.cursor() as cur:
-                    cur.execute("SELECT coalesce(sum(delivery_count), 0) FROM xero_request_log "
+                    cur.execute("SELECT coalesce(sum(delivery_count), 0) FROM ledger_request_log "
                                 "WHERE direction = 'inbound'")
                     return cur.fetchone()[0]
 
@@ -271,7 +271,7 @@ def run(requests=10_000, senders=8, workers=2, db=None, seed=11, info=None):
             with db_conn.cursor() as cur:
                 cur.execute("""SELECT status_code, count(*), sum(delivery_count), max(length(request_body)),
                                       max(length(request_headers))
-                                 FROM xero_request_log WHERE direction = 'inbound' AND write_date >= %s
+                                 FROM ledger_request_log WHERE direction = 'inbound' AND write_date >= %s
                                 GROUP BY 1 ORDER BY 1""", [run_started_at])
                 log_rows = cur.fetchall()
             return {
@@ -283,8 +283,8 @@ def run(requests=10_000, senders=8, workers=2, db=None, seed=11, info=None):
                 "server_errors": sum(n for c in by_kind.values() for status, n in c.items() if status >= 500),
                 "no_answer": sum(c[0] for c in by_kind.values()),
                 "statuses_by_kind": {kind: dict(sorted(c.items())) for kind, c in sorted(by_kind.items())},
-                "request_log_rows_added": count("xero_request_log") - logs_before,
-                "event_rows_added": count("xero_event") - events_before,
+                "request_log_rows_added": count("ledger_request_log") - logs_before,
+                "event_rows_added": count("ledger_event") - events_before,
                 "deliveries_counted_in_log": counted() - counted_before,
                 "inbound_log_rows": [{"status": s, "rows": r, "deliveries": int(d or 0), "max_body_chars": b,
                                       "max_header_chars": h} for s, r, d, b, h in log_rows],
@@ -318,8 +318,8 @@ def main():
     print("  5xx answers                    %(server_errors)d   (goal 0); no answer: %(no_answer)d" % result)
     print("  replays of a good delivery     %(replays_acknowledged)d answered 200 (Xero's retry looks the same), "
           "nothing stored again" % result)
-    print("  rows added                     xero_request_log %(request_log_rows_added)d, "
-          "xero_event %(event_rows_added)d; %(deliveries_counted_in_log)d deliveries counted in the log"
+    print("  rows added                     ledger_request_log %(request_log_rows_added)d, "
+          "ledger_event %(event_rows_added)d; %(deliveries_counted_in_log)d deliveries counted in the log"
           % result)
     print("  peak RSS                       %(peak_rss_total_mb).0f MB for the Odoo processes (at most "
           "%(odoo_processes)d at once, %(odoo_pids_seen)d pids seen; %(rss_before_mb).0f MB before), "

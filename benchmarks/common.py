@@ -110,10 +110,10 @@ class Bench:
                            "connections_url": self.base + "/connections",
                            "api_url": self.base + "/api.xro/2.0"}.items():
             env["ir.config_parameter"].set_param("psa_xero_connector." + key, value)
-        connection = env["xero.connection"].create({
+        connection = env["ledger.connection"].create({
             "name": "bench", "access_token": token["access_token"], "refresh_token": token["refresh_token"],
             "access_expires_at": fields.Datetime.add(fields.Datetime.now(), seconds=1700)})
-        return env["xero.tenant"].create({"name": "Bench org", "xero_tenant_id": tenant_id,
+        return env["ledger.tenant"].create({"name": "Bench org", "remote_id": tenant_id,
                                           "connection_id": connection.id, "company_id": company.id})
 
     def __exit__(self, *exc):

@@ -12,7 +12,7 @@ Seeding 20,000 posted invoices through Odoo's posting takes ~25 ms each on this 
   total; the journal items are not copied — the report reads only the moves);
 - Xero: the same invoices (number, contact, one line of the same amount, AUTHORISED) written
   by the harness's own write rules through its ``documents/bulk`` admin route, 2,000 a request;
-- the links between them: one SQL ``INSERT`` of the N ``xero_link`` rows.
+- the links between them: one SQL ``INSERT`` of the N ``ledger_link`` rows.
 Then, behind Odoo's back: 20 totals changed, 10 invoices removed, 10 deleted, 10 created in Xero.
 """
 
@@ -74,8 +74,8 @@ def main():
             partner = env["res.partner"].create({
                 "name": "Drift Customer Ltd", "is_company": True, "customer_rank": 1,
                 "child_ids": [Command.create({"name": "Bill Payer", "type": "invoice", "email": "bp@drift.example"})]})
-            env["xero.outbox"]._cron_process(commit=False)  # the customer goes to Xero: its ContactID
-            contact_id = env["xero.link"]._link_of(tenant, partner).xero_id
+            env["ledger.outbox"]._cron_process(commit=False)  # the customer goes to Xero: its ContactID
+            contact_id = env["ledger.link"]._link_of(tenant, partner).remote_id
             template = env["account.move"].create({
                 "move_type": "out_invoice", "partner_id": partner.id, "invoice_date": "2026-11-10",
                 "invoice_date_due": "2026-12-10", "invoice_line_ids": [Command.create({
@@ -100,33 +100,33 @@ def main():
                     raise SystemExit("harness refused the seed: %s" % out["errors"][:3])
                 xero_ids += out["ids"]
             seeded_xero = time.time() - started
-            execute_values(cr, """INSERT INTO xero_link (tenant_id, company_id, res_model, res_id, xero_id, xero_name,
+            execute_values(cr, """INSERT INTO ledger_link (tenant_id, company_id, res_model, res_id, remote_id, remote_name,
                                                          create_uid, write_uid, create_date, write_date)
                                   VALUES %s""",
-                           [(tenant.id, env.company.id, "account.move", move_id, xero_id, name, 1, 1,
+                           [(tenant.id, env.company.id, "account.move", move_id, remote_id, name, 1, 1,
                              fields.Datetime.now(), fields.Datetime.now())
-                            for (move_id, name, _t), xero_id in zip(moves, xero_ids, strict=True)], page_size=5000)
+                            for (move_id, name, _t), remote_id in zip(moves, xero_ids, strict=True)], page_size=5000)
             tenant.write({"sync_invoices": True})
             env.invalidate_all()
             cr.commit()
 
-            def edit(xero_id, **change):
+            def edit(remote_id, **change):
                 requests.post(admin + "/documents/edit", json=dict(change, tenant=org, collection="Invoices",
-                                                                   id=xero_id), timeout=60).raise_for_status()
+                                                                   id=remote_id), timeout=60).raise_for_status()
 
-            for xero_id in xero_ids[:20]:
-                edit(xero_id, UnitAmount=1)
-            for xero_id in xero_ids[20:30]:
-                edit(xero_id, remove=True)
-            for xero_id in xero_ids[30:40]:
-                edit(xero_id, Status="DELETED")
+            for remote_id in xero_ids[:20]:
+                edit(remote_id, UnitAmount=1)
+            for remote_id in xero_ids[20:30]:
+                edit(remote_id, remove=True)
+            for remote_id in xero_ids[30:40]:
+                edit(remote_id, Status="DELETED")
             requests.post(admin + "/documents/bulk", json={"tenant": org, "collection": "Invoices", "elements": [
                 {"Type": "ACCREC", "Contact": {"ContactID": contact_id}, "Status": "AUTHORISED",
                  "InvoiceNumber": "XERO-ONLY-%d" % i, "DueDate": "2026-12-10", "LineAmountTypes": "NoTax",
                  "LineItems": [{"Description": "x", "Quantity": 1, "UnitAmount": 5, "AccountCode": "200"}]}
                 for i in range(10)]}, timeout=60).raise_for_status()
 
-            Drift, Log = env["xero.drift"], env["xero.request.log"]
+            Drift, Log = env["ledger.drift"], env["ledger.request.log"]
 
             def measure(full):
                 env.invalidate_all()
@@ -145,13 +145,13 @@ def main():
                             sql=sql_db.sql_counter - sql_before)
 
             first = measure(True)
-            kinds = dict(env["xero.drift.line"]._read_group([("tenant_id", "=", tenant.id), ("state", "=", "open")],
+            kinds = dict(env["ledger.drift.line"]._read_group([("tenant_id", "=", tenant.id), ("state", "=", "open")],
                                                             ["kind"], ["__count"]))
             # a night passes; a few documents change in Xero; the nightly run reads only those
             requests.post(admin + "/clock/advance", json={"seconds": 600}, timeout=30).raise_for_status()
-            tenant.xero_drift_checked_at = fields.Datetime.now() + timedelta(minutes=5)
-            for xero_id in xero_ids[40:50]:
-                edit(xero_id, Status="VOIDED")
+            tenant.drift_checked_at = fields.Datetime.now() + timedelta(minutes=5)
+            for remote_id in xero_ids[40:50]:
+                edit(remote_id, Status="VOIDED")
             second = measure(False)
             n = args.documents
             print("drift report over %d invoices in one organisation, Xero limits on (60 calls/min, 5,000/day)" % n)

@@ -134,7 +134,7 @@ def main():
                         token = bench.connect(tenants=[DEMO_ORGS[0][1]])
                         tenant = bench.tenant(env, token, DEMO_ORGS[0][1], env.company)
                         env["xero.importer"]._import(tenant, ["products", "accounts"])
-                        misc = env["xero.item"].search([("tenant_id", "=", tenant.id), ("code", "=", "MISC")])
+                        misc = env["ledger.item"].search([("tenant_id", "=", tenant.id), ("code", "=", "MISC")])
                         tenant.write({"catchall_invoice_item_id": misc.id, "sync_customers": True,
                                       "sync_invoices": False})  # the measured posting is Odoo's alone
                     else:
@@ -149,7 +149,7 @@ def main():
                                        "total": sum(invoices.mapped("amount_total"))}
                     cr.commit()
                     if tenant:
-                        Outbox, Log = env["xero.outbox"], env["xero.request.log"]
+                        Outbox, Log = env["ledger.outbox"], env["ledger.request.log"]
                         first_log = Log.search([], order="id desc", limit=1).id
                         tenant.sync_invoices = True
                         Outbox._enqueue(invoices, tenant, "invoice")  # what posting with the switch on queues

@@ -76,7 +76,7 @@ def main():
             tenant = bench.tenant(env, token, org, env.company)
             env["ir.config_parameter"].set_param("psa_xero_connector.webhook_key", KEY)
             env["xero.importer"]._import(tenant, ["products"])
-            misc = env["xero.item"].search([("tenant_id", "=", tenant.id), ("code", "=", "MISC")])
+            misc = env["ledger.item"].search([("tenant_id", "=", tenant.id), ("code", "=", "MISC")])
             tenant.write({"catchall_invoice_item_id": misc.id, "sync_customers": True, "sync_invoices": True})
             partner = env["res.partner"].create({
                 "name": "Bench Customer Ltd", "is_company": True, "customer_rank": 1,
@@ -89,13 +89,13 @@ def main():
             moves.action_post()
             cr.commit()
             started = time.time()
-            while env["xero.outbox"].search_count([("state", "in", ("queued", "waiting", "sending", "retry"))]):
-                if not env["xero.outbox"]._cron_process(limit_batches=100):
+            while env["ledger.outbox"].search_count([("state", "in", ("queued", "waiting", "sending", "retry"))]):
+                if not env["ledger.outbox"]._cron_process(limit_batches=100):
                     time.sleep(0.5)
                 if time.time() - started > 600:
                     raise SystemExit("the invoices did not reach the harness")
-            links = env["xero.link"].search([("res_model", "=", "account.move"), ("res_id", "in", moves.ids)])
-            xero_ids = {link.res_id: link.xero_id for link in links}
+            links = env["ledger.link"].search([("res_model", "=", "account.move"), ("res_id", "in", moves.ids)])
+            xero_ids = {link.res_id: link.remote_id for link in links}
             cr.commit()
         move_ids = [m for m in moves.ids if m in xero_ids]
         print("set-up: %d invoices of %.2f posted in Odoo and sent to the harness" % (len(move_ids), PRICE))
@@ -132,7 +132,7 @@ def main():
                     return cur.fetchall()
 
             def log_count(condition):
-                return sql("SELECT count(*) FROM xero_request_log WHERE direction = 'outbound' AND " + condition)[0][0]
+                return sql("SELECT count(*) FROM ledger_request_log WHERE direction = 'outbound' AND " + condition)[0][0]
 
             session = requests.Session()
             adapter = requests.adapters.HTTPAdapter(pool_maxsize=args.senders)
@@ -162,13 +162,13 @@ def main():
                 cpu = cpu_seconds(server.pid) - cpu_before
                 # the worker's own time: from its first fetch to the last event it wrote back
                 first_fetch, last_done = sql("""
-                    SELECT (SELECT min(create_date) FROM xero_request_log WHERE operation LIKE 'fetch %%'
+                    SELECT (SELECT min(create_date) FROM ledger_request_log WHERE operation LIKE 'fetch %%'
                              AND create_date >= %s),
-                           (SELECT max(processed_at) FROM xero_event WHERE resource_id IN %s)""",
+                           (SELECT max(processed_at) FROM ledger_event WHERE resource_id IN %s)""",
                                              started_utc, tuple(xero_ids[m] for m in batch))[0]
                 # where the end-to-end time goes: the events' arrival, then the worker
                 first_event, last_event = sql("""
-                    SELECT min(received_at), max(received_at) FROM xero_event
+                    SELECT min(received_at), max(received_at) FROM ledger_event
                      WHERE resource_id IN %s AND received_at >= %s""",
                                               tuple(xero_ids[m] for m in batch), started_utc)[0]
                 calls = log_count("true") - calls_before
@@ -205,12 +205,12 @@ def main():
             unbalanced = sql("""SELECT count(*) FROM (SELECT move_id FROM account_move_line GROUP BY move_id
                                  HAVING round(sum(debit) - sum(credit), 2) <> 0) m""")[0][0]
             payments, linked, reconciled = sql("""
-                SELECT count(DISTINCT p.id), count(DISTINCT l.xero_id),
+                SELECT count(DISTINCT p.id), count(DISTINCT l.remote_id),
                        count(DISTINCT p.id) FILTER (WHERE EXISTS (
                            SELECT 1 FROM account_move_line pl JOIN account_partial_reconcile r
                              ON r.credit_move_id = pl.id JOIN account_move_line il ON il.id = r.debit_move_id
                             WHERE pl.move_id = p.move_id AND il.move_id = ANY(%s)))
-                  FROM account_payment p JOIN xero_link l ON l.res_model = 'account.payment' AND l.res_id = p.id""",
+                  FROM account_payment p JOIN ledger_link l ON l.res_model = 'account.payment' AND l.res_id = p.id""",
                                                  move_ids)[0]
             residual = sql("""SELECT payment_state, count(*), sum(amount_residual) FROM account_move
                                WHERE id = ANY(%s) GROUP BY payment_state ORDER BY 1""", move_ids)

@@ -90,7 +90,7 @@ def set_up(env, harness, token, orgs, args):
                        "connections_url": harness.url + "/connections",
                        "api_url": harness.url + "/api.xro/2.0"}.items():
         icp.set_param("psa_xero_connector." + key, value)
-    connection = env["xero.connection"].create({
+    connection = env["ledger.connection"].create({
         "name": "scale", "access_token": token["access_token"], "refresh_token": token["refresh_token"],
         # the harness's clock runs --time-scale times faster: the token lives that much shorter
         "access_expires_at": fields.Datetime.add(fields.Datetime.now(),
@@ -99,14 +99,14 @@ def set_up(env, harness, token, orgs, args):
     gbp = env.ref("base.GBP")
     gbp.active = True
     made = []
-    for n, (name, xero_id) in enumerate(orgs):
+    for n, (name, remote_id) in enumerate(orgs):
         started = time.time()
         # a company of its own in GBP, the organisations' base currency (the main company's is USD)
         company = env["res.company"].create({"name": "Scale Co %02d" % n, "currency_id": gbp.id})
         env["account.chart.template"].try_loading("generic_coa", company, install_demo=False)
         company.currency_id = gbp  # the chart template sets USD; no entry is made yet
         cenv = env(context=dict(env.context, allowed_company_ids=[company.id]))
-        tenant = cenv["xero.tenant"].create({"name": name, "xero_tenant_id": xero_id, "connection_id": connection.id,
+        tenant = cenv["ledger.tenant"].create({"name": name, "remote_id": remote_id, "connection_id": connection.id,
                                              "company_id": company.id})
         env.cr.commit()  # the new tenant's key lock on the connection would block a token refresh
         # a fresh token first (its own transaction): a refresh in the middle of the import
@@ -115,7 +115,7 @@ def set_up(env, harness, token, orgs, args):
         env.cr.commit()  # this transaction's next snapshot sees the refreshed connection
         cenv["xero.importer"]._import(tenant, ["products"])
         env.cr.commit()
-        misc = cenv["xero.item"].search([("tenant_id", "=", tenant.id), ("code", "=", "MISC")])
+        misc = cenv["ledger.item"].search([("tenant_id", "=", tenant.id), ("code", "=", "MISC")])
         tenant.write({"catchall_invoice_item_id": misc.id})  # every switch stays off while the data is made
         partners = cenv["res.partner"].create([{
             "name": "Scale customer %02d-%02d" % (n, c), "is_company": True, "customer_rank": 1,
@@ -185,7 +185,7 @@ def reconnect(env, harness, token, args):
                        "connections_url": harness.url + "/connections",
                        "api_url": harness.url + "/api.xro/2.0"}.items():
         icp.set_param("psa_xero_connector." + key, value)
-    env["xero.connection"].search([("name", "=", "scale")]).write({
+    env["ledger.connection"].search([("name", "=", "scale")]).write({
         "access_token": token["access_token"], "refresh_token": token["refresh_token"],
         "access_expires_at": fields.Datetime.add(fields.Datetime.now(),
                                                  seconds=int(token.get("expires_in", 1800) / args.time_scale))})
@@ -208,7 +208,7 @@ def prepare(registry, db, harness, token, orgs, made, args):
                   % (sum(len(m) for _t, _p, m in made), time.time() - made_at))
             if args.prepared:
                 keep_prepared(env, made, args)
-        names = {t: env["xero.tenant"].browse(t).name for t, _p, _m in made}
+        names = {t: env["ledger.tenant"].browse(t).name for t, _p, _m in made}
         documents = {t: len(moves) for t, _p, moves in made}
     if args.prepared and read_prepared(args.prepared, args) is None:
         sql_db.close_db(db)  # createdb -T needs the database without sessions
@@ -221,9 +221,9 @@ def prepare(registry, db, harness, token, orgs, made, args):
 
 def enqueue(env, made):
     """Every switch on, every customer and invoice queued: one transaction, one commit."""
-    Outbox = env["xero.outbox"]
+    Outbox = env["ledger.outbox"]
     for tenant_id, partner_ids, move_ids in made:
-        tenant = env["xero.tenant"].browse(tenant_id)
+        tenant = env["ledger.tenant"].browse(tenant_id)
         partners, moves = env["res.partner"].browse(partner_ids), env["account.move"].browse(move_ids)
         tenant.write({"sync_customers": True, "sync_invoices": True})
         Outbox._enqueue(partners, tenant, "contact")
@@ -234,7 +234,7 @@ def enqueue(env, made):
 
 def progress(cr):
     """-> {tenant id: rows not answered yet}, {tenant id: rows}"""
-    cr.execute("SELECT tenant_id, count(*) FILTER (WHERE state IN %s), count(*) FROM xero_outbox GROUP BY tenant_id",
+    cr.execute("SELECT tenant_id, count(*) FILTER (WHERE state IN %s), count(*) FROM ledger_outbox GROUP BY tenant_id",
                [OPEN])
     rows = cr.fetchall()
     cr.commit()
@@ -286,9 +286,9 @@ def main():
             tenants=[t for _n, t in orgs])
         import requests
         misc = [item for item in DEMO_ITEMS if item["Code"] == "MISC"]
-        for _name, xero_id in orgs[len(DEMO_ORGS):]:  # the demo organisations have it already
+        for _name, remote_id in orgs[len(DEMO_ORGS):]:  # the demo organisations have it already
             requests.put(harness.url + "/api.xro/2.0/Items", json={"Items": misc}, timeout=30, headers={
-                "Authorization": "Bearer " + token["access_token"], "xero-tenant-id": xero_id}).raise_for_status()
+                "Authorization": "Bearer " + token["access_token"], "xero-tenant-id": remote_id}).raise_for_status()
         from odoo import SUPERUSER_ID, api
         from odoo.modules.registry import Registry
         from odoo.tools import config
@@ -304,12 +304,12 @@ def main():
         with registry.cursor() as cr:
             # warm-up: each cron worker loads the registry on its first job
             env = api.Environment(cr, SUPERUSER_ID, {})
-            for xml_id in ("ir_cron_xero_outbox", "ir_cron_xero_outbox_2", "ir_cron_xero_events"):
+            for xml_id in ("ir_cron_ledger_outbox", "ir_cron_ledger_outbox_2", "ir_cron_xero_events"):
                 env.ref("psa_xero_connector." + xml_id)._trigger()
         server.wake_crons(timeout=120)
         time.sleep(3)
         with registry.cursor() as cr:
-            cr.execute("SELECT COALESCE(max(id), 0) FROM xero_request_log")
+            cr.execute("SELECT COALESCE(max(id), 0) FROM ledger_request_log")
             log_before = cr.fetchone()[0]
             cr.commit()
 
@@ -344,9 +344,9 @@ def main():
             cpu_odoo = cpu_seconds(lambda pid, pgrp: pgrp == odoo_pgrp) - cpu_odoo0
             cpu_harness = cpu_seconds(lambda pid, pgrp: pgrp == harness.proc.pid) - cpu_harness0
             cpu_pg = sum(cpu_seconds(lambda p, _g, pid=pid: p == pid) - pg0.get(pid, 0) for pid in pg_pids())
-            cr.execute("SELECT state, count(*) FROM xero_outbox GROUP BY state")
+            cr.execute("SELECT state, count(*) FROM ledger_outbox GROUP BY state")
             states = dict(cr.fetchall())
-            cr.execute("SELECT tenant_id, status_code, operation, response_headers FROM xero_request_log "
+            cr.execute("SELECT tenant_id, status_code, operation, response_headers FROM ledger_request_log "
                        "WHERE id > %s AND direction = 'outbound'", [log_before])
             log = cr.fetchall()
         print_figures(args, names, documents, done_at, wall, stalled, states, log, cpu_odoo, cpu_harness, cpu_pg,

@@ -81,12 +81,12 @@ def main():
             env = api.Environment(cr, SUPERUSER_ID, {})
             tenant = bench.tenant(env, token, DEMO_ORGS[0][1], env.company)
             env["xero.importer"]._import(tenant, ["products"])
-            misc = env["xero.item"].search([("tenant_id", "=", tenant.id), ("code", "=", "MISC")])
+            misc = env["ledger.item"].search([("tenant_id", "=", tenant.id), ("code", "=", "MISC")])
             tenant.write({"catchall_invoice_item_id": misc.id, "sync_customers": True})
             partner = env["res.partner"].create({
                 "name": "Bench Customer Ltd", "is_company": True, "customer_rank": 1,
                 "child_ids": [Command.create({"name": "Bill Payer", "type": "invoice", "email": "bp@bench.example"})]})
-            Outbox = env["xero.outbox"]
+            Outbox = env["ledger.outbox"]
             Outbox._cron_process(commit=False)
             remote = env["product.product"].search([("default_code", "=", "REMOTE-SUPPORT")], limit=1)
 
@@ -151,7 +151,7 @@ def main():
 
             def measure(foreign):
                 """Post ``args.invoices`` invoices, send them all. -> figures of the run."""
-                Log = env["xero.request.log"]
+                Log = env["ledger.request.log"]
                 first_log = Log.search([], order="id desc", limit=1).id
                 moves = make(args.invoices, foreign)
                 moves.action_post()

@@ -57,7 +57,7 @@ def main():  # noqa: C901 - a benchmark's script: set up, run, print, one step a
             tenant = bench.tenant(env, token, org, env.company)
             env["ir.config_parameter"].set_param("psa_xero_connector.webhook_key", KEY)
             env["xero.importer"]._import(tenant, ["products"])
-            misc = env["xero.item"].search([("tenant_id", "=", tenant.id), ("code", "=", "MISC")])
+            misc = env["ledger.item"].search([("tenant_id", "=", tenant.id), ("code", "=", "MISC")])
             tenant.write({"catchall_invoice_item_id": misc.id, "sync_customers": True, "sync_invoices": True})
             partner = env["res.partner"].create({
                 "name": "Bench Customer Ltd", "is_company": True, "customer_rank": 1,
@@ -69,11 +69,11 @@ def main():  # noqa: C901 - a benchmark's script: set up, run, print, one step a
                 for _ in range(invoices)])
             moves.action_post()
             cr.commit()
-            while env["xero.outbox"].search_count([("state", "in", ("queued", "waiting", "sending", "retry"))]):
-                if not env["xero.outbox"]._cron_process(limit_batches=100):
+            while env["ledger.outbox"].search_count([("state", "in", ("queued", "waiting", "sending", "retry"))]):
+                if not env["ledger.outbox"]._cron_process(limit_batches=100):
                     time.sleep(0.5)
-            links = env["xero.link"].search([("res_model", "=", "account.move"), ("res_id", "in", moves.ids)])
-            xero_ids = {link.res_id: link.xero_id for link in links}
+            links = env["ledger.link"].search([("res_model", "=", "account.move"), ("res_id", "in", moves.ids)])
+            xero_ids = {link.res_id: link.remote_id for link in links}
             move_ids = [m.id for m in moves if m.id in xero_ids]
             cr.commit()
         from odoo.addons.psa_xero_connector.xero import webhook  # importable once the registry is loaded
@@ -102,7 +102,7 @@ def main():  # noqa: C901 - a benchmark's script: set up, run, print, one step a
                     return cur.fetchall()
 
             def fetch_calls():
-                return sql("SELECT count(*) FROM xero_request_log WHERE operation LIKE 'fetch %%'")[0][0]
+                return sql("SELECT count(*) FROM ledger_request_log WHERE operation LIKE 'fetch %%'")[0][0]
 
             def post(events):
                 raw = json.dumps({"events": events, "firstEventSequence": 1, "lastEventSequence": len(events),
@@ -113,15 +113,15 @@ def main():  # noqa: C901 - a benchmark's script: set up, run, print, one step a
                 return (time.perf_counter() - started) * 1000, resp.status_code
 
             def event(n):
-                xero_id = xero_ids[move_ids[n % len(move_ids)]]
-                return {"resourceUrl": bench.base + "/api.xro/2.0/Invoices/" + xero_id, "resourceId": xero_id,
+                remote_id = xero_ids[move_ids[n % len(move_ids)]]
+                return {"resourceUrl": bench.base + "/api.xro/2.0/Invoices/" + remote_id, "resourceId": remote_id,
                         "eventDateUtc": "2026-11-25T10:%02d:%02d.%03d" % (n // 60000 % 60, n // 1000 % 60, n % 1000),
                         "eventType": "UPDATE", "eventCategory": "INVOICE", "tenantId": org,
                         "tenantType": "ORGANISATION"}
 
             def drain():
                 started = time.perf_counter()
-                while sql("SELECT count(*) FROM xero_event WHERE state = 'pending'")[0][0]:
+                while sql("SELECT count(*) FROM ledger_event WHERE state = 'pending'")[0][0]:
                     time.sleep(0.05)
                     if time.perf_counter() - started > 300:
                         break
@@ -136,7 +136,7 @@ def main():  # noqa: C901 - a benchmark's script: set up, run, print, one step a
             for _round in range(rounds):
                 known = {d["id"] for d in requests.get(bench.base + "/__harness__/webhooks/deliveries",
                                                        timeout=30).json()}
-                calls_before, events_before = fetch_calls(), sql("SELECT count(*) FROM xero_event")[0][0]
+                calls_before, events_before = fetch_calls(), sql("SELECT count(*) FROM ledger_event")[0][0]
                 ids = [xero_ids[move_ids[n % len(move_ids)]] for n in range(args.events)]
                 requests.post(bench.base + "/__harness__/webhooks/emit", json={"tenant": org, "ids": ids}, timeout=60)
                 requests.post(bench.base + "/__harness__/webhooks/flush", json={"timeout": 120}, timeout=180)
@@ -145,7 +145,7 @@ def main():  # noqa: C901 - a benchmark's script: set up, run, print, one step a
                                                       timeout=30).json() if d["id"] not in known]
                 acks += [a["ms"] for d in deliveries for a in d["attempts"]]
                 statuses |= {a["status"] for d in deliveries for a in d["attempts"]}
-                stored += (sql("SELECT count(*) FROM xero_event")[0][0] - events_before) / rounds
+                stored += (sql("SELECT count(*) FROM ledger_event")[0][0] - events_before) / rounds
                 calls += (fetch_calls() - calls_before) / rounds
                 time.sleep(1)
             print("webhook acknowledgement, burst of %d events sent by the harness as Xero does (deliveries of "
@@ -190,7 +190,7 @@ def main():  # noqa: C901 - a benchmark's script: set up, run, print, one step a
                 requests.post(bench.base + "/__harness__/limits", json={"reset": True}, timeout=30)
 
             def refused():
-                return sql("SELECT count(*) FROM xero_request_log WHERE status_code = 429")[0][0]
+                return sql("SELECT count(*) FROM ledger_request_log WHERE status_code = 429")[0][0]
 
             fresh_minute()
             refused_before = refused()
@@ -211,7 +211,7 @@ def main():  # noqa: C901 - a benchmark's script: set up, run, print, one step a
             fresh_minute()
             refused_before = refused()
             calls_before = fetch_calls()
-            events_before = sql("SELECT count(*) FROM xero_event")[0][0]
+            events_before = sql("SELECT count(*) FROM ledger_event")[0][0]
             started = time.perf_counter()
             for move_id in batch:
                 pay(move_id)
@@ -220,8 +220,8 @@ def main():  # noqa: C901 - a benchmark's script: set up, run, print, one step a
                 time.sleep(0.05)
             elapsed = time.perf_counter() - started
             calls = fetch_calls() - calls_before
-            events = sql("SELECT count(*) FROM xero_event")[0][0] - events_before
-            deliveries = sql("SELECT count(*) FROM xero_request_log WHERE direction = 'inbound'")[0][0]
+            events = sql("SELECT count(*) FROM ledger_event")[0][0] - events_before
+            deliveries = sql("SELECT count(*) FROM ledger_request_log WHERE direction = 'inbound'")[0][0]
             print("100 payments recorded at the harness in a row (%.1f s to record) -> %d events in Odoo, all %d "
                   "invoices paid %.1f s after the last one" % (recorded, events, len(batch), elapsed - recorded))
             print("  calls to Xero            %d per 100 payment events (GET Invoices?IDs=, up to 50 per call); "

@@ -85,7 +85,7 @@ def class_times(text):
 
 def request_log_rows(odoo, db):
     code = ("import psycopg2\nc = psycopg2.connect(dbname=%r)\ncr = c.cursor()\n"
-            "cr.execute('SELECT count(*) FROM xero_request_log')\nprint(cr.fetchone()[0])\n" % db)
+            "cr.execute('SELECT count(*) FROM ledger_request_log')\nprint(cr.fetchone()[0])\n" % db)
     return int(odoo.run_python(code).stdout.strip() or 0)
 
 

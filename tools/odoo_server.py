@@ -212,7 +212,7 @@ class Rpc:
 
 def connect_xero(rpc, harness_url, tenants):
     """Point the addon at the harness, connect ``tenants`` (Xero IDs) through the consent page.
-    -> {tenant xero id: xero.tenant id}."""
+    -> {tenant xero id: ledger.tenant id}."""
     from harness.testing import approve_consent
     params = {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET,
               "authorize_url": harness_url + "/identity/connect/authorize",
@@ -230,11 +230,11 @@ def connect_xero(rpc, harness_url, tenants):
     done = rpc.http.get(back, allow_redirects=False, timeout=120)
     if done.status_code not in (302, 303):
         raise RpcError("the OAuth callback answered %s: %s" % (done.status_code, done.text[:500]))
-    found = rpc.call("xero.tenant", "search_read", [["xero_tenant_id", "in", list(tenants)]],
-                     ["xero_tenant_id", "state"])
-    if {t["xero_tenant_id"] for t in found if t["state"] == "connected"} != set(tenants):
+    found = rpc.call("ledger.tenant", "search_read", [["remote_id", "in", list(tenants)]],
+                     ["remote_id", "state"])
+    if {t["remote_id"] for t in found if t["state"] == "connected"} != set(tenants):
         raise RpcError("not connected: %r" % found)
-    return {t["xero_tenant_id"]: t["id"] for t in found}
+    return {t["remote_id"]: t["id"] for t in found}
 
 
 def set_up_tenant(rpc, tenant_id, company_id, **switches):
@@ -244,20 +244,20 @@ def set_up_tenant(rpc, tenant_id, company_id, **switches):
     gbp = rpc.call("res.currency", "search", [["name", "=", "GBP"]], context={"active_test": False})
     rpc.call("res.currency", "write", gbp, {"active": True})
     rpc.call("res.company", "write", [company_id], {"currency_id": gbp[0]})
-    rpc.call("xero.tenant", "write", [tenant_id], {"company_id": company_id})
-    wizard = rpc.call("xero.import.wizard", "create", {"tenant_id": tenant_id, "import_customers": False,
+    rpc.call("ledger.tenant", "write", [tenant_id], {"company_id": company_id})
+    wizard = rpc.call("ledger.import.wizard", "create", {"tenant_id": tenant_id, "import_customers": False,
                                                         "import_suppliers": False})
-    rpc.call("xero.import.wizard", "action_import", [wizard])
-    misc = rpc.call("xero.item", "search", [["tenant_id", "=", tenant_id], ["code", "=", "MISC"]])
+    rpc.call("ledger.import.wizard", "action_import", [wizard])
+    misc = rpc.call("ledger.item", "search", [["tenant_id", "=", tenant_id], ["code", "=", "MISC"]])
     values = {"catchall_invoice_item_id": misc[0], "catchall_purchase_item_id": misc[0],
               "catchall_credit_note_item_id": misc[0], "sync_customers": True, "sync_suppliers": True,
               "sync_invoices": True, "sync_bills": True, "sync_credit_notes": True}
     values.update(switches)
-    rpc.call("xero.tenant", "write", [tenant_id], values)
+    rpc.call("ledger.tenant", "write", [tenant_id], values)
 
 
 def outbox_pending(rpc):
-    return rpc.call("xero.outbox", "search_count", [["state", "in", ["queued", "retry"]]])
+    return rpc.call("ledger.outbox", "search_count", [["state", "in", ["queued", "retry"]]])
 
 
 def wait_outbox_empty(rpc, timeout=90, poll=0.5):

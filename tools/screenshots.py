@@ -128,7 +128,7 @@ def main(argv=None):
         browser.wait_for("!!document.querySelector('.o_form_view .o_form_sheet')", "the invoice's form")
         settle_and_shoot(browser, os.path.join(out, "invoice.png"))
         os.remove(os.path.join(out, "invoices.png"))
-        shoot(browser, odoo + "/odoo/action-psa_xero_connector.action_xero_request_log",
+        shoot(browser, odoo + "/odoo/action-psa_xero_connector.action_ledger_request_log",
               "!!document.querySelector('.o_data_row')", "the request log", os.path.join(out, "request-log.png"))
         org = None
         if args.drift:

@@ -6,8 +6,8 @@ passed). Internal code paths (crons, the webhook controller) run as superuser an
 
 from odoo.exceptions import AccessError
 
-USER = "psa_xero_connector.group_xero_user"
-MANAGER = "psa_xero_connector.group_xero_manager"
+USER = "psa_ledger.group_ledger_user"
+MANAGER = "psa_ledger.group_ledger_manager"
 GROUP_LABEL = {USER: "Xero / User", MANAGER: "Xero / Manager"}
 
 

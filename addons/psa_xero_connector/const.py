@@ -47,7 +47,7 @@ MAX_CONCURRENT_PER_TENANT = 5
 # not say when one frees up: rest this long (its windows are a minute).
 LIMIT_WINDOW_SECONDS = 60
 # Until when Xero's app-wide minute (10,000 calls over every organisation) is spent: an
-# ir.config_parameter row every worker of every host reads (see xero.tenant._rest_app).
+# ir.config_parameter row every worker of every host reads (see ledger.tenant._rest_app).
 APP_REST_PARAM = "psa_xero_connector.app_rest_until"
 
 LOG_RETENTION_DAYS = 30

@@ -19,8 +19,8 @@ def snapshot(*pairs):
     return dict(drift.xero_entry(collection, record) for collection, record in pairs)
 
 
-def invoice(xero_id=INV, number="INV/2026/00001", total="120.00", status="AUTHORISED", type_="ACCREC", **kw):
-    return "Invoices", dict({"InvoiceID": xero_id, "InvoiceNumber": number, "Type": type_, "Total": total,
+def invoice(remote_id=INV, number="INV/2026/00001", total="120.00", status="AUTHORISED", type_="ACCREC", **kw):
+    return "Invoices", dict({"InvoiceID": remote_id, "InvoiceNumber": number, "Type": type_, "Total": total,
                              "Status": status}, **kw)
 
 
@@ -29,14 +29,14 @@ def contact(name="Tyrell Corp", email="et@tyrell.example", vat="GB123", status="
                         "ContactStatus": status}
 
 
-def doc(key=1, kind="invoice", name="INV/2026/00001", xero_id=INV, total=120, status="open", queued=False):
-    return {"key": ("account.move", key), "kind": kind, "name": name, "xero_id": xero_id, "total": total,
+def doc(key=1, kind="invoice", name="INV/2026/00001", remote_id=INV, total=120, status="open", queued=False):
+    return {"key": ("account.move", key), "kind": kind, "name": name, "remote_id": remote_id, "total": total,
             "status": status, "queued": queued}
 
 
-def partner(name="Tyrell Corp", email="et@tyrell.example", vat="GB123", xero_id=CONTACT):
+def partner(name="Tyrell Corp", email="et@tyrell.example", vat="GB123", remote_id=CONTACT):
     return {"key": ("res.partner", 7), "kind": "contact", "name": name, "email": email, "vat": vat,
-            "xero_id": xero_id, "queued": False}
+            "remote_id": remote_id, "queued": False}
 
 
 def kinds(found):
@@ -69,12 +69,12 @@ def test_missing_in_xero():
     # linked, but Xero no longer has it (a full run: removed altogether)
     [found] = drift.compare([doc()], {})
     assert found["kind"] == "missing_xero" and found["key"] == ("account.move", 1)
-    assert found["xero_value"] == "not found"
+    assert found["remote_value"] == "not found"
     # never sent (no link, not queued)
-    [found] = drift.compare([doc(xero_id=None)], {})
-    assert found["kind"] == "missing_xero" and found["xero_value"] == "never sent" and found["candidate"] is None
+    [found] = drift.compare([doc(remote_id=None)], {})
+    assert found["kind"] == "missing_xero" and found["remote_value"] == "never sent" and found["candidate"] is None
     # queued: on its way, not a difference
-    assert drift.compare([doc(xero_id=None, queued=True)], {}) == []
+    assert drift.compare([doc(remote_id=None, queued=True)], {}) == []
     # a contact too
     assert kinds(drift.compare([partner()], {})) == ["missing_xero"]
 
@@ -82,7 +82,7 @@ def test_missing_in_xero():
 def test_missing_in_odoo_and_the_pair_of_a_lost_link():
     xero = snapshot(invoice(OTHER, "INV-0042", "50.00"))
     [found] = drift.compare([], xero)
-    assert found["kind"] == "missing_odoo" and found["xero_id"] == OTHER and found["number"] == "INV-0042"
+    assert found["kind"] == "missing_odoo" and found["remote_id"] == OTHER and found["number"] == "INV-0042"
     # linked to something else (e.g. a payment or an item): not missing
     assert drift.compare([], xero, linked_ids=[OTHER.upper()]) == []
     # deleted or voided in Xero: nothing to bring into Odoo
@@ -90,12 +90,12 @@ def test_missing_in_odoo_and_the_pair_of_a_lost_link():
     assert drift.compare([], snapshot(invoice(OTHER, status="VOIDED"))) == []
     # an Odoo document without a link and a Xero one with its number: each names the other
     xero = snapshot(invoice(OTHER, "INV/2026/00001"))
-    found = {d["kind"]: d for d in drift.compare([doc(xero_id=None)], xero)}
+    found = {d["kind"]: d for d in drift.compare([doc(remote_id=None)], xero)}
     assert found["missing_xero"]["candidate"] == OTHER
     assert found["missing_odoo"]["candidate"] == ("account.move", 1)
     # same number, other kind: no pair
     xero = snapshot(invoice(OTHER, "INV/2026/00001", type_="ACCPAY"))
-    assert all(d["candidate"] is None for d in drift.compare([doc(xero_id=None)], xero))
+    assert all(d["candidate"] is None for d in drift.compare([doc(remote_id=None)], xero))
 
 
 def test_a_document_deleted_in_odoo_but_live_in_xero_is_missing_in_odoo():
@@ -103,14 +103,14 @@ def test_a_document_deleted_in_odoo_but_live_in_xero_is_missing_in_odoo():
     Xero document is reported, saying it was deleted in Odoo; once voided it is not."""
     xero = snapshot(invoice(OTHER, "INV/2026/00009", "75.00"))
     [found] = drift.compare([], xero, linked_ids=[], deleted={OTHER.upper(): "INV/2026/00009"})
-    assert (found["kind"], found["xero_id"], found["odoo_value"]) == (
+    assert (found["kind"], found["remote_id"], found["odoo_value"]) == (
         "missing_odoo", OTHER, "deleted in Odoo (INV/2026/00009)")
     assert drift.compare([], snapshot(invoice(OTHER, status="VOIDED")), deleted={OTHER: "INV/2026/00009"}) == []
 
 
 def test_total_differs():
     [found] = drift.compare([doc(total=120)], snapshot(invoice(total="150.00")))
-    assert (found["kind"], found["odoo_value"], found["xero_value"]) == ("total", "120.00", "150.00")
+    assert (found["kind"], found["odoo_value"], found["remote_value"]) == ("total", "120.00", "150.00")
     # a document back in draft in Odoo (status None) is not compared
     assert drift.compare([doc(total=1, status=None)], snapshot(invoice())) == []
     # an update on its way: compared once it has arrived
@@ -121,7 +121,7 @@ def test_status_differs():
     for odoo, xero in (("open", "PAID"), ("paid", "AUTHORISED"), ("open", "VOIDED"), ("open", "DELETED"),
                        ("voided", "AUTHORISED")):
         [found] = drift.compare([doc(status=odoo)], snapshot(invoice(status=xero)))
-        assert (found["kind"], found["odoo_value"], found["xero_value"]) == ("status", odoo, xero)
+        assert (found["kind"], found["odoo_value"], found["remote_value"]) == ("status", odoo, xero)
     # voided on both sides, paid on both sides: agreement
     assert drift.compare([doc(status="voided")], snapshot(invoice(status="VOIDED"))) == []
     assert drift.compare([doc(status="paid")], snapshot(invoice(status="PAID"))) == []
@@ -139,16 +139,16 @@ def test_contact_details_differ():
     # case and spacing are not differences; an archived contact is
     assert drift.compare([partner(name="TYRELL  corp", email="ET@tyrell.example")], snapshot(contact())) == []
     [found] = drift.compare([partner()], snapshot(contact(status="ARCHIVED")))
-    assert found["xero_value"] == "status: archived"
+    assert found["remote_value"] == "status: archived"
     # several at once: one line naming each
     [found] = drift.compare([partner(email=None, vat="GB9")], snapshot(contact()))
-    assert found["odoo_value"] == "email: ; VAT: GB9" and found["xero_value"] == "email: et@tyrell.example; VAT: GB123"
+    assert found["odoo_value"] == "email: ; VAT: GB9" and found["remote_value"] == "email: et@tyrell.example; VAT: GB123"
 
 
 def test_every_kind_at_once():
-    expected = [doc(1, xero_id=INV, total=100), doc(2, kind="bill", name="BILL/1", xero_id=BILL),
-                doc(3, kind="credit_note", name="RINV/1", xero_id=CN, total=10),
-                doc(4, kind="purchase_order", name="P00001", xero_id=PO, total=99.5), partner(vat="GB1")]
+    expected = [doc(1, remote_id=INV, total=100), doc(2, kind="bill", name="BILL/1", remote_id=BILL),
+                doc(3, kind="credit_note", name="RINV/1", remote_id=CN, total=10),
+                doc(4, kind="purchase_order", name="P00001", remote_id=PO, total=99.5), partner(vat="GB1")]
     xero = snapshot(invoice(total="150"), ("CreditNotes", {"CreditNoteID": CN, "CreditNoteNumber": "RINV/1",
                                                            "Total": 10, "Status": "VOIDED"}),
                     ("PurchaseOrders", {"PurchaseOrderID": PO, "PurchaseOrderNumber": "P00001", "Total": 99.5,
@@ -163,8 +163,8 @@ def test_a_rerun_lays_the_changes_over_the_snapshot():
     merged = drift.merge(first, changes)
     assert merged[INV] == first[INV] and merged[OTHER][3] == "DELETED"
     assert first[OTHER][3] == "AUTHORISED"  # the last snapshot is not changed in place
-    found = drift.compare([doc(), doc(2, name="INV/2026/00002", xero_id=OTHER)], merged)
-    assert [(d["kind"], d["xero_id"]) for d in found] == [("status", OTHER)]
+    found = drift.compare([doc(), doc(2, name="INV/2026/00002", remote_id=OTHER)], merged)
+    assert [(d["kind"], d["remote_id"]) for d in found] == [("status", OTHER)]
 
 
 def test_paged_lists_read_as_xero_pages_them():

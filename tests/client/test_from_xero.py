@@ -101,10 +101,10 @@ def test_contact_without_a_name_is_not_built():
 
 def test_contact_link():
     assert from_xero.contact_link(3, ACME, 42) == {
-        "tenant_id": 3, "res_model": "res.partner", "res_id": 42, "xero_id": "c-acme", "xero_code": "ACME01",
-        "xero_name": "  Acme Dental Group "}
+        "tenant_id": 3, "res_model": "res.partner", "res_id": 42, "remote_id": "c-acme", "remote_code": "ACME01",
+        "remote_name": "  Acme Dental Group "}
     link = from_xero.contact_link(3, {"ContactID": "c-2"}, 43)
-    assert link["xero_code"] is False and link["xero_name"] is None
+    assert link["remote_code"] is False and link["remote_name"] is None
 
 
 # --- items -------------------------------------------------------------------------------------------
@@ -184,8 +184,8 @@ def test_item_code_name_limits_and_non_ascii():
 
 def test_item_link():
     assert from_xero.item_link(3, ONSITE, 11) == {
-        "tenant_id": 3, "res_model": "product.template", "res_id": 11, "xero_id": "i-onsite",
-        "xero_code": "LAB-ONSITE", "xero_name": "Onsite engineer, per hour"}
+        "tenant_id": 3, "res_model": "product.template", "res_id": 11, "remote_id": "i-onsite",
+        "remote_code": "LAB-ONSITE", "remote_name": "Onsite engineer, per hour"}
 
 
 # --- tax rates and accounts --------------------------------------------------------------------------
@@ -211,8 +211,8 @@ def test_tax_rate_row():
 def test_tax_link():
     rate = {"TaxType": "INPUT2", "Name": "20% (VAT on Expenses)"}
     assert from_xero.tax_link(3, 5, rate) == {"tenant_id": 3, "res_model": "account.tax", "res_id": 5,
-                                              "xero_id": "INPUT2", "xero_code": "INPUT2",
-                                              "xero_name": "20% (VAT on Expenses)"}
+                                              "remote_id": "INPUT2", "remote_code": "INPUT2",
+                                              "remote_name": "20% (VAT on Expenses)"}
 
 
 def test_account_row_and_link():
@@ -227,7 +227,7 @@ def test_account_row_and_link():
         "system_account": False, "tax_type": False, "active": False}
     assert from_xero.account_row(dict(account, SystemAccount="DEBTORS"))["system_account"] == "DEBTORS"
     assert from_xero.account_link(3, 9, account) == {"tenant_id": 3, "res_model": "account.account", "res_id": 9,
-                                                     "xero_id": "a-200", "xero_code": "200", "xero_name": "Sales"}
+                                                     "remote_id": "a-200", "remote_code": "200", "remote_name": "Sales"}
 
 
 # --- Xero's defaults carried by the import -----------------------------------------------------------
@@ -326,8 +326,8 @@ def test_contact_defaults_kept_for_the_link():
                "PurchasesDefaultAccountCode": "310", "AccountsReceivableTaxType": "OUTPUT2",
                "AccountsPayableTaxType": "INPUT2"}
     assert from_xero.contact_defaults(contact) == {
-        "xero_currency": "EUR", "xero_sales_account_code": "210", "xero_purchase_account_code": "310",
-        "xero_sales_tax_type": "OUTPUT2", "xero_purchase_tax_type": "INPUT2"}
+        "remote_currency": "EUR", "remote_sales_account_code": "210", "remote_purchase_account_code": "310",
+        "remote_sales_tax_type": "OUTPUT2", "remote_purchase_tax_type": "INPUT2"}
     assert set(from_xero.contact_defaults({"Name": "bare"}).values()) == {False}
 
 

@@ -72,16 +72,16 @@ def test_install_upgrade_neutralize_uninstall_without_demo(make_db):
     assert module_state(db) == "installed"
     assert db.sql("SELECT count(*) FROM ir_module_module WHERE name IN ('account', 'purchase') "
                   "AND state = 'installed'") == "2"
-    assert db.sql("SELECT to_regclass('xero_tenant') IS NOT NULL") == "t"
+    assert db.sql("SELECT to_regclass('ledger_tenant') IS NOT NULL") == "t"
     # upgrade keeps data; from 18.0.1.1.0 it replaces the old default scopes (which asked openid
     # profile email) by today's, and keeps scopes typed by hand
-    db.shell("env['xero.connection'].create({'name': 'kept', 'access_token': 'a', 'refresh_token': 'r'})\n"
+    db.shell("env['ledger.connection'].create({'name': 'kept', 'access_token': 'a', 'refresh_token': 'r'})\n"
              "env['ir.config_parameter'].set_param('psa_xero_connector.scopes', 'openid profile email "
              "offline_access accounting.invoices accounting.payments accounting.contacts accounting.settings')\n"
              "env.cr.commit()\n")
     db.sql("UPDATE ir_module_module SET latest_version = '18.0.1.1.0' WHERE name = '%s'" % ADDON)
     db.odoo_run("-u", ADDON, "--stop-after-init", "--no-http")
-    assert db.sql("SELECT name FROM xero_connection") == "kept"
+    assert db.sql("SELECT name FROM ledger_connection") == "kept"
     assert db.sql("SELECT value FROM ir_config_parameter WHERE key = 'psa_xero_connector.scopes'") == (
         "offline_access accounting.invoices accounting.payments.read accounting.contacts accounting.settings")
     # Sign in with Xero: auth_oauth came with the addon; a user linked to the Xero provider
@@ -91,12 +91,12 @@ def test_install_upgrade_neutralize_uninstall_without_demo(make_db):
     # a neutralized copy keeps no token and syncs nowhere
     db.odoo_run("neutralize")
     assert db.sql("SELECT coalesce(access_token, '') || coalesce(refresh_token, '') || state "
-                  "FROM xero_connection") == "revoked"
+                  "FROM ledger_connection") == "revoked"
     # uninstall removes the tables, menus and parameters
     db.shell("env['ir.module.module'].search([('name', '=', %r)]).button_immediate_uninstall()\n"
              "env.cr.commit()\n" % ADDON)
     assert module_state(db) == "uninstalled"
-    assert db.sql("SELECT to_regclass('xero_tenant') IS NULL AND to_regclass('xero_request_log') IS NULL") == "t"
+    assert db.sql("SELECT to_regclass('ledger_tenant') IS NULL AND to_regclass('ledger_request_log') IS NULL") == "t"
     assert db.sql("SELECT count(*) FROM ir_ui_menu WHERE name::text LIKE '%Request log%'") == "0"
     # the Xero provider goes; its user stays (unlinked), auth_oauth stays for the other providers
     assert db.sql("SELECT count(*) FROM auth_oauth_provider WHERE body::text LIKE '%Sign in with Xero%'") == "0"
@@ -108,5 +108,5 @@ def test_install_with_demo_data(make_db):
     db.odoo_run("-i", ADDON, "--stop-after-init", "--no-http")
     assert module_state(db) == "installed"
     assert db.sql("SELECT demo FROM ir_module_module WHERE name = 'account'") == "t"
-    out = db.shell("print('groups', env.ref('base.user_admin').has_group('psa_xero_connector.group_xero_manager'))\n")
+    out = db.shell("print('groups', env.ref('base.user_admin').has_group('psa_ledger.group_ledger_manager'))\n")
     assert "groups True" in out

@@ -39,10 +39,10 @@ try:
         "client_id": "vat-client", "client_secret": "vat-secret"}).json()
     connections = requests.get(server.url + "/connections", timeout=30,
                                headers={"Authorization": "Bearer " + token["access_token"]}).json()
-    Connection = env["xero.connection"]
+    Connection = env["ledger.connection"]
     connection = Connection.create(dict(Connection._token_values(token), client_id="vat-client", name="VAT test"))
-    tenants = env["xero.tenant"]._register_connections(connection, connections)
-    tenant = tenants.filtered(lambda t: t.xero_tenant_id == ORG)
+    tenants = env["ledger.tenant"]._register_connections(connection, connections)
+    tenant = tenants.filtered(lambda t: t.remote_id == ORG)
     company = env.company
     company.country_id = env.ref("base.uk")
     tenant.company_id = company

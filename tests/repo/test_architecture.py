@@ -12,7 +12,7 @@ def test_readme_architecture_block_matches_the_tree():
 
 def test_every_addon_module_is_listed_with_its_docstring():
     block = architecture.render()
-    for path in ("models/xero_link.py", "models/account_tax.py", "xero/to_xero.py", "xero/from_xero.py",
-                 "wizard/xero_import_line.py"):
+    for path in ("models/ledger_link.py", "models/account_tax.py", "xero/to_xero.py", "xero/from_xero.py",
+                 "wizard/ledger_import_line.py"):
         assert "  %s " % path in block
     assert "Per-tenant bindings between Odoo records and Xero records" in block

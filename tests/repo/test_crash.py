@@ -129,7 +129,7 @@ class Scenario:
     def check_exactly_once(self):
         settled = wait_outbox_empty(self.rpc, timeout=90)
         moves = self.rpc.call("account.move", "read", self.moves,
-                              ["name", "ref", "move_type", "xero_sync_state", "xero_sync_message"])
+                              ["name", "ref", "move_type", "ledger_sync_state", "ledger_sync_message"])
         invoices = self.harness.admin.records("invoice", NORTHWIND)
         problems = []
         for move in moves:
@@ -139,9 +139,9 @@ class Scenario:
                 copies = [i for i in invoices if i["Type"] == "ACCPAY" and i.get("Reference") == move["name"]]
             if len(copies) != 1:
                 problems.append("%s is %d times in Xero" % (move["name"], len(copies)))
-            if move["xero_sync_state"] != "done":
-                problems.append("%s is %r in Odoo: %s" % (move["name"], move["xero_sync_state"],
-                                                          move["xero_sync_message"]))
+            if move["ledger_sync_state"] != "done":
+                problems.append("%s is %r in Odoo: %s" % (move["name"], move["ledger_sync_state"],
+                                                          move["ledger_sync_message"]))
         names = {m["name"] for m in moves}
         strays = [i.get("InvoiceNumber") or i.get("Reference") for i in invoices
                   if (i.get("InvoiceNumber") if i["Type"] == "ACCREC" else i.get("Reference")) not in names]

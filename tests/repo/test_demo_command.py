@@ -53,7 +53,7 @@ def wait_for(check, what, timeout=60):
 
 def outbox_settled(rpc):
     """Nothing queued or retrying; -> the rows in error (Xero's messages), else True."""
-    rows = rpc.call("xero.outbox", "search_read", [], ["state", "entity", "last_error", "res_model", "res_id"])
+    rows = rpc.call("ledger.outbox", "search_read", [], ["state", "entity", "last_error", "res_model", "res_id"])
     if any(r["state"] in ("queued", "waiting", "sending", "retry") for r in rows):
         return False
     return [r for r in rows if r["state"] != "done"] or True
@@ -153,18 +153,18 @@ def walk(odoo_url, harness_url, browser, rpc, start=0):
                         "sync_purchase_orders"]
 
             def saved(switches=switches):
-                found = rpc.call("xero.tenant", "search_read", [["xero_tenant_id", "=", NORTHWIND]], switches)
+                found = rpc.call("ledger.tenant", "search_read", [["remote_id", "=", NORTHWIND]], switches)
                 return [t for t in found if all(t[s] for s in switches)]
             tenant = wait_for(saved, "the switches saved", timeout=20)
             assert tenant, switches
         if name == "psa_xero_demo_6_invoice":
             invoice = rpc.call("account.move", "search_read", [["move_type", "=", "out_invoice"]], ["name"])[0]
-            wait_for(lambda invoice=invoice: rpc.call("xero.link", "search", [["res_model", "=", "account.move"],
+            wait_for(lambda invoice=invoice: rpc.call("ledger.link", "search", [["res_model", "=", "account.move"],
                                                                                ["res_id", "=", invoice["id"]]]),
                      "the invoice in Xero", timeout=90)
         if name == "psa_xero_demo_12_invoice_labour":
             labour = wait_for(lambda: labour_invoice(rpc), "the labour invoice posted", timeout=30)
-            wait_for(lambda labour=labour: rpc.call("xero.link", "search", [["res_model", "=", "account.move"],
+            wait_for(lambda labour=labour: rpc.call("ledger.link", "search", [["res_model", "=", "account.move"],
                                                                              ["res_id", "=", labour[0]["id"]]]),
                      "the labour invoice in Xero", timeout=90)
         if name.startswith(("psa_xero_demo_6", "psa_xero_demo_7", "psa_xero_demo_8", "psa_xero_demo_9",
@@ -225,16 +225,16 @@ def check_mapped(rpc):
     """Every tax and account the demo's documents use — and each company's default taxes,
     income and expense accounts — is linked to Xero by the import alone (Contoso imported
     the way the README imports Northwind)."""
-    tenants = {t["xero_tenant_id"]: t for t in rpc.call("xero.tenant", "search_read", [],
-                                                         ["xero_tenant_id", "company_id"])}
-    wizard = rpc.call("xero.import.wizard", "create", {"tenant_id": tenants[CONTOSO]["id"]})
-    rpc.call("xero.import.wizard", "action_import", [wizard])
-    for xero_id, tenant in tenants.items():
+    tenants = {t["remote_id"]: t for t in rpc.call("ledger.tenant", "search_read", [],
+                                                         ["remote_id", "company_id"])}
+    wizard = rpc.call("ledger.import.wizard", "create", {"tenant_id": tenants[CONTOSO]["id"]})
+    rpc.call("ledger.import.wizard", "action_import", [wizard])
+    for remote_id, tenant in tenants.items():
         company = tenant["company_id"][0]
-        links = rpc.call("xero.link", "search_read", [["tenant_id", "=", tenant["id"]],
+        links = rpc.call("ledger.link", "search_read", [["tenant_id", "=", tenant["id"]],
                                                       ["res_model", "in", ["account.tax", "account.account"]]],
-                         ["res_model", "res_id", "xero_code"])
-        linked = {(ln["res_model"], ln["res_id"]): ln["xero_code"] for ln in links}
+                         ["res_model", "res_id", "remote_code"])
+        linked = {(ln["res_model"], ln["res_id"]): ln["remote_code"] for ln in links}
         used = set()
         lines = rpc.call("account.move.line", "search_read", [
             ["company_id", "=", company], ["display_type", "=", "product"],
@@ -252,8 +252,8 @@ def check_mapped(rpc):
                             ["default_account_id"])
         used.update(("account.account", j["default_account_id"][0]) for j in journals)
         missing = sorted(used - set(linked))
-        assert not missing, "%s: not mapped by the import: %s" % (xero_id, missing)
-        if xero_id == NORTHWIND:
+        assert not missing, "%s: not mapped by the import: %s" % (remote_id, missing)
+        if remote_id == NORTHWIND:
             assert lines, "the walk posted nothing"
         codes = {code for (model, _id), code in linked.items() if model == "account.account"}
         assert {"200", "220", "310", "429"} <= codes, codes

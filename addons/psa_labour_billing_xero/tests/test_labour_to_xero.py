@@ -13,23 +13,23 @@ class TestLabourToXero(XeroHarnessCase):
 
     def setUp(self):
         super().setUp()
-        self.tenant = self.connect().filtered(lambda t: t.xero_tenant_id == ORG_A)
+        self.tenant = self.connect().filtered(lambda t: t.remote_id == ORG_A)
         self.company = self.env.company
         self.tenant.company_id = self.company
         self.env["xero.importer"]._import(self.tenant, ["products", "accounts", "tax_rates"])
-        Link = self.env["xero.link"]
+        Link = self.env["ledger.link"]
         group = self.env["account.tax.group"].search([("company_id", "=", self.company.id)], limit=1)
         self.vat20 = self.env["account.tax"].create({"name": "VAT 20% (labour test)", "amount": 20,
                                                      "type_tax_use": "sale", "company_id": self.company.id,
                                                      "tax_group_id": group.id})
         Link.create({"tenant_id": self.tenant.id, "res_model": "account.tax", "res_id": self.vat20.id,
-                     "xero_id": "OUTPUT2", "xero_code": "OUTPUT2"})
+                     "remote_id": "OUTPUT2", "remote_code": "OUTPUT2"})
         # the charge types' income account is Xero's 220 (Professional Services Income)
         self.income = self.env["account.account"].create({"name": "Professional Services Income",
                                                           "code": "400299", "account_type": "income"})
-        services = self.env["xero.account"].search([("tenant_id", "=", self.tenant.id), ("code", "=", "220")])
+        services = self.env["ledger.account"].search([("tenant_id", "=", self.tenant.id), ("code", "=", "220")])
         Link.create({"tenant_id": self.tenant.id, "res_model": "account.account", "res_id": self.income.id,
-                     "xero_id": services.account_id, "xero_code": "220"})
+                     "remote_id": services.account_id, "remote_code": "220"})
         charge = {"type": "service", "service_type": "timesheet", "invoice_policy": "delivery",
                   "property_account_income_id": self.income.id, "taxes_id": [Command.set(self.vat20.ids)]}
         Template = self.env["product.template"]
@@ -44,7 +44,7 @@ class TestLabourToXero(XeroHarnessCase):
                                                        "property_product_pricelist": pricelist.id})
         data, _ = self.tenant._call("PUT", "Contacts", body={"Contacts": [{"Name": "Labour Customer Ltd"}]})
         Link.create({"tenant_id": self.tenant.id, "res_model": "res.partner", "res_id": self.partner.id,
-                     "xero_id": data["Contacts"][0]["ContactID"]})
+                     "remote_id": data["Contacts"][0]["ContactID"]})
         project = self.env["project.project"].create({
             "name": "Labour support", "partner_id": self.partner.id, "allow_billable": True,
             "charge_type_id": self.remote.product_variant_id.id})

@@ -28,7 +28,7 @@ class XeroOAuthController(http.Controller):
 
     @staticmethod
     def _check_manager():
-        if not request.env.user.has_group("psa_xero_connector.group_xero_manager"):
+        if not request.env.user.has_group("psa_ledger.group_ledger_manager"):
             raise Forbidden(request.env._("Only Xero managers can connect Xero organisations."))
 
     @staticmethod
@@ -39,7 +39,7 @@ class XeroOAuthController(http.Controller):
     @http.route(const.START_ROUTE, type="http", auth="user", methods=["GET"])
     def xero_oauth_start(self, **kwargs):
         self._check_manager()
-        Tenant = request.env["xero.tenant"].sudo()
+        Tenant = request.env["ledger.tenant"].sudo()
         try:
             client = Tenant._xero_client()
         except Exception as exc:  # noqa: BLE001 - shown to the admin as is
@@ -66,7 +66,7 @@ class XeroOAuthController(http.Controller):
         if not code:
             return self._result(request.env._("Connection refused"),
                                 request.env._("Xero sent no authorisation code."))
-        Tenant = request.env["xero.tenant"].sudo()
+        Tenant = request.env["ledger.tenant"].sudo()
         company = request.env["res.company"].browse(pending.get("company_id")).exists()
         if company not in request.env.user.company_ids:
             company = request.env.company
@@ -81,7 +81,7 @@ class XeroOAuthController(http.Controller):
             return self._result(request.env._("Xero refused the connection"), request.env._(
                 "%s Nothing was saved. Check the client ID and secret in Settings → Xero.", exc))
         settings = Tenant._xero_settings()
-        Connection = request.env["xero.connection"].sudo()
+        Connection = request.env["ledger.connection"].sudo()
         connection = Connection.create(dict(
             Connection._token_values(token), client_id=settings["client_id"], user_id=request.env.user.id,
             name=request.env._("Xero authorisation by %(user)s", user=request.env.user.name)))
@@ -103,7 +103,7 @@ class XeroOAuthController(http.Controller):
             return self._result(request.env._("Xero connection"), message)
         if not tenants:
             return self._result(request.env._("No organisation"), request.env._("Xero connected no organisation."))
-        return request.redirect("/odoo/action-psa_xero_connector.action_xero_tenant")
+        return request.redirect("/odoo/action-psa_xero_connector.action_ledger_tenant")
 
     @staticmethod
     def _result(title, message):

@@ -130,8 +130,8 @@ class XeroSigninController(http.Controller):
         provider = xero_provider(env)
         if not provider or not provider.enabled:
             raise AccessDenied()
-        client = env["xero.tenant"]._xero_client()
-        url = env["xero.tenant"]._xero_settings()["openid_configuration_url"]
+        client = env["ledger.tenant"]._xero_client()
+        url = env["ledger.tenant"]._xero_settings()["openid_configuration_url"]
         metadata = self._document(client, url, "openid configuration")
         if not metadata.get("issuer") or url.rstrip("/") != metadata["issuer"].rstrip("/") + \
                 "/.well-known/openid-configuration":

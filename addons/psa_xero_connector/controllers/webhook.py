@@ -9,7 +9,7 @@ worker the stored events trigger. Nothing a caller sends can make this answer 50
 Abuse stays cheap: a body announced (or streamed) over ``webhook.MAX_BODY`` is refused 413
 without being read, an unsigned one is refused after reading its first 2 kB only, and refused
 deliveries are counted in one request-log row per source, kind and minute (see
-``xero.request.log._log_delivery``), not stored one by one.
+``ledger.request.log._log_delivery``), not stored one by one.
 """
 
 import logging
@@ -67,7 +67,7 @@ class XeroWebhookController(http.Controller):
             if signature and len(raw) > webhook.MAX_BODY:
                 problem, raw = "too_large", raw[:const.MAX_LOGGED_REFUSED]
         try:
-            status = request.env["xero.event"].sudo()._receive(
+            status = request.env["ledger.event"].sudo()._receive(
                 raw, signature, dict(httprequest.headers), source=httprequest.remote_addr, problem=problem)
         except Exception:  # noqa: BLE001 - Xero gets a retryable answer, the log gets the trace
             _logger.exception("Xero webhook delivery could not be stored")

@@ -4,20 +4,20 @@ without a product for a partner imported from Xero takes the contact's Xero defa
 
 from odoo import api, fields, models
 
-from .xero_mapped_mixin import MAPPING_STATES
+from .ledger_mapped_mixin import MAPPING_STATES
 
 
 class AccountAccount(models.Model):
     _name = "account.account"
-    _inherit = ["account.account", "xero.mapped.mixin"]
-    _xero_catalog = "xero.account"
+    _inherit = ["account.account", "ledger.mapped.mixin"]
+    _xero_catalog = "ledger.account"
     _xero_key = "account_id"
     _xero_code_field = "code"
 
-    xero_entry_id = fields.Many2one("xero.account", string="Xero account", compute="_compute_xero_entry",
+    ledger_entry_id = fields.Many2one("ledger.account", string="Xero account", compute="_compute_xero_entry",
                                     inverse="_inverse_xero_entry",
                                     domain="[('tenant_id.company_id', 'in', company_ids)]")
-    xero_mapping_state = fields.Selection(MAPPING_STATES, string="Xero mapping", compute="_compute_xero_entry")
+    ledger_mapping_state = fields.Selection(MAPPING_STATES, string="Xero mapping", compute="_compute_xero_entry")
 
     @api.model
     def _get_most_frequent_account_for_partner(self, company_id, partner_id, move_type=None, journal_id=None):
@@ -34,19 +34,19 @@ class AccountAccount(models.Model):
     def _xero_default_account(self, company_id, partner_id, move_type):
         """The Odoo account mapped to the partner's Xero default account code (False if none or several)."""
         company = self.env["res.company"].browse(company_id)
-        tenant = company.xero_tenant_id
+        tenant = company.ledger_tenant_id
         if not tenant:
             return False
-        Link = self.env["xero.link"].sudo()  # an account id is all that leaves this method
+        Link = self.env["ledger.link"].sudo()  # an account id is all that leaves this method
         partner = self.env["res.partner"].browse(partner_id).commercial_partner_id
         link = Link.search([("tenant_id", "=", tenant.id), ("res_model", "=", "res.partner"),
                             ("res_id", "=", partner.id)], limit=1)
         sale = move_type in ("out_invoice", "out_refund", "out_receipt")
-        code = link.xero_sales_account_code if sale else link.xero_purchase_account_code
+        code = link.remote_sales_account_code if sale else link.remote_purchase_account_code
         if not code:
             return False
         mapped = Link.search([("tenant_id", "=", tenant.id), ("res_model", "=", "account.account"),
-                              ("xero_code", "=", code)], limit=2)
+                              ("remote_code", "=", code)], limit=2)
         account = self.sudo().browse(mapped.res_id if len(mapped) == 1 else []).exists()
         if not account or account.deprecated or company not in account.company_ids:
             return False

@@ -4,20 +4,20 @@ mapping is per organisation, like a shared account's code."""
 
 from odoo import fields, models
 
-from .xero_mapped_mixin import MAPPING_STATES
+from .ledger_mapped_mixin import MAPPING_STATES
 
 
 class AccountAnalyticPlan(models.Model):
     _name = "account.analytic.plan"
-    _inherit = ["account.analytic.plan", "xero.mapped.mixin"]
-    _xero_catalog = "xero.tracking.category"
+    _inherit = ["account.analytic.plan", "ledger.mapped.mixin"]
+    _xero_catalog = "ledger.tracking.category"
     _xero_key = "tracking_category_id"
     _xero_code_field = "tracking_category_id"
 
-    xero_entry_id = fields.Many2one("xero.tracking.category", string="Xero tracking category",
+    ledger_entry_id = fields.Many2one("ledger.tracking.category", string="Xero tracking category",
                                     compute="_compute_xero_entry", inverse="_inverse_xero_entry",
                                     domain="[('tenant_id.company_id', '=', current_company_id)]")
-    xero_mapping_state = fields.Selection(MAPPING_STATES, string="Xero mapping", compute="_compute_xero_entry")
+    ledger_mapping_state = fields.Selection(MAPPING_STATES, string="Xero mapping", compute="_compute_xero_entry")
 
     def _xero_tenant(self, record):
-        return self.env.company.xero_tenant_id
+        return self.env.company.ledger_tenant_id

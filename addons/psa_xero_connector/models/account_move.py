@@ -16,12 +16,12 @@ CATCHALL_FIELD = {"out_invoice": "catchall_invoice_item_id", "in_invoice": "catc
 
 class AccountMove(models.Model):
     _name = "account.move"
-    _inherit = ["account.move", "xero.document.mixin", "xero.sync.mixin"]
+    _inherit = ["account.move", "ledger.document.mixin", "ledger.sync.mixin"]
 
     XERO_TYPE = {"out_invoice": "ACCREC", "in_invoice": "ACCPAY", "out_refund": "ACCRECCREDIT",
                  "in_refund": "ACCPAYCREDIT"}
     # set by the connector's code (under sudo) from what Xero says, read-only to users over RPC too
-    _xero_owned_fields = frozenset({"xero_voided", "xero_online_invoice_url", "xero_tracking_note"})
+    _xero_owned_fields = frozenset({"ledger_voided", "xero_online_invoice_url", "ledger_tracking_note"})
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -37,13 +37,13 @@ class AccountMove(models.Model):
 
     def _xero_document_values(self, tenant, status="AUTHORISED"):
         self.ensure_one()
-        Link = self.env["xero.link"].sudo()
+        Link = self.env["ledger.link"].sudo()
         partner = self.commercial_partner_id
         contact = Link._link_of(tenant, partner)
         lines = [self._xero_line_values(tenant, line, Link) for line in self.invoice_line_ids
                  if line.display_type == "product"]
         return {
-            "kind": self.move_type, "contact_id": contact.xero_id, "number": self.name,
+            "kind": self.move_type, "contact_id": contact.remote_id, "number": self.name,
             "reference": self.ref or self.payment_reference or False, "date": self.invoice_date,
             "due_date": self.invoice_date_due, "status": status, "lines": lines, "url": self._xero_record_url(),
             "total": self.amount_total, "rounding_account": self._xero_rounding_account(tenant),
@@ -73,7 +73,7 @@ class AccountMove(models.Model):
         posted._xero_enqueue("upsert")
         return posted
 
-    xero_voided = fields.Boolean(string="Voided in Xero", readonly=True, copy=False,
+    ledger_voided = fields.Boolean(string="Voided in Xero", readonly=True, copy=False,
                                  help="Xero reports this document as voided (see the organisation's setting "
                                       "to cancel such documents in Odoo too).")
 
@@ -93,14 +93,14 @@ class AccountMove(models.Model):
         if not link:
             raise UserError(self.env._("%s is not in Xero yet: its online invoice exists once it is "
                                        "(see its Xero status).", self.display_name))
-        if link.xero_status not in ("AUTHORISED", "PAID"):
+        if link.remote_status not in ("AUTHORISED", "PAID"):
             raise UserError(self.env._(
                 "Xero offers an online invoice for approved invoices only; %(move)s is %(status)s in Xero "
                 "(organisation setting: Status of documents in Xero).", move=self.display_name,
-                status=link.xero_status or "?"))
+                status=link.remote_status or "?"))
         try:
             data, _headers = link.tenant_id._call(
-                "GET", "Invoices/%s/OnlineInvoice" % link.xero_id, operation="online invoice",
+                "GET", "Invoices/%s/OnlineInvoice" % link.remote_id, operation="online invoice",
                 context={"entity": "Invoices", "res_model": self._name, "res_id": self.id})
         except XeroError as exc:
             raise UserError(self.env._("Xero did not give the online invoice of %(move)s: %(error)s",
@@ -147,7 +147,7 @@ class AccountMove(models.Model):
         deletions = self._xero_deletions()
         ids = self.ids
         result = super().unlink()
-        Outbox = self.env["xero.outbox"].sudo()
+        Outbox = self.env["ledger.outbox"].sudo()
         Outbox._settle_deleted(self._name, ids)
         for (tenant, entity), labels in deletions.items():
             Outbox._enqueue_deletion(tenant, entity, self._name, labels)
@@ -157,7 +157,7 @@ class AccountMove(models.Model):
         """-> {(tenant, entity): {move id: name}} of the moves being deleted that are, or may
         be, live in an organisation's Xero (linked, or a creation in doubt). Raises UserError
         for one Xero would refuse to void (paid there)."""
-        Link, Outbox = self.env["xero.link"].sudo(), self.env["xero.outbox"].sudo()
+        Link, Outbox = self.env["ledger.link"].sudo(), self.env["ledger.outbox"].sudo()
         moves = self.filtered(lambda m: m.move_type in self.SWITCH)
         if not moves:
             return {}
@@ -171,12 +171,12 @@ class AccountMove(models.Model):
             doubt = in_doubt.filtered(lambda row, move=move: row.res_id == move.id)
             for tenant in mine.tenant_id | doubt.tenant_id:
                 link = mine.filtered(lambda lk, tenant=tenant: lk.tenant_id == tenant)[:1]
-                if link.xero_status in ("VOIDED", "DELETED"):
+                if link.remote_status in ("VOIDED", "DELETED"):
                     continue  # already gone from Xero's books
-                if link and (link.xero_status == "PAID" or Link.search_count([
+                if link and (link.remote_status == "PAID" or Link.search_count([
                         ("tenant_id", "=", tenant.id), ("res_model", "=", "account.payment"),
-                        ("xero_parent_id", "=ilike", link.xero_id),
-                        ("xero_status", "not in", ("DELETED",))], limit=1)):
+                        ("remote_parent_id", "=ilike", link.remote_id),
+                        ("remote_status", "not in", ("DELETED",))], limit=1)):
                     raise UserError(self.env._(
                         "%(move)s cannot be deleted: it has a payment in Xero (%(org)s), and Xero voids no "
                         "document with a payment. Remove the payment in Xero first, or cancel %(move)s with a "
@@ -188,7 +188,7 @@ class AccountMove(models.Model):
     def _xero_enqueue(self, operation="upsert"):
         """Queue the moves for their company's organisations, grouped: posting 25 invoices at
         once costs one look-up and one insert, not 25 (the post must stay cheap)."""
-        Tenant, Outbox = self.env["xero.tenant"], self.env["xero.outbox"].sudo()
+        Tenant, Outbox = self.env["ledger.tenant"], self.env["ledger.outbox"].sudo()
         tenants, groups = {}, {}
         for move in self.filtered(lambda m: m.move_type in self.SWITCH):
             switch = self.SWITCH[move.move_type]
@@ -206,12 +206,12 @@ class AccountMove(models.Model):
         if self.move_type not in self.SWITCH:
             return []
         entity = "invoice" if self.move_type in ("out_invoice", "in_invoice") else "credit_note"
-        return [(tenant, entity) for tenant in self.env["xero.tenant"]._sync_tenants(
+        return [(tenant, entity) for tenant in self.env["ledger.tenant"]._sync_tenants(
             self.SWITCH[self.move_type], self.company_id)]
 
     def _xero_may_be_in_xero(self, tenant, move, Outbox):
         """Linked, or in a request that may have reached Xero (its answer not known yet)."""
-        return bool(self.env["xero.link"].sudo()._link_of(tenant, move)) or bool(Outbox._in_doubt(tenant, move))
+        return bool(self.env["ledger.link"].sudo()._link_of(tenant, move)) or bool(Outbox._in_doubt(tenant, move))
 
     def _xero_payload(self, tenant, status="AUTHORISED", document_id=None):
         """-> (collection, payload). Raises MappingError with what to fix."""

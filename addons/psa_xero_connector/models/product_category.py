@@ -6,6 +6,6 @@ from odoo import fields, models
 class ProductCategory(models.Model):
     _inherit = "product.category"
 
-    xero_link_ids = fields.One2many("xero.link", "res_id", string="Xero items (default for the category)",
+    ledger_link_ids = fields.One2many("ledger.link", "res_id", string="Xero items (default for the category)",
                                     domain=[("res_model", "=", "product.category")],
-                                    groups="psa_xero_connector.group_xero_user")
+                                    groups="psa_ledger.group_ledger_user")

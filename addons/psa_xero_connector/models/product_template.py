@@ -10,22 +10,22 @@ from ..xero import to_xero
 
 class ProductTemplate(models.Model):
     _name = "product.template"
-    _inherit = ["product.template", "xero.sync.mixin"]
+    _inherit = ["product.template", "ledger.sync.mixin"]
     _xero_link_kind = "item"
 
     _xero_sync_fields = frozenset({"name", "default_code", "list_price", "standard_price", "description_sale",
                                    "description_purchase", "sale_ok", "purchase_ok", "taxes_id", "supplier_taxes_id",
                                    "property_account_income_id", "property_account_expense_id"})
 
-    xero_link_ids = fields.One2many("xero.link", "res_id", string="Xero items",
+    ledger_link_ids = fields.One2many("ledger.link", "res_id", string="Xero items",
                                     domain=[("res_model", "=", "product.template")],
-                                    groups="psa_xero_connector.group_xero_user")
+                                    groups="psa_ledger.group_ledger_user")
 
     def _xero_enqueue(self, operation="upsert"):
         """An item needs a code: products without an internal reference use the catch-all."""
         if self.env.context.get("xero_no_sync"):
             return
-        Outbox = self.env["xero.outbox"].sudo()
+        Outbox = self.env["ledger.outbox"].sudo()
         for product in self.filtered("default_code"):
             for tenant, entity in product._xero_targets():
                 Outbox._enqueue(product, tenant, entity)
@@ -33,7 +33,7 @@ class ProductTemplate(models.Model):
     def _xero_targets(self):
         if not self.default_code:
             return []
-        return [(tenant, "item") for tenant in self.env["xero.tenant"]._sync_tenants(
+        return [(tenant, "item") for tenant in self.env["ledger.tenant"]._sync_tenants(
             "sync_products", self.company_id or None)]
 
     def _xero_resync_skip(self):
@@ -43,13 +43,13 @@ class ProductTemplate(models.Model):
         self.ensure_one()
         company = tenant.company_id
         product = self.with_company(company)
-        Link = self.env["xero.link"].sudo()
+        Link = self.env["ledger.link"].sudo()
         own = Link._link_of(tenant, self)
-        documents = self.env["xero.document.mixin"]
+        documents = self.env["ledger.document.mixin"]
 
         def account_code(account):
             link = account and Link._link_of(tenant, account)
-            return link.xero_code if link else False
+            return link.remote_code if link else False
         income = product.property_account_income_id or product.categ_id.property_account_income_categ_id
         expense = product.property_account_expense_id or product.categ_id.property_account_expense_categ_id
         return to_xero.item_payload({

@@ -13,11 +13,11 @@ PO_SYNC_FIELDS = frozenset({"partner_id", "partner_ref", "date_order", "date_pla
 
 class PurchaseOrder(models.Model):
     _name = "purchase.order"
-    _inherit = ["purchase.order", "xero.document.mixin", "xero.sync.mixin"]
+    _inherit = ["purchase.order", "ledger.document.mixin", "ledger.sync.mixin"]
     _xero_link_kind = "purchase_order"
     _xero_sync_fields = PO_SYNC_FIELDS
     # set by the connector's code (under sudo), read-only to users over RPC too
-    _xero_owned_fields = frozenset({"xero_tracking_note"})
+    _xero_owned_fields = frozenset({"ledger_tracking_note"})
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -31,7 +31,7 @@ class PurchaseOrder(models.Model):
     def button_approve(self, force=False):
         # button_confirm approves (or leaves the order to approve); a manager's approval comes here too
         result = super().button_approve(force=force)
-        Outbox = self.env["xero.outbox"].sudo()
+        Outbox = self.env["ledger.outbox"].sudo()
         for order in self.filtered(lambda o: o.state in ("purchase", "done")):
             for tenant, entity in order._xero_targets():
                 Outbox._enqueue(order, tenant, entity)
@@ -52,7 +52,7 @@ class PurchaseOrder(models.Model):
         cancelled order that reached (or may have reached) Xero is deleted there."""
         if self.env.context.get("xero_no_sync"):
             return
-        Outbox, Link = self.env["xero.outbox"].sudo(), self.env["xero.link"].sudo()
+        Outbox, Link = self.env["ledger.outbox"].sudo(), self.env["ledger.link"].sudo()
         state = "cancel" if operation == "void" else "purchase"
         for order in self.filtered(lambda o: o.state == state):
             for tenant, entity in order._xero_targets():
@@ -63,12 +63,12 @@ class PurchaseOrder(models.Model):
                     Outbox._enqueue(order, tenant, entity, operation)
 
     def _xero_targets(self):
-        return [(tenant, "purchase_order") for tenant in self.env["xero.tenant"]._sync_tenants(
+        return [(tenant, "purchase_order") for tenant in self.env["ledger.tenant"]._sync_tenants(
             "sync_purchase_orders", self.company_id)]
 
     def _xero_payload(self, tenant, status="AUTHORISED", document_id=None):
         self.ensure_one()
-        contact = self.env["xero.link"].sudo()._link_of(tenant, self.partner_id.commercial_partner_id)
+        contact = self.env["ledger.link"].sudo()._link_of(tenant, self.partner_id.commercial_partner_id)
         lines, order_lines = [], self.order_line.filtered(lambda ol: not ol.display_type)
         for line in order_lines:
             account = line.product_id.property_account_expense_id or \
@@ -84,7 +84,7 @@ class PurchaseOrder(models.Model):
                 "odoo_account": account.display_name, "odoo_taxes": ", ".join(line.taxes_id.mapped("name")),
                 "product": line.product_id.display_name})
         return to_xero.document_payload(self._xero_presend(tenant, self._xero_with_tracking(tenant, {
-            "kind": "purchase_order", "contact_id": contact.xero_id, "number": self.name,
+            "kind": "purchase_order", "contact_id": contact.remote_id, "number": self.name,
             "reference": self.partner_ref or False, "date": self.date_order.date() if self.date_order else False,
             "due_date": self.date_planned.date() if self.date_planned else False,
             "status": status, "lines": lines, "url": self._xero_record_url(),

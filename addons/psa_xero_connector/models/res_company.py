@@ -7,9 +7,9 @@ from odoo import fields, models
 class ResCompany(models.Model):
     _inherit = "res.company"
 
-    xero_tenant_ids = fields.One2many("xero.tenant", "company_id", string="Xero organisations")
-    xero_tenant_id = fields.Many2one("xero.tenant", string="Xero organisation", compute="_compute_xero_tenant_id")
+    ledger_tenant_ids = fields.One2many("ledger.tenant", "company_id", string="Xero organisations")
+    ledger_tenant_id = fields.Many2one("ledger.tenant", string="Xero organisation", compute="_compute_ledger_tenant_id")
 
-    def _compute_xero_tenant_id(self):
+    def _compute_ledger_tenant_id(self):
         for company in self:
-            company.xero_tenant_id = company.sudo().xero_tenant_ids[:1]
+            company.ledger_tenant_id = company.sudo().ledger_tenant_ids[:1]

@@ -26,16 +26,16 @@ class ResConfigSettings(models.TransientModel):
                                        default=const.DEFAULT_CONNECTIONS_URL)
     xero_api_url = fields.Char("Accounting API URL", config_parameter=P + "api_url", default=const.DEFAULT_API_URL)
     xero_webhook_key = fields.Char("Webhook key", config_parameter=P + "webhook_key")
-    xero_log_retention_days = fields.Integer("Keep the request log (days)", config_parameter=P + "log_retention_days",
+    ledger_log_retention_days = fields.Integer("Keep the request log (days)", config_parameter=P + "log_retention_days",
                                              default=const.LOG_RETENTION_DAYS)
     xero_redirect_uri = fields.Char("Redirect URI", compute="_compute_xero_urls")
     xero_webhook_url = fields.Char("Webhook URL", compute="_compute_xero_urls")
     # Xero's certification checkpoint 3: one page lists every organisation with its status and
     # its buttons. Computed at each read (not stored, no depends): what Xero and the other tabs
     # changed shows the next time the page is read, never a count from an earlier load.
-    xero_tenant_ids = fields.Many2many("xero.tenant", string="Xero organisations",
+    ledger_tenant_ids = fields.Many2many("ledger.tenant", string="Xero organisations",
                                        compute="_compute_xero_tenant_count")
-    xero_tenant_count = fields.Integer(compute="_compute_xero_tenant_count")
+    ledger_tenant_count = fields.Integer(compute="_compute_xero_tenant_count")
     xero_record_base_url = fields.Char(
         "Link back to Odoo", config_parameter=P + "record_base_url",
         help="Each invoice, bill, credit note and purchase order sent to Xero carries a link to its page in "
@@ -47,7 +47,7 @@ class ResConfigSettings(models.TransientModel):
         records = super().create(vals_list)
         # create() fills every x2many of a new row with "empty" in the cache, computed ones too:
         # forget it, so the saved page (read again after each button) lists the organisations
-        records.invalidate_recordset(["xero_tenant_ids"])
+        records.invalidate_recordset(["ledger_tenant_ids"])
         return records
 
     @api.depends("company_id")
@@ -63,12 +63,12 @@ class ResConfigSettings(models.TransientModel):
     def _compute_xero_tenant_count(self):
         """Every organisation the user may see through the record rules, in any company they
         work in (not only the companies active in the switcher) — never listed under sudo."""
-        tenants = self.env["xero.tenant"]
+        tenants = self.env["ledger.tenant"]
         if self.env.su or self.env.user.has_group(USER):  # an administrator outside the Xero groups opens Settings
             tenants = tenants._with_user_companies().search([("active", "=", True)])  # archived: not managed here
         for settings in self:
-            settings.xero_tenant_ids = tenants
-            settings.xero_tenant_count = len(tenants.filtered(lambda t: t.state == "connected"))
+            settings.ledger_tenant_ids = tenants
+            settings.ledger_tenant_count = len(tenants.filtered(lambda t: t.state == "connected"))
 
     def action_xero_connect(self):
         # saving the app's settings needs the settings rights (ACL), connecting the Xero manager group
@@ -79,5 +79,5 @@ class ResConfigSettings(models.TransientModel):
         return {"type": "ir.actions.act_url", "url": const.START_ROUTE, "target": "self"}
 
     def action_xero_tenants(self):
-        check_caller(self.env["xero.tenant"], USER, "read")
-        return self.env["ir.actions.act_window"]._for_xml_id("psa_xero_connector.action_xero_tenant")
+        check_caller(self.env["ledger.tenant"], USER, "read")
+        return self.env["ir.actions.act_window"]._for_xml_id("psa_xero_connector.action_ledger_tenant")

@@ -8,16 +8,16 @@ from ..xero import to_xero
 
 class ResPartner(models.Model):
     _name = "res.partner"
-    _inherit = ["res.partner", "xero.sync.mixin"]
+    _inherit = ["res.partner", "ledger.sync.mixin"]
     _xero_link_kind = "contact"
 
     _xero_sync_fields = frozenset({"name", "email", "ref", "vat", "street", "street2", "city", "zip", "state_id",
                                    "country_id", "phone", "mobile", "customer_rank", "supplier_rank", "is_company",
                                    "parent_id", "type"})
 
-    xero_link_ids = fields.One2many("xero.link", "res_id", string="Xero contacts",
+    ledger_link_ids = fields.One2many("ledger.link", "res_id", string="Xero contacts",
                                     domain=[("res_model", "=", "res.partner")],
-                                    groups="psa_xero_connector.group_xero_user")
+                                    groups="psa_ledger.group_ledger_user")
 
     def _xero_enqueue(self, operation="upsert"):
         """Customers and suppliers go to the organisation of their company. A shared partner
@@ -27,7 +27,7 @@ class ResPartner(models.Model):
         customer never lands in every client's books."""
         if self.env.context.get("xero_no_sync"):
             return
-        Outbox = self.env["xero.outbox"].sudo()
+        Outbox = self.env["ledger.outbox"].sudo()
         for partner in self.commercial_partner_id:
             for tenant, entity in partner._xero_targets():
                 Outbox._enqueue(partner, tenant, entity)
@@ -37,7 +37,7 @@ class ResPartner(models.Model):
 
     def _xero_targets(self):
         """-> [(tenant, "contact")]: the organisations this (commercial) partner goes to on save."""
-        Tenant, Link = self.env["xero.tenant"], self.env["xero.link"].sudo()
+        Tenant, Link = self.env["ledger.tenant"], self.env["ledger.link"].sudo()
         partner = self.commercial_partner_id
         tenants = Tenant.browse()
         for switch, rank in (("sync_customers", "customer_rank"), ("sync_suppliers", "supplier_rank")):

@@ -21,10 +21,10 @@ SENDABLE_STATES = {"account.move": ("posted",), "purchase.order": ("purchase", "
 
 
 class XeroDocumentMixin(models.AbstractModel):
-    _name = "xero.document.mixin"
+    _name = "ledger.document.mixin"
     _description = "Document sent to Xero"
 
-    xero_tracking_note = fields.Text(
+    ledger_tracking_note = fields.Text(
         string="Xero tracking note", readonly=True, copy=False,
         help="The lines last sent to Xero as several lines because their analytic distribution spreads them "
              "over several options of one tracking category.")
@@ -51,11 +51,11 @@ class XeroDocumentMixin(models.AbstractModel):
     def _xero_rounding_account(self, tenant):
         """The code of the organisation's rounding account (Xero's system account ROUNDING, as
         last imported), for the rounding line of to_xero.rounding_line; False if unknown."""
-        cache = self.env.context.get("xero_link_cache")
+        cache = self.env.context.get("ledger_link_cache")
         key = (tenant.id, "rounding account")
         if cache is not None and key in cache:
             return cache[key]
-        code = self.env["xero.account"].sudo().search(
+        code = self.env["ledger.account"].sudo().search(
             [("tenant_id", "=", tenant.id), ("system_account", "=", "ROUNDING")], limit=1).code or False
         if cache is not None:
             cache[key] = code
@@ -83,22 +83,22 @@ class XeroDocumentMixin(models.AbstractModel):
         """The product's item link, else its category's (nearest first), else the tenant's
         catch-all item; the sales account code of a labour product's link wins over the line
         account's mapping. -> (item code or False, account code or False)."""
-        Link = self.env["xero.link"].sudo()
+        Link = self.env["ledger.link"].sudo()
         template = product.product_tmpl_id
         link = template and Link._link_of(tenant, template)
         category = template.categ_id
         while not link and category:
             link = Link._link_of(tenant, category)
             category = category.parent_id
-        item_code = (link.xero_code if link else False) or catchall.code or False
+        item_code = (link.remote_code if link else False) or catchall.code or False
         account_link = Link._link_of(tenant, account) if account else False
-        account_code = (link.account_code if link else False) or (account_link.xero_code if account_link else False)
+        account_code = (link.account_code if link else False) or (account_link.remote_code if account_link else False)
         return item_code, account_code
 
     def _xero_tax_type(self, tenant, taxes, label):
         """The one Xero tax type a line's taxes map to (False when untaxed)."""
-        Link = self.env["xero.link"].sudo()
-        tax_types = {Link._link_of(tenant, tax).xero_id for tax in taxes} - {False}
+        Link = self.env["ledger.link"].sudo()
+        tax_types = {Link._link_of(tenant, tax).remote_id for tax in taxes} - {False}
         if len(tax_types) > 1:
             raise MappingError(self.env._(
                 "Line “%(line)s”: Xero allows one tax type per line; its taxes map to %(types)s. "
@@ -148,8 +148,8 @@ class XeroDocumentMixin(models.AbstractModel):
 
     def _xero_presend_catalog(self, tenant):
         """What the import keeps of the organisation, read once per batch (the outbox's
-        ``xero_link_cache``) -> presend.check_lines' catalog."""
-        cache = self.env.context.get("xero_link_cache")
+        ``ledger_link_cache``) -> presend.check_lines' catalog."""
+        cache = self.env.context.get("ledger_link_cache")
         key = (tenant.id, "presend catalog")
         if cache is not None and key in cache:
             return cache[key]
@@ -157,13 +157,13 @@ class XeroDocumentMixin(models.AbstractModel):
         domain = [("tenant_id", "=", tenant.id)]
         accounts = {a.code: {"active": a.active, "type": a.account_type, "class": a.account_class,
                              "system_account": a.system_account}
-                    for a in env["xero.account"].with_context(active_test=False).search(domain) if a.code}
+                    for a in env["ledger.account"].with_context(active_test=False).search(domain) if a.code}
         tax_rates = {r.tax_type: {"active": r.active, "can_apply": {
             "REVENUE": r.can_apply_to_revenue, "EXPENSE": r.can_apply_to_expenses, "ASSET": r.can_apply_to_assets,
             "LIABILITY": r.can_apply_to_liabilities, "EQUITY": r.can_apply_to_equity}}
-            for r in env["xero.tax.rate"].with_context(active_test=False).search(domain)}
+            for r in env["ledger.tax.rate"].with_context(active_test=False).search(domain)}
         items = {i.code: {"sales_account_code": i.sales_account_code, "purchase_account_code": i.purchase_account_code}
-                 for i in env["xero.item"].with_context(active_test=False).search(domain)}
+                 for i in env["ledger.item"].with_context(active_test=False).search(domain)}
         catalog = {"accounts": accounts, "tax_rates": tax_rates, "items": items}
         if cache is not None:
             cache[key] = catalog
@@ -233,13 +233,13 @@ class XeroDocumentMixin(models.AbstractModel):
             line_values["analytic_distribution"] = distribution
             accounts.update(int(a) for key in distribution for a in str(key).split(",") if a.strip().isdigit())
         # deleted accounts: dropped by _xero_tracking
-        values["tracking"] = self.env["xero.tracking.option"]._xero_tracking(tenant, sorted(accounts), self) \
+        values["tracking"] = self.env["ledger.tracking.option"]._xero_tracking(tenant, sorted(accounts), self) \
             if accounts else {}
         splits = to_xero.tracking_splits(values)
         note = "\n".join("%s: %s" % (label, "; ".join("%s %% %s" % share for share in shares))
                           for label, shares in splits) or False
-        if note != (self.xero_tracking_note or False):
-            self.sudo().xero_tracking_note = note
+        if note != (self.ledger_tracking_note or False):
+            self.sudo().ledger_tracking_note = note
             if note:
                 items = Markup("").join(Markup("<li>%s</li>") % escape(line) for line in note.split("\n"))
                 self.sudo().message_post(body=Markup("%s<ul>%s</ul>") % (self.env._(
@@ -271,7 +271,7 @@ class XeroDocumentMixin(models.AbstractModel):
             return {"currency": currency_name}
         # Odoo takes 1.0 for a currency without a rate (the document's rate is then 1.0, or the
         # company currency's rate when that one has a rate): look, once per currency and build
-        cache = self.env.context.get("xero_link_cache")
+        cache = self.env.context.get("ledger_link_cache")
         if cache is None:
             cache = {}
         key = ("rate known", currency.id, self.company_id.root_id.id)

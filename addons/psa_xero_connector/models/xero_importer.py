@@ -73,7 +73,7 @@ class XeroImporter(models.AbstractModel):
             self._import_accounts(tenant, summary)
         if "tracking" in what:
             data = self._get(tenant, "TrackingCategories", {"includeArchived": "true"}, entity="TrackingCategories")
-            self.env["xero.tracking.category"]._import_tracking(tenant, summary, data.get("TrackingCategories") or [])
+            self.env["ledger.tracking.category"]._import_tracking(tenant, summary, data.get("TrackingCategories") or [])
         if "products" in what:
             self._import_items(tenant, summary)
         if what & {"customers", "suppliers"}:
@@ -133,11 +133,11 @@ class XeroImporter(models.AbstractModel):
                 summary.line("tax_rates", "note", self.env._("%d components: never matched by rate, map it by hand "
                                                      "if an Odoo tax needs it", len(components)),
                              rate["TaxType"], rate.get("Name"))
-        _catalog, created, updated = self.env["xero.tax.rate"]._upsert(
+        _catalog, created, updated = self.env["ledger.tax.rate"]._upsert(
             tenant, "tax_type", [from_xero.tax_rate_row(rate) for rate in rates])
         summary.count("tax_rates", "imported", created)
         summary.count("tax_rates", "updated", updated)
-        Link = self.env["xero.link"]
+        Link = self.env["ledger.link"]
         by_res, _by_xero = Link._links(tenant, "account.tax")
         taxes = self.env["account.tax"].with_context(active_test=False).search([
             ("company_id", "=", tenant.company_id.id), ("type_tax_use", "in", ("sale", "purchase"))])
@@ -145,7 +145,7 @@ class XeroImporter(models.AbstractModel):
         new_links = []
         for tax in taxes:
             link = by_res.get(tax.id)
-            if link and link.xero_id in known_types:
+            if link and link.remote_id in known_types:
                 summary.count("taxes", "already")
                 continue
             verdict, value = matching.match_tax(
@@ -153,7 +153,7 @@ class XeroImporter(models.AbstractModel):
                  "name": tax.name, "description": tax.description, "invoice_label": tax.invoice_label}, rates)
             if verdict == "match":
                 if link:
-                    link.write({"xero_id": value, "xero_code": value})
+                    link.write({"remote_id": value, "remote_code": value})
                 else:
                     new_links.append(from_xero.tax_link(tenant.id, tax.id,
                                                         next(r for r in rates if r["TaxType"] == value)))
@@ -170,11 +170,11 @@ class XeroImporter(models.AbstractModel):
     @api.model
     def _import_accounts(self, tenant, summary):
         accounts = self._get(tenant, "Accounts", entity="Accounts").get("Accounts") or []
-        _catalog, created, updated = self.env["xero.account"]._upsert(
+        _catalog, created, updated = self.env["ledger.account"]._upsert(
             tenant, "account_id", [from_xero.account_row(acc) for acc in accounts])
         summary.count("accounts", "imported", created)
         summary.count("accounts", "updated", updated)
-        Link = self.env["xero.link"]
+        Link = self.env["ledger.link"]
         by_res, by_xero = Link._links(tenant, "account.account")
         odoo_by_code = {}
         for account in self.env["account.account"].search([("company_ids", "in", tenant.company_id.ids)]):
@@ -204,13 +204,13 @@ class XeroImporter(models.AbstractModel):
     @api.model
     def _import_items(self, tenant, summary):
         items = self._get(tenant, "Items", entity="Items").get("Items") or []
-        catalog, _created, _updated = self.env["xero.item"]._upsert(
+        catalog, _created, _updated = self.env["ledger.item"]._upsert(
             tenant, "item_id", [from_xero.item_row(item) for item in items])
         listed = {item["ItemID"] for item in items}
         catalog_gone = [rec for key, rec in catalog.items() if key not in listed and rec.active]
         for record in catalog_gone:
             record.active = False  # deleted in Xero: no longer a valid catch-all
-        Link = self.env["xero.link"]
+        Link = self.env["ledger.link"]
         by_res, by_xero = Link._links(tenant, "product.template")
         company = tenant.company_id
         index = matching.Index(["code"])
@@ -301,19 +301,19 @@ class XeroImporter(models.AbstractModel):
     def _mapped_defaults(self, tenant):
         """What the mappings give for Xero's defaults: {(type_tax_use, TaxType): [tax ids]} of the
         company's active taxes and {Xero account code: [account ids]}, from the tenant's links."""
-        Link = self.env["xero.link"]
+        Link = self.env["ledger.link"]
         taxes, accounts = {}, {}
         tax_links = Link.search([("tenant_id", "=", tenant.id), ("res_model", "=", "account.tax")])
         linked_taxes = self.env["account.tax"].browse(tax_links.mapped("res_id")).exists()
         usable = {tax.id: tax.type_tax_use for tax in linked_taxes
                   if tax.company_id == tenant.company_id and tax.active}
         for link in tax_links.filtered(lambda ln: ln.res_id in usable):
-            taxes.setdefault((usable[link.res_id], link.xero_id), []).append(link.res_id)
+            taxes.setdefault((usable[link.res_id], link.remote_id), []).append(link.res_id)
         account_links = Link.search([("tenant_id", "=", tenant.id), ("res_model", "=", "account.account")])
         active = set(self.env["account.account"].browse(account_links.mapped("res_id")).exists().filtered(
             lambda a: not a.deprecated).ids)
-        for link in account_links.filtered(lambda ln: ln.res_id in active and ln.xero_code):
-            accounts.setdefault(link.xero_code, []).append(link.res_id)
+        for link in account_links.filtered(lambda ln: ln.res_id in active and ln.remote_code):
+            accounts.setdefault(link.remote_code, []).append(link.res_id)
         return taxes, accounts
 
     def _default_problem(self, field, wanted, problem):
@@ -344,9 +344,9 @@ class XeroImporter(models.AbstractModel):
         # xero_no_sync: what comes from Xero is not sent back to it
         Partner = self.env["res.partner"].with_context(tracking_disable=True, mail_create_nolog=True,
                                                        xero_no_sync=True)
-        Link = self.env["xero.link"]
+        Link = self.env["ledger.link"]
         by_res, by_xero = Link._links(tenant, "res.partner")
-        linked_partner = {link.res_id: link.xero_id for link in by_xero.values()}
+        linked_partner = {link.res_id: link.remote_id for link in by_xero.values()}
         index = matching.Index(matching.CONTACT_KEYS)
         names, current = {}, {}
         for partner in Partner.search_read([("company_id", "in", [False, company.id]), ("parent_id", "=", False)],
@@ -416,7 +416,7 @@ class XeroImporter(models.AbstractModel):
                 linked_partner[partner.id] = contact["ContactID"]
                 summary.count(from_xero.contact_role(contact)[0], "created")
             contacts = {c["ContactID"]: c for c in page}
-            Link.create([dict(link, **from_xero.contact_defaults(contacts[link["xero_id"]])) for link in new_links])
+            Link.create([dict(link, **from_xero.contact_defaults(contacts[link["remote_id"]])) for link in new_links])
             self._raise_ranks(ranks)
             for contact, role, partner_id in to_fill:
                 self._fill_partner(Partner.browse(partner_id), current.get(partner_id), contact, role, company,

@@ -30,7 +30,7 @@ from odoo.tools.misc import formatLang
 
 from ..xero import settlement
 from ..xero.errors import XeroError
-from .xero_event import EVENT_CATEGORY
+from .ledger_event import EVENT_CATEGORY
 
 _logger = logging.getLogger(__name__)
 
@@ -81,15 +81,15 @@ class XeroInbound(models.AbstractModel):
         if xero_ids:
             with closing(self.env.cr.savepoint(flush=False)):
                 self.env.cr.execute("""
-                    SELECT 1 FROM xero_link l JOIN account_move m ON m.id = l.res_id
-                     WHERE l.tenant_id = %s AND l.res_model = 'account.move' AND l.xero_id = ANY(%s)
+                    SELECT 1 FROM ledger_link l JOIN account_move m ON m.id = l.res_id
+                     WHERE l.tenant_id = %s AND l.res_model = 'account.move' AND l.remote_id = ANY(%s)
                        FOR SHARE""", [tenant.id, list(xero_ids)])
 
     # --- fetching -------------------------------------------------------------------------------
     @api.model
     def _sync_documents(self, tenant, kind, ids):
         """Fetch these documents (several per call) and apply them.
-        -> {xero_id: (event state, message, Odoo record or None)}. Raises XeroError."""
+        -> {remote_id: (event state, message, Odoo record or None)}. Raises XeroError."""
         collection = COLLECTION[kind]
         docs = []
         for chunk in settlement.chunks(ids, settlement.IDS_PER_CALL):
@@ -104,7 +104,7 @@ class XeroInbound(models.AbstractModel):
     def _payment_accounts(self, tenant, payment_ids):
         """{PaymentID: Account} for new payments, only when this organisation maps Xero bank
         accounts to journals (otherwise every payment goes to the default journal: no call)."""
-        mapped = self.env["xero.account"].sudo().search_count([("tenant_id", "=", tenant.id),
+        mapped = self.env["ledger.account"].sudo().search_count([("tenant_id", "=", tenant.id),
                                                                ("journal_id", "!=", False)])
         if not payment_ids or not mapped:
             return {}
@@ -120,7 +120,7 @@ class XeroInbound(models.AbstractModel):
     @api.model
     def _apply_documents(self, tenant, docs, ids=None):
         """Apply Xero documents to the Odoo documents linked to them; ``ids`` lists what was
-        asked (those Xero did not return are reported). -> {xero_id: (state, message, record)}.
+        asked (those Xero did not return are reported). -> {remote_id: (state, message, record)}.
 
         Documents whose only news is payments Odoo can take go together (one batch of payments,
         see ``_register_payments``); the others — payments deleted, voided, not posted, more
@@ -128,13 +128,13 @@ class XeroInbound(models.AbstractModel):
         documents go one by one too: the culprit gets its reason, the others are applied."""
         states = {s["id"]: s for s in map(settlement.document_state, docs) if s["id"]}
         ids = list(ids) if ids is not None else list(states)
-        Link = self.env["xero.link"].sudo()
-        links = {link.xero_id.lower(): link for link in Link.search([
-            ("tenant_id", "=", tenant.id), ("res_model", "=", "account.move"), ("xero_id", "in", ids)])}
+        Link = self.env["ledger.link"].sudo()
+        links = {link.remote_id.lower(): link for link in Link.search([
+            ("tenant_id", "=", tenant.id), ("res_model", "=", "account.move"), ("remote_id", "in", ids)])}
         recorded = {}
         for link in Link.search([("tenant_id", "=", tenant.id), ("res_model", "=", "account.payment"),
-                                 ("xero_parent_id", "in", list(links))]):
-            recorded.setdefault(link.xero_parent_id, {})[link.xero_id.lower()] = link
+                                 ("remote_parent_id", "in", list(links))]):
+            recorded.setdefault(link.remote_parent_id, {})[link.remote_id.lower()] = link
         new_payments = {pid for xid, s in states.items() if xid in links for pid in s["payments"]} \
             - {pid for known in recorded.values() for pid in known}
         accounts = self._payment_accounts(tenant, new_payments)
@@ -142,19 +142,19 @@ class XeroInbound(models.AbstractModel):
         moves = {move.id: move for move in self.env["account.move"].sudo().browse(
             [links[x].res_id for x in ids if x in links]).exists()}
         results, work = {}, []
-        for xero_id in ids:
-            link = links.get(xero_id)
+        for remote_id in ids:
+            link = links.get(remote_id)
             if not link:
-                results[xero_id] = ("ignored", self.env._(
+                results[remote_id] = ("ignored", self.env._(
                     "Odoo did not send this document to Xero: nothing to update."), None)
                 continue
             move = moves.get(link.res_id)
-            state = states.get(xero_id)
+            state = states.get(remote_id)
             if not move or not state:
-                results[xero_id] = ("ignored", self.env._("Xero did not return this document.") if move
+                results[remote_id] = ("ignored", self.env._("Xero did not return this document.") if move
                                     else self.env._("The Odoo document was deleted."), move or None)
                 continue
-            work.append((xero_id, move, link, state, recorded.get(xero_id, {})))
+            work.append((remote_id, move, link, state, recorded.get(remote_id, {})))
         batchable = {item[0] for item in work if self._batchable(item)}
         batch = [item for item in work if item[0] in batchable]
         alone = [item for item in work if item[0] not in batchable]
@@ -162,42 +162,42 @@ class XeroInbound(models.AbstractModel):
             try:
                 with self.env.cr.savepoint():
                     messages = self._apply(tenant, batch, accounts)
-                    for (xero_id, move, *_rest), message in zip(batch, messages, strict=True):
-                        results[xero_id] = ("done", message, move)
+                    for (remote_id, move, *_rest), message in zip(batch, messages, strict=True):
+                        results[remote_id] = ("done", message, move)
                 batch = []
             except Exception as exc:  # noqa: BLE001 - one by one now, so that the culprit is named
                 self.env.invalidate_all()
                 _logger.info("Xero inbound: a batch of %d documents failed (%s: %s); applying them one by one",
                              len(batch), type(exc).__name__, exc)
         for item in batch + alone:
-            xero_id, move = item[0], item[1]
+            remote_id, move = item[0], item[1]
             try:
                 with self.env.cr.savepoint():
-                    results[xero_id] = ("done", self._apply(tenant, [item], accounts)[0], move)
+                    results[remote_id] = ("done", self._apply(tenant, [item], accounts)[0], move)
             except RETRY_LATER as exc:
                 self.env.invalidate_all()
                 if self._conflict_in_view(tenant, item, exc):
                     message = self.env._("%(doc)s: not brought in line with Xero (unexpected %(kind)s: %(error)s)",
                                          doc=move.name, kind=type(exc).__name__, error=exc)
-                    results[xero_id] = ("error", message, move)
+                    results[remote_id] = ("error", message, move)
                     _logger.warning("Xero inbound: %s", message)
                     continue
                 # someone changed this document meanwhile (a user, another worker): nothing of it
                 # was applied; a later try, on a fresh view, does it — or finds it done
                 message = self.env._("%(doc)s: changed in Odoo meanwhile; tried again shortly (%(error)s)",
                                      doc=move.name, error=str(exc).strip().splitlines()[0])
-                results[xero_id] = ("retry", message, move)
+                results[remote_id] = ("retry", message, move)
                 _logger.info("Xero inbound: %s", message)
             except (UserError, ValidationError) as exc:
                 self.env.invalidate_all()
                 message = self.env._("%(doc)s: not brought in line with Xero: %(error)s", doc=move.name, error=exc)
-                results[xero_id] = ("error", message, move)
+                results[remote_id] = ("error", message, move)
                 _logger.info("Xero inbound: %s", message)
             except Exception as exc:  # noqa: BLE001 - one document Odoo cannot follow must not hold up the others
                 self.env.invalidate_all()
                 message = self.env._("%(doc)s: not brought in line with Xero (unexpected %(kind)s: %(error)s)",
                                      doc=move.name, kind=type(exc).__name__, error=exc)
-                results[xero_id] = ("error", message, move)
+                results[remote_id] = ("error", message, move)
                 _logger.exception("Xero inbound: %s", message)
         return results
 
@@ -207,16 +207,16 @@ class XeroInbound(models.AbstractModel):
         concurrency error, or a duplicate committed after this view, is a race. -> bool"""
         if not isinstance(exc, errors.UniqueViolation):
             return False
-        xero_id, _move, _link, state, _recorded = item
-        return bool(self.env["xero.link"].sudo().search_count([
+        remote_id, _move, _link, state, _recorded = item
+        return bool(self.env["ledger.link"].sudo().search_count([
             ("tenant_id", "=", tenant.id), ("res_model", "=", "account.payment"),
-            ("xero_id", "in", list(state["payments"])), ("xero_parent_id", "!=", xero_id)]))
+            ("remote_id", "in", list(state["payments"])), ("remote_parent_id", "!=", remote_id)]))
 
     def _batchable(self, item):
         """Nothing to cancel or void, and the new payments fit what Odoo still expects: the
         common case (a document paid in Xero), which goes with the others."""
         _xero_id, move, _link, state, recorded = item
-        new, deleted = settlement.payment_changes(state, {pid: link.xero_status for pid, link in recorded.items()})
+        new, deleted = settlement.payment_changes(state, {pid: link.remote_status for pid, link in recorded.items()})
         if deleted or state["status"] == "VOIDED" or (new and move.state != "posted"):
             return False
         paid = sum(float(p["amount"]) for p in new)
@@ -225,11 +225,11 @@ class XeroInbound(models.AbstractModel):
     def _apply(self, tenant, items, accounts):
         """Bring Odoo documents in line with their Xero documents: payments deleted in Xero
         cancelled, new ones registered (all of them together), allocations, voids, notes.
-        ``items``: [(xero_id, move, link, state, {PaymentID: link} recorded)].
+        ``items``: [(remote_id, move, link, state, {PaymentID: link} recorded)].
         -> what changed, a sentence per document."""
         notes, todo, announce = {}, [], []
         for _xero_id, move, link, state, recorded in items:
-            new, deleted = settlement.payment_changes(state, {pid: link.xero_status for pid, link in recorded.items()})
+            new, deleted = settlement.payment_changes(state, {pid: link.remote_status for pid, link in recorded.items()})
             notes[move] = [self._cancel_payment(move, recorded[pid]) for pid in deleted]  # first: a voided
             todo += [(move, state, payment, accounts.get(payment["id"])) for payment in new]  # document lost them
             if new:
@@ -243,8 +243,8 @@ class XeroInbound(models.AbstractModel):
                     notes[move].append(note)
             if state["status"] == "VOIDED":
                 notes[move] += self._voided(tenant, move)
-            if link.xero_status != state["status"]:
-                link.xero_status = state["status"]
+            if link.remote_status != state["status"]:
+                link.remote_status = state["status"]
         self._announce_payments(tenant, [(move, state, new) for move, state, new in announce
                                          if move.state == "posted"])
         messages = []
@@ -304,10 +304,10 @@ class XeroInbound(models.AbstractModel):
         # linked and logged before posting: from its first entry number until the commit, posting
         # holds the journal's numbering lock (sequence_mixin), which another worker's posting in
         # the same journal waits for — what needs no posted entry goes first
-        self.env["xero.link"].sudo().create([{
+        self.env["ledger.link"].sudo().create([{
             "tenant_id": tenant.id, "res_model": "account.payment", "res_id": odoo_payment.id,
-            "xero_id": payment["id"], "xero_parent_id": state["id"], "xero_status": "AUTHORISED",
-            "xero_name": payment["reference"] or state["number"], "xero_code": (account or {}).get("Code") or False}
+            "remote_id": payment["id"], "remote_parent_id": state["id"], "remote_status": "AUTHORISED",
+            "remote_name": payment["reference"] or state["number"], "remote_code": (account or {}).get("Code") or False}
             for (_move, state, payment, account), odoo_payment in zip(todo, payments, strict=True)])
         payments._message_log_batch({odoo_payment.id: self.env._("Recorded from Xero (payment %s).", payment["id"])
                                      for (_m, _s, payment, _a), odoo_payment in zip(todo, payments, strict=True)})
@@ -365,9 +365,9 @@ class XeroInbound(models.AbstractModel):
 
     def _cancel_payment(self, move, link):
         payment = self.env["account.payment"].sudo().browse(link.res_id).exists()
-        link.xero_status = "DELETED"
+        link.remote_status = "DELETED"
         if not payment or payment.state == "canceled":
-            return self.env._("payment %s deleted in Xero (already cancelled in Odoo)", link.xero_id)
+            return self.env._("payment %s deleted in Xero (already cancelled in Odoo)", link.remote_id)
         payment.action_draft()
         payment.action_cancel()
         payment.message_post(body=self.env._("Cancelled: the payment was deleted in Xero."),
@@ -378,9 +378,9 @@ class XeroInbound(models.AbstractModel):
     def _reflect_allocation(self, tenant, move, allocation):
         """A credit note allocated to an invoice in Xero: reconcile the two in Odoo (when both
         are known and not reconciled together yet)."""
-        other_link = self.env["xero.link"].sudo().search([
+        other_link = self.env["ledger.link"].sudo().search([
             ("tenant_id", "=", tenant.id), ("res_model", "=", "account.move"),
-            ("xero_id", "=", allocation["other_id"])], limit=1)
+            ("remote_id", "=", allocation["other_id"])], limit=1)
         other = self.env["account.move"].sudo().browse(other_link.res_id).exists() if other_link else None
         if not other or move.state != "posted" or other.state != "posted":
             return None
@@ -399,8 +399,8 @@ class XeroInbound(models.AbstractModel):
 
     def _voided(self, tenant, move):
         notes = []
-        if not move.xero_voided:
-            move.xero_voided = True
+        if not move.ledger_voided:
+            move.ledger_voided = True
             move.message_post(body=self.env._("Voided in Xero (%s).", tenant.name), message_type="notification")
             notes.append(self.env._("voided in Xero"))
         if tenant.cancel_voided_invoices and move.state == "posted":
@@ -440,7 +440,7 @@ class XeroInbound(models.AbstractModel):
         """The journal of the Xero bank account if mapped, else the organisation's default,
         else the company's first bank journal."""
         if account and account.get("AccountID"):
-            mapped = self.env["xero.account"].sudo().search([
+            mapped = self.env["ledger.account"].sudo().search([
                 ("tenant_id", "=", tenant.id), ("account_id", "=", account["AccountID"].lower()),
                 ("journal_id", "!=", False)], limit=1)
             if mapped:
@@ -462,12 +462,12 @@ class XeroInbound(models.AbstractModel):
         the queue's attempts, back-off and visible give-up."""
         if not xero_ids:
             return
-        Event = self.env["xero.event"].sudo()
-        xero_tenant = tenant.xero_tenant_id.lower()
+        Event = self.env["ledger.event"].sudo()
+        ledger_tenant = tenant.remote_id.lower()
         now = fields.Datetime.now().strftime("%Y-%m-%dT%H:%M:%S.%f")
-        stored = Event._store([{"tenant_id": xero_tenant, "category": EVENT_CATEGORY[kind], "event_type": "UPDATE",
-                                "resource_id": xero_id, "event_date": now} for xero_id in xero_ids],
-                              Event._tenants_by_xero_id({xero_tenant}))
+        stored = Event._store([{"tenant_id": ledger_tenant, "category": EVENT_CATEGORY[kind], "event_type": "UPDATE",
+                                "resource_id": remote_id, "event_date": now} for remote_id in xero_ids],
+                              Event._tenants_by_xero_id({ledger_tenant}))
         if stored:
             Event._trigger_worker()
 
@@ -481,7 +481,7 @@ class XeroInbound(models.AbstractModel):
         time wakes its job again, as the queues do."""
         deadline = time.monotonic() + max_seconds
         unfinished = busy = False
-        tenants = self.env["xero.tenant"].sudo().search([("state", "=", "connected"), ("company_id", "!=", False)])
+        tenants = self.env["ledger.tenant"].sudo().search([("state", "=", "connected"), ("company_id", "!=", False)])
         for tenant in tenants:
             if time.monotonic() >= deadline:
                 unfinished = True
@@ -516,10 +516,10 @@ class XeroInbound(models.AbstractModel):
         window is kept and the next poll reads it again (what was applied is then in line and
         costs little). Done: -> True. ``applied`` (a list) receives the Xero ids of the
         documents it changed."""
-        Event = self.env["xero.event"]
+        Event = self.env["ledger.event"]
         started = fields.Datetime.now()
         tenant._xero_read_lock_dates()  # a lock date moved in Xero is known before the next send
-        since = tenant.xero_poll_since or started - FIRST_POLL_WINDOW
+        since = tenant.poll_since or started - FIRST_POLL_WINDOW
         header = {"If-Modified-Since": since.strftime("%Y-%m-%dT%H:%M:%S")}
         for kind, collection in COLLECTION.items():
             page = 1
@@ -538,7 +538,7 @@ class XeroInbound(models.AbstractModel):
                 if len(docs) < PAGE_SIZE:
                     break
                 page += 1
-        tenant.xero_poll_since = started - POLL_OVERLAP
+        tenant.poll_since = started - POLL_OVERLAP
         return True
 
     def _poll_unit(self, tenant, kind, docs, commit, applied=None):
@@ -552,12 +552,12 @@ class XeroInbound(models.AbstractModel):
                 results = self._apply_documents(tenant, docs)
                 self._apply_later(tenant, kind, [x for x, (state, _m, _r) in results.items() if state == "retry"])
                 if applied is not None:
-                    applied += [xero_id for xero_id, (state, message, move) in results.items()
+                    applied += [remote_id for remote_id, (state, message, move) in results.items()
                                 if state == "done" and message != self._in_line(move)]
         except Exception:  # noqa: BLE001 - a failure of one unit must not stop the others' poll
             _logger.exception("Xero poll of %s failed unexpectedly", tenant.name)
             self.env.invalidate_all()
-        self.env["xero.event"]._note_pace(len(docs), time.monotonic() - began)
+        self.env["ledger.event"]._note_pace(len(docs), time.monotonic() - began)
         if commit:
             self.env.cr.commit()  # pylint: disable=invalid-commit
             return self._try_tenant_lock(tenant)

@@ -119,9 +119,9 @@ class XeroHarnessCase(HttpCase):
         back = approve_consent(self.start_connect(login), tenants)
         resp = self.finish_connect(back)
         self.assertIn(resp.status_code, (302, 303), resp.text[:1000])
-        self.assertIn("xero.tenant", self.env["ir.actions.act_window"]._for_xml_id(
-            "psa_xero_connector.action_xero_tenant")["res_model"])
-        return self.env["xero.tenant"].search([])
+        self.assertIn("ledger.tenant", self.env["ir.actions.act_window"]._for_xml_id(
+            "psa_xero_connector.action_ledger_tenant")["res_model"])
+        return self.env["ledger.tenant"].search([])
 
     def token_calls(self, grant_type):
         """How many token requests of this grant type the harness has received."""
@@ -136,17 +136,17 @@ class SyncCase(XeroHarnessCase):
 
     def setUp(self):
         super().setUp()
-        self.tenant = self.connect().filtered(lambda t: t.xero_tenant_id == ORG_A)
+        self.tenant = self.connect().filtered(lambda t: t.remote_id == ORG_A)
         self.company = self.env.company
         self.tenant.write(dict({switch: True for switch in self.SWITCHES}, company_id=self.company.id))
         self.env["xero.importer"]._import(self.tenant, ["products", "accounts"])
-        misc = self.env["xero.item"].search([("tenant_id", "=", self.tenant.id), ("code", "=", "MISC")])
+        misc = self.env["ledger.item"].search([("tenant_id", "=", self.tenant.id), ("code", "=", "MISC")])
         self.tenant.write({"catchall_invoice_item_id": misc.id, "catchall_purchase_item_id": misc.id,
                            "catchall_credit_note_item_id": misc.id})
         self.partner = self.env["res.partner"].create({
             "name": "Tyrell Corp", "is_company": True, "company_id": self.company.id,
             "child_ids": [Command.create({"name": "Eldon Tyrell", "type": "invoice", "email": "et@tyrell.example"})]})
-        self.Outbox = self.env["xero.outbox"]
+        self.Outbox = self.env["ledger.outbox"]
 
     def process(self):
         self.Outbox._cron_process(commit=False)
@@ -160,7 +160,7 @@ class SyncCase(XeroHarnessCase):
     def due_now(self):
         """Time passes: what waits to retry is due, and organisations resting on Xero's limits are served."""
         self.Outbox.search([("state", "=", "retry")]).write({"next_try": fields.Datetime.now() - timedelta(seconds=1)})
-        self.env["xero.tenant"].sudo().search([]).write({"xero_rest_until": False})
+        self.env["ledger.tenant"].sudo().search([]).write({"rest_until": False})
 
     def invoice(self, price=250, name="Service"):
         move = self.env["account.move"].create({

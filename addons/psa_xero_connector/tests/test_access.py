@@ -5,47 +5,47 @@ allowed = the effect happened.
 
     method                                   | target | portal | internal | Xero user | Xero manager
     -----------------------------------------+--------+--------+----------+-----------+-------------
-    xero.connection.action_revoke            | A      | no     | no       | no        | yes
+    ledger.connection.action_revoke            | A      | no     | no       | no        | yes
                                              | B      | no     | no       | no        | no
                                              | A + B  | no     | no       | no        | no  (cuts B off too)
-    xero.tenant.action_disconnect            | A / B  | no     | no       | no        | A only
-    xero.tenant.action_test_connection       | A / B  | no     | no       | no        | A only
-    xero.tenant.action_open_import           | A / B  | no     | no       | no        | A only
-    xero.tenant.action_check_xero_now        | A / B  | no     | no       | no        | A only
-    xero.tenant.action_reconnect             | A / B  | no     | no       | no        | A only
-    xero.tenant.action_view_request_log      | A / B  | no     | no       | A only    | A only
-    xero.tenant.action_view_events           | A / B  | no     | no       | A only    | A only
-    xero.tenant.write (a setting)            | A / B  | no     | no       | no        | A only
-    xero.tenant.write (state, Xero's field)  | A / B  | no     | no       | no        | no
-    xero.tenant.write (company_id = B)       | A      | no     | no       | no        | no
-    xero.request.log.action_retry            | A / B  | no     | no       | no        | A only
-    xero.request.log.write / unlink / create | A / B  | no     | no       | no        | no
-    xero.request.log read / action_retry     | B's org, row logged before it was B's | no | no | no | no
-    xero.request.log.action_open_record      | A / B  | no     | no       | A only    | A only
-    xero.import.wizard create + action_import| A / B  | no     | no       | no        | A only
-    xero.import.wizard write (tenant → B)    | A      | no     | no       | no        | no
-    xero.outbox.action_retry                 | A / B  | no     | no       | no        | A only
-    xero.event.action_retry                  | A / B  | no     | no       | no        | A only
+    ledger.tenant.action_disconnect            | A / B  | no     | no       | no        | A only
+    ledger.tenant.action_test_connection       | A / B  | no     | no       | no        | A only
+    ledger.tenant.action_open_import           | A / B  | no     | no       | no        | A only
+    ledger.tenant.action_check_xero_now        | A / B  | no     | no       | no        | A only
+    ledger.tenant.action_reconnect             | A / B  | no     | no       | no        | A only
+    ledger.tenant.action_view_request_log      | A / B  | no     | no       | A only    | A only
+    ledger.tenant.action_view_events           | A / B  | no     | no       | A only    | A only
+    ledger.tenant.write (a setting)            | A / B  | no     | no       | no        | A only
+    ledger.tenant.write (state, Xero's field)  | A / B  | no     | no       | no        | no
+    ledger.tenant.write (company_id = B)       | A      | no     | no       | no        | no
+    ledger.request.log.action_retry            | A / B  | no     | no       | no        | A only
+    ledger.request.log.write / unlink / create | A / B  | no     | no       | no        | no
+    ledger.request.log read / action_retry     | B's org, row logged before it was B's | no | no | no | no
+    ledger.request.log.action_open_record      | A / B  | no     | no       | A only    | A only
+    ledger.import.wizard create + action_import| A / B  | no     | no       | no        | A only
+    ledger.import.wizard write (tenant → B)    | A      | no     | no       | no        | no
+    ledger.outbox.action_retry                 | A / B  | no     | no       | no        | A only
+    ledger.event.action_retry                  | A / B  | no     | no       | no        | A only
     res.partner.action_xero_retry            | A / B  | no     | no       | no        | A only (A's rows)
     account.move.action_xero_retry           | A / B  | no     | no       | no        | A only
-    xero.link / xero.item write/create → B   | A      | no     | no       | no        | no
+    ledger.link / ledger.item write/create → B   | A      | no     | no       | no        | no
     res.config.settings.action_xero_tenants  | -      | no     | no       | yes       | yes
-    xero.tenant.action_view_drift / _dash_*  | A / B  | no     | no       | A only    | A only
-    xero.tenant.action_run_drift             | A / B  | no     | no       | no        | A only
-    xero.drift.line.action_ignore / _repush / _link / _pull | A / B | no | no | no  | A only
-    read xero.drift.line, dashboard figures  | A / B  | no     | no       | A only    | A only
-    read xero_sync_message, shared partner   | A + B  | refused| nothing  | A's only  | A's only
-    read xero_sync_message, partner of B     | B      | refused| refused  | refused   | refused
+    ledger.tenant.action_view_drift / _dash_*  | A / B  | no     | no       | A only    | A only
+    ledger.tenant.action_run_drift             | A / B  | no     | no       | no        | A only
+    ledger.drift.line.action_ignore / _repush / _link / _pull | A / B | no | no | no  | A only
+    read ledger.drift.line, dashboard figures  | A / B  | no     | no       | A only    | A only
+    read ledger_sync_message, shared partner   | A + B  | refused| nothing  | A's only  | A's only
+    read ledger_sync_message, partner of B     | B      | refused| refused  | refused   | refused
 
 An organisation with no company yet (C, connected by A's manager) against the same roles plus a
 Xero manager of company B and a second Xero manager of A (admin: a system administrator):
 
     method                                   | portal | internal | Xero user | A's manager | other managers | admin
     -----------------------------------------+--------+----------+-----------+-------------+----------------+------
-    xero.tenant read / search                | no     | no       | no        | yes         | no             | yes
-    xero.tenant.write (company_id = own)     | no     | no       | no        | yes         | no             | -
-    xero.tenant.action_test_connection       | no     | no       | no        | yes         | no             | -
-    xero.link / xero.item / log / event read | no     | no       | no        | yes         | no             | yes
+    ledger.tenant read / search                | no     | no       | no        | yes         | no             | yes
+    ledger.tenant.write (company_id = own)     | no     | no       | no        | yes         | no             | -
+    ledger.tenant.action_test_connection       | no     | no       | no        | yes         | no             | -
+    ledger.link / ledger.item / log / event read | no     | no       | no        | yes         | no             | yes
     request log of its consent (token, /connections) | its company's (A) Xero managers
     consent at Xero by B's manager / A's 2nd manager | leaves A's and C's as they were
 """
@@ -78,22 +78,22 @@ class TestAccessMatrix(XeroHarnessCase):
         self.company_a = self.env.ref("base.main_company")
         self.company_b = self.env["res.company"].create({"name": "Company B"})
         # one authorisation per organisation: revoking A's must not touch B
-        self.tenant_a = self.connect([ORG_A]).filtered(lambda t: t.xero_tenant_id == ORG_A)
-        self.tenant_b = self.connect([ORG_B]).filtered(lambda t: t.xero_tenant_id == ORG_B)
+        self.tenant_a = self.connect([ORG_A]).filtered(lambda t: t.remote_id == ORG_A)
+        self.tenant_b = self.connect([ORG_B]).filtered(lambda t: t.remote_id == ORG_B)
         self.tenant_a.company_id = self.company_a
         self.tenant_b.company_id = self.company_b
         self.assertNotEqual(self.tenant_a.connection_id, self.tenant_b.connection_id)
         self.tenant_a._call("GET", "Organisation", operation="organisation")
         self.tenant_b._call("GET", "Organisation", operation="organisation")
-        Log = self.env["xero.request.log"]
+        Log = self.env["ledger.request.log"]
         self.log_a = Log.search([("tenant_id", "=", self.tenant_a.id), ("operation", "=", "organisation")], limit=1)
         self.log_b = Log.search([("tenant_id", "=", self.tenant_b.id), ("operation", "=", "organisation")], limit=1)
         groups = {
             "portal": ["base.group_portal"],
             "internal": ["base.group_user", "account.group_account_invoice"],
-            "user": ["base.group_user", "account.group_account_invoice", "psa_xero_connector.group_xero_user"],
+            "user": ["base.group_user", "account.group_account_invoice", "psa_ledger.group_ledger_user"],
             "manager": ["base.group_user", "account.group_account_invoice",
-                        "psa_xero_connector.group_xero_manager"],
+                        "psa_ledger.group_ledger_manager"],
         }
         self.users = {role: self.env["res.users"].create({
             "name": "%s of A" % role, "login": "access_%s" % role, "password": "access_%s" % role,
@@ -133,9 +133,9 @@ class TestAccessMatrix(XeroHarnessCase):
 
     def tenant_call(self, method, tenant, allowed, effect=None, state=None):
         state = state or (lambda: tenant.read(["state", "last_error", "base_currency"])
-                          + [self.env["xero.request.log"].search_count([])])
-        self.check("xero.tenant.%s on %s" % (method, tenant.name),
-                   lambda role: self.rpc(role, "xero.tenant", method, [tenant.ids]), allowed, state, effect)
+                          + [self.env["ledger.request.log"].search_count([])])
+        self.check("ledger.tenant.%s on %s" % (method, tenant.name),
+                   lambda role: self.rpc(role, "ledger.tenant", method, [tenant.ids]), allowed, state, effect)
 
     # --- authorisations and organisations ------------------------------------------------------------
     def test_revoke(self):
@@ -149,9 +149,9 @@ class TestAccessMatrix(XeroHarnessCase):
                 self.assertEqual(conn.state, "revoked")
                 self.assertEqual(set(conn.tenant_ids.mapped("state")), {"disconnected"})
             return effect
-        self.check("revoke B's", lambda role: self.rpc(role, "xero.connection", "action_revoke", [conn_b.ids]),
+        self.check("revoke B's", lambda role: self.rpc(role, "ledger.connection", "action_revoke", [conn_b.ids]),
                    NOBODY, state(conn_b))
-        self.check("revoke A's", lambda role: self.rpc(role, "xero.connection", "action_revoke", [conn_a.ids]),
+        self.check("revoke A's", lambda role: self.rpc(role, "ledger.connection", "action_revoke", [conn_a.ids]),
                    MANAGER, state(conn_a), revoked(conn_a))
         self.assertEqual(self.tenant_b.state, "connected")
 
@@ -164,7 +164,7 @@ class TestAccessMatrix(XeroHarnessCase):
         conn = tenants.connection_id
         self.assertEqual(len(conn), 1)
         self.assertEqual(tenants.company_id, self.company_a | self.company_b)
-        self.check("revoke shared", lambda role: self.rpc(role, "xero.connection", "action_revoke", [conn.ids]),
+        self.check("revoke shared", lambda role: self.rpc(role, "ledger.connection", "action_revoke", [conn.ids]),
                    NOBODY, lambda: (conn.state, tenants.mapped("state")))
 
     def test_disconnect(self):
@@ -177,11 +177,11 @@ class TestAccessMatrix(XeroHarnessCase):
 
     def test_test_connection(self):
         self.tenant_call("action_test_connection", self.tenant_b, NOBODY)
-        logs = self.env["xero.request.log"].search_count([("tenant_id", "=", self.tenant_a.id)])
+        logs = self.env["ledger.request.log"].search_count([("tenant_id", "=", self.tenant_a.id)])
 
         def effect(result):
             self.assertEqual(result["params"]["type"], "success")
-            self.assertEqual(self.env["xero.request.log"].search_count([("tenant_id", "=", self.tenant_a.id)]),
+            self.assertEqual(self.env["ledger.request.log"].search_count([("tenant_id", "=", self.tenant_a.id)]),
                              logs + 2)  # GET Organisation, GET Currencies
         self.tenant_call("action_test_connection", self.tenant_a, MANAGER, effect)
 
@@ -195,16 +195,16 @@ class TestAccessMatrix(XeroHarnessCase):
         for tenant in (self.tenant_b, self.tenant_a):
             mine = tenant == self.tenant_a
             self.tenant_call("action_open_import", tenant, MANAGER if mine else NOBODY, returns(
-                "xero.import.wizard", context={"default_tenant_id": tenant.id}))
+                "ledger.import.wizard", context={"default_tenant_id": tenant.id}))
             self.tenant_call("action_view_request_log", tenant, XERO if mine else NOBODY, returns(
-                "xero.request.log", domain=[["tenant_id", "=", tenant.id]]))
+                "ledger.request.log", domain=[["tenant_id", "=", tenant.id]]))
             self.tenant_call("action_view_events", tenant, XERO if mine else NOBODY, returns(
-                "xero.event", domain=[["tenant_id", "=", tenant.id]]))
+                "ledger.event", domain=[["tenant_id", "=", tenant.id]]))
             self.tenant_call("action_reconnect", tenant, MANAGER if mine else NOBODY,
                              lambda result: self.assertEqual(result["type"], "ir.actions.act_url"))
         self.check("settings → tenants",
                    lambda role: self.rpc(role, "res.config.settings", "action_xero_tenants", [[]]), XERO,
-                   effect=returns("xero.tenant"))
+                   effect=returns("ledger.tenant"))
 
     def test_dashboard_and_drift_report(self):
         def returns(model, domain):
@@ -214,48 +214,48 @@ class TestAccessMatrix(XeroHarnessCase):
         for tenant in (self.tenant_b, self.tenant_a):
             mine = tenant == self.tenant_a
             self.tenant_call("action_view_drift", tenant, XERO if mine else NOBODY, returns(
-                "xero.drift.line", [["tenant_id", "=", tenant.id]]))
+                "ledger.drift.line", [["tenant_id", "=", tenant.id]]))
             self.tenant_call("action_dash_errors", tenant, XERO if mine else NOBODY, returns(
-                "xero.outbox", [["tenant_id", "=", tenant.id], ["state", "in", ["error"]]]))
+                "ledger.outbox", [["tenant_id", "=", tenant.id], ["state", "in", ["error"]]]))
             self.check("dashboard figures of %s" % tenant.name, lambda role, tenant=tenant: self.rpc(
-                role, "xero.tenant", "read", [tenant.ids, ["dash_queued", "dash_drift_open"]]),
+                role, "ledger.tenant", "read", [tenant.ids, ["dash_queued", "dash_drift_open"]]),
                 XERO if mine else NOBODY)
-        Line = self.env["xero.drift.line"]
+        Line = self.env["ledger.drift.line"]
         lines = {tenant: Line.create({"tenant_id": tenant.id, "kind": "missing_odoo", "number": "X-%s" % tenant.id,
-                                      "xero_id": "x-%s" % tenant.id, "entity": "invoice"})
+                                      "remote_id": "x-%s" % tenant.id, "entity": "invoice"})
                  for tenant in (self.tenant_a, self.tenant_b)}
         for tenant, line in sorted(lines.items(), key=lambda kv: kv[0] == self.tenant_a):
             mine = tenant == self.tenant_a
             self.check("read drift line of %s" % tenant.name, lambda role, line=line: self.rpc(
-                role, "xero.drift.line", "read", [line.ids, ["kind"]]), XERO if mine else NOBODY)
+                role, "ledger.drift.line", "read", [line.ids, ["kind"]]), XERO if mine else NOBODY)
             self.check("ignore drift line of %s" % tenant.name, lambda role, line=line: self.rpc(
-                role, "xero.drift.line", "action_ignore", [line.ids]), MANAGER if mine else NOBODY,
+                role, "ledger.drift.line", "action_ignore", [line.ids]), MANAGER if mine else NOBODY,
                 state=lambda line=line: line.read(["state"]),
                 effect=lambda _r, line=line: self.assertEqual(line.state, "ignored"))
             for method in ("action_repush", "action_link", "action_pull"):
                 if not mine:  # on A's line a manager gets the action's own refusal (nothing to do), not this
                     self.check("%s on %s" % (method, tenant.name), lambda role, line=line, method=method: self.rpc(
-                        role, "xero.drift.line", method, [line.ids]), NOBODY,
+                        role, "ledger.drift.line", method, [line.ids]), NOBODY,
                         state=lambda line=line: line.read(["state"]))
         # B's organisation is never compared by A's manager; A's is
         self.tenant_call("action_run_drift", self.tenant_b, NOBODY)
         self.tenant_call("action_run_drift", self.tenant_a, MANAGER, state=lambda: [
-            self.tenant_a.xero_drift_checked_at, self.env["xero.request.log"].search_count([])],
-            effect=lambda result: self.assertEqual(result["res_model"], "xero.drift.line"))
+            self.tenant_a.drift_checked_at, self.env["ledger.request.log"].search_count([])],
+            effect=lambda result: self.assertEqual(result["res_model"], "ledger.drift.line"))
 
     def test_check_xero_now(self):
         self.tenant_call("action_check_xero_now", self.tenant_b, NOBODY,
-                         state=lambda: self.tenant_b.read(["xero_poll_since"]))
+                         state=lambda: self.tenant_b.read(["poll_since"]))
 
         def effect(result):
             self.assertEqual(result["params"]["type"], "success", result)
-            self.assertTrue(self.tenant_a.xero_poll_since)
+            self.assertTrue(self.tenant_a.poll_since)
         self.tenant_call("action_check_xero_now", self.tenant_a, MANAGER, effect,
-                         state=lambda: self.tenant_a.read(["xero_poll_since"]))
+                         state=lambda: self.tenant_a.read(["poll_since"]))
 
     def test_tenant_write(self):
         def write(tenant, vals):
-            return lambda role: self.rpc(role, "xero.tenant", "write", [tenant.ids, vals])
+            return lambda role: self.rpc(role, "ledger.tenant", "write", [tenant.ids, vals])
         for tenant in (self.tenant_b, self.tenant_a):
             fields = ["notify_success", "state", "last_error", "company_id", "connection_id"]
             state = lambda t=tenant, fields=fields: t.read(fields)  # noqa: E731
@@ -270,15 +270,15 @@ class TestAccessMatrix(XeroHarnessCase):
     def test_link_and_catalog_stay_with_their_organisation(self):
         """Rules check a row before it is written, not the organisation it is moved to."""
         partner = self.env["res.partner"].create({"name": "Linked", "company_id": False})
-        link = self.env["xero.link"].create({"tenant_id": self.tenant_a.id, "res_model": "res.partner",
-                                             "res_id": partner.id, "xero_id": "c-1"})
-        item = self.env["xero.item"].create({"tenant_id": self.tenant_a.id, "item_id": "i-1", "code": "X",
+        link = self.env["ledger.link"].create({"tenant_id": self.tenant_a.id, "res_model": "res.partner",
+                                             "res_id": partner.id, "remote_id": "c-1"})
+        item = self.env["ledger.item"].create({"tenant_id": self.tenant_a.id, "item_id": "i-1", "code": "X",
                                              "name": "X"})
-        category = self.env["xero.tracking.category"].create({"tenant_id": self.tenant_a.id, "name": "Region",
+        category = self.env["ledger.tracking.category"].create({"tenant_id": self.tenant_a.id, "name": "Region",
                                                               "tracking_category_id": "t-1"})
-        new_rows = {"xero.link": {"res_model": "res.partner", "res_id": partner.id, "xero_id": "c-2"},
-                    "xero.item": {"item_id": "i-2", "code": "Y", "name": "Y"},
-                    "xero.tracking.category": {"tracking_category_id": "t-2", "name": "Area"}}
+        new_rows = {"ledger.link": {"res_model": "res.partner", "res_id": partner.id, "remote_id": "c-2"},
+                    "ledger.item": {"item_id": "i-2", "code": "Y", "name": "Y"},
+                    "ledger.tracking.category": {"tracking_category_id": "t-2", "name": "Area"}}
         for record in (link, item, category):
             def in_b(r=record):
                 return r.tenant_id, self.env[r._name].search_count([("tenant_id", "=", self.tenant_b.id)])
@@ -293,7 +293,7 @@ class TestAccessMatrix(XeroHarnessCase):
 
     # --- the request log ------------------------------------------------------------------------------
     def test_request_log(self):
-        Log = self.env["xero.request.log"]
+        Log = self.env["ledger.request.log"]
         for log in (self.log_b, self.log_a):
             mine = log == self.log_a
             state = lambda row=log: (row.read(["error_message", "url", "method"]), Log.search_count([]))  # noqa: E731
@@ -303,15 +303,15 @@ class TestAccessMatrix(XeroHarnessCase):
                 self.assertEqual(len(retry), 1)
                 self.assertEqual((retry.method, retry.url, retry.tenant_id), (row.method, row.url, row.tenant_id))
             self.check("retry log of %s" % log.tenant_id.name,
-                       lambda role, row=log: self.rpc(role, "xero.request.log", "action_retry", [row.ids]),
+                       lambda role, row=log: self.rpc(role, "ledger.request.log", "action_retry", [row.ids]),
                        MANAGER if mine else NOBODY, state, retried)
             self.check("write log of %s" % log.tenant_id.name,
-                       lambda role, row=log: self.rpc(role, "xero.request.log", "write",
+                       lambda role, row=log: self.rpc(role, "ledger.request.log", "write",
                                                     [row.ids, {"method": "DELETE", "url": "https://evil.example/"}]),
                        NOBODY, state)
             self.check("unlink log of %s" % log.tenant_id.name,
-                       lambda role, row=log: self.rpc(role, "xero.request.log", "unlink", [row.ids]), NOBODY, state)
-            self.check("create a log row", lambda role, row=log: self.rpc(role, "xero.request.log", "create", [{
+                       lambda role, row=log: self.rpc(role, "ledger.request.log", "unlink", [row.ids]), NOBODY, state)
+            self.check("create a log row", lambda role, row=log: self.rpc(role, "ledger.request.log", "create", [{
                 "tenant_id": row.tenant_id.id, "operation": "x", "method": "DELETE", "url": row.url,
                 "state": "failure"}]),
                 NOBODY, state)
@@ -321,14 +321,14 @@ class TestAccessMatrix(XeroHarnessCase):
         see those); once the organisation is B's, A's manager may not resend it there."""
         self.tenant_b.company_id = False
         self.tenant_b._call("GET", "Organisation", operation="organisation")
-        log = self.env["xero.request.log"].search([("tenant_id", "=", self.tenant_b.id)], limit=1)
+        log = self.env["ledger.request.log"].search([("tenant_id", "=", self.tenant_b.id)], limit=1)
         self.assertFalse(log.company_id)
         self.tenant_b.company_id = self.company_b
         self.check("retry a company-less row of B's organisation",
-                   lambda role: self.rpc(role, "xero.request.log", "action_retry", [log.ids]),
-                   NOBODY, lambda: self.env["xero.request.log"].search_count([]))
+                   lambda role: self.rpc(role, "ledger.request.log", "action_retry", [log.ids]),
+                   NOBODY, lambda: self.env["ledger.request.log"].search_count([]))
         self.check("read a company-less row of B's organisation",
-                   lambda role: self.rpc(role, "xero.request.log", "read",
+                   lambda role: self.rpc(role, "ledger.request.log", "read",
                                                [log.ids, ["response_body", "response_body_view"]]), NOBODY)
 
     def test_open_record_from_log(self):
@@ -336,41 +336,41 @@ class TestAccessMatrix(XeroHarnessCase):
         for log in (self.log_b, self.log_a):
             log.sudo().write({"res_model": "res.partner", "res_id": partner.id})
             self.check("open record of log of %s" % log.tenant_id.name,
-                       lambda role, row=log: self.rpc(role, "xero.request.log", "action_open_record", [row.ids]),
+                       lambda role, row=log: self.rpc(role, "ledger.request.log", "action_open_record", [row.ids]),
                        XERO if log == self.log_a else NOBODY,
                        effect=lambda result: self.assertEqual(result["res_id"], partner.id))
 
     # --- the import wizard ----------------------------------------------------------------------------
     def test_import_wizard(self):
-        Wizard = self.env["xero.import.wizard"]
+        Wizard = self.env["ledger.import.wizard"]
         options = {"import_tax_rates": False, "import_accounts": True, "import_products": False,
                    "import_customers": False, "import_suppliers": False}
 
         def run(tenant):
             def call(role):
-                wizard_id = self.rpc(role, "xero.import.wizard", "create", [dict(options, tenant_id=tenant.id)])
-                return self.rpc(role, "xero.import.wizard", "action_import", [[wizard_id]])
+                wizard_id = self.rpc(role, "ledger.import.wizard", "create", [dict(options, tenant_id=tenant.id)])
+                return self.rpc(role, "ledger.import.wizard", "action_import", [[wizard_id]])
             return call
 
         def imported(result):
             wizard = Wizard.browse(result["res_id"])
             self.assertEqual((wizard.state, wizard.error), ("done", False))
-            self.assertTrue(self.env["xero.account"].search_count([("tenant_id", "=", self.tenant_a.id)]))
+            self.assertTrue(self.env["ledger.account"].search_count([("tenant_id", "=", self.tenant_a.id)]))
 
         def state():
-            return Wizard.search_count([]), self.env["xero.account"].search_count([])
+            return Wizard.search_count([]), self.env["ledger.account"].search_count([])
         self.check("import into B's organisation", run(self.tenant_b), NOBODY, state)
         self.check("import into A's organisation", run(self.tenant_a), MANAGER, state, imported)
         # a wizard made on A's organisation cannot be pointed at B's afterwards
         wizard = Wizard.with_user(self.users["manager"]).create(dict(options, tenant_id=self.tenant_a.id))
         self.check("point a wizard at B's organisation",
-                   lambda role: self.rpc(role, "xero.import.wizard", "write",
+                   lambda role: self.rpc(role, "ledger.import.wizard", "write",
                                          [wizard.ids, {"tenant_id": self.tenant_b.id}]),
                    NOBODY, lambda: wizard.tenant_id)
 
     # --- the sync queues -----------------------------------------------------------------------------
     def outbox_row(self, record, tenant, message):
-        return self.env["xero.outbox"].create({"tenant_id": tenant.id, "res_model": record._name, "res_id": record.id,
+        return self.env["ledger.outbox"].create({"tenant_id": tenant.id, "res_model": record._name, "res_id": record.id,
                                                "entity": "contact" if record._name == "res.partner" else "invoice",
                                                "state": "error", "last_error": message})
 
@@ -379,18 +379,18 @@ class TestAccessMatrix(XeroHarnessCase):
         for tenant in (self.tenant_b, self.tenant_a):
             row = self.outbox_row(partner, tenant, "failed")
             self.check("outbox retry of %s" % tenant.name,
-                       lambda role, r=row: self.rpc(role, "xero.outbox", "action_retry", [r.ids]),
+                       lambda role, r=row: self.rpc(role, "ledger.outbox", "action_retry", [r.ids]),
                        MANAGER if tenant == self.tenant_a else NOBODY, lambda r=row: r.state,
                        lambda _result, r=row: self.assertEqual(r.state, "queued"))
 
     def test_event_retry(self):
         for tenant in (self.tenant_b, self.tenant_a):
-            event = self.env["xero.event"].create({
-                "tenant_id": tenant.id, "xero_tenant_id": tenant.xero_tenant_id, "category": "INVOICE",
+            event = self.env["ledger.event"].create({
+                "tenant_id": tenant.id, "remote_tenant_id": tenant.remote_id, "category": "INVOICE",
                 "event_type": "UPDATE", "resource_id": "inv-%s" % tenant.id, "event_date": "2026-11-08T10:00:00.000",
                 "state": "error", "attempts": 10})
             self.check("event retry of %s" % tenant.name,
-                       lambda role, e=event: self.rpc(role, "xero.event", "action_retry", [e.ids]),
+                       lambda role, e=event: self.rpc(role, "ledger.event", "action_retry", [e.ids]),
                        MANAGER if tenant == self.tenant_a else NOBODY, lambda e=event: (e.state, e.attempts),
                        lambda _result, e=event: self.assertEqual((e.state, e.attempts), ("pending", 0)))
 
@@ -404,14 +404,14 @@ class TestAccessMatrix(XeroHarnessCase):
 
         def read(partner):
             def call(role):
-                return self.rpc(role, "res.partner", "read", [partner.ids, ["xero_sync_state", "xero_sync_message"]])
+                return self.rpc(role, "res.partner", "read", [partner.ids, ["ledger_sync_state", "ledger_sync_message"]])
             return call
 
         def sees_a_only(result):
-            self.assertEqual(result[0]["xero_sync_state"], "error")
-            self.assertIn("A's organisation said no", result[0]["xero_sync_message"])
-            self.assertNotIn(self.tenant_b.name, result[0]["xero_sync_message"])
-            self.assertNotIn("B's organisation", result[0]["xero_sync_message"])
+            self.assertEqual(result[0]["ledger_sync_state"], "error")
+            self.assertIn("A's organisation said no", result[0]["ledger_sync_message"])
+            self.assertNotIn(self.tenant_b.name, result[0]["ledger_sync_message"])
+            self.assertNotIn("B's organisation", result[0]["ledger_sync_message"])
         # the portal user may not read the partner at all; the internal user reads no Xero status
         self.check("read Xero status of a shared partner", read(shared), XERO, effect=sees_a_only,
                    roles=("portal", "user", "manager"))
@@ -419,7 +419,7 @@ class TestAccessMatrix(XeroHarnessCase):
             self.authenticate("access_internal", "access_internal")
             self.logged_in = "internal"
             result = read(shared)("internal")
-            self.assertEqual((result[0]["xero_sync_state"], result[0]["xero_sync_message"]), ("none", False))
+            self.assertEqual((result[0]["ledger_sync_state"], result[0]["ledger_sync_message"]), ("none", False))
         self.check("read Xero status of B's partner", read(partner_b), NOBODY)
         self.check("retry B's partner",
                    lambda role: self.rpc(role, "res.partner", "action_xero_retry", [partner_b.ids]),
@@ -452,7 +452,7 @@ class TestAccessMatrix(XeroHarnessCase):
     # --- an organisation with no company: its connecting manager's ----------------------------------
     def other_managers(self):
         """A Xero manager of company B and a second one of A."""
-        manager_group = self.env.ref("psa_xero_connector.group_xero_manager")
+        manager_group = self.env.ref("psa_ledger.group_ledger_manager")
         for role, company in (("manager_b", self.company_b), ("manager_a2", self.company_a)):
             self.users[role] = self.env["res.users"].create({
                 "name": role, "login": "access_%s" % role, "password": "access_%s" % role,
@@ -473,37 +473,37 @@ class TestAccessMatrix(XeroHarnessCase):
         # A's manager connects C; A has an organisation already, so C stays without a company
         resp = self.connect_as("manager", [ORG_C])
         self.assertIn(resp.status_code, (302, 303), resp.text[:500])
-        Tenant, Log = self.env["xero.tenant"], self.env["xero.request.log"]
-        tenant_c = Tenant.search([("xero_tenant_id", "=", ORG_C)])
+        Tenant, Log = self.env["ledger.tenant"], self.env["ledger.request.log"]
+        tenant_c = Tenant.search([("remote_id", "=", ORG_C)])
         self.assertFalse(tenant_c.company_id)
         self.assertEqual(tenant_c.connection_id.user_id, self.users["manager"])
-        link = self.env["xero.link"].create({"tenant_id": tenant_c.id, "res_model": "res.partner",
-                                             "res_id": self.users["manager"].partner_id.id, "xero_id": "c-9"})
-        item = self.env["xero.item"].create({"tenant_id": tenant_c.id, "item_id": "i-9", "code": "C", "name": "C"})
-        event = self.env["xero.event"].create({
-            "tenant_id": tenant_c.id, "xero_tenant_id": ORG_C, "category": "INVOICE", "event_type": "UPDATE",
+        link = self.env["ledger.link"].create({"tenant_id": tenant_c.id, "res_model": "res.partner",
+                                             "res_id": self.users["manager"].partner_id.id, "remote_id": "c-9"})
+        item = self.env["ledger.item"].create({"tenant_id": tenant_c.id, "item_id": "i-9", "code": "C", "name": "C"})
+        event = self.env["ledger.event"].create({
+            "tenant_id": tenant_c.id, "remote_tenant_id": ORG_C, "category": "INVOICE", "event_type": "UPDATE",
             "resource_id": "inv-c", "event_date": "2026-11-08T10:00:00.000", "state": "error"})
         log = Log.search([("tenant_id", "=", tenant_c.id)], limit=1)
         self.assertTrue(log, "the callback read C's lock dates")
         roles = ROLES + others
         owner = {"manager"}
-        self.check("read C", lambda role: self.rpc(role, "xero.tenant", "read", [tenant_c.ids, ["name"]]),
+        self.check("read C", lambda role: self.rpc(role, "ledger.tenant", "read", [tenant_c.ids, ["name"]]),
                    owner, roles=roles)
-        for record, fields in ((link, ["xero_id"]), (item, ["code"]), (log, ["response_body"]),
+        for record, fields in ((link, ["remote_id"]), (item, ["code"]), (log, ["response_body"]),
                                (event, ["state"])):
             self.check("read C's %s" % record._name, lambda role, r=record, f=fields: self.rpc(
                 role, r._name, "read", [r.ids, f]), owner, roles=roles)
         for role in ("user", "manager") + others:
             with self.subTest("search", role=role):
-                found = self.rpc(role, "xero.tenant", "search_read", [[], ["xero_tenant_id"]])
-                self.assertEqual(ORG_C in [t["xero_tenant_id"] for t in found], role == "manager")
-                found = self.rpc(role, "xero.request.log", "search_read", [[("tenant_id", "!=", False)], ["id"]])
+                found = self.rpc(role, "ledger.tenant", "search_read", [[], ["remote_id"]])
+                self.assertEqual(ORG_C in [t["remote_id"] for t in found], role == "manager")
+                found = self.rpc(role, "ledger.request.log", "search_read", [[("tenant_id", "!=", False)], ["id"]])
                 self.assertEqual(log.id in [row["id"] for row in found], role == "manager")
         # another company's manager cannot take it for their company, nor work through it
-        self.check("give C to B", lambda role: self.rpc(role, "xero.tenant", "write", [
+        self.check("give C to B", lambda role: self.rpc(role, "ledger.tenant", "write", [
             tenant_c.ids, {"company_id": self.users[role].company_id.id}]), NOBODY,
             lambda: (tenant_c.company_id, tenant_c.notify_success), roles=("manager_b",))
-        self.check("test C's connection", lambda role: self.rpc(role, "xero.tenant", "action_test_connection",
+        self.check("test C's connection", lambda role: self.rpc(role, "ledger.tenant", "action_test_connection",
                                                                [tenant_c.ids]),
                    owner, lambda: Log.search_count([("tenant_id", "=", tenant_c.id)]), roles=("manager",) + others,
                    effect=lambda result: self.assertEqual(result["params"]["type"], "success", result))
@@ -528,7 +528,7 @@ class TestAccessMatrix(XeroHarnessCase):
         self.other_managers()
         conn_a = self.tenant_a.connection_id
         self.tenant_a.action_disconnect()  # A's company disconnected it
-        Log = self.env["xero.request.log"]
+        Log = self.env["ledger.request.log"]
         before = Log.search([]).ids
         # B's manager can reach A's organisation at Xero: their consent leaves it as A left it
         resp = self.connect_as("manager_b", [ORG_A])
@@ -536,12 +536,12 @@ class TestAccessMatrix(XeroHarnessCase):
         self.assertIn("another company", resp.text)
         self.assertEqual((self.tenant_a.connection_id, self.tenant_a.state, self.tenant_a.company_id),
                          (conn_a, "disconnected", self.company_a))
-        seen = [t["id"] for t in self.rpc("manager_b", "xero.tenant", "search_read", [[], ["id"]])]
+        seen = [t["id"] for t in self.rpc("manager_b", "ledger.tenant", "search_read", [[], ["id"]])]
         self.assertNotIn(self.tenant_a.id, seen)
         rows = Log.search([("id", "not in", before), ("operation", "in", ("token", "connections"))])
         self.assertEqual(set(rows.mapped("operation")), {"token", "connections"})
         self.assertEqual(rows.company_id, self.company_b, "B's manager's calls are B's")
-        self.check("read the consent's log rows", lambda role: self.rpc(role, "xero.request.log", "read", [
+        self.check("read the consent's log rows", lambda role: self.rpc(role, "ledger.request.log", "read", [
             rows.ids, ["operation"]]), {"manager_b"}, roles=("manager", "manager_b", "manager_a2"))
         # an organisation A's company archived is not woken by A's own consent
         self.tenant_b.write({"company_id": False})
@@ -573,13 +573,13 @@ class TestAccessMatrix(XeroHarnessCase):
             "company_id": self.company_b.id, "company_ids": [Command.set(self.company_b.ids)],
             "groups_id": [Command.set([self.env.ref(x).id for x in (
                 "base.group_user", "base.group_partner_manager", "account.group_account_invoice",
-                "psa_xero_connector.group_xero_user")])]})
+                "psa_ledger.group_ledger_user")])]})
         self.users["manager"].groups_id = [Command.link(self.env.ref("base.group_partner_manager").id)]
         self.tenant_a.sync_customers = True  # the one organisation syncing customers: shared ones go there
         # no e-mail: A's organisation cannot take it (a pre-send refusal, as Xero would refuse it)
         shared = self.env["res.partner"].create({"name": "Shared Ltd", "is_company": True, "company_id": False,
                                                  "customer_rank": 1})
-        Outbox = self.env["xero.outbox"]
+        Outbox = self.env["ledger.outbox"]
         Outbox._cron_process(commit=False)
         self.env["bus.bus"].sudo().search([]).unlink()
         # B's user edits the shared customer: A's organisation refuses it again
@@ -593,13 +593,13 @@ class TestAccessMatrix(XeroHarnessCase):
             [("model", "=", "res.partner"), ("res_id", "=", shared.id)], ["body"]])
         self.assertFalse([m for m in messages if self.tenant_a.name in m["body"] or "Xero" in m["body"]], messages)
         self.assertFalse(self.popups(), "no popup to B's user about A's organisation")
-        self.check("B's user reads the row", lambda role: self.rpc(role, "xero.outbox", "read", [
+        self.check("B's user reads the row", lambda role: self.rpc(role, "ledger.outbox", "read", [
             row.ids, ["last_error"]]), NOBODY, roles=("user_b",))
         # A's manager saves it: told at once, and reads the row
         self.rpc("manager", "res.partner", "write", [shared.ids, {"phone": "+44 20 7946 0001"}])
         Outbox._cron_process(commit=False)
         self.assertEqual(list(self.popups()), [self.users["manager"].partner_id.id])
-        self.check("A's manager reads the row", lambda role: self.rpc(role, "xero.outbox", "read", [
+        self.check("A's manager reads the row", lambda role: self.rpc(role, "ledger.outbox", "read", [
             row.ids, ["last_error"]]), MANAGER, roles=("manager",),
             effect=lambda result: self.assertEqual(result[0]["last_error"], "Contact missing email address"))
         self.assertFalse(shared.message_ids.filtered(lambda m: "Xero" in str(m.body)), "no note any company reads")
@@ -610,7 +610,7 @@ class TestAccessMatrix(XeroHarnessCase):
         portal.partner_id.write({"name": "Cher", "email": "cher@example.com", "company_id": False,
                                  "customer_rank": 1})
         self.tenant_a.sync_customers = True
-        Outbox = self.env["xero.outbox"]
+        Outbox = self.env["ledger.outbox"]
         Outbox._cron_process(commit=False)
         self.env["bus.bus"].sudo().search([]).unlink()
         self.authenticate("access_portal", "access_portal")
@@ -633,28 +633,28 @@ class TestAccessMatrix(XeroHarnessCase):
             "name": "accountant of A", "login": "access_accountant", "password": "access_accountant",
             "company_id": self.company_a.id, "company_ids": [Command.set(self.company_a.ids)],
             "groups_id": [Command.set([self.env.ref(x).id for x in (
-                "base.group_user", "account.group_account_manager", "psa_xero_connector.group_xero_manager")])]})
+                "base.group_user", "account.group_account_manager", "psa_ledger.group_ledger_manager")])]})
         partner = self.env["res.partner"].create({"name": "Pays Online", "company_id": self.company_a.id})
         move = self.env["account.move"].create({
             "move_type": "out_invoice", "partner_id": partner.id, "company_id": self.company_a.id,
             "invoice_line_ids": [Command.create({"name": "Support", "quantity": 1, "price_unit": 100})]})
-        link = self.env["xero.link"].create({"tenant_id": self.tenant_a.id, "res_model": "account.move",
-                                             "res_id": move.id, "xero_id": "inv-1", "xero_status": "DRAFT"})
+        link = self.env["ledger.link"].create({"tenant_id": self.tenant_a.id, "res_model": "account.move",
+                                             "res_id": move.id, "remote_id": "inv-1", "remote_status": "DRAFT"})
         roles = ROLES + ("accountant",)
         forged = "https://evil.example/pay"
 
         def state():
-            return move.read(["xero_online_invoice_url", "xero_voided", "ref"]), link.read(["xero_status"])
+            return move.read(["xero_online_invoice_url", "ledger_voided", "ref"]), link.read(["remote_status"])
         self.check("write a forged online invoice link", lambda role: self.rpc(
             role, "account.move", "write", [move.ids, {"xero_online_invoice_url": forged}]), NOBODY, state,
             roles=roles)
         self.check("flag voided in Xero", lambda role: self.rpc(
-            role, "account.move", "write", [move.ids, {"xero_voided": True, "ref": "x"}]), NOBODY, state, roles=roles)
+            role, "account.move", "write", [move.ids, {"ledger_voided": True, "ref": "x"}]), NOBODY, state, roles=roles)
         self.check("create an invoice with an online link", lambda role: self.rpc(role, "account.move", "create", [{
             "move_type": "out_invoice", "partner_id": partner.id, "xero_online_invoice_url": forged}]), NOBODY,
             lambda: self.env["account.move"].search_count([("xero_online_invoice_url", "!=", False)]), roles=roles)
         self.check("set Xero's status on a link", lambda role: self.rpc(
-            role, "xero.link", "write", [link.ids, {"xero_status": "AUTHORISED"}]), NOBODY, state, roles=roles)
+            role, "ledger.link", "write", [link.ids, {"remote_status": "AUTHORISED"}]), NOBODY, state, roles=roles)
         with self.subTest("the refusal says why"):
             self.authenticate("access_accountant", "access_accountant")
             self.logged_in = "accountant"

@@ -29,7 +29,7 @@ class TestConnectionPage(XeroHarnessCase):
     def setUp(self):
         super().setUp()
         self.tenants = self.connect()
-        self.tenant_a = self.tenants.filtered(lambda t: t.xero_tenant_id == ORG_A)
+        self.tenant_a = self.tenants.filtered(lambda t: t.remote_id == ORG_A)
         self.tenant_b = self.tenants - self.tenant_a
         self.main = self.env.company
         self.company_b = self.env["res.company"].create({"name": "Contoso (Odoo)"})
@@ -44,7 +44,7 @@ class TestConnectionPage(XeroHarnessCase):
 
     def page(self):
         settings = self.Settings.create({})
-        return settings.xero_tenant_ids, settings.xero_tenant_count
+        return settings.ledger_tenant_ids, settings.ledger_tenant_count
 
     def test_every_organisation_listed_with_its_status_and_count(self):
         listed, count = self.page()
@@ -56,26 +56,26 @@ class TestConnectionPage(XeroHarnessCase):
             "name": "Main manager", "login": "main_manager", "company_id": self.main.id,
             "company_ids": [Command.set(self.main.ids)],
             "groups_id": [Command.set([self.env.ref("base.group_system").id,
-                                       self.env.ref("psa_xero_connector.group_xero_manager").id])]})
+                                       self.env.ref("psa_ledger.group_ledger_manager").id])]})
         settings = self.Settings.with_user(manager).create({})
-        self.assertEqual(settings.xero_tenant_ids.mapped("name"), ["Northwind IT Services"])
-        self.assertEqual(settings.xero_tenant_count, 1)
+        self.assertEqual(settings.ledger_tenant_ids.mapped("name"), ["Northwind IT Services"])
+        self.assertEqual(settings.ledger_tenant_count, 1)
 
     def test_disconnect_from_the_page_removes_it_at_xero_and_twice_is_safe(self):
         listed, _count = self.page()
-        row = listed.filtered(lambda t: t.xero_tenant_id == ORG_B)  # another company than the active one
+        row = listed.filtered(lambda t: t.remote_id == ORG_B)  # another company than the active one
         row.with_context(allowed_company_ids=self.main.ids).action_disconnect()
         self.assertEqual({c["tenantId"] for c in self.harness.app.store.all("connection")}, {ORG_A})
         calls = len(self.harness.app.recent)
         row.with_context(allowed_company_ids=self.main.ids).action_disconnect()
         self.assertEqual(len(self.harness.app.recent), calls, "the second press calls Xero no more")
         listed, count = self.page()
-        self.assertEqual(dict(listed.mapped(lambda t: (t.xero_tenant_id, t.state))),
+        self.assertEqual(dict(listed.mapped(lambda t: (t.remote_id, t.state))),
                          {ORG_A: "connected", ORG_B: "disconnected"})
         self.assertEqual(count, 1)
 
     def test_xero_side_disconnect_noticed_by_the_next_call(self):
-        self.admin_api.post("/connections/%s/revoke" % self.tenant_a.xero_connection_uuid)
+        self.admin_api.post("/connections/%s/revoke" % self.tenant_a.remote_connection_id)
         err = self.assertRaisesCommitted(XeroAuthError, self.tenant_a._call, "GET", "Organisation")
         self.assertEqual(err.status, 403)
         self.assertEqual(self.tenant_a.state, "needs_reconnect")
@@ -86,18 +86,18 @@ class TestConnectionPage(XeroHarnessCase):
         self.assertRaisesCommitted(XeroAuthError, self.tenant_a._call, "GET", "Organisation")
         self.assertEqual(len(managers_told(self.tenant_a, "Settings → Xero → Reconnect")), 1)
         listed, count = self.page()
-        self.assertEqual(listed.filtered(lambda t: t.xero_tenant_id == ORG_A).state, "needs_reconnect")
+        self.assertEqual(listed.filtered(lambda t: t.remote_id == ORG_A).state, "needs_reconnect")
         self.assertEqual(count, 1)
 
     def test_daily_check_notices_a_disconnect_of_an_organisation_without_company(self):
         self.tenant_b.company_id = False
-        self.admin_api.post("/connections/%s/revoke" % self.tenant_b.xero_connection_uuid)
-        self.env["xero.connection"]._cron_check_connections()
+        self.admin_api.post("/connections/%s/revoke" % self.tenant_b.remote_connection_id)
+        self.env["ledger.connection"]._cron_check_connections()
         self.assertEqual((self.tenant_a.state, self.tenant_b.state), ("connected", "needs_reconnect"))
         self.assertEqual(len(managers_told(self.tenant_b, "Settings → Xero → Reconnect")), 1)
         self.assertFalse(managers_told(self.tenant_a, "Settings → Xero → Reconnect"))
         connections_calls = [r for r in self.harness.app.recent if r["path"].lower().startswith("/connections")]
-        self.env["xero.connection"]._cron_check_connections()
+        self.env["ledger.connection"]._cron_check_connections()
         self.assertEqual(len(managers_told(self.tenant_b, "Settings → Xero → Reconnect")), 1)
         self.assertEqual(len([r for r in self.harness.app.recent if r["path"].lower().startswith("/connections")]),
                          len(connections_calls) + 1, "one light call per authorisation")
@@ -111,7 +111,7 @@ class TestConnectionPage(XeroHarnessCase):
         grant = self.harness.app.store.get("refresh", conn.refresh_token)["grant"]
         self.harness.app.identity._revoke_grant(grant, remove_connections=True)
         conn.access_expires_at = "2000-01-01 00:00:00"
-        self.env["xero.connection"]._cron_check_connections()
+        self.env["ledger.connection"]._cron_check_connections()
         self.assertEqual(set(self.tenants.mapped("state")), {"needs_reconnect"})
         self.assertEqual(len(managers_told(self.tenant_a, "Settings → Xero → Reconnect")), 1)
 
@@ -144,7 +144,7 @@ class TestDocumentsForCertification(SyncCase):
         return order
 
     def sent_elements(self, collection):
-        return [element for batch in self.env["xero.outbox.batch"].search([("collection", "=", collection)])
+        return [element for batch in self.env["ledger.outbox.batch"].search([("collection", "=", collection)])
                 for element in json.loads(batch.body)[collection]]
 
     def test_every_document_carries_a_link_back_to_odoo(self):
@@ -165,8 +165,8 @@ class TestDocumentsForCertification(SyncCase):
         # Xero keeps it on invoices and bills (Invoice.Url in its OpenAPI) and gives it back
         stored = {i["Type"]: i.get("Url") for i in self.admin_api.records("invoice", ORG_A)}
         self.assertEqual(stored, {"ACCREC": expected[invoice], "ACCPAY": expected[bill]})
-        link = self.env["xero.link"].search([("res_model", "=", "account.move"), ("res_id", "=", invoice.id)])
-        data, _ = self.tenant._call("GET", "Invoices/%s" % link.xero_id)
+        link = self.env["ledger.link"].search([("res_model", "=", "account.move"), ("res_id", "=", invoice.id)])
+        data, _ = self.tenant._call("GET", "Invoices/%s" % link.remote_id)
         self.assertEqual(data["Invoices"][0]["Url"], expected[invoice])
 
     def test_a_base_url_that_is_not_absolute_holds_the_document_with_the_fix(self):
@@ -188,14 +188,14 @@ class TestDocumentsForCertification(SyncCase):
         stored = {i["Type"]: i["Status"] for i in self.admin_api.records("invoice", ORG_A)}
         self.assertEqual(stored, {"ACCREC": "SUBMITTED", "ACCPAY": "DRAFT"})
         (invoice | bill).invalidate_recordset()
-        self.assertEqual((invoice.xero_sync_state, invoice.xero_status), ("done", "SUBMITTED"))
+        self.assertEqual((invoice.ledger_sync_state, invoice.xero_status), ("done", "SUBMITTED"))
         self.assertEqual(bill.xero_status, "DRAFT")
         self.assertEqual(order.xero_status, "SUBMITTED")
         self.assertEqual(dict(invoice._fields["xero_status"]._description_selection(self.env))["SUBMITTED"],
                          "Awaiting approval")
         # approved in Xero: the invoice says so at the next look from Xero (webhook or poll)
-        link = self.env["xero.link"].search([("res_model", "=", "account.move"), ("res_id", "=", invoice.id)])
-        self.admin_api.edit_document(ORG_A, "Invoices", link.xero_id, Status="AUTHORISED")
+        link = self.env["ledger.link"].search([("res_model", "=", "account.move"), ("res_id", "=", invoice.id)])
+        self.admin_api.edit_document(ORG_A, "Invoices", link.remote_id, Status="AUTHORISED")
         self.env["xero.inbound"]._poll(self.tenant.sudo())
         invoice.invalidate_recordset()
         self.assertEqual(invoice.xero_status, "AUTHORISED")
@@ -215,8 +215,8 @@ class TestTotalsChecked(SyncCase):
         self.vat15 = self.env["account.tax"].create({"name": "VAT 15% (Xero test)", "amount": 15,
                                                      "type_tax_use": "sale", "company_id": self.company.id,
                                                      "tax_group_id": group.id})
-        self.env["xero.link"].create({"tenant_id": self.tenant.id, "res_model": "account.tax",
-                                      "res_id": self.vat15.id, "xero_id": "OUTPUT2", "xero_code": "OUTPUT2"})
+        self.env["ledger.link"].create({"tenant_id": self.tenant.id, "res_model": "account.tax",
+                                      "res_id": self.vat15.id, "remote_id": "OUTPUT2", "remote_code": "OUTPUT2"})
 
     def rounded_invoice(self):
         move = self.env["account.move"].create({
@@ -240,7 +240,7 @@ class TestTotalsChecked(SyncCase):
         self.assertEqual([(r["LineAmount"], r["TaxType"]) for r in rounding], [(0.01, "NONE")])
 
     def test_without_a_rounding_account_the_document_names_both_totals(self):
-        self.env["xero.account"].search([("tenant_id", "=", self.tenant.id), ("code", "=", "860")]).unlink()
+        self.env["ledger.account"].search([("tenant_id", "=", self.tenant.id), ("code", "=", "860")]).unlink()
         move = self.rounded_invoice()
         self.process()
         row = self.row(move)
@@ -248,7 +248,7 @@ class TestTotalsChecked(SyncCase):
         self.assertIn("87.74", row.last_error)
         self.assertIn("87.75", row.last_error)
         move.invalidate_recordset()
-        self.assertEqual(move.xero_sync_state, "error")
+        self.assertEqual(move.ledger_sync_state, "error")
         self.assertFalse([i for i in self.admin_api.records("invoice", ORG_A) if i["InvoiceNumber"] == move.name])
 
     def test_a_total_xero_computes_otherwise_after_acceptance_is_an_error_naming_both(self):
@@ -256,13 +256,13 @@ class TestTotalsChecked(SyncCase):
         # Xero changed the document's total between our send and its answer (e.g. another tax
         # computation): forced here by editing it in Xero, then resending the same content
         self.process()
-        link = self.env["xero.link"].search([("res_model", "=", "account.move"), ("res_id", "=", move.id)])
-        self.admin_api.edit_document(ORG_A, "Invoices", link.xero_id, UnitAmount=100.01)
-        result = self.tenant._call("GET", "Invoices/%s" % link.xero_id)[0]["Invoices"][0]
+        link = self.env["ledger.link"].search([("res_model", "=", "account.move"), ("res_id", "=", move.id)])
+        self.admin_api.edit_document(ORG_A, "Invoices", link.remote_id, UnitAmount=100.01)
+        result = self.tenant._call("GET", "Invoices/%s" % link.remote_id)[0]["Invoices"][0]
         row = self.row(move)
         row._apply_result(self.tenant, result, {})
         self.assertEqual(row.state, "error")
         self.assertIn("100.01", row.last_error)
         self.assertIn("100.0", row.last_error)
         move.invalidate_recordset()
-        self.assertEqual(move.xero_sync_state, "error")
+        self.assertEqual(move.ledger_sync_state, "error")

@@ -16,7 +16,7 @@ class TestConnectFlow(XeroHarnessCase):
 
     def test_connect_two_organisations_and_assign_companies(self):
         tenants = self.connect()
-        self.assertEqual(set(tenants.mapped("xero_tenant_id")), {ORG_A, ORG_B})
+        self.assertEqual(set(tenants.mapped("remote_id")), {ORG_A, ORG_B})
         self.assertEqual(set(tenants.mapped("state")), {"connected"})
         self.assertEqual(set(tenants.mapped("name")), {"Northwind IT Services", "Contoso Managed Services"})
         connection = tenants.connection_id
@@ -26,12 +26,12 @@ class TestConnectFlow(XeroHarnessCase):
         self.assertEqual(connection.client_id, CLIENT_ID)
         # each tenant to its own company; a company has one tenant at most
         company_b = self.env["res.company"].create({"name": "Contoso (Odoo)"})
-        tenant_a = tenants.filtered(lambda t: t.xero_tenant_id == ORG_A)
+        tenant_a = tenants.filtered(lambda t: t.remote_id == ORG_A)
         tenant_b = tenants - tenant_a
         tenant_a.company_id = self.env.ref("base.main_company")
         tenant_b.company_id = company_b
-        self.assertEqual(self.env.ref("base.main_company").xero_tenant_id, tenant_a)
-        self.assertEqual(company_b.xero_tenant_id, tenant_b)
+        self.assertEqual(self.env.ref("base.main_company").ledger_tenant_id, tenant_a)
+        self.assertEqual(company_b.ledger_tenant_id, tenant_b)
         with self.assertRaises(psycopg2.errors.UniqueViolation), self.cr.savepoint(), mute_logger("odoo.sql_db"):
             tenant_b.company_id = self.env.ref("base.main_company")
             tenant_b.flush_recordset()
@@ -42,14 +42,14 @@ class TestConnectFlow(XeroHarnessCase):
 
     def test_one_organisation_is_assigned_to_the_current_company(self):
         tenants = self.connect(tenants=[ORG_B])
-        self.assertEqual(tenants.xero_tenant_id, ORG_B)
+        self.assertEqual(tenants.remote_id, ORG_B)
         self.assertEqual(tenants.company_id, self.env.ref("base.main_company"))
 
     def test_reconnect_updates_instead_of_duplicating(self):
         first = self.connect()
         second = self.connect()
         self.assertEqual(first, second)
-        self.assertEqual(len(self.env["xero.connection"].search([])), 2)
+        self.assertEqual(len(self.env["ledger.connection"].search([])), 2)
         self.assertEqual(len(second.connection_id), 1)
 
     def test_deny_saves_nothing(self):
@@ -58,18 +58,18 @@ class TestConnectFlow(XeroHarnessCase):
         resp = self.finish_connect(back)
         self.assertEqual(resp.status_code, 200)
         self.assertIn("declined access", resp.text)
-        self.assertFalse(self.env["xero.tenant"].search([]))
-        self.assertFalse(self.env["xero.connection"].search([]))
+        self.assertFalse(self.env["ledger.tenant"].search([]))
+        self.assertFalse(self.env["ledger.connection"].search([]))
 
     def test_bad_state_saves_nothing(self):
         back = approve_consent(self.start_connect())
         forged = back.replace("state=", "state=forged")
         resp = self.finish_connect(forged)
         self.assertIn("invalid or expired state", resp.text)
-        self.assertFalse(self.env["xero.tenant"].search([]))
+        self.assertFalse(self.env["ledger.tenant"].search([]))
         # the state is single-use: the genuine answer no longer works either
         self.assertIn("invalid or expired state", self.finish_connect(back).text)
-        self.assertFalse(self.env["xero.connection"].search([]))
+        self.assertFalse(self.env["ledger.connection"].search([]))
 
     def test_callback_without_a_started_flow(self):
         self.authenticate("admin", "admin")
@@ -82,9 +82,9 @@ class TestConnectFlow(XeroHarnessCase):
         resp = self.finish_connect(approve_consent(location))
         self.assertIn("Xero refused the connection", resp.text)
         self.assertIn("invalid_client", resp.text)
-        self.assertFalse(self.env["xero.tenant"].search([]))
-        self.assertFalse(self.env["xero.connection"].search([]))
-        log = self.env["xero.request.log"].search([("operation", "=", "token")], limit=1)
+        self.assertFalse(self.env["ledger.tenant"].search([]))
+        self.assertFalse(self.env["ledger.connection"].search([]))
+        log = self.env["ledger.request.log"].search([("operation", "=", "token")], limit=1)
         self.assertEqual(log.state, "failure")
         self.assertEqual(log.status_code, 401)
         self.assertNotIn("wrong-secret", log.request_body)
@@ -99,7 +99,7 @@ class TestConnectFlow(XeroHarnessCase):
 
     def test_disconnect_removes_the_connection_at_xero(self):
         tenants = self.connect()
-        tenant_b = tenants.filtered(lambda t: t.xero_tenant_id == ORG_B)
+        tenant_b = tenants.filtered(lambda t: t.remote_id == ORG_B)
         tenant_b.action_disconnect()
         self.assertEqual(tenant_b.state, "disconnected")
         remaining = {c["tenantId"] for c in self.harness.app.store.all("connection")}

@@ -35,10 +35,10 @@ class TestCurrencies(PaymentCase):
             self.tenant._call("PUT", "Currencies", body={"Code": code})
 
     def xero_doc(self, record, collection="Invoices"):
-        link = self.env["xero.link"].search([("res_model", "=", record._name), ("res_id", "=", record.id),
+        link = self.env["ledger.link"].search([("res_model", "=", record._name), ("res_id", "=", record.id),
                                              ("tenant_id", "=", self.tenant.id)])
         self.assertTrue(link, "%s is not in Xero: %s" % (record.display_name, self.row(record).last_error))
-        data, _ = self.tenant._call("GET", "%s/%s" % (collection, link.xero_id))
+        data, _ = self.tenant._call("GET", "%s/%s" % (collection, link.remote_id))
         return data[collection][0]
 
     def foreign_invoice(self, currency, move_type="out_invoice", partner=None, lines=((2, 85), (1, 120.5))):
@@ -82,8 +82,8 @@ class TestCurrencies(PaymentCase):
         self.handle()
         self.assertEqual(move.payment_state, "paid")
         payment = self.payments_of(move)
-        link = self.env["xero.link"].search([("res_model", "=", "account.payment"), ("res_id", "=", payment.id)])
-        self.assertEqual(link.xero_id, payment_id)
+        link = self.env["ledger.link"].search([("res_model", "=", "account.payment"), ("res_id", "=", payment.id)])
+        self.assertEqual(link.remote_id, payment_id)
         xero_payment = self.tenant._call("GET", "Payments/%s" % payment_id)[0]["Payments"][0]
         self.assertEqual((payment.currency_id, payment.amount), (self.eur, xero_payment["Amount"]))
         # Xero's amount in GBP (BankAmount, 290.50 / 1.10), not Odoo's rate of the day
@@ -131,14 +131,14 @@ class TestCurrencies(PaymentCase):
         self.process()
         xero = self.xero_doc(move)
         self.assertEqual((xero["CurrencyCode"], xero["CurrencyRate"], xero["Total"]), ("GBP", 1, 250))
-        sent = self.env["xero.request.log"].search([("method", "=", "PUT"), ("url", "like", "/Invoices")],
+        sent = self.env["ledger.request.log"].search([("method", "=", "PUT"), ("url", "like", "/Invoices")],
                                                    order="id desc", limit=1)
         self.assertNotIn("CurrencyRate", sent.request_body)
 
     # --- a currency the organisation has not added ---------------------------------------------------------
     def test_currency_missing_in_xero_is_reported_before_sending(self):
         self.assertEqual(self.tenant.missing_currency_policy, "report")
-        self.assertEqual((self.tenant.base_currency, self.tenant.xero_currencies), ("GBP", "GBP"))  # by the import
+        self.assertEqual((self.tenant.base_currency, self.tenant.remote_currencies), ("GBP", "GBP"))  # by the import
         move = self.foreign_invoice(self.eur)
         self.process()
         row = self.row(move)
@@ -148,7 +148,7 @@ class TestCurrencies(PaymentCase):
         self.assertIn("Settings → Currencies", row.last_error)
         self.assertIn("Currencies missing in Xero", row.last_error)
         self.assertFalse(self.harness.app.books.invoices.records(ORG_A), "nothing reached Xero")
-        self.assertEqual(self.env["xero.request.log"].search_count([("operation", "=", "read currencies")]), 2,
+        self.assertEqual(self.env["ledger.request.log"].search_count([("operation", "=", "read currencies")]), 2,
                          "read by the import, and once more before saying so (someone may have added it)")
         # added in Xero meanwhile: Retry sends it
         self.add_in_xero("EUR")
@@ -156,7 +156,7 @@ class TestCurrencies(PaymentCase):
         self.process()
         self.assertEqual(self.row(move).state, "done")
         self.assert_same_figures(move, 1.15)
-        self.assertEqual(self.tenant.xero_currencies, "EUR,GBP")
+        self.assertEqual(self.tenant.remote_currencies, "EUR,GBP")
 
     def test_currency_missing_in_xero_is_added_when_the_organisation_says_so(self):
         self.tenant.missing_currency_policy = "enable"
@@ -164,8 +164,8 @@ class TestCurrencies(PaymentCase):
         self.process()
         self.assertEqual((self.row(first).state, self.row(second).state), ("done", "done"))
         self.assertEqual([c["Code"] for c in self.harness.app.books.currencies.records(ORG_A)], ["GBP", "EUR"])
-        self.assertEqual(self.env["xero.request.log"].search_count([("operation", "=", "add currency")]), 1)
-        self.assertEqual(self.tenant.xero_currencies, "EUR,GBP")
+        self.assertEqual(self.env["ledger.request.log"].search_count([("operation", "=", "add currency")]), 1)
+        self.assertEqual(self.tenant.remote_currencies, "EUR,GBP")
         self.assert_same_figures(first, 1.15)
 
     def test_no_odoo_rate_or_another_base_currency_is_refused_before_sending(self):

@@ -18,20 +18,20 @@ class TestDrift(SyncCase):
 
     def setUp(self):
         super().setUp()
-        self.Line = self.env["xero.drift.line"]
-        self.Drift = self.env["xero.drift"]
+        self.Line = self.env["ledger.drift.line"]
+        self.Drift = self.env["ledger.drift"]
 
     def send(self, count, price=100):
         moves = self.env["account.move"]
         for i in range(count):
             moves |= self.invoice(price=price + i, name="Service %d" % i)
         self.process()
-        self.assertEqual(set(moves.mapped("xero_sync_state")), {"done"})
+        self.assertEqual(set(moves.mapped("ledger_sync_state")), {"done"})
         return moves
 
-    def xero_id(self, record):
-        return self.env["xero.link"].search([("res_model", "=", record._name), ("res_id", "=", record.id),
-                                             ("tenant_id", "=", self.tenant.id)]).xero_id
+    def remote_id(self, record):
+        return self.env["ledger.link"].search([("res_model", "=", record._name), ("res_id", "=", record.id),
+                                             ("tenant_id", "=", self.tenant.id)]).remote_id
 
     def lines(self, state="open"):
         return self.Line.search([("tenant_id", "=", self.tenant.id), ("state", "=", state)])
@@ -47,11 +47,11 @@ class TestDrift(SyncCase):
         self.assertEqual(self.Drift._run(self.tenant)["differences"], 0, self.by_kind(self.lines()))
         # behind Odoo's back
         edit = self.admin_api.edit_document
-        edit(ORG_A, "Invoices", self.xero_id(removed), remove=True)
-        edit(ORG_A, "Invoices", self.xero_id(deleted), Status="DELETED")
-        edit(ORG_A, "Invoices", self.xero_id(changed), UnitAmount=999)
-        self.admin_api.pay(ORG_A, self.xero_id(paid), float(paid.amount_total))
-        contact_id = self.xero_id(self.partner)
+        edit(ORG_A, "Invoices", self.remote_id(removed), remove=True)
+        edit(ORG_A, "Invoices", self.remote_id(deleted), Status="DELETED")
+        edit(ORG_A, "Invoices", self.remote_id(changed), UnitAmount=999)
+        self.admin_api.pay(ORG_A, self.remote_id(paid), float(paid.amount_total))
+        contact_id = self.remote_id(self.partner)
         self.harness.app.books.contacts.write(ORG_A.lower(), [{"ContactID": contact_id,
                                                                "EmailAddress": "new@tyrell.example"}], "POST")
         other = self.harness.app.books.invoices.write(ORG_A.lower(), [{
@@ -60,22 +60,22 @@ class TestDrift(SyncCase):
                                                     "AccountCode": "200"}]}], "PUT")[0][1]
         self.harness.app.recent.clear()
         result = self.tenant.with_context(drift_full=True).action_run_drift()
-        self.assertEqual(result["res_model"], "xero.drift.line")
+        self.assertEqual(result["res_model"], "ledger.drift.line")
         found = self.lines()
         self.assertEqual(self.by_kind(found), sorted([
             ("contact", "Tyrell Corp"), ("missing_odoo", "X-1"), ("missing_xero", removed.name),
             ("status", deleted.name), ("status", paid.name), ("total", changed.name)]))
         line = {(x.kind, x.number): x for x in found}
-        self.assertEqual(line[("status", deleted.name)].xero_value, "DELETED")
-        self.assertEqual(line[("status", paid.name)].xero_value, "PAID")
-        self.assertEqual(line[("total", changed.name)].xero_value, "999.00")
-        self.assertEqual(line[("contact", "Tyrell Corp")].xero_value, "email: new@tyrell.example")
-        self.assertEqual(line[("missing_odoo", "X-1")].xero_id, other["InvoiceID"].lower())
+        self.assertEqual(line[("status", deleted.name)].remote_value, "DELETED")
+        self.assertEqual(line[("status", paid.name)].remote_value, "PAID")
+        self.assertEqual(line[("total", changed.name)].remote_value, "999.00")
+        self.assertEqual(line[("contact", "Tyrell Corp")].remote_value, "email: new@tyrell.example")
+        self.assertEqual(line[("missing_odoo", "X-1")].remote_id, other["InvoiceID"].lower())
         self.assertEqual(line[("missing_xero", removed.name)].record_name, removed.display_name)
         # few calls: one page of invoices, one of credit notes, one of contacts
         calls = self.drift_calls()
         self.assertEqual(len(calls), 3, [c["path"] for c in calls])
-        self.assertEqual(self.tenant.xero_drift_calls, 3)
+        self.assertEqual(self.tenant.drift_calls, 3)
         # the dashboard's figures say the same
         self.tenant.invalidate_recordset()
         self.assertEqual(self.tenant.dash_drift_open, 6)
@@ -115,36 +115,36 @@ class TestDrift(SyncCase):
         pages = [c for c in self.drift_calls() if "/Invoices" in c["path"]]
         self.assertEqual([("page=%d" % n) in c["path"] for n, c in enumerate(reversed(pages), 1)], [True] * 3)
         # a later run: only what changed since travels, and a deletion is seen
-        self.tenant.xero_drift_checked_at = fields.Datetime.now() + timedelta(minutes=5)
+        self.tenant.drift_checked_at = fields.Datetime.now() + timedelta(minutes=5)
         self.admin_api.post("/clock/advance", {"seconds": 600})
-        self.admin_api.edit_document(ORG_A, "Invoices", self.xero_id(moves[2]), Status="VOIDED")
+        self.admin_api.edit_document(ORG_A, "Invoices", self.remote_id(moves[2]), Status="VOIDED")
         self.harness.app.recent.clear()
         result = self.Drift._run(self.tenant, page_size=2)
         self.assertEqual(result["calls"], 3, "one short page per collection")
-        logged = self.env["xero.request.log"].search([("tenant_id", "=", self.tenant.id),
+        logged = self.env["ledger.request.log"].search([("tenant_id", "=", self.tenant.id),
                                                       ("operation", "=", "drift Invoices")], limit=1)
         self.assertIn("If-Modified-Since", logged.request_headers)
         self.assertIn("summaryOnly=true", logged.url)
         self.assertIn("Statuses=", logged.url)
         self.assertEqual(self.by_kind(self.lines()), [("status", moves[2].name)])
-        self.assertEqual(self.lines().xero_value, "VOIDED")
+        self.assertEqual(self.lines().remote_value, "VOIDED")
         self.assertEqual(result["documents"], 5 + contacts, "the others come from the last snapshot")
 
     def test_lost_link_is_paired_and_linked(self):
         move = self.send(1)
-        link = self.env["xero.link"].search([("res_model", "=", "account.move"), ("res_id", "=", move.id)])
-        xero_id = link.xero_id
+        link = self.env["ledger.link"].search([("res_model", "=", "account.move"), ("res_id", "=", move.id)])
+        remote_id = link.remote_id
         link.unlink()
         self.Drift._run(self.tenant)
         missing = self.lines().filtered(lambda x: x.kind == "missing_xero")
         self.assertEqual(self.by_kind(self.lines()), [("missing_odoo", move.name), ("missing_xero", move.name)])
-        self.assertEqual(missing.candidate, xero_id.lower())
+        self.assertEqual(missing.candidate, remote_id.lower())
         missing.action_link()
-        self.assertEqual(self.xero_id(move).lower(), xero_id.lower())
+        self.assertEqual(self.remote_id(move).lower(), remote_id.lower())
         self.assertFalse(self.lines())
-        self.tenant.xero_drift_full_at = False  # the nightly run: a full one, as none is known
+        self.tenant.drift_full_at = False  # the nightly run: a full one, as none is known
         self.Drift._cron_run(commit=False)
-        self.assertTrue(self.tenant.xero_drift_full_at)
+        self.assertTrue(self.tenant.drift_full_at)
         self.assertFalse(self.lines())
 
     def test_dashboard_figures_and_rights(self):
@@ -181,7 +181,7 @@ class TestDrift(SyncCase):
             "name": "Xero reader", "login": "xero_reader", "company_id": self.company.id,
             "company_ids": [Command.set(self.company.ids)],
             "groups_id": [Command.set([self.env.ref("base.group_user").id,
-                                       self.env.ref("psa_xero_connector.group_xero_user").id])]})
+                                       self.env.ref("psa_ledger.group_ledger_user").id])]})
         tenant = self.tenant.with_user(user)
         self.assertEqual(tenant.dash_queued, 1)
         with self.assertRaises(AccessError):
@@ -196,7 +196,7 @@ class TestDrift(SyncCase):
         (no write right on lines; the actions refuse a record of another company)."""
         [move] = self.send(1)
         edit = self.admin_api.edit_document
-        edit(ORG_A, "Invoices", self.xero_id(move), remove=True)
+        edit(ORG_A, "Invoices", self.remote_id(move), remove=True)
         self.Drift._run(self.tenant)
         [line] = self.lines().filtered(lambda ln: ln.kind == "missing_xero")
         other = self.env["res.company"].create({"name": "Other Co"})
@@ -207,7 +207,7 @@ class TestDrift(SyncCase):
             "company_ids": [Command.set(self.company.ids)],
             "groups_id": [Command.set([self.env.ref("base.group_user").id,
                                        self.env.ref("account.group_account_user").id,
-                                       self.env.ref("psa_xero_connector.group_xero_manager").id])]})
+                                       self.env.ref("psa_ledger.group_ledger_manager").id])]})
         with self.assertRaises(AccessError):
             line.with_user(manager).write({"res_model": "res.partner", "res_id": secret.id, "entity": "contact"})
         line.sudo().write({"res_model": "res.partner", "res_id": secret.id, "entity": "contact"})  # as if
@@ -223,9 +223,9 @@ class TestDriftTour(SyncCase):
 
     SWITCHES = ("sync_customers", "sync_invoices", "sync_credit_notes")
 
-    def xero_id(self, record):
-        return self.env["xero.link"].search([("res_model", "=", record._name), ("res_id", "=", record.id),
-                                             ("tenant_id", "=", self.tenant.id)]).xero_id
+    def remote_id(self, record):
+        return self.env["ledger.link"].search([("res_model", "=", record._name), ("res_id", "=", record.id),
+                                             ("tenant_id", "=", self.tenant.id)]).remote_id
 
     def test_dashboard_and_drift_report_in_the_browser(self):
         deleted, changed, _fine = self.invoice(), self.invoice(price=300), self.invoice(price=400)
@@ -247,15 +247,15 @@ class TestDriftTour(SyncCase):
                          queued.ids)
         self.start_tour("/odoo/xero-dashboard", "psa_xero_connector_dashboard_tour", login="admin")
         # behind Odoo's back
-        self.admin_api.edit_document(ORG_A, "Invoices", self.xero_id(deleted), Status="DELETED")
-        self.admin_api.edit_document(ORG_A, "Invoices", self.xero_id(changed), UnitAmount=999)
+        self.admin_api.edit_document(ORG_A, "Invoices", self.remote_id(deleted), Status="DELETED")
+        self.admin_api.edit_document(ORG_A, "Invoices", self.remote_id(changed), UnitAmount=999)
         # the customer without e-mail gets one: it and its invoice go (else they are rightly reported)
         no_mail.write({"child_ids": [Command.create({"name": "Ann Other", "type": "invoice",
                                                      "email": "ann@nomail.example"})]})
         self.process()
         self.start_tour("/odoo/xero-dashboard", "psa_xero_connector_drift_tour", login="admin")
-        self.assertTrue(self.tenant.xero_drift_full_at, "the first run from the card compares everything")
-        lines = self.env["xero.drift.line"].search([("tenant_id", "=", self.tenant.id)])
+        self.assertTrue(self.tenant.drift_full_at, "the first run from the card compares everything")
+        lines = self.env["ledger.drift.line"].search([("tenant_id", "=", self.tenant.id)])
         self.assertEqual(sorted((x.kind, x.state, x.number) for x in lines),
                          sorted([("status", "queued", deleted.name), ("total", "queued", changed.name)]))
         self.process()  # the outbox sends what was re-pushed
@@ -276,8 +276,8 @@ class TestDriftFixesAreSafe(SyncCase):
 
     def setUp(self):
         super().setUp()
-        self.Line = self.env["xero.drift.line"]
-        self.Drift = self.env["xero.drift"]
+        self.Line = self.env["ledger.drift.line"]
+        self.Drift = self.env["ledger.drift"]
         self.supplier = self.env["res.partner"].create({"name": "Ingram Micro UK", "is_company": True,
                                                         "supplier_rank": 1, "company_id": self.company.id})
 
@@ -295,7 +295,7 @@ class TestDriftFixesAreSafe(SyncCase):
                 if i["Type"] == "ACCPAY" and i["Status"] not in ("DELETED", "VOIDED")]
 
     def link(self, record):
-        return self.env["xero.link"].search([("res_model", "=", record._name), ("res_id", "=", record.id),
+        return self.env["ledger.link"].search([("res_model", "=", record._name), ("res_id", "=", record.id),
                                              ("tenant_id", "=", self.tenant.id)])
 
     def open_line(self, kind):
@@ -306,7 +306,7 @@ class TestDriftFixesAreSafe(SyncCase):
         self.process()
         self.assertEqual(len(self.live_bills()), 1)
         # removed from Xero behind Odoo's back: the report says so
-        self.admin_api.edit_document(ORG_A, "Invoices", self.link(bill).xero_id, remove=True)
+        self.admin_api.edit_document(ORG_A, "Invoices", self.link(bill).remote_id, remove=True)
         self.Drift._run(self.tenant)
         line = self.open_line("missing_xero")
         self.assertEqual(line.res_id, bill.id)
@@ -318,7 +318,7 @@ class TestDriftFixesAreSafe(SyncCase):
         line.action_repush()  # and again once it was sent
         self.process()
         [live] = self.live_bills()
-        self.assertEqual(self.link(bill).xero_id, live["InvoiceID"], "the link is the live bill's")
+        self.assertEqual(self.link(bill).remote_id, live["InvoiceID"], "the link is the live bill's")
 
     def test_a_stale_missing_line_after_an_outbox_retry_creates_nothing(self):
         bill = self.bill("IM-7002")
@@ -332,27 +332,27 @@ class TestDriftFixesAreSafe(SyncCase):
         self.harness.app.faults.clear()
         self.Drift._run(self.tenant)
         line = self.open_line("missing_xero")
-        self.assertEqual((line.res_id, line.xero_value), (bill.id, "never sent"))
+        self.assertEqual((line.res_id, line.remote_value), (bill.id, "never sent"))
         # the outbox's Retry resends the request as it was, with its key: Xero replays, the bill is linked
         row.action_retry()
         self.due_now()
         self.process()
         [live] = self.live_bills()
-        self.assertEqual(self.link(bill).xero_id, live["InvoiceID"])
+        self.assertEqual(self.link(bill).remote_id, live["InvoiceID"])
         # the line went stale: Re-push (twice) finds the link and creates nothing
         for _ in range(2):
             message = line.action_repush()["params"]["message"]
             self.assertIn("since the report ran", message)
         self.process()
         self.assertEqual([b["InvoiceID"] for b in self.live_bills()], [live["InvoiceID"]])
-        self.assertEqual(self.link(bill).xero_id, live["InvoiceID"], "link intact")
+        self.assertEqual(self.link(bill).remote_id, live["InvoiceID"], "link intact")
         self.assertEqual(line.state, "open")
 
     def test_repush_of_a_line_paired_with_a_xero_bill_creates_nothing(self):
         bill = self.bill("IM-7004")
         self.process()
         link = self.link(bill)
-        first = link.xero_id
+        first = link.remote_id
         link.unlink()  # the link is lost
         self.Drift._run(self.tenant)
         line = self.open_line("missing_xero")
@@ -362,33 +362,33 @@ class TestDriftFixesAreSafe(SyncCase):
         self.process()
         self.assertEqual([b["InvoiceID"] for b in self.live_bills()], [first])
         line.action_link()
-        self.assertEqual(self.link(bill).xero_id.lower(), first.lower())
+        self.assertEqual(self.link(bill).remote_id.lower(), first.lower())
 
     def test_link_never_overwrites_a_link_made_since_the_report_ran(self):
         bill = self.bill("IM-7003")
         self.process()
         link = self.link(bill)
-        first = link.xero_id
+        first = link.remote_id
         link.unlink()  # the link is lost
         self.Drift._run(self.tenant)
         line = self.open_line("missing_xero")
         self.assertEqual(line.candidate, first.lower())
         # since the report ran, the bill was linked to another Xero bill
         other = self.harness.app.books.invoices.write(ORG_A.lower(), [{
-            "Type": "ACCPAY", "Contact": {"ContactID": self.link(self.supplier).xero_id}, "Status": "AUTHORISED",
+            "Type": "ACCPAY", "Contact": {"ContactID": self.link(self.supplier).remote_id}, "Status": "AUTHORISED",
             "InvoiceNumber": "IM-7003-B", "DueDate": "2026-12-01", "LineItems": [
                 {"Description": "Made in Xero", "Quantity": 1, "UnitAmount": 240, "AccountCode": "300"}]}],
             "PUT")[0][1]
-        self.env["xero.link"].create({"tenant_id": self.tenant.id, "res_model": "account.move", "res_id": bill.id,
-                                      "xero_id": other["InvoiceID"], "xero_name": "IM-7003-B"})
+        self.env["ledger.link"].create({"tenant_id": self.tenant.id, "res_model": "account.move", "res_id": bill.id,
+                                      "remote_id": other["InvoiceID"], "remote_name": "IM-7003-B"})
         message = line.action_link()["params"]["message"]
         self.assertIn("already linked to IM-7003-B", message)
-        self.assertEqual(self.link(bill).xero_id, other["InvoiceID"], "not overwritten")
+        self.assertEqual(self.link(bill).remote_id, other["InvoiceID"], "not overwritten")
         self.assertEqual(line.state, "open")
         # a line no longer open is refused
         line.action_ignore()
         self.assertIn("no longer open", line.action_link()["params"]["message"])
-        self.assertEqual(self.link(bill).xero_id, other["InvoiceID"])
+        self.assertEqual(self.link(bill).remote_id, other["InvoiceID"])
 
 
 @tagged("post_install", "-at_install")
@@ -399,11 +399,11 @@ class TestDeletedDocuments(SyncCase):
 
     SWITCHES = ("sync_customers", "sync_invoices", "sync_credit_notes")
 
-    def xero_invoice(self, xero_id):
-        return next(i for i in self.admin_api.records("invoice", ORG_A) if i["InvoiceID"] == xero_id)
+    def xero_invoice(self, remote_id):
+        return next(i for i in self.admin_api.records("invoice", ORG_A) if i["InvoiceID"] == remote_id)
 
     def link(self, record):
-        return self.env["xero.link"].search([("res_model", "=", record._name), ("res_id", "=", record.id),
+        return self.env["ledger.link"].search([("res_model", "=", record._name), ("res_id", "=", record.id),
                                              ("tenant_id", "=", self.tenant.id)])
 
     def delete(self, move):
@@ -424,7 +424,7 @@ class TestDeletedDocuments(SyncCase):
         self.tenant.document_status = "DRAFT"
         draft = self.invoice(price=130)
         self.process()
-        ids = {m.name: self.link(m).xero_id for m in (approved, draft)}
+        ids = {m.name: self.link(m).remote_id for m in (approved, draft)}
         self.assertEqual([self.xero_invoice(x)["Status"] for x in ids.values()], ["AUTHORISED", "DRAFT"])
         names = [draft.name, approved.name]
         self.delete(draft)  # the last number first: Odoo lets it go
@@ -440,36 +440,36 @@ class TestDeletedDocuments(SyncCase):
         self.process()  # nothing more goes
         self.assertEqual(set(rows.mapped("state")), {"done"})
         self.assertEqual(len(self.Outbox.search([("operation", "=", "delete")])), 2)
-        self.env["xero.drift"]._run(self.tenant)
-        self.assertFalse(self.env["xero.drift.line"].search([("tenant_id", "=", self.tenant.id)]))
+        self.env["ledger.drift"]._run(self.tenant)
+        self.assertFalse(self.env["ledger.drift.line"].search([("tenant_id", "=", self.tenant.id)]))
 
     def test_paid_in_xero_known_to_odoo_refuses_the_deletion(self):
         move = self.invoice(price=200)
         self.process()
-        xero_id = self.link(move).xero_id
-        self.admin_api.pay(ORG_A, xero_id, 50.0)
-        self.env["xero.inbound"]._sync_documents(self.tenant, "invoice", [xero_id.lower()])
+        remote_id = self.link(move).remote_id
+        self.admin_api.pay(ORG_A, remote_id, 50.0)
+        self.env["xero.inbound"]._sync_documents(self.tenant, "invoice", [remote_id.lower()])
         move.button_draft()
         with self.assertRaisesRegex(UserError, "has a payment in Xero"):
             move.unlink()
         answer = self.rpc("unlink", move)  # the sentence reaches the user's screen
         self.assertIn("cannot be deleted: it has a payment in Xero", answer["error"]["data"]["message"])
         self.assertTrue(move.exists())
-        self.assertEqual(self.xero_invoice(xero_id)["Status"], "AUTHORISED")
+        self.assertEqual(self.xero_invoice(remote_id)["Status"], "AUTHORISED")
 
     def test_one_left_live_in_xero_is_reported_missing_in_odoo(self):
         move = self.invoice(price=300)
         self.process()
-        xero_id = self.link(move).xero_id
+        remote_id = self.link(move).remote_id
         name = move.name
-        self.admin_api.pay(ORG_A, xero_id, 10.0)  # behind Odoo's back: Xero will not void it
+        self.admin_api.pay(ORG_A, remote_id, 10.0)  # behind Odoo's back: Xero will not void it
         self.delete(move)
         self.process()
         [row] = self.Outbox.search([("operation", "=", "delete")])
         self.assertEqual(row.state, "error")
         self.assertIn("payment", row.last_error)
         self.assertEqual(row.record_name, name)
-        self.env["xero.drift"]._run(self.tenant)
-        [line] = self.env["xero.drift.line"].search([("tenant_id", "=", self.tenant.id)])
-        self.assertEqual((line.kind, line.xero_id, line.odoo_value),
-                         ("missing_odoo", xero_id.lower(), "deleted in Odoo (%s)" % name))
+        self.env["ledger.drift"]._run(self.tenant)
+        [line] = self.env["ledger.drift.line"].search([("tenant_id", "=", self.tenant.id)])
+        self.assertEqual((line.kind, line.remote_id, line.odoo_value),
+                         ("missing_odoo", remote_id.lower(), "deleted in Odoo (%s)" % name))

@@ -24,20 +24,20 @@ class TestFairSending(XeroHarnessCase):
         super().setUp()
         seed.organisation(self.harness.app, "Fabrikam Support", tenant_id=ORG_C)
         tenants = self.connect()
-        self.tenants = {t.xero_tenant_id: t for t in tenants}
+        self.tenants = {t.remote_id: t for t in tenants}
         self.assertEqual(set(self.tenants), {ORG_A, ORG_B, ORG_C})
         self.companies = {ORG_A: self.env.company}
-        for xero_id in (ORG_B, ORG_C):
-            self.companies[xero_id] = self.env["res.company"].create({"name": "Odoo co of %s" % xero_id[:8]})
-        for xero_id, tenant in self.tenants.items():
-            tenant.write({"company_id": self.companies[xero_id].id, "sync_customers": True})
-        self.Outbox = self.env["xero.outbox"]
+        for remote_id in (ORG_B, ORG_C):
+            self.companies[remote_id] = self.env["res.company"].create({"name": "Odoo co of %s" % remote_id[:8]})
+        for remote_id, tenant in self.tenants.items():
+            tenant.write({"company_id": self.companies[remote_id].id, "sync_customers": True})
+        self.Outbox = self.env["ledger.outbox"]
 
-    def customers(self, xero_id, count, prefix):
+    def customers(self, remote_id, count, prefix):
         """``count`` customers of the organisation's company, queued in one transaction."""
         return self.env["res.partner"].create([{
             "name": "%s %03d" % (prefix, n), "is_company": True, "customer_rank": 1,
-            "company_id": self.companies[xero_id].id,
+            "company_id": self.companies[remote_id].id,
             "child_ids": [Command.create({"name": "Pat Payer", "type": "invoice",
                                           "email": "ap%03d@%s.example" % (n, prefix.lower())})]}
             for n in range(count)])
@@ -71,13 +71,13 @@ class TestFairSending(XeroHarnessCase):
     def test_a_database_not_upgraded_gets_its_turn_pointer_when_first_served(self):
         """The pointer is made on install and upgrade; a database that was neither (the code
         updated without -u) makes it when a queue first needs it, instead of failing every run."""
-        for Queue in (self.Outbox, self.env["xero.event"].sudo()):
+        for Queue in (self.Outbox, self.env["ledger.event"].sudo()):
             self.env.cr.execute("DROP SEQUENCE IF EXISTS %s_turn_seq" % Queue._table)
         small = self.customers(ORG_C, 10, "Small")
         self.Outbox._cron_process(commit=False)
         self.assertEqual(set(self.rows(small).mapped("state")), {"done"})
         self.assertEqual(self.sends(), [ORG_C])
-        self.env.cr.execute("SELECT to_regclass('xero_outbox_turn_seq') IS NOT NULL")
+        self.env.cr.execute("SELECT to_regclass('ledger_outbox_turn_seq') IS NOT NULL")
         self.assertTrue(self.env.cr.fetchone()[0])
 
     def test_the_turn_carries_over_from_one_run_to_the_next(self):
@@ -101,7 +101,7 @@ class TestFairSending(XeroHarnessCase):
         worker, which its watchdog kills after limit_time_real: the run reports nothing left
         and triggers its own job instead (a new turn) — only when it made progress."""
         self.customers(ORG_A, 100, "Big")  # 2 batches
-        cron = self.env.ref("psa_xero_connector.ir_cron_xero_outbox_2")
+        cron = self.env.ref("psa_xero_connector.ir_cron_ledger_outbox_2")
         Trigger = self.env["ir.cron.trigger"].sudo()
         Trigger.search([("cron_id", "=", cron.id)]).unlink()
         cron, progress = cron._add_progress()
@@ -126,11 +126,11 @@ class TestFairSending(XeroHarnessCase):
         self.assertEqual(len(self.sends()), 1, "after the 429 no organisation is sent anything")
         self.assertEqual(set(rows.mapped("state")), {"queued", "retry"})
         self.assertEqual(set(rows.mapped("attempts")), {0}, "the limit is not the rows' fault")
-        rest = self.env["xero.tenant"]._app_rest_until()
+        rest = self.env["ledger.tenant"]._app_rest_until()
         self.assertTrue(rest and rest > fields.Datetime.now() + timedelta(seconds=20), rest)
-        self.assertFalse(any(self.env["xero.tenant"].browse(t.id).xero_rest_until
+        self.assertFalse(any(self.env["ledger.tenant"].browse(t.id).rest_until
                              for t in self.tenants.values()), "the app rests, not one organisation")
-        cron = self.env.ref("psa_xero_connector.ir_cron_xero_outbox")
+        cron = self.env.ref("psa_xero_connector.ir_cron_ledger_outbox")
         self.assertTrue(self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id), ("call_at", "=", rest)]),
                         "the worker is woken when the app's minute is over")
         # resting: nothing is served, for any organisation
@@ -149,8 +149,8 @@ class TestFairSending(XeroHarnessCase):
         self.Outbox._cron_process(commit=False)
         # the one call of the app's minute went (X-AppMinLimit-Remaining: 0): every worker stops there
         self.assertEqual(len(self.sends()), 1)
-        self.assertFalse(self.env["xero.request.log"].search([("status_code", "=", 429)]), "no 429 earned")
-        rest = self.env["xero.tenant"]._app_rest_until()
+        self.assertFalse(self.env["ledger.request.log"].search([("status_code", "=", 429)]), "no 429 earned")
+        rest = self.env["ledger.tenant"]._app_rest_until()
         self.assertTrue(rest and rest > fields.Datetime.now() + timedelta(seconds=50), rest)
         waiting = self.rows(partners).filtered(lambda r: r.state != "done")
         self.assertEqual(len(waiting), 1)

@@ -18,7 +18,7 @@ class TestImport(XeroHarnessCase):
     def setUp(self):
         super().setUp()
         tenants = self.connect()
-        self.tenant_a = tenants.filtered(lambda t: t.xero_tenant_id == ORG_A)
+        self.tenant_a = tenants.filtered(lambda t: t.remote_id == ORG_A)
         self.tenant_b = tenants - self.tenant_a
         uk = self.env.ref("base.uk").id
         self.company_a = self.env["res.company"].create({"name": "Northwind (Odoo)", "country_id": uk})
@@ -47,7 +47,7 @@ class TestImport(XeroHarnessCase):
         return self.Importer._import(tenant, what)
 
     def links(self, tenant, model):
-        return self.env["xero.link"].search([("tenant_id", "=", tenant.id), ("res_model", "=", model)])
+        return self.env["ledger.link"].search([("tenant_id", "=", tenant.id), ("res_model", "=", model)])
 
     def test_import_into_an_empty_company_then_again(self):
         summary = self.run_import(self.tenant_a)
@@ -69,7 +69,7 @@ class TestImport(XeroHarnessCase):
         remote = self.env["product.template"].search([("default_code", "=", "REMOTE-SUPPORT")])
         self.assertEqual((remote.list_price, remote.type, remote.company_id), (85.0, "service", self.company_a))
         tax = self.env["account.tax"].search([("name", "=", "20% S"), ("company_id", "=", self.company_a.id)])
-        self.assertEqual(tax.with_company(self.company_a).xero_entry_id.tax_type, "OUTPUT2")
+        self.assertEqual(tax.with_company(self.company_a).ledger_entry_id.tax_type, "OUTPUT2")
         # a second run creates and links nothing
         counts = dict(summary.counts)
         again = self.run_import(self.tenant_a)
@@ -98,25 +98,25 @@ class TestImport(XeroHarnessCase):
         for partner in (by_ref, by_email, by_name):
             self.assertIn(partner.id, link_of)
             self.assertEqual(partner.customer_rank, 1)
-        self.assertEqual(link_of[by_ref.id].xero_name, "Acme Dental Group")
+        self.assertEqual(link_of[by_ref.id].remote_name, "Acme Dental Group")
         self.assertEqual(by_ref.name, "ACME DENTAL (old name)", "Odoo stays the source of truth")
         self.assertEqual(self.links(self.tenant_a, "product.template").filtered(
-            lambda link: link.res_id == product.id).xero_code, "REMOTE-SUPPORT")
+            lambda link: link.res_id == product.id).remote_code, "REMOTE-SUPPORT")
         self.assertEqual(self.env["product.template"].search_count([("default_code", "=ilike", "remote-support")]), 1)
 
     def test_two_tenants_stay_apart_and_a_shared_partner_gets_two_links(self):
         shared = self.env["res.partner"].create({"name": "Acme Dental Group", "email": "accounts@acmedental.example"})
         self.run_import(self.tenant_a)
         self.run_import(self.tenant_b)
-        links = self.env["xero.link"].search([("res_model", "=", "res.partner"), ("res_id", "=", shared.id)])
+        links = self.env["ledger.link"].search([("res_model", "=", "res.partner"), ("res_id", "=", shared.id)])
         self.assertEqual(links.tenant_id, self.tenant_a | self.tenant_b)
-        self.assertNotEqual(links[0].xero_id, links[1].xero_id)
+        self.assertNotEqual(links[0].remote_id, links[1].remote_id)
         a_partners = self.env["res.partner"].browse(self.links(self.tenant_a, "res.partner").mapped("res_id")) - shared
         b_partners = self.env["res.partner"].browse(self.links(self.tenant_b, "res.partner").mapped("res_id")) - shared
         self.assertEqual(set(a_partners.mapped("company_id")), {self.company_a})
         self.assertEqual(set(b_partners.mapped("company_id")), {self.company_b})
         self.assertFalse(a_partners & b_partners)
-        self.assertEqual(len(self.env["xero.item"].search([("tenant_id", "=", self.tenant_b.id)])), 7)
+        self.assertEqual(len(self.env["ledger.item"].search([("tenant_id", "=", self.tenant_b.id)])), 7)
 
     def test_ambiguity_is_listed_not_guessed_and_bad_records_are_reported(self):
         app = self.harness.app
@@ -141,13 +141,13 @@ class TestImport(XeroHarnessCase):
         acc = books.accounts.by_code(ORG_A, "400")
         books.accounts.write(ORG_A, [{"Status": "ARCHIVED"}], "POST", acc["AccountID"])
 
-        wizard = self.env["xero.import.wizard"].create({"tenant_id": self.tenant_a.id})
+        wizard = self.env["ledger.import.wizard"].create({"tenant_id": self.tenant_a.id})
         wizard.action_import()
         lines = {(row.entity, row.action, row.name or "", row.reason) for row in wizard.line_ids}
         reasons = "\n".join(sorted("%s %s %s: %s" % line for line in lines))
         self.assertIn("customers ambiguous Harbour Logistics Ltd: 2 Odoo partners have the same e-mail: "
                       "Harbour One, Harbour Two", reasons)
-        self.assertFalse(self.env["xero.link"].search([("res_model", "=", "res.partner"), ("res_id", "in", twins.ids)]))
+        self.assertFalse(self.env["ledger.link"].search([("res_model", "=", "res.partner"), ("res_id", "in", twins.ids)]))
         self.assertIn("customers skipped : contact without a name", reasons)
         self.assertIn("customers skipped Old Client: archived in Xero", reasons)
         self.assertIn("customers note Twin B: shares the e-mail same@twins.example with the Xero contact Twin A",
@@ -164,18 +164,18 @@ class TestImport(XeroHarnessCase):
 
     def test_xero_failure_keeps_what_was_imported(self):
         self.admin_api.fault("status", status=503, count=1, path="/Contacts")
-        wizard = self.env["xero.import.wizard"].create({"tenant_id": self.tenant_a.id})
+        wizard = self.env["ledger.import.wizard"].create({"tenant_id": self.tenant_a.id})
         wizard.action_import()
         self.assertIn("Xero stopped the import", wizard.error)
-        self.assertEqual(len(self.env["xero.item"].search([("tenant_id", "=", self.tenant_a.id)])), 7)
-        log = self.env["xero.request.log"].search([("status_code", "=", 503)], limit=1)
+        self.assertEqual(len(self.env["ledger.item"].search([("tenant_id", "=", self.tenant_a.id)])), 7)
+        log = self.env["ledger.request.log"].search([("status_code", "=", 503)], limit=1)
         self.assertEqual(log.state, "failure")
 
     def test_catchall_items_must_exist_in_the_tenant(self):
         self.run_import(self.tenant_a, ("products",))
         self.run_import(self.tenant_b, ("products",))
-        item_a = self.env["xero.item"].search([("tenant_id", "=", self.tenant_a.id), ("code", "=", "MISC")])
-        item_b = self.env["xero.item"].search([("tenant_id", "=", self.tenant_b.id), ("code", "=", "MISC")])
+        item_a = self.env["ledger.item"].search([("tenant_id", "=", self.tenant_a.id), ("code", "=", "MISC")])
+        item_b = self.env["ledger.item"].search([("tenant_id", "=", self.tenant_b.id), ("code", "=", "MISC")])
         self.tenant_a.write({"catchall_invoice_item_id": item_a.id, "catchall_purchase_item_id": item_a.id,
                              "catchall_credit_note_item_id": item_a.id})
         with self.assertRaises(ValidationError):
@@ -192,16 +192,16 @@ class TestImport(XeroHarnessCase):
 
     def test_labour_products_and_categories_map_to_items_and_account_codes(self):
         self.run_import(self.tenant_a, ("products",))
-        onsite = self.env["xero.item"].search([("tenant_id", "=", self.tenant_a.id), ("code", "=", "ONSITE-VISIT")])
+        onsite = self.env["ledger.item"].search([("tenant_id", "=", self.tenant_a.id), ("code", "=", "ONSITE-VISIT")])
         labour = self.env["product.template"].create({"name": "Onsite engineer", "type": "service"})
-        labour.write({"xero_link_ids": [(0, 0, {"tenant_id": self.tenant_a.id, "res_model": "product.template",
-                                                 "xero_item_id": onsite.id, "account_code": "220"})]})
-        link = labour.xero_link_ids
-        self.assertEqual((link.xero_id, link.xero_code, link.account_code), (onsite.item_id, "ONSITE-VISIT", "220"))
+        labour.write({"ledger_link_ids": [(0, 0, {"tenant_id": self.tenant_a.id, "res_model": "product.template",
+                                                 "ledger_item_id": onsite.id, "account_code": "220"})]})
+        link = labour.ledger_link_ids
+        self.assertEqual((link.remote_id, link.remote_code, link.account_code), (onsite.item_id, "ONSITE-VISIT", "220"))
         category = self.env["product.category"].create({"name": "Labour"})
-        category.write({"xero_link_ids": [(0, 0, {"tenant_id": self.tenant_a.id, "res_model": "product.category",
-                                                   "xero_item_id": onsite.id, "account_code": "220"})]})
-        self.assertEqual(category.xero_link_ids.xero_code, "ONSITE-VISIT")
+        category.write({"ledger_link_ids": [(0, 0, {"tenant_id": self.tenant_a.id, "res_model": "product.category",
+                                                   "ledger_item_id": onsite.id, "account_code": "220"})]})
+        self.assertEqual(category.ledger_link_ids.remote_code, "ONSITE-VISIT")
 
     def test_mapping_screens_for_managers_only(self):
         self.run_import(self.tenant_a, ("tax_rates",))
@@ -210,35 +210,35 @@ class TestImport(XeroHarnessCase):
             "name": "Xero manager", "login": "xm", "company_id": self.company_a.id,
             "company_ids": [(6, 0, self.company_a.ids)],
             "groups_id": [(6, 0, [base_user.id, self.env.ref("account.group_account_manager").id,
-                                  self.env.ref("psa_xero_connector.group_xero_manager").id])]})
+                                  self.env.ref("psa_ledger.group_ledger_manager").id])]})
         plain = self.env["res.users"].create({
             "name": "Plain", "login": "plainuser", "company_id": self.company_a.id,
             "company_ids": [(6, 0, self.company_a.ids)],
             "groups_id": [(6, 0, [base_user.id, self.env.ref("account.group_account_manager").id])]})
         zero = self.env["account.tax"].search([("name", "=", "0% S"), ("company_id", "=", self.company_a.id)])
-        exempt = self.env["xero.tax.rate"].search([("tenant_id", "=", self.tenant_a.id),
+        exempt = self.env["ledger.tax.rate"].search([("tenant_id", "=", self.tenant_a.id),
                                                    ("tax_type", "=", "EXEMPTOUTPUT")])
-        zero.with_user(manager).with_company(self.company_a).xero_entry_id = exempt
-        self.assertEqual(zero.with_company(self.company_a).xero_mapping_state, "mapped")
-        self.assertEqual(self.links(self.tenant_a, "account.tax").filtered(lambda link: link.res_id == zero.id).xero_id,
+        zero.with_user(manager).with_company(self.company_a).ledger_entry_id = exempt
+        self.assertEqual(zero.with_company(self.company_a).ledger_mapping_state, "mapped")
+        self.assertEqual(self.links(self.tenant_a, "account.tax").filtered(lambda link: link.res_id == zero.id).remote_id,
                          "EXEMPTOUTPUT")
         with self.assertRaises(AccessError):
-            self.env["xero.link"].with_user(plain).search([])
+            self.env["ledger.link"].with_user(plain).search([])
         action = self.env.ref("psa_xero_connector.action_xero_tax_mapping")
-        self.assertIn(self.env.ref("psa_xero_connector.group_xero_manager"), action.groups_id)
+        self.assertIn(self.env.ref("psa_ledger.group_ledger_manager"), action.groups_id)
         menus = self.env["ir.ui.menu"].with_user(plain)._visible_menu_ids()
         self.assertNotIn(self.env.ref("psa_xero_connector.menu_xero_tax_mapping").id, menus)
         self.assertIn(self.env.ref("psa_xero_connector.menu_xero_tax_mapping").id,
                       self.env["ir.ui.menu"].with_user(manager)._visible_menu_ids())
         form = self.env["res.partner"].with_user(plain).get_views([(False, "form")])["views"]["form"]["arch"]
-        self.assertNotIn("xero_link_ids", form)
+        self.assertNotIn("ledger_link_ids", form)
 
 
 @tagged("post_install", "-at_install")
 class TestImportProgress(XeroHarnessCase):
 
     def test_long_imports_report_progress_page_by_page(self):
-        tenant = self.connect().filtered(lambda t: t.xero_tenant_id == ORG_A)
+        tenant = self.connect().filtered(lambda t: t.remote_id == ORG_A)
         tenant.company_id = self.env["res.company"].create({"name": "Big MSP"})
         self.harness.app.books.contacts.write(ORG_A, [{"Name": "Customer %04d" % i} for i in range(2100)], "PUT")
         before = self.env["bus.bus"].search([], order="id desc", limit=1).id or 0

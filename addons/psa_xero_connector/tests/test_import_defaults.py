@@ -19,7 +19,7 @@ class TestImportDefaults(XeroHarnessCase):
 
     def setUp(self):
         super().setUp()
-        self.tenant = self.connect().filtered(lambda t: t.xero_tenant_id == ORG_A)
+        self.tenant = self.connect().filtered(lambda t: t.remote_id == ORG_A)
         self.company = self.env.company
         self.tenant.write({"company_id": self.company.id, "sync_invoices": True, "sync_bills": True})
         company = self.company
@@ -59,7 +59,7 @@ class TestImportDefaults(XeroHarnessCase):
         return self.env["xero.importer"]._import(self.tenant, what)
 
     def mapped(self, tax):
-        return tax.with_company(self.company).xero_entry_id.tax_type
+        return tax.with_company(self.company).ledger_entry_id.tax_type
 
     def product(self, code):
         return self.env["product.template"].with_company(self.company).search(
@@ -73,8 +73,8 @@ class TestImportDefaults(XeroHarnessCase):
         return ["%s %s %s: %s" % (ln["entity"], ln["action"], ln["name"] or "", ln["reason"]) for ln in summary.lines]
 
     def contact_link(self, name):
-        return self.env["xero.link"].search([("tenant_id", "=", self.tenant.id), ("res_model", "=", "res.partner"),
-                                             ("xero_name", "=", name)])
+        return self.env["ledger.link"].search([("tenant_id", "=", self.tenant.id), ("res_model", "=", "res.partner"),
+                                             ("remote_name", "=", name)])
 
     def due_date(self, partner):
         """The due date Odoo gives a customer invoice of 9 November 2026 for ``partner``."""
@@ -84,13 +84,13 @@ class TestImportDefaults(XeroHarnessCase):
         return str(move.invoice_date_due)
 
     def process(self):
-        self.env["xero.outbox"]._cron_process(commit=False)
+        self.env["ledger.outbox"]._cron_process(commit=False)
 
     def test_reverse_charge_and_postponed_vat_are_not_the_standard_rate(self):
         summary = self.run_import(("tax_rates",))
         self.assertEqual(self.mapped(self.purchase20), "INPUT2")
         self.assertEqual(self.mapped(self.sale20), "OUTPUT2")
-        rc_type = self.env["xero.tax.rate"].search([("tenant_id", "=", self.tenant.id),
+        rc_type = self.env["ledger.tax.rate"].search([("tenant_id", "=", self.tenant.id),
                                                     ("name", "=", "Reverse Charge Expenses (20%)")]).tax_type
         self.assertEqual(self.mapped(self.rc_international), rc_type)
         # no Xero rate of their kind: left for the user, each with its reason
@@ -117,7 +117,7 @@ class TestImportDefaults(XeroHarnessCase):
         laptop = self.product("LAPTOP-14")
         self.assertEqual((laptop.type, laptop.property_account_expense_id, laptop.property_account_income_id),
                          ("consu", self.acc630, self.acc200))
-        item = self.env["xero.item"].search([("tenant_id", "=", self.tenant.id), ("code", "=", "LAPTOP-14")])
+        item = self.env["ledger.item"].search([("tenant_id", "=", self.tenant.id), ("code", "=", "LAPTOP-14")])
         self.assertEqual((item.tracked, item.inventory_asset_account_code, item.cogs_account_code),
                          (True, "630", "310"))
         # Xero's 210 Managed Services Income has no Odoo account here: said, left to the category
@@ -136,13 +136,13 @@ class TestImportDefaults(XeroHarnessCase):
         self.assertEqual((line.tax_ids, line.account_id, line.price_unit), (self.sale20, self.acc220, 85.0))
         move.action_post()
         self.process()
-        row = self.env["xero.outbox"].search([("res_model", "=", "account.move"), ("res_id", "=", move.id)])
+        row = self.env["ledger.outbox"].search([("res_model", "=", "account.move"), ("res_id", "=", move.id)])
         self.assertEqual(row.state, "done", row.last_error)
         invoice = next(i for i in self.admin_api.records("invoice", ORG_A) if i.get("InvoiceNumber") == move.name)
         self.assertEqual([(ln["ItemCode"], ln["AccountCode"], ln["TaxType"]) for ln in invoice["LineItems"]],
                          [("REMOTE-SUPPORT", "220", "OUTPUT2")])
         self.assertEqual(invoice["Total"], move.amount_total)
-        log = self.env["xero.request.log"].search([("method", "in", ("PUT", "POST")), ("url", "like", "/Invoices")],
+        log = self.env["ledger.request.log"].search([("method", "in", ("PUT", "POST")), ("url", "like", "/Invoices")],
                                                   order="id desc", limit=1)
         sent = json.loads(log.request_body)["Invoices"][0]["LineItems"]
         self.assertEqual([(ln["AccountCode"], ln["TaxType"]) for ln in sent], [("220", "OUTPUT2")])
@@ -158,9 +158,9 @@ class TestImportDefaults(XeroHarnessCase):
         # a second Odoo tax mapped to OUTPUT2: which one is not guessed
         self.run_import(("tax_rates",))
         other = self.sale20.copy({"name": "20% other (Xero test)"})
-        other.with_company(self.company).xero_entry_id = self.sale20.with_company(self.company).xero_entry_id
+        other.with_company(self.company).ledger_entry_id = self.sale20.with_company(self.company).ledger_entry_id
         self.env["product.template"].search([("default_code", "=", "ONSITE-VISIT")]).default_code = "OLD-ONSITE"
-        self.env["xero.link"].search([("tenant_id", "=", self.tenant.id), ("xero_code", "=", "ONSITE-VISIT")]).unlink()
+        self.env["ledger.link"].search([("tenant_id", "=", self.tenant.id), ("remote_code", "=", "ONSITE-VISIT")]).unlink()
         again = self.run_import(("products",))
         self.assertEqual(self.product("ONSITE-VISIT").taxes_id, self.sale5)
         self.assertIn("products note Onsite Visit: Xero's sales tax OUTPUT2 is mapped to several Odoo taxes: the "
@@ -198,14 +198,14 @@ class TestImportDefaults(XeroHarnessCase):
         # created once each (14 days, day 20 of the following month, 30 days after end of month,
         # 7 days after end of month), reused by the contacts that share a rule
         self.assertEqual(self.env["account.payment.term"].search_count([]) - terms_before, 4)
-        link = self.env["xero.link"].search([("tenant_id", "=", self.tenant.id), ("res_model", "=", "res.partner"),
+        link = self.env["ledger.link"].search([("tenant_id", "=", self.tenant.id), ("res_model", "=", "res.partner"),
                                              ("res_id", "=", pax8_partner.id)])
-        self.assertEqual((link.xero_currency, link.xero_purchase_account_code, link.xero_purchase_tax_type),
+        self.assertEqual((link.remote_currency, link.remote_purchase_account_code, link.remote_purchase_tax_type),
                          ("EUR", "310", "INPUT2"))
         microsoft = self.contact_link("Microsoft Ireland Operations")
-        self.assertEqual((microsoft.xero_purchase_account_code, microsoft.xero_currency), ("463", "GBP"))
+        self.assertEqual((microsoft.remote_purchase_account_code, microsoft.remote_currency), ("463", "GBP"))
         acme = self.contact_link("Acme Dental Group")
-        self.assertEqual((acme.xero_sales_account_code, acme.xero_sales_tax_type), ("210", "OUTPUT2"))
+        self.assertEqual((acme.remote_sales_account_code, acme.remote_sales_tax_type), ("210", "OUTPUT2"))
         # a line without a product: a partner new to Odoo has no most-used account yet, so its
         # Xero default account is proposed through the account mapping (Xero's 310 → Odoo's 310)
         bill = self.env["account.move"].create({
@@ -224,10 +224,10 @@ class TestImportDefaults(XeroHarnessCase):
                          brightside_invoice.journal_id.default_account_id)
         # a second import refreshes Xero's defaults on the link, and creates no payment term again
         self.harness.app.books.contacts.write(ORG_A, [{"PurchasesDefaultAccountCode": "429"}], "POST",
-                                              link.xero_id)
+                                              link.remote_id)
         terms_after = self.env["account.payment.term"].search_count([])
         self.run_import(("customers", "suppliers"))
-        self.assertEqual(link.xero_purchase_account_code, "429")
+        self.assertEqual(link.remote_purchase_account_code, "429")
         self.assertEqual(self.env["account.payment.term"].search_count([]), terms_after)
         # a rule Odoo cannot express is said, and the partner keeps no term
         month_day = self.partner("Month-day Client")

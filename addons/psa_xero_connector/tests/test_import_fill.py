@@ -13,7 +13,7 @@ class TestImportFillsBlanks(XeroHarnessCase):
     def setUp(self):
         super().setUp()
         tenants = self.connect()
-        self.tenant = tenants.filtered(lambda t: t.xero_tenant_id == ORG_A)
+        self.tenant = tenants.filtered(lambda t: t.remote_id == ORG_A)
         self.company = self.env["res.company"].create({"name": "Northwind (Odoo)",
                                                        "country_id": self.env.ref("base.uk").id})
         self.env.user.company_ids |= self.company
@@ -29,7 +29,7 @@ class TestImportFillsBlanks(XeroHarnessCase):
                            "PostalCode": "LS1 5AB", "Country": "GB"}]}], "POST")
 
     def wizard_lines(self, products=False):
-        wizard = self.env["xero.import.wizard"].create({"tenant_id": self.tenant.id, "import_tax_rates": False,
+        wizard = self.env["ledger.import.wizard"].create({"tenant_id": self.tenant.id, "import_tax_rates": False,
                                                         "import_accounts": False, "import_tracking": False,
                                                         "import_products": products})
         wizard.action_import()
@@ -37,15 +37,15 @@ class TestImportFillsBlanks(XeroHarnessCase):
         return wizard, {(line.action, line.name): line for line in wizard.line_ids}
 
     def drift_lines(self):
-        self.env["xero.drift"]._run(self.tenant)
-        return self.env["xero.drift.line"].search([("tenant_id", "=", self.tenant.id), ("state", "=", "open")])
+        self.env["ledger.drift"]._run(self.tenant)
+        return self.env["ledger.drift.line"].search([("tenant_id", "=", self.tenant.id), ("state", "=", "open")])
 
     def test_blank_fields_take_xeros_values_and_the_drift_report_is_clean(self):
         acme = self.Partner.create({"name": "Acme Dental Group", "is_company": True, "company_id": self.company.id,
                                     "city": "Leeds"})
         wizard, lines = self.wizard_lines()
-        link = self.env["xero.link"].search([("res_model", "=", "res.partner"), ("res_id", "=", acme.id)])
-        self.assertEqual(link.xero_name, "Acme Dental Group", "matched, not created")
+        link = self.env["ledger.link"].search([("res_model", "=", "res.partner"), ("res_id", "=", acme.id)])
+        self.assertEqual(link.remote_name, "Acme Dental Group", "matched, not created")
         self.assertEqual((acme.vat, acme.email, acme.phone, acme.street, acme.zip, acme.city, acme.country_id.code),
                          ("GB123456782", "accounts@acmedental.example", "0113 496 0000", "1 Park Row", "LS1 5AB",
                           "Leeds", "GB"))
@@ -55,7 +55,7 @@ class TestImportFillsBlanks(XeroHarnessCase):
         self.assertIn("Tax ID", filled.reason)
         self.assertEqual((filled.res_model, filled.res_id), ("res.partner", acme.id))
         self.assertIn("Blanks filled from Xero", wizard.summary_html)
-        self.assertFalse(self.env["xero.outbox"].search([("res_model", "=", "res.partner"), ("res_id", "=", acme.id)]),
+        self.assertFalse(self.env["ledger.outbox"].search([("res_model", "=", "res.partner"), ("res_id", "=", acme.id)]),
                          "what came from Xero is not sent back")
         # the drift report run right after has nothing to say about it
         self.assertFalse(self.drift_lines().filtered(lambda ln: ln.res_id == acme.id and ln.res_model == "res.partner"))

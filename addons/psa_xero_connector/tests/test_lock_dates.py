@@ -25,7 +25,7 @@ class TestLockDates(SyncCase):
     def test_lock_dates_are_read_on_connect_import_poll_and_test(self):
         self.assertFalse(self.tenant.xero_period_lock_date)
         self.lock(PeriodLockDate="2026-10-31", EndOfYearLockDate="2026-03-31")
-        tenant = self.connect().filtered(lambda t: t.xero_tenant_id == ORG_A)  # connect again
+        tenant = self.connect().filtered(lambda t: t.remote_id == ORG_A)  # connect again
         self.assertEqual(tenant, self.tenant)
         self.assertEqual((tenant.xero_period_lock_date, tenant.xero_end_of_year_lock_date),
                          (date(2026, 10, 31), date(2026, 3, 31)))
@@ -107,7 +107,7 @@ class TestLockDates(SyncCase):
         self.process()
         row = self.row(move)
         self.assertEqual(row.state, "error")
-        self.assertEqual(row.xero_messages, xero_msg.PERIOD_LOCKED.format(date="30-Nov-2026"))
+        self.assertEqual(row.remote_messages, xero_msg.PERIOD_LOCKED.format(date="30-Nov-2026"))
 
     def test_drafts_and_purchase_orders_are_not_held(self):
         self.lock(PeriodLockDate="2026-11-30")

@@ -19,7 +19,7 @@ from odoo.tests import tagged
 from harness.testing import connect
 
 from .. import const
-from ..models import xero_event
+from ..models import ledger_event
 from ..xero import webhook
 from .common import CLIENT_ID, ORG_A, ORG_B, WEBHOOK_KEY, SyncCase
 
@@ -29,7 +29,7 @@ class PaymentCase(SyncCase):
 
     def setUp(self):
         super().setUp()
-        self.Event = self.env["xero.event"]
+        self.Event = self.env["ledger.event"]
         self.Payment = self.env["account.payment"]
         self.admin_api.update_client(CLIENT_ID, webhook_url=self.base_url() + const.WEBHOOK_ROUTE)
         # A Xero user's own app: the connector's token reads payments only (accounting.payments.read)
@@ -59,13 +59,13 @@ class PaymentCase(SyncCase):
         with self.odoo_side():
             self.Event._cron_process(commit=False)
 
-    def xero_id(self, move):
-        return self.env["xero.link"].search([("res_model", "=", "account.move"), ("res_id", "=", move.id),
-                                             ("tenant_id", "=", self.tenant.id)]).xero_id
+    def remote_id(self, move):
+        return self.env["ledger.link"].search([("res_model", "=", "account.move"), ("res_id", "=", move.id),
+                                             ("tenant_id", "=", self.tenant.id)]).remote_id
 
     def pay_in_xero(self, move, amount, tenant=ORG_A, **extra):
         """Record a payment in the harness, as a Xero user would. -> PaymentID."""
-        payment = self.admin_api.pay(tenant, self.xero_id(move) if tenant == ORG_A else extra.pop("invoice_id"),
+        payment = self.admin_api.pay(tenant, self.remote_id(move) if tenant == ORG_A else extra.pop("invoice_id"),
                                      amount, **extra)
         self.deliver()
         return payment["PaymentID"]
@@ -80,8 +80,8 @@ class PaymentCase(SyncCase):
         return resp.json()
 
     def payments_of(self, move):
-        links = self.env["xero.link"].search([("res_model", "=", "account.payment"),
-                                              ("xero_parent_id", "=", self.xero_id(move))])
+        links = self.env["ledger.link"].search([("res_model", "=", "account.payment"),
+                                              ("remote_parent_id", "=", self.remote_id(move))])
         return self.Payment.browse(links.mapped("res_id"))
 
     def bill(self, price=240, ref="IM-5521"):
@@ -101,7 +101,7 @@ class PaymentCase(SyncCase):
         return record.message_ids.filtered(lambda m: text in (m.body or ""))[:1]
 
     def fetch_calls(self, collection):
-        return self.env["xero.request.log"].search_count([("operation", "=", "fetch %s" % collection)])
+        return self.env["ledger.request.log"].search_count([("operation", "=", "fetch %s" % collection)])
 
 
 @tagged("post_install", "-at_install")
@@ -113,7 +113,7 @@ class TestPaymentsFromXero(PaymentCase):
         self.handle()  # the invoice's own CREATE event: nothing to change
         self.assertEqual(move.payment_state, "not_paid")
         payment_id = self.pay_in_xero(move, 250, Reference="BACS 4471")
-        event = self.Event.search([("resource_id", "=", self.xero_id(move)), ("state", "=", "pending")])
+        event = self.Event.search([("resource_id", "=", self.remote_id(move)), ("state", "=", "pending")])
         self.assertEqual(len(event), 1, "stored at once, processed after the answer")
         self.handle()
         self.assertEqual(move.payment_state, "paid")
@@ -121,12 +121,12 @@ class TestPaymentsFromXero(PaymentCase):
         self.assertEqual((len(payment), payment.amount, payment.state, payment.memo),
                          (1, 250.0, "paid", "BACS 4471"))
         self.assertEqual(payment.journal_id.type, "bank")
-        link = self.env["xero.link"].search([("res_model", "=", "account.payment"), ("res_id", "=", payment.id)])
-        self.assertEqual((link.xero_id, link.xero_status), (payment_id, "AUTHORISED"))
+        link = self.env["ledger.link"].search([("res_model", "=", "account.payment"), ("res_id", "=", payment.id)])
+        self.assertEqual((link.remote_id, link.remote_status), (payment_id, "AUTHORISED"))
         self.assertEqual((event.state, event.res_id), ("done", move.id))
         self.assertIn("payment of", event.message)
         self.assertTrue(self.said(move, "%s paid in Xero" % move.name))
-        delivery = self.env["xero.request.log"].search([("direction", "=", "inbound"), ("status_code", "=", 200)],
+        delivery = self.env["ledger.request.log"].search([("direction", "=", "inbound"), ("status_code", "=", 200)],
                                                        order="id desc", limit=1)
         self.assertEqual((delivery.tenant_id, event.log_id), (self.tenant, delivery))
         self.handle()
@@ -154,8 +154,8 @@ class TestPaymentsFromXero(PaymentCase):
         self.handle()
         payment = self.payments_of(move)
         self.assertEqual((payment.state, move.payment_state, move.amount_residual), ("canceled", "not_paid", 250.0))
-        link = self.env["xero.link"].search([("res_model", "=", "account.payment"), ("res_id", "=", payment.id)])
-        self.assertEqual(link.xero_status, "DELETED")
+        link = self.env["ledger.link"].search([("res_model", "=", "account.payment"), ("res_id", "=", payment.id)])
+        self.assertEqual(link.remote_status, "DELETED")
         # paid again in Xero: a new payment, the cancelled one stays cancelled
         self.pay_in_xero(move, 250)
         self.handle()
@@ -165,14 +165,14 @@ class TestPaymentsFromXero(PaymentCase):
     def test_invoice_voided_in_xero_is_flagged_or_cancelled(self):
         first, second = self.invoice(250), self.invoice(90, name="Onsite visit")
         self.process()
-        self.xero_api("POST", "Invoices/%s" % self.xero_id(first), {"Status": "VOIDED"})
+        self.xero_api("POST", "Invoices/%s" % self.remote_id(first), {"Status": "VOIDED"})
         self.handle()
-        self.assertEqual((first.state, first.xero_voided), ("posted", True), "flagged only, by default")
+        self.assertEqual((first.state, first.ledger_voided), ("posted", True), "flagged only, by default")
         self.assertTrue(self.said(first, "Voided in Xero"))
         self.tenant.cancel_voided_invoices = True
-        self.xero_api("POST", "Invoices/%s" % self.xero_id(second), {"Status": "VOIDED"})
+        self.xero_api("POST", "Invoices/%s" % self.remote_id(second), {"Status": "VOIDED"})
         self.handle()
-        self.assertEqual((second.state, second.xero_voided), ("cancel", True))
+        self.assertEqual((second.state, second.ledger_voided), ("cancel", True))
         self.assertFalse(self.Outbox.search([("res_id", "=", second.id), ("operation", "=", "void")]),
                          "Xero voided it: nothing is sent back")
 
@@ -196,8 +196,8 @@ class TestPaymentsFromXero(PaymentCase):
         self.assertEqual((move.amount_residual, refund.payment_state), (500.0, "not_paid"))
         # the accountant allocates the credit to the invoice in Xero
         before = self.fetch_calls("CreditNotes")
-        self.xero_api("PUT", "CreditNotes/%s/Allocations" % self.xero_id(refund), {"Allocations": [
-            {"Invoice": {"InvoiceID": self.xero_id(move)}, "Amount": 200, "Date": "2026-11-10"}]})
+        self.xero_api("PUT", "CreditNotes/%s/Allocations" % self.remote_id(refund), {"Allocations": [
+            {"Invoice": {"InvoiceID": self.remote_id(move)}, "Amount": 200, "Date": "2026-11-10"}]})
         self.handle()
         self.assertEqual((move.payment_state, move.amount_residual, refund.payment_state), ("partial", 300.0, "paid"))
         self.assertEqual(self.fetch_calls("CreditNotes") - before, 1, "one GET CreditNotes?where=… for its event")
@@ -208,7 +208,7 @@ class TestPaymentsFromXero(PaymentCase):
     def test_bank_accounts_map_to_journals(self):
         journal = self.env["account.journal"].create({"name": "Barclays (Xero)", "type": "bank", "code": "BARX",
                                                       "company_id": self.company.id})
-        bank = self.env["xero.account"].search([("tenant_id", "=", self.tenant.id), ("account_type", "=", "BANK")],
+        bank = self.env["ledger.account"].search([("tenant_id", "=", self.tenant.id), ("account_type", "=", "BANK")],
                                                limit=1)
         self.assertTrue(bank, "imported with the accounts")
         self.assertIn(bank, self.tenant.bank_account_ids)
@@ -239,9 +239,9 @@ class TestPaymentsFromXero(PaymentCase):
         before = self.fetch_calls("Invoices")
         # read before paying: each payment's webhook reaches the test server, which shares this
         # test's cursor, while the next one is recorded
-        xero_ids = [self.xero_id(move) for move in moves]
-        for xero_id in xero_ids:
-            self.admin_api.pay(ORG_A, xero_id, 100)
+        xero_ids = [self.remote_id(move) for move in moves]
+        for remote_id in xero_ids:
+            self.admin_api.pay(ORG_A, remote_id, 100)
         self.deliver()
         self.handle()
         self.assertEqual([m.payment_state for m in moves], ["partial"] * 6)
@@ -259,14 +259,14 @@ class TestWebhookOrderAndLoss(PaymentCase):
         self.pay_in_xero(move, 100)
         self.pay_in_xero(move, 150)
         # Xero retries a delivery: the same signed body again
-        delivery = self.env["xero.request.log"].search([("direction", "=", "inbound"), ("status_code", "=", 200)],
+        delivery = self.env["ledger.request.log"].search([("direction", "=", "inbound"), ("status_code", "=", 200)],
                                                        order="id desc", limit=1)
         raw = delivery.request_body.encode()
         resp = self.opener.post(self.base_url() + const.WEBHOOK_ROUTE, data=raw, timeout=30, headers={
             "x-xero-signature": webhook.signature(WEBHOOK_KEY, raw), "Content-Type": "application/json"})
         self.assertEqual(resp.status_code, 200)
         self.env.invalidate_all()
-        events = self.Event.search([("resource_id", "=", self.xero_id(move)), ("state", "=", "pending")], order="id")
+        events = self.Event.search([("resource_id", "=", self.remote_id(move)), ("state", "=", "pending")], order="id")
         self.assertTrue(events)
         with self.odoo_side():
             for event in events.sorted("id", reverse=True):  # the newest first
@@ -295,8 +295,8 @@ class TestWebhookOrderAndLoss(PaymentCase):
         with self.odoo_side():
             self.env["xero.inbound"]._cron_poll(commit=False)
         self.assertEqual(move.payment_state, "paid")
-        self.assertTrue(self.tenant.xero_poll_since)
-        polls = self.env["xero.request.log"].search([("operation", "=", "poll Invoices")])
+        self.assertTrue(self.tenant.poll_since)
+        polls = self.env["ledger.request.log"].search([("operation", "=", "poll Invoices")])
         self.assertIn("If-Modified-Since", polls[0].request_headers)
         with self.odoo_side():
             self.env["xero.inbound"]._cron_poll(commit=False)
@@ -329,20 +329,20 @@ class TestWebhookOrderAndLoss(PaymentCase):
             self.pay_in_xero(move, move.amount_total)
         self.assertFalse(self.Event.search([("state", "=", "pending")]), "the deliveries were lost")
         Inbound = self.env["xero.inbound"]
-        since = self.tenant.xero_poll_since
+        since = self.tenant.poll_since
         with self.odoo_side():
             self.assertFalse(Inbound._poll(self.tenant, deadline=time.monotonic()), "out of time")
-        self.assertEqual(self.tenant.xero_poll_since, since, "the window is read again next time")
+        self.assertEqual(self.tenant.poll_since, since, "the window is read again next time")
         self.assertEqual(set(m.payment_state for m in moves), {"not_paid"})
-        xero_event._PACE[self.env.cr.dbname] = xero_event.UNIT_SECONDS / 5  # units of 5 documents
+        ledger_event._PACE[self.env.cr.dbname] = ledger_event.UNIT_SECONDS / 5  # units of 5 documents
         try:
             with self.odoo_side():
                 self.assertTrue(Inbound._poll(self.tenant, deadline=time.monotonic() + 600))
         finally:
-            xero_event._PACE.pop(self.env.cr.dbname, None)
+            ledger_event._PACE.pop(self.env.cr.dbname, None)
         self.assertEqual([m.payment_state for m in moves], ["paid"] * 12)
         self.assertEqual([len(self.payments_of(m)) for m in moves], [1] * 12)
-        self.assertTrue(self.tenant.xero_poll_since)
+        self.assertTrue(self.tenant.poll_since)
 
     def test_event_for_a_document_odoo_never_sent(self):
         contact = next(c for c in self.admin_api.records("contact", ORG_A))
@@ -364,7 +364,7 @@ class TestWebhookOrderAndLoss(PaymentCase):
             {"amount": 200})._create_payments()
         self.pay_in_xero(move, 250)
         self.handle()
-        event = self.Event.search([("resource_id", "=", self.xero_id(move)), ("state", "=", "error")])
+        event = self.Event.search([("resource_id", "=", self.remote_id(move)), ("state", "=", "error")])
         self.assertIn("more than the", event.message)
         self.assertEqual(len(self.payments_of(move)), 0)
         self.assertEqual(move.amount_residual, 50.0, "nothing changed")
@@ -379,10 +379,10 @@ class TestTwoOrganisations(PaymentCase):
         self.env["account.chart.template"].try_loading("generic_coa", company=company_b, install_demo=False)
         self.use_base_currency(company_b)  # the generic chart makes it USD; its organisation's base is GBP
         self.env.user.company_ids |= company_b
-        other = self.env["xero.tenant"].search([("xero_tenant_id", "=", ORG_B)])
+        other = self.env["ledger.tenant"].search([("remote_id", "=", ORG_B)])
         other.write({"company_id": company_b.id, "sync_customers": True, "sync_invoices": True})
         self.env["xero.importer"]._import(other, ["products"])
-        misc = self.env["xero.item"].search([("tenant_id", "=", other.id), ("code", "=", "MISC")])
+        misc = self.env["ledger.item"].search([("tenant_id", "=", other.id), ("code", "=", "MISC")])
         other.catchall_invoice_item_id = misc
         partner_b = self.env["res.partner"].create({
             "name": "Initech", "is_company": True, "company_id": company_b.id,
@@ -396,14 +396,14 @@ class TestTwoOrganisations(PaymentCase):
         move_b.action_post()
         self.process()
         self.process()
-        link_b = self.env["xero.link"].search([("res_model", "=", "account.move"), ("res_id", "=", move_b.id)])
+        link_b = self.env["ledger.link"].search([("res_model", "=", "account.move"), ("res_id", "=", move_b.id)])
         self.assertEqual(link_b.tenant_id, other)
         self.pay_in_xero(move_a, 250)
-        self.pay_in_xero(move_b, 400, tenant=ORG_B, invoice_id=link_b.xero_id)
+        self.pay_in_xero(move_b, 400, tenant=ORG_B, invoice_id=link_b.remote_id)
         self.handle()
         self.assertEqual((move_a.payment_state, move_b.payment_state), ("paid", "paid"))
         self.assertEqual(self.payments_of(move_a).company_id, self.company)
-        pay_b = self.Payment.browse(self.env["xero.link"].search([("xero_parent_id", "=", link_b.xero_id)]).res_id)
+        pay_b = self.Payment.browse(self.env["ledger.link"].search([("remote_parent_id", "=", link_b.remote_id)]).res_id)
         self.assertEqual((pay_b.company_id, pay_b.journal_id.company_id), (company_b, company_b))
         events = self.Event.search([("state", "=", "done"), ("category", "=", "INVOICE")])
         self.assertEqual(events.tenant_id, self.tenant | other)

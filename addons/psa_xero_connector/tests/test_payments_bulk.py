@@ -8,7 +8,7 @@ from odoo import Command
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from ..models import xero_event
+from ..models import ledger_event
 from .common import ORG_A
 from .test_payments import PaymentCase
 
@@ -30,10 +30,10 @@ class TestPaymentsInBulk(PaymentCase):
         """Payments recorded in Xero one after the other, as a bank reconciliation does, then
         their webhooks delivered. ``payments``: [(move, amount)]. -> [PaymentID]. Odoo's cursor
         is not used meanwhile: the deliveries share it."""
-        keyed = [("CreditNoteID" if move.move_type == "out_refund" else "InvoiceID", self.xero_id(move), amount)
+        keyed = [("CreditNoteID" if move.move_type == "out_refund" else "InvoiceID", self.remote_id(move), amount)
                  for move, amount in payments]
-        payment_ids = [self.admin_api.post("/payments", {"tenant": ORG_A, key: xero_id, "Amount": amount})[
-            "PaymentID"] for key, xero_id, amount in keyed]
+        payment_ids = [self.admin_api.post("/payments", {"tenant": ORG_A, key: remote_id, "Amount": amount})[
+            "PaymentID"] for key, remote_id, amount in keyed]
         self.deliver()
         return payment_ids
 
@@ -42,13 +42,13 @@ class TestPaymentsInBulk(PaymentCase):
         self.process()
         self.process()
         self.handle()
-        self.assertTrue(all(self.xero_id(move) for move in moves))
+        self.assertTrue(all(self.remote_id(move) for move in moves))
 
     def linked(self, payment_id):
-        return self.env["xero.link"].search([("res_model", "=", "account.payment"), ("xero_id", "=", payment_id)])
+        return self.env["ledger.link"].search([("res_model", "=", "account.payment"), ("remote_id", "=", payment_id)])
 
     def event_of(self, move):
-        return self.Event.search([("resource_id", "=", self.xero_id(move))], order="id desc", limit=1)
+        return self.Event.search([("resource_id", "=", self.remote_id(move))], order="id desc", limit=1)
 
     def assertBooks(self, moves):
         """Odoo's accounting invariants: each payment's journal entry posted and balanced, its
@@ -121,7 +121,7 @@ class TestPaymentsInBulk(PaymentCase):
         self.assertTrue(self.said(payment, "Recorded from Xero (payment %s)" % paid[full[0]][0]))
         self.assertBooks(list(paid))
         # Xero sends the same events again (a replay, a retry): nothing is added
-        self.admin_api.post("/webhooks/emit", {"tenant": ORG_A, "ids": [self.xero_id(m) for m in full + partial]})
+        self.admin_api.post("/webhooks/emit", {"tenant": ORG_A, "ids": [self.remote_id(m) for m in full + partial]})
         self.deliver()
         self.handle()
         self.assertEqual([len(self.payments_of(m)) for m in full + partial], [1] * 7)
@@ -138,18 +138,18 @@ class TestPaymentsInBulk(PaymentCase):
         pending = self.Event.search_count([("state", "=", "pending")])
         self.assertGreaterEqual(pending, 30)
         db = self.env.cr.dbname
-        xero_event._PACE.pop(db, None)  # a new process
+        ledger_event._PACE.pop(db, None)  # a new process
         with self.odoo_side():
-            self.assertEqual(self.Event._queue_work(self.tenant, False, {"resting": set()}), xero_event.CLAIM_START)
-            self.assertGreater(xero_event._PACE[db], 0.0, "the unit's pace is kept")
-            xero_event._PACE[db] = xero_event.UNIT_SECONDS / 7  # 7 events fit in a unit at this pace
+            self.assertEqual(self.Event._queue_work(self.tenant, False, {"resting": set()}), ledger_event.CLAIM_START)
+            self.assertGreater(ledger_event._PACE[db], 0.0, "the unit's pace is kept")
+            ledger_event._PACE[db] = ledger_event.UNIT_SECONDS / 7  # 7 events fit in a unit at this pace
             self.assertEqual(self.Event._queue_work(self.tenant, False, {"resting": set()}), 7)
-            xero_event._PACE[db] = 0.0001  # fast: as many as a claim holds
-            self.assertEqual(self.Event._claim_size(), xero_event.CLAIM_SIZE)
-            xero_event._PACE[db] = 1000.0  # very slow: still some progress
-            self.assertEqual(self.Event._claim_size(), xero_event.CLAIM_MIN)
-        self.assertEqual(self.Event.search_count([("state", "=", "pending")]), pending - xero_event.CLAIM_START - 7)
-        xero_event._PACE.pop(db, None)
+            ledger_event._PACE[db] = 0.0001  # fast: as many as a claim holds
+            self.assertEqual(self.Event._claim_size(), ledger_event.CLAIM_SIZE)
+            ledger_event._PACE[db] = 1000.0  # very slow: still some progress
+            self.assertEqual(self.Event._claim_size(), ledger_event.CLAIM_MIN)
+        self.assertEqual(self.Event.search_count([("state", "=", "pending")]), pending - ledger_event.CLAIM_START - 7)
+        ledger_event._PACE.pop(db, None)
         self.handle()
         self.assertEqual([m.payment_state for m in moves], ["paid"] * 30)
 
@@ -181,8 +181,8 @@ class TestPaymentsInBulk(PaymentCase):
         payment_ids = self.burst([(move, move.amount_total) for move in moves])
         # the PaymentID of the third document is already linked to another Odoo payment (of a
         # document Xero does not name): only the unique index finds out, inside the batch
-        self.env["xero.link"].create({"tenant_id": self.tenant.id, "res_model": "account.payment", "res_id": stray.id,
-                                      "xero_id": payment_ids[2], "xero_parent_id": "not-this-document"})
+        self.env["ledger.link"].create({"tenant_id": self.tenant.id, "res_model": "account.payment", "res_id": stray.id,
+                                      "remote_id": payment_ids[2], "remote_parent_id": "not-this-document"})
         with mute_logger("odoo.sql_db", INBOUND_LOGGER):
             self.handle()
         culprit = moves[2]
@@ -205,7 +205,7 @@ class TestPaymentsInBulk(PaymentCase):
         journal = self.tenant.payment_journal_id or self.env["account.journal"].search([
             ("company_id", "=", self.company.id), ("type", "=", "bank")], limit=1)
         for move, amount in ((ours, 100), (bill_ours, 240)):
-            self.admin_api.pay(ORG_A, self.xero_id(move), amount, Date="2026-11-20", Reference="BACS")
+            self.admin_api.pay(ORG_A, self.remote_id(move), amount, Date="2026-11-20", Reference="BACS")
             self.deliver()
         self.handle()
         for move, other, amount in ((ours, theirs, 100), (bill_ours, bill_theirs, 240)):

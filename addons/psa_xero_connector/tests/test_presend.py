@@ -34,15 +34,15 @@ class TestPresend(SyncCase):
     # --- helpers ---------------------------------------------------------------------------------------
     def map(self, record, code):
         """Link an Odoo tax or account to a Xero tax type or account code of organisation A."""
-        Link = self.env["xero.link"]
+        Link = self.env["ledger.link"]
         Link.search([("tenant_id", "=", self.tenant.id), ("res_model", "=", record._name),
                      ("res_id", "=", record.id)]).unlink()
         if record._name == "account.tax":
             return Link.create({"tenant_id": self.tenant.id, "res_model": record._name, "res_id": record.id,
-                                "xero_id": code, "xero_code": code})
-        account = self.env["xero.account"].search([("tenant_id", "=", self.tenant.id), ("code", "=", code)])
+                                "remote_id": code, "remote_code": code})
+        account = self.env["ledger.account"].search([("tenant_id", "=", self.tenant.id), ("code", "=", code)])
         return Link.create({"tenant_id": self.tenant.id, "res_model": record._name, "res_id": record.id,
-                            "xero_id": account.account_id or "no-such-account", "xero_code": code})
+                            "remote_id": account.account_id or "no-such-account", "remote_code": code})
 
     def bill(self, tax=None, label="Cloud backup storage, November"):
         move = self.env["account.move"].create({
@@ -102,7 +102,7 @@ class TestPresend(SyncCase):
     def test_archived_account(self):
         move = self.bill()
         self.map(self.expense_account(move), "433")
-        account = self.env["xero.account"].search([("tenant_id", "=", self.tenant.id), ("code", "=", "433")])
+        account = self.env["ledger.account"].search([("tenant_id", "=", self.tenant.id), ("code", "=", "433")])
         self.tenant._call("POST", "Accounts/%s" % account.account_id, body={"Accounts": [{"Status": "ARCHIVED"}]})
         self.env["xero.importer"]._import(self.tenant, ["accounts"])  # the catalogue learns it
         self.held(move, "433", "archived", self.expense_account(move).display_name, "Xero → Account mapping")
@@ -133,7 +133,7 @@ class TestPresend(SyncCase):
     def test_account_of_the_item_is_checked_and_named(self):
         """No account mapping: the catch-all item's purchase account (300, an expense) carries the
         line, so a sales tax on it is refused — and the message names the item, not an account."""
-        misc = self.env["xero.item"].search([("tenant_id", "=", self.tenant.id), ("code", "=", "MISC")])
+        misc = self.env["ledger.item"].search([("tenant_id", "=", self.tenant.id), ("code", "=", "MISC")])
         self.tenant.catchall_purchase_item_id = misc
         move = self.bill(tax=self.vat_odd)
         self.held(move, "OUTPUT2", "the Xero item MISC", "300", "catch-all items")

@@ -30,12 +30,12 @@ class TestPurchaseOrderLifecycle(SyncCase):
         return order
 
     def link(self, order):
-        return self.env["xero.link"].search([("res_model", "=", order._name), ("res_id", "=", order.id),
+        return self.env["ledger.link"].search([("res_model", "=", order._name), ("res_id", "=", order.id),
                                              ("tenant_id", "=", self.tenant.id)])
 
     def in_xero(self, order):
         found = [o for o in self.admin_api.records("purchaseorder", ORG_A)
-                 if o["PurchaseOrderID"].lower() == self.link(order).xero_id.lower()]
+                 if o["PurchaseOrderID"].lower() == self.link(order).remote_id.lower()]
         self.assertEqual(len(found), 1)
         return found[0]
 
@@ -46,8 +46,8 @@ class TestPurchaseOrderLifecycle(SyncCase):
         self.process()
         self.assertEqual(self.row(order).state, "done", self.row(order).last_error)
         self.assertEqual(self.in_xero(order)["Status"], "DELETED")
-        self.assertEqual(self.link(order).xero_status, "DELETED")
-        self.assertEqual(order.xero_sync_state, "voided")
+        self.assertEqual(self.link(order).remote_status, "DELETED")
+        self.assertEqual(order.ledger_sync_state, "voided")
         # an order cancelled before it reached Xero sends nothing
         unsent = self.env["purchase.order"].create({
             "partner_id": self.supplier.id,
@@ -102,12 +102,12 @@ class TestPurchaseOrderLifecycle(SyncCase):
     def test_drift_report_lists_a_cancelled_order_left_live_in_xero(self):
         deleted, billed = self.confirmed_order(), self.confirmed_order(qty=2)
         # billed in Xero meanwhile: Xero refuses to delete it when Odoo cancels the order
-        self.admin_api.edit_document(ORG_A, "PurchaseOrders", self.link(billed).xero_id, Status="BILLED")
+        self.admin_api.edit_document(ORG_A, "PurchaseOrders", self.link(billed).remote_id, Status="BILLED")
         (deleted | billed).button_cancel()
         self.process()
-        self.env["xero.drift"]._run(self.tenant)
-        lines = self.env["xero.drift.line"].search([("tenant_id", "=", self.tenant.id), ("state", "=", "open")])
-        self.assertEqual(sorted((ln.kind, ln.number, ln.odoo_value, ln.xero_value) for ln in lines),
+        self.env["ledger.drift"]._run(self.tenant)
+        lines = self.env["ledger.drift.line"].search([("tenant_id", "=", self.tenant.id), ("state", "=", "open")])
+        self.assertEqual(sorted((ln.kind, ln.number, ln.odoo_value, ln.remote_value) for ln in lines),
                          [("status", billed.name, "deleted", "BILLED")])
         self.assertEqual(self.row(deleted).state, "done", self.row(deleted).last_error)
         self.assertEqual(self.row(billed).state, "error", "Xero's refusal stays on the order's row")
@@ -117,9 +117,9 @@ class TestPurchaseOrderLifecycle(SyncCase):
         order = self.confirmed_order()
         order.button_cancel()
         self.row(order).unlink()  # its deletion never left (a row removed by hand): Xero still has it
-        self.env["xero.drift"]._run(self.tenant)
-        line = self.env["xero.drift.line"].search([("tenant_id", "=", self.tenant.id), ("state", "=", "open")])
-        self.assertEqual([(ln.kind, ln.odoo_value, ln.xero_value) for ln in line],
+        self.env["ledger.drift"]._run(self.tenant)
+        line = self.env["ledger.drift.line"].search([("tenant_id", "=", self.tenant.id), ("state", "=", "open")])
+        self.assertEqual([(ln.kind, ln.odoo_value, ln.remote_value) for ln in line],
                          [("status", "deleted", "AUTHORISED")])
         line.action_repush()
         line.action_repush()  # pressed twice: refused as no longer open, nothing more queued

@@ -45,9 +45,9 @@ class TestDocumentTruth(SyncCase):
         self.assertIn("Cancelled in Odoo before it reached Xero", row.last_error)
         self.assertFalse(self.Outbox.search([("res_id", "=", move.id), ("operation", "=", "void")]),
                          "nothing to void: it never left")
-        move.invalidate_recordset(["xero_sync_state", "xero_sync_message"])
-        self.assertEqual(move.xero_sync_state, "none")
-        self.assertIn("Cancelled in Odoo", move.xero_sync_message)
+        move.invalidate_recordset(["ledger_sync_state", "ledger_sync_message"])
+        self.assertEqual(move.ledger_sync_state, "none")
+        self.assertIn("Cancelled in Odoo", move.ledger_sync_message)
 
     def test_back_in_draft_is_sent_when_posted_again(self):
         move = self.invoice(100)
@@ -117,7 +117,7 @@ class TestExactlyOnce(SyncCase):
         self.process()
         self.assertEqual((batch.state, batch.sends, self.row(bill).state), ("done", 2, "done"))
         self.assertNotEqual(self.row(other).batch_id, batch)
-        logs = self.env["xero.request.log"].search([("idempotency_key", "=", batch.idempotency_key)])
+        logs = self.env["ledger.request.log"].search([("idempotency_key", "=", batch.idempotency_key)])
         self.assertEqual(len(logs), 2, "the same key twice")
         self.assertEqual(len(set(logs.mapped("request_body"))), 1, "the same body twice")
         bills = [i for i in self.admin_api.records("invoice", ORG_A) if i["Type"] == "ACCPAY"]
@@ -154,7 +154,7 @@ class TestExactlyOnce(SyncCase):
         self.assertEqual(batch, self.row(other).batch_id)
         # a day later (the organisation needed reconnecting, say): Xero has forgotten the key
         self.admin_api.post("/clock/advance", {"seconds": 25 * 3600})
-        self.env.cr.execute("UPDATE xero_outbox_batch SET create_date = create_date - interval '2 days' WHERE id = %s",
+        self.env.cr.execute("UPDATE ledger_outbox_batch SET create_date = create_date - interval '2 days' WHERE id = %s",
                             [batch.id])
         batch.invalidate_recordset(["create_date"])
         self.due_now()
@@ -170,7 +170,7 @@ class TestExactlyOnce(SyncCase):
         self.admin_api.fault("status", status=503, method="PUT", path="/Invoices")  # refused, not applied
         self.process()
         batch = self.row(bill).batch_id
-        self.env.cr.execute("UPDATE xero_outbox_batch SET create_date = create_date - interval '2 days' WHERE id = %s",
+        self.env.cr.execute("UPDATE ledger_outbox_batch SET create_date = create_date - interval '2 days' WHERE id = %s",
                             [batch.id])
         batch.invalidate_recordset(["create_date"])
         self.due_now()
@@ -194,9 +194,9 @@ class TestExactlyOnce(SyncCase):
         self.assertIn("Xero already had it", row.last_error)
         contacts = [c for c in self.admin_api.records("contact", ORG_A) if c["Name"] == "Cyberdyne Systems"]
         self.assertEqual(len(contacts), 1)
-        link = self.env["xero.link"].search([("res_model", "=", "res.partner"), ("res_id", "=", partner.id)])
-        self.assertEqual(link.xero_id.lower(), contacts[0]["ContactID"].lower())
-        self.assertTrue(self.env["xero.request.log"].search([("operation", "=", "look up Contacts")]))
+        link = self.env["ledger.link"].search([("res_model", "=", "res.partner"), ("res_id", "=", partner.id)])
+        self.assertEqual(link.remote_id.lower(), contacts[0]["ContactID"].lower())
+        self.assertTrue(self.env["ledger.request.log"].search([("operation", "=", "look up Contacts")]))
 
     def test_a_failed_look_up_keeps_the_batch_to_replay(self):
         partner = self.customer_named("Oscorp")
@@ -276,7 +276,7 @@ class TestPoisonAndWaiting(SyncCase):
 
     SWITCHES = ("sync_customers", "sync_invoices")
 
-    @mute_logger("odoo.addons.psa_xero_connector.models.xero_queue")
+    @mute_logger("odoo.addons.psa_xero_connector.models.ledger_queue")
     def test_one_poison_row_fails_alone(self):
         poison = self.Outbox.sudo().create({"tenant_id": self.tenant.id, "res_model": "x.not.installed",
                                             "res_id": 1, "entity": "contact"})
@@ -356,7 +356,7 @@ class TestPoisonAndWaiting(SyncCase):
         self.assertEqual(self.Outbox._cron_process(commit=False), 0)
         self.assertEqual((self.rows(partner).state, len(self.harness.app.recent)), ("queued", requests_before))
         self.tenant.sudo().state = "connected"
-        self.env["xero.outbox"]._wake_tenants(self.tenant)
+        self.env["ledger.outbox"]._wake_tenants(self.tenant)
         self.process()
         self.assertEqual(self.rows(partner).state, "done")
 
@@ -369,7 +369,7 @@ class TestSharedPartners(SyncCase):
 
     def setUp(self):
         super().setUp()
-        self.other = self.env["xero.tenant"].search([("xero_tenant_id", "=", ORG_B)])
+        self.other = self.env["ledger.tenant"].search([("remote_id", "=", ORG_B)])
         self.company_b = self.env["res.company"].create({"name": "Contoso (Odoo)"})
         self.other.write({"company_id": self.company_b.id, "sync_customers": True})
 

@@ -19,11 +19,11 @@ class TestRecordStatus(SyncCase):
     SWITCHES = ("sync_customers", "sync_invoices", "sync_bills", "sync_credit_notes", "sync_products")
 
     def state(self, record):
-        record.invalidate_recordset(["xero_sync_state", "xero_sync_message", "xero_synced_at", "xero_url"])
-        return record.xero_sync_state
+        record.invalidate_recordset(["ledger_sync_state", "ledger_sync_message", "ledger_synced_at", "ledger_url"])
+        return record.ledger_sync_state
 
-    def xero_id(self, record):
-        return self.env["xero.link"].search([("res_model", "=", record._name), ("res_id", "=", record.id)]).xero_id
+    def remote_id(self, record):
+        return self.env["ledger.link"].search([("res_model", "=", record._name), ("res_id", "=", record.id)]).remote_id
 
     def test_list_filter_agrees_with_the_badge(self):
         """Searching on the Xero status finds what the badge shows: a record linked by the import (no outbox
@@ -40,56 +40,56 @@ class TestRecordStatus(SyncCase):
         queued.button_draft()
         queued.action_post()
         imported = Partner.create({"name": "Cyberdyne Systems", "is_company": True, "company_id": self.company.id})
-        self.env["xero.link"].create({"tenant_id": self.tenant.id, "res_model": "res.partner",
-                                      "res_id": imported.id, "xero_id": "7b1e0000-0000-4000-8000-00000000c0de"})
+        self.env["ledger.link"].create({"tenant_id": self.tenant.id, "res_model": "res.partner",
+                                      "res_id": imported.id, "remote_id": "7b1e0000-0000-4000-8000-00000000c0de"})
         moves = sent | voided | failed | queued
         expected = {m: self.state(m) for m in moves}
         self.assertEqual(list(expected.values()), ["done", "voided", "error", "queued"])
         for value in ("done", "voided", "error", "queued"):
-            self.assertEqual(Move.search([("id", "in", moves.ids), ("xero_sync_state", "=", value)]),
+            self.assertEqual(Move.search([("id", "in", moves.ids), ("ledger_sync_state", "=", value)]),
                              moves.filtered(lambda m, v=value: expected[m] == v), value)
-            self.assertEqual(Move.search([("id", "in", moves.ids), ("xero_sync_state", "!=", value)]),
+            self.assertEqual(Move.search([("id", "in", moves.ids), ("ledger_sync_state", "!=", value)]),
                              moves.filtered(lambda m, v=value: expected[m] != v), value)
         self.assertEqual(self.state(imported), "done")
-        self.assertIn(imported, Partner.search([("xero_sync_state", "=", "done")]))
+        self.assertIn(imported, Partner.search([("ledger_sync_state", "=", "done")]))
 
     def test_badge_states_and_links(self):
         move = self.invoice(price=120)
         self.assertEqual(self.state(move), "queued")
-        self.assertFalse(move.xero_url, "no link before Xero knows it")
+        self.assertFalse(move.ledger_url, "no link before Xero knows it")
         self.process()
         self.assertEqual(self.state(move), "done")
-        self.assertTrue(move.xero_synced_at)
-        url = "%s/ui/%s/invoices/%s" % (self.harness.url, ORG_A, self.xero_id(move))
-        self.assertEqual(move.xero_url, url)
+        self.assertTrue(move.ledger_synced_at)
+        url = "%s/ui/%s/invoices/%s" % (self.harness.url, ORG_A, self.remote_id(move))
+        self.assertEqual(move.ledger_url, url)
         page = requests.get(url, timeout=10)
         self.assertEqual(page.status_code, 200)
         self.assertIn(move.name, page.text)
         partner = move.commercial_partner_id
         self.assertEqual(self.state(partner), "done")
-        self.assertEqual(partner.xero_url, "%s/ui/%s/contacts/%s" % (self.harness.url, ORG_A, self.xero_id(partner)))
-        self.assertIn("Tyrell Corp", requests.get(partner.xero_url, timeout=10).text)
+        self.assertEqual(partner.ledger_url, "%s/ui/%s/contacts/%s" % (self.harness.url, ORG_A, self.remote_id(partner)))
+        self.assertIn("Tyrell Corp", requests.get(partner.ledger_url, timeout=10).text)
         # the list's two queries serve many records at once, and the list filter finds them
-        self.assertIn(move, self.env["account.move"].search([("xero_sync_state", "=", "done")]))
+        self.assertIn(move, self.env["account.move"].search([("ledger_sync_state", "=", "done")]))
 
         move.button_cancel()
         self.process()
         self.assertEqual(self.state(move), "voided")
-        self.assertIn(move, self.env["account.move"].search([("xero_sync_state", "=", "voided")]))
+        self.assertIn(move, self.env["account.move"].search([("ledger_sync_state", "=", "voided")]))
 
         self.tenant.catchall_invoice_item_id = False
         bad = self.invoice(price=10)
         self.process()
         self.assertEqual(self.state(bad), "error")
-        self.assertIn("Account code or ID must be specified", bad.xero_sync_message)
-        self.assertFalse(bad.xero_url)
+        self.assertIn("Account code or ID must be specified", bad.ledger_sync_message)
+        self.assertFalse(bad.ledger_url)
 
         product = self.env["product.template"].create({"name": "Backup (GB)", "default_code": "BACKUP-GB",
                                                        "list_price": 2, "taxes_id": [Command.clear()],
                                                        "supplier_taxes_id": [Command.clear()]})
         self.process()
-        self.assertEqual(self.state(product), "done", product.xero_sync_message)
-        self.assertTrue(product.xero_url.startswith("%s/ui/%s/items/" % (self.harness.url, ORG_A)))
+        self.assertEqual(self.state(product), "done", product.ledger_sync_message)
+        self.assertTrue(product.ledger_url.startswith("%s/ui/%s/items/" % (self.harness.url, ORG_A)))
 
     def test_xero_deep_link_with_the_organisation_short_code(self):
         move = self.invoice()
@@ -98,8 +98,8 @@ class TestRecordStatus(SyncCase):
         self.assertEqual(self.tenant.xero_short_code, "!" + ORG_A[:5], "Organisation.ShortCode kept")
         self.env["ir.config_parameter"].sudo().set_param(const.PARAM_PREFIX + "api_url", const.DEFAULT_API_URL)
         self.state(move)
-        self.assertEqual(move.xero_url, "https://go.xero.com/organisationlogin/default.aspx?shortcode=!%s"
-                         "&redirecturl=/AccountsReceivable/View.aspx?InvoiceID=%s" % (ORG_A[:5], self.xero_id(move)))
+        self.assertEqual(move.ledger_url, "https://go.xero.com/organisationlogin/default.aspx?shortcode=!%s"
+                         "&redirecturl=/AccountsReceivable/View.aspx?InvoiceID=%s" % (ORG_A[:5], self.remote_id(move)))
 
     def test_nothing_shows_to_users_without_xero_rights(self):
         move = self.invoice()
@@ -107,7 +107,7 @@ class TestRecordStatus(SyncCase):
         clerk = new_test_user(self.env, "clerk", groups="account.group_account_invoice",
                               company_ids=[Command.set(self.company.ids)])
         as_clerk = move.with_user(clerk)
-        self.assertEqual((as_clerk.xero_sync_state, as_clerk.xero_url), ("none", False))
+        self.assertEqual((as_clerk.ledger_sync_state, as_clerk.ledger_url), ("none", False))
         with self.assertRaises(AccessError):
             as_clerk.action_xero_resync()
 
@@ -142,13 +142,13 @@ class TestRecordStatus(SyncCase):
         with self.assertRaisesRegex(UserError, "approved invoices only"):
             draft.action_xero_online_invoice()
         # Xero's own refusal comes through when Odoo's idea of the status is stale
-        self.env["xero.link"].search([("res_model", "=", "account.move"), ("res_id", "=", draft.id)]).xero_status = \
+        self.env["ledger.link"].search([("res_model", "=", "account.move"), ("res_id", "=", draft.id)]).xero_status = \
             "AUTHORISED"
         with self.assertRaisesRegex(UserError, "only available for approved sales invoices"):
             draft.action_xero_online_invoice()
         # it keeps the link on the invoice and posts it: who may only read the invoice may not
         reader = new_test_user(self.env, "reader", groups="account.group_account_readonly,"
-                               "psa_xero_connector.group_xero_user", company_id=self.company.id,
+                               "psa_ledger.group_ledger_user", company_id=self.company.id,
                                company_ids=[Command.set(self.company.ids)])
         with self.assertRaises(AccessError):
             move.with_user(reader).action_xero_online_invoice()
@@ -189,7 +189,7 @@ class TestRecordStatus(SyncCase):
         move = self.invoice(price=10)
         self.process()
         self.assertEqual(self.state(move), "error")
-        misc = self.env["xero.item"].search([("tenant_id", "=", self.tenant.id), ("code", "=", "MISC")])
+        misc = self.env["ledger.item"].search([("tenant_id", "=", self.tenant.id), ("code", "=", "MISC")])
         self.tenant.catchall_invoice_item_id = misc
         self.assertEqual(move.action_xero_resync()["params"]["message"], "1 queued")
         self.process()
@@ -212,7 +212,7 @@ class TestRecordStatus(SyncCase):
         return found
 
     def test_success_popup_batched_for_the_user_who_saved(self):
-        ann = new_test_user(self.env, "ann", groups="account.group_account_invoice,psa_xero_connector.group_xero_user",
+        ann = new_test_user(self.env, "ann", groups="account.group_account_invoice,psa_ledger.group_ledger_user",
                             company_ids=[Command.set(self.company.ids)], company_id=self.company.id)
         bob = new_test_user(self.env, "bob", groups="account.group_account_invoice",
                             company_ids=[Command.set(self.company.ids)], company_id=self.company.id)
@@ -239,7 +239,7 @@ class TestRecordStatus(SyncCase):
 
     # --- History in Xero --------------------------------------------------------------------------------
     def notes(self, move):
-        data, _headers = self.tenant._call("GET", "Invoices/%s/History" % self.xero_id(move))
+        data, _headers = self.tenant._call("GET", "Invoices/%s/History" % self.remote_id(move))
         return [n["Details"] for n in data["HistoryRecords"]]
 
     def test_history_notes_per_organisation_setting(self):
@@ -259,7 +259,7 @@ class TestRecordStatus(SyncCase):
         move.action_xero_resync()
         self.process()
         self.assertEqual(len(self.notes(move)), 2)
-        page = requests.get(move.xero_url, timeout=10)
+        page = requests.get(move.ledger_url, timeout=10)
         self.assertIn("Sent from Odoo by %s: %s" % (self.env.user.name, move.name), page.text)
 
 

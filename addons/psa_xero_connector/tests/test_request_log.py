@@ -8,7 +8,7 @@ from odoo import Command, fields
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
-from harness.accounting import validation as xero_messages
+from harness.accounting import validation as remote_messages
 
 from ..xero.errors import XeroTransientError, XeroValidationError
 from .common import ORG_A, SyncCase, XeroHarnessCase
@@ -19,9 +19,9 @@ class TestRequestLog(XeroHarnessCase):
 
     def setUp(self):
         super().setUp()
-        self.tenant = self.connect().filtered(lambda t: t.xero_tenant_id == ORG_A)
+        self.tenant = self.connect().filtered(lambda t: t.remote_id == ORG_A)
         self.tenant.company_id = self.env.ref("base.main_company")
-        self.Log = self.env["xero.request.log"]
+        self.Log = self.env["ledger.request.log"]
 
     def last_log(self):
         return self.Log.search([("tenant_id", "=", self.tenant.id)], order="id desc", limit=1)
@@ -41,11 +41,11 @@ class TestRequestLog(XeroHarnessCase):
         body = {"Contacts": [{"Name": "Acme Dental Group"}]}
         err = self.assertRaisesCommitted(XeroValidationError, self.tenant._call, "PUT", "Contacts", body=body,
                                          context={"res_model": "res.partner", "res_id": 1})
-        expected = xero_messages.CONTACT_NAME_TAKEN.format(name="Acme Dental Group")
+        expected = remote_messages.CONTACT_NAME_TAKEN.format(name="Acme Dental Group")
         self.assertEqual(err.messages, [expected])
         log = self.last_log()
         self.assertEqual((log.state, log.status_code), ("failure", 400))
-        self.assertEqual(log.xero_messages, expected)
+        self.assertEqual(log.remote_messages, expected)
         self.assertEqual(log.res_model, "res.partner")
         self.assertTrue(log.record_name)
         self.assertEqual(json.loads(log.request_body), body)
@@ -106,7 +106,7 @@ class TestRequestLog(XeroHarnessCase):
     def test_purge_keeps_recent_entries(self):
         self.tenant._call("GET", "Organisation")
         old = self.last_log()
-        self.env.cr.execute("UPDATE xero_request_log SET create_date = %s WHERE id = %s",
+        self.env.cr.execute("UPDATE ledger_request_log SET create_date = %s WHERE id = %s",
                             [fields.Datetime.now() - timedelta(days=31), old.id])
         self.tenant._call("GET", "Organisation")
         recent = self.last_log()
@@ -124,7 +124,7 @@ class TestRetryFromTheLog(SyncCase):
     SWITCHES = ("sync_customers", "sync_products", "sync_invoices")
 
     def sync_log(self, record):
-        return self.env["xero.request.log"].search([("res_model", "=", record._name), ("res_id", "=", record.id),
+        return self.env["ledger.request.log"].search([("res_model", "=", record._name), ("res_id", "=", record.id),
                                                     ("operation", "like", "sync %")], order="id desc", limit=1)
 
     def test_lost_item_answer_retried_from_the_log_keeps_its_code(self):
@@ -136,7 +136,7 @@ class TestRetryFromTheLog(SyncCase):
         # remembers the key
         self.admin_api.fault("lose_response", mode="reset", method="PUT", path="/Items")
         self.process()
-        log = self.env["xero.request.log"].search([("operation", "=", "sync Items")], order="id desc", limit=1)
+        log = self.env["ledger.request.log"].search([("operation", "=", "sync Items")], order="id desc", limit=1)
         self.assertEqual((log.state, log.res_id), ("failure", 0), "one request for both: no single record")
         self.assertEqual([i["Code"] for i in json.loads(log.request_body)["Items"]], ["FW-100", "FW-LIC"],
                          "the codes are data: logged")
@@ -152,9 +152,9 @@ class TestRetryFromTheLog(SyncCase):
         self.assertNotIn("***", codes)
         for product in products:
             self.assertEqual(self.row(product).state, "done", self.row(product).last_error)
-            link = self.env["xero.link"].search([("res_model", "=", "product.template"),
+            link = self.env["ledger.link"].search([("res_model", "=", "product.template"),
                                                  ("res_id", "=", product.id)])
-            self.assertEqual(link.xero_id, next(i["ItemID"] for i in items if i["Code"] == product.default_code))
+            self.assertEqual(link.remote_id, next(i["ItemID"] for i in items if i["Code"] == product.default_code))
 
     def test_customer_fixed_then_retried_from_the_log_goes_with_the_fix(self):
         customer = self.env["res.partner"].create({
@@ -164,7 +164,7 @@ class TestRetryFromTheLog(SyncCase):
         self.process()
         log = self.sync_log(customer)
         self.assertIn("Email address must be valid.", log.response_body)
-        self.assertEqual((self.row(customer).state, self.row(customer).xero_messages),
+        self.assertEqual((self.row(customer).state, self.row(customer).remote_messages),
                          ("error", "Email address must be valid."))
         # the fix, then Retry from the log (twice)
         customer.child_ids.email = "niander@wallace.example"
@@ -186,12 +186,12 @@ class TestRetryFromTheLog(SyncCase):
         """A request no record stands behind is sent as logged, but never cut or redacted."""
         self.tenant._call("PUT", "Items", body={"Items": [{"Code": "HAND-1", "Name": "By hand"}]},
                           idempotency_key="hand-1")
-        log = self.env["xero.request.log"].search([("operation", "=", "PUT Items")], order="id desc", limit=1)
+        log = self.env["ledger.request.log"].search([("operation", "=", "PUT Items")], order="id desc", limit=1)
         self.assertEqual(log.request_body_state, "whole")
         log.action_retry()  # replayed by Xero (same key): still one item
         self.assertEqual([i["Code"] for i in self.admin_api.records("item", ORG_A)].count("HAND-1"), 1)
         log.sudo().request_body_state = "cut"
         with self.assertRaisesRegex(UserError, "stored cut"):
             log.action_retry()
-        token_log = self.env["xero.request.log"].search([("operation", "=", "token")], limit=1)
+        token_log = self.env["ledger.request.log"].search([("operation", "=", "token")], limit=1)
         self.assertEqual(token_log.request_body_state, "redacted")

@@ -17,7 +17,7 @@ class TestOutboundSync(XeroHarnessCase):
     def setUp(self):
         super().setUp()
         tenants = self.connect()
-        self.tenant = tenants.filtered(lambda t: t.xero_tenant_id == ORG_A)
+        self.tenant = tenants.filtered(lambda t: t.remote_id == ORG_A)
         self.other = tenants - self.tenant
         self.company = self.env.company
         self.company_b = self.env["res.company"].create({"name": "Contoso (Odoo)"})
@@ -25,10 +25,10 @@ class TestOutboundSync(XeroHarnessCase):
                            "sync_invoices": True, "sync_bills": True, "sync_credit_notes": True})
         self.other.write({"company_id": self.company_b.id, "sync_customers": True})
         self.env["xero.importer"]._import(self.tenant, ["products"])
-        misc = self.env["xero.item"].search([("tenant_id", "=", self.tenant.id), ("code", "=", "MISC")])
+        misc = self.env["ledger.item"].search([("tenant_id", "=", self.tenant.id), ("code", "=", "MISC")])
         self.tenant.write({"catchall_invoice_item_id": misc.id, "catchall_purchase_item_id": misc.id,
                            "catchall_credit_note_item_id": misc.id})
-        self.Outbox = self.env["xero.outbox"]
+        self.Outbox = self.env["ledger.outbox"]
 
     def customer(self, name, email="ap@%s.example", company=None, **extra):
         partner = self.env["res.partner"].create(dict({
@@ -56,8 +56,8 @@ class TestOutboundSync(XeroHarnessCase):
         contact = next(c for c in self.xero("contact") if c["Name"] == "Globex Ltd")
         self.assertEqual((contact["FirstName"], contact["LastName"], contact["EmailAddress"]),
                          ("Pat", "Payer", "ap@globex.example"))
-        link = self.env["xero.link"].search([("res_model", "=", "res.partner"), ("res_id", "=", partner.id)])
-        self.assertEqual(link.xero_id, contact["ContactID"])
+        link = self.env["ledger.link"].search([("res_model", "=", "res.partner"), ("res_id", "=", partner.id)])
+        self.assertEqual(link.remote_id, contact["ContactID"])
         partner.write({"ref": "GLOBEX-1"})
         partner.write({"vat": "GB999"})  # coalesced with the edit before
         self.assertEqual(len(self.rows(partner).filtered(lambda r: r.state == "queued")), 1)
@@ -97,10 +97,10 @@ class TestOutboundSync(XeroHarnessCase):
         row = self.rows(partner)
         self.assertEqual((row.state, row.last_error), ("error", "Contact missing email address"))
         self.assertIn("Contact missing email address", partner.message_ids[:1].body)
-        partner.invalidate_recordset(["xero_sync_state", "xero_sync_message"])
-        self.assertEqual(partner.xero_sync_state, "error")
-        self.assertIn("Contact missing email address", partner.xero_sync_message)
-        self.assertIn(partner, self.env["res.partner"].search([("xero_sync_state", "=", "error")]))
+        partner.invalidate_recordset(["ledger_sync_state", "ledger_sync_message"])
+        self.assertEqual(partner.ledger_sync_state, "error")
+        self.assertIn("Contact missing email address", partner.ledger_sync_message)
+        self.assertIn(partner, self.env["res.partner"].search([("ledger_sync_state", "=", "error")]))
         # bus notifications are written when the transaction (or a savepoint) flushes: look at
         # what is queued and what was written
         queued = self.env.cr.precommit.data.get("bus.bus.values", [])
@@ -126,9 +126,9 @@ class TestOutboundSync(XeroHarnessCase):
         self.assertEqual((self.rows(good).state, self.rows(good2).state), ("done", "done"))
         row = self.rows(bad)
         self.assertEqual(row.state, "error")
-        self.assertEqual(row.xero_messages, "The contact name Acme Dental Group is already assigned to another "
+        self.assertEqual(row.remote_messages, "The contact name Acme Dental Group is already assigned to another "
                                             "contact. The contact name must be unique across all active contacts.")
-        log = self.env["xero.request.log"].search([("operation", "=", "sync Contacts")], limit=1)
+        log = self.env["ledger.request.log"].search([("operation", "=", "sync Contacts")], limit=1)
         self.assertIn("already assigned", log.response_body)
 
     def test_invoice_goes_after_its_contact_with_odoos_total(self):
@@ -188,7 +188,7 @@ class TestOutboundSync(XeroHarnessCase):
         self.assertEqual(self.rows(partner).state, "done")
         self.assertEqual(len([c for c in self.xero("contact") if c["Name"] == "Stark Industries"]), 1,
                          "the resend created no duplicate")
-        logs = self.env["xero.request.log"].search([("operation", "=", "sync Contacts")], order="id")
+        logs = self.env["ledger.request.log"].search([("operation", "=", "sync Contacts")], order="id")
         self.assertEqual(len(set(logs.mapped("idempotency_key"))), 1)
 
     def test_rate_limit_waits_and_loses_nothing(self):
@@ -198,11 +198,11 @@ class TestOutboundSync(XeroHarnessCase):
         row = self.rows(partner)
         self.assertEqual(row.state, "retry")
         self.assertGreater(row.next_try, fields.Datetime.now() + timedelta(seconds=20))
-        self.assertGreater(self.tenant.xero_rest_until, fields.Datetime.now() + timedelta(seconds=20),
+        self.assertGreater(self.tenant.rest_until, fields.Datetime.now() + timedelta(seconds=20),
                            "the organisation rests: no worker sends it anything meanwhile")
         self.assertEqual(self.Outbox._cron_process(commit=False), 0)
         row.next_try = fields.Datetime.now() - timedelta(seconds=1)
-        self.tenant.sudo().xero_rest_until = fields.Datetime.now() - timedelta(seconds=1)
+        self.tenant.sudo().rest_until = fields.Datetime.now() - timedelta(seconds=1)
         self.process()
         self.assertEqual(self.rows(partner).state, "done")
 
@@ -327,15 +327,15 @@ class TestCreditNotesAndPacing(SyncCase):
         # the contact went (1 call, none left this minute): the worker stops instead of earning a 429
         rows = self.Outbox.search([("res_model", "=", "account.move"), ("res_id", "in", [m.id for m in moves])])
         self.assertEqual(set(rows.mapped("state")), {"queued"})
-        self.assertFalse(self.env["xero.request.log"].search([("status_code", "=", 429)]))
-        cron = self.env.ref("psa_xero_connector.ir_cron_xero_outbox")
+        self.assertFalse(self.env["ledger.request.log"].search([("status_code", "=", 429)]))
+        cron = self.env.ref("psa_xero_connector.ir_cron_ledger_outbox")
         self.assertGreater(self.env["ir.cron.trigger"].search_count([]), triggers_before)
         self.assertTrue(self.env["ir.cron.trigger"].search([
             ("cron_id", "=", cron.id), ("call_at", ">", fields.Datetime.now() + timedelta(seconds=50))]),
             "the worker comes back next minute")
         # the next minute, the three invoices go in one request of the batch
-        self.assertGreater(self.tenant.xero_rest_until, fields.Datetime.now() + timedelta(seconds=50))
-        self.tenant.sudo().xero_rest_until = fields.Datetime.now() - timedelta(seconds=1)
+        self.assertGreater(self.tenant.rest_until, fields.Datetime.now() + timedelta(seconds=50))
+        self.tenant.sudo().rest_until = fields.Datetime.now() - timedelta(seconds=1)
         self.admin_api.limits(reset=True)
         self.Outbox._cron_process(commit=False)
         self.assertEqual(set(rows.mapped("state")), {"done"})
@@ -386,7 +386,7 @@ class TestSyncEdgeCases(SyncCase):
         self.process()
         row = self.row(move)
         self.assertEqual(row.state, "error")
-        self.assertEqual(row.xero_messages,
+        self.assertEqual(row.remote_messages,
                          "This document cannot be edited as it has a payment or credit note allocated to it.")
         self.assertEqual(next(i for i in self.admin_api.records("invoice", ORG_A)
                               if i["InvoiceID"] == xero_invoice["InvoiceID"])["Total"], 250.0, "nothing changed")
@@ -450,10 +450,10 @@ class TestSyncOrderingAndSlots(SyncCase):
         spent = cr.sql_log_count - before
         rows = self.Outbox.search([("res_model", "=", "account.move"), ("res_id", "in", moves.ids)])
         self.assertEqual((len(rows), set(rows.mapped("state"))), (40, {"done"}))
-        links = self.env["xero.link"].search([("tenant_id", "=", self.tenant.id), ("res_model", "=", "account.move"),
+        links = self.env["ledger.link"].search([("tenant_id", "=", self.tenant.id), ("res_model", "=", "account.move"),
                                               ("res_id", "in", moves.ids)])
         in_xero = {i["InvoiceNumber"]: i["InvoiceID"] for i in self.admin_api.records("invoice", ORG_A)}
-        self.assertEqual({(link.res_id, link.xero_id) for link in links},
+        self.assertEqual({(link.res_id, link.remote_id) for link in links},
                          {(move.id, in_xero[move.name]) for move in moves})
         # built, fixed, sent and applied: ~1.5 statements a document here (10 before the answer
         # was applied as a whole)
@@ -478,7 +478,7 @@ class TestSyncOrderingAndSlots(SyncCase):
         move = self.invoice(99)
         from odoo.sql_db import db_connect
 
-        from ..models.xero_outbox import SLOT_LOCK
+        from ..models.ledger_outbox import SLOT_LOCK
         other = db_connect(self.env.cr.dbname).cursor()  # five other workers hold the slots
         try:
             for slot in range(5):

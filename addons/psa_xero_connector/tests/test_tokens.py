@@ -25,7 +25,7 @@ class TestTokenCare(XeroHarnessCase):
     def setUp(self):
         super().setUp()
         self.tenants = self.connect()
-        self.tenant = self.tenants.filtered(lambda t: t.xero_tenant_id == ORG_A)
+        self.tenant = self.tenants.filtered(lambda t: t.remote_id == ORG_A)
         self.connection = self.tenant.connection_id.sudo()
 
     def test_refresh_before_expiry_then_reuse(self):
@@ -66,7 +66,7 @@ class TestTokenCare(XeroHarnessCase):
         self.assertEqual(self.token_calls("refresh_token"), before)
 
     def test_revoked_at_xero(self):
-        self.admin_api.post("/connections/%s/revoke" % self.tenant.xero_connection_uuid)
+        self.admin_api.post("/connections/%s/revoke" % self.tenant.remote_connection_id)
         err = self.assertRaisesCommitted(XeroAuthError, self.tenant._call, "GET", "Organisation")
         self.assertEqual(err.status, 403)
         self.assertEqual(self.tenant.state, "needs_reconnect")
@@ -84,7 +84,7 @@ class TestTokenCare(XeroHarnessCase):
         data, _ = self.tenant._call("GET", "Organisation")
         self.assertEqual(data["Organisations"][0]["OrganisationID"], ORG_A)
         self.assertEqual(self.token_calls("refresh_token"), before + 1)
-        logs = self.env["xero.request.log"].search([("tenant_id", "=", self.tenant.id)], order="id")
+        logs = self.env["ledger.request.log"].search([("tenant_id", "=", self.tenant.id)], order="id")
         self.assertEqual(logs.mapped("status_code")[-2:], [401, 200])
 
 
@@ -118,20 +118,20 @@ class TestConcurrentRefresh(TransactionCase):
         def setup(env):
             for key, value in params.items():
                 env["ir.config_parameter"].set_param(const.PARAM_PREFIX + key, value)
-            conn = env["xero.connection"].create({
+            conn = env["ledger.connection"].create({
                 "name": "concurrency", "access_token": self.token["access_token"],
                 "refresh_token": self.token["refresh_token"],
                 "access_expires_at": fields.Datetime.now() - timedelta(seconds=5)})
-            tenant = env["xero.tenant"].create({"name": "Northwind", "xero_tenant_id": ORG_A,
+            tenant = env["ledger.tenant"].create({"name": "Northwind", "remote_id": ORG_A,
                                                  "connection_id": conn.id})
             return conn.id, tenant.id
         conn_id, tenant_id = self._committed(setup)
 
         def cleanup(env):
-            env["xero.request.log"].search([("tenant_id", "=", tenant_id)]).unlink()
-            env["xero.request.log"].search([("operation", "=", "refresh")]).unlink()
-            env["xero.tenant"].browse(tenant_id).unlink()
-            env["xero.connection"].browse(conn_id).unlink()
+            env["ledger.request.log"].search([("tenant_id", "=", tenant_id)]).unlink()
+            env["ledger.request.log"].search([("operation", "=", "refresh")]).unlink()
+            env["ledger.tenant"].browse(tenant_id).unlink()
+            env["ledger.connection"].browse(conn_id).unlink()
             for key in params:
                 env["ir.config_parameter"].search([("key", "=", const.PARAM_PREFIX + key)]).unlink()
         self.addCleanup(self._committed, cleanup)
@@ -144,8 +144,8 @@ class TestConcurrentRefresh(TransactionCase):
                 with self.registry.cursor() as cr:
                     env = api.Environment(cr, SUPERUSER_ID, {})
                     barrier.wait(timeout=10)
-                    token = env["xero.connection"].browse(conn_id)._get_access_token()
-                    data, _ = env["xero.tenant"].browse(tenant_id)._call("GET", "Organisation")
+                    token = env["ledger.connection"].browse(conn_id)._get_access_token()
+                    data, _ = env["ledger.tenant"].browse(tenant_id)._call("GET", "Organisation")
                     results.append((token, data["Organisations"][0]["OrganisationID"]))
             except Exception as exc:  # noqa: BLE001 - reported below
                 errors.append(repr(exc))
@@ -162,5 +162,5 @@ class TestConcurrentRefresh(TransactionCase):
                          "exactly one refresh call reached Xero")
         self.assertEqual(len({token for token, _ in results}), 1, "every worker uses the new token")
         self.assertEqual({org for _, org in results}, {ORG_A})
-        stored = self._committed(lambda env: env["xero.connection"].browse(conn_id).refresh_count)
+        stored = self._committed(lambda env: env["ledger.connection"].browse(conn_id).refresh_count)
         self.assertEqual(stored, 1)

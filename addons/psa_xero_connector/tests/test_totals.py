@@ -13,7 +13,7 @@ class TestDocumentTotals(XeroHarnessCase):
 
     def setUp(self):
         super().setUp()
-        self.tenant = self.connect().filtered(lambda t: t.xero_tenant_id == ORG_A)
+        self.tenant = self.connect().filtered(lambda t: t.remote_id == ORG_A)
         self.company = self.env.company
         self.tenant.company_id = self.company
         self.env["xero.importer"]._import(self.tenant, ["products", "accounts", "tax_rates"])
@@ -24,23 +24,23 @@ class TestDocumentTotals(XeroHarnessCase):
         self.vat20_incl = Tax.create(dict(common, name="VAT 20% incl. (Xero test)", amount=20,
                                           price_include_override="tax_included"))
         self.vat5 = Tax.create(dict(common, name="VAT 5% (Xero test)", amount=5))
-        Link = self.env["xero.link"]
+        Link = self.env["ledger.link"]
         for tax, tax_type in ((self.vat20, "OUTPUT2"), (self.vat20_incl, "OUTPUT2"), (self.vat5, "RROUTPUT")):
             Link.create({"tenant_id": self.tenant.id, "res_model": "account.tax", "res_id": tax.id,
-                         "xero_id": tax_type, "xero_code": tax_type})
+                         "remote_id": tax_type, "remote_code": tax_type})
         journal = self.env["account.journal"].search([("type", "=", "sale"), ("company_id", "=", self.company.id)],
                                                      limit=1)
         self.income = journal.default_account_id
-        sales = self.env["xero.account"].search([("tenant_id", "=", self.tenant.id), ("code", "=", "200")])
+        sales = self.env["ledger.account"].search([("tenant_id", "=", self.tenant.id), ("code", "=", "200")])
         Link.search([("tenant_id", "=", self.tenant.id), ("res_model", "=", "account.account"),
                      ("res_id", "=", self.income.id)]).unlink()
         Link.create({"tenant_id": self.tenant.id, "res_model": "account.account", "res_id": self.income.id,
-                     "xero_id": sales.account_id, "xero_code": "200"})
+                     "remote_id": sales.account_id, "remote_code": "200"})
         self.partner = self.env["res.partner"].create({"name": "Totals Customer Ltd", "email": "ap@totals.example"})
         data, _ = self.tenant._call("PUT", "Contacts", body={"Contacts": [{"Name": "Totals Customer Ltd"}]})
         Link.create({"tenant_id": self.tenant.id, "res_model": "res.partner", "res_id": self.partner.id,
-                     "xero_id": data["Contacts"][0]["ContactID"]})
-        misc = self.env["xero.item"].search([("tenant_id", "=", self.tenant.id), ("code", "=", "MISC")])
+                     "remote_id": data["Contacts"][0]["ContactID"]})
+        misc = self.env["ledger.item"].search([("tenant_id", "=", self.tenant.id), ("code", "=", "MISC")])
         self.tenant.catchall_invoice_item_id = misc
         self.remote = self.env["product.template"].search([("default_code", "=", "REMOTE-SUPPORT")]).product_variant_id
 

@@ -27,7 +27,7 @@ class TestTracking(SyncCase):
         self.north, self.south, self.west = (Account.create({"name": n, "plan_id": self.region.id})
                                              for n in ("North", "South", "West"))
         self.support = Account.create({"name": "Support", "plan_id": self.dept.id})
-        self.Link = self.env["xero.link"]
+        self.Link = self.env["ledger.link"]
 
     def import_tracking(self):
         return self.env["xero.importer"]._import(self.tenant, ["tracking"])
@@ -55,16 +55,16 @@ class TestTracking(SyncCase):
     # --- import and mapping -------------------------------------------------------------------------
     def test_import_matches_plans_and_accounts_by_name(self):
         summary = self.import_tracking()
-        categories = self.env["xero.tracking.category"].search([("tenant_id", "=", self.tenant.id)])
+        categories = self.env["ledger.tracking.category"].search([("tenant_id", "=", self.tenant.id)])
         self.assertEqual(sorted(categories.mapped("name")), ["Department", "Region"])
         self.assertEqual(len(categories.option_ids), 5)
         # plans by name (case-insensitive), then accounts of the plan by name; West is not in Xero
-        self.assertEqual(self.region.xero_entry_id.name, "Region")
-        self.assertEqual(self.dept.xero_entry_id.name, "Department")
-        self.assertEqual(self.north.xero_entry_id.tracking_option_id, self.xero_option("Region", "North"))
-        self.assertEqual(self.support.xero_entry_id.display_name, "Department: Support")
-        self.assertFalse(self.west.xero_entry_id)
-        self.assertEqual(self.west.xero_mapping_state, "unmapped")
+        self.assertEqual(self.region.ledger_entry_id.name, "Region")
+        self.assertEqual(self.dept.ledger_entry_id.name, "Department")
+        self.assertEqual(self.north.ledger_entry_id.tracking_option_id, self.xero_option("Region", "North"))
+        self.assertEqual(self.support.ledger_entry_id.display_name, "Department: Support")
+        self.assertFalse(self.west.ledger_entry_id)
+        self.assertEqual(self.west.ledger_mapping_state, "unmapped")
         self.assertEqual((summary.get("tracking", "imported"), summary.get("tracking", "linked")), (7, 5))
         again = self.import_tracking()
         self.assertEqual((again.get("tracking", "imported"), again.get("tracking", "updated"),
@@ -80,7 +80,7 @@ class TestTracking(SyncCase):
         self.region.name = "Regions"
         self.Link.search([("res_model", "=", "account.analytic.plan"), ("res_id", "=", self.region.id)]).unlink()
         third = self.import_tracking()
-        option = self.env["xero.tracking.option"].with_context(active_test=False).search(
+        option = self.env["ledger.tracking.option"].with_context(active_test=False).search(
             [("tracking_option_id", "=", east["TrackingOptionID"])])
         self.assertFalse(option.active)
         self.assertEqual([(ln["entity"], ln["action"], ln["name"]) for ln in third.lines],
@@ -88,21 +88,21 @@ class TestTracking(SyncCase):
 
     def test_mapping_screens(self):
         self.import_tracking()
-        west = self.env["xero.tracking.option"].create({
-            "tenant_id": self.tenant.id, "name": "Western", "category_id": self.region.xero_entry_id.id,
+        west = self.env["ledger.tracking.option"].create({
+            "tenant_id": self.tenant.id, "name": "Western", "category_id": self.region.ledger_entry_id.id,
             "tracking_option_id": "b3f4c7a0-0000-4000-8000-000000000001"})
-        self.west.xero_entry_id = west
+        self.west.ledger_entry_id = west
         link = self.Link.search([("res_model", "=", "account.analytic.account"), ("res_id", "=", self.west.id)])
-        self.assertEqual((link.xero_id, link.xero_code), (west.tracking_option_id,
-                                                          self.region.xero_entry_id.tracking_category_id))
+        self.assertEqual((link.remote_id, link.remote_code), (west.tracking_option_id,
+                                                          self.region.ledger_entry_id.tracking_category_id))
         # an option of another category is refused, naming the plan
         with self.assertRaisesRegex(ValidationError, "Region"):
-            self.west.xero_entry_id = self.support.xero_entry_id
-        self.west.xero_entry_id = False
+            self.west.ledger_entry_id = self.support.ledger_entry_id
+        self.west.ledger_entry_id = False
         self.assertFalse(self.Link.search([("res_model", "=", "account.analytic.account"),
                                            ("res_id", "=", self.west.id)]))
         # the screens exist for managers
-        for xmlid in ("action_xero_tracking_mapping", "action_xero_tracking_category_mapping"):
+        for xmlid in ("action_xero_tracking_mapping", "action_ledger_tracking_category_mapping"):
             action = self.env["ir.actions.act_window"]._for_xml_id("psa_xero_connector." + xmlid)
             self.assertIn(action["res_model"], ("account.analytic.account", "account.analytic.plan"))
 
@@ -113,9 +113,9 @@ class TestTracking(SyncCase):
         self.assertEqual(self.row(move).state, "done", self.row(move).last_error)
         [line] = self.xero_lines()
         self.assertEqual(line["Tracking"], [{
-            "TrackingCategoryID": self.region.xero_entry_id.tracking_category_id, "Name": "Region",
+            "TrackingCategoryID": self.region.ledger_entry_id.tracking_category_id, "Name": "Region",
             "Option": "North", "TrackingOptionID": self.xero_option("Region", "North")}])
-        self.assertFalse(move.xero_tracking_note)
+        self.assertFalse(move.ledger_tracking_note)
 
     def test_line_split_60_40_over_two_accounts_of_one_plan(self):
         self.import_tracking()
@@ -126,7 +126,7 @@ class TestTracking(SyncCase):
                          [(200.0, ["North"]), (133.33, ["South"])])
         invoice = self.admin_api.records("invoice", ORG_A)[0]
         self.assertEqual(invoice["Total"], move.amount_total)
-        self.assertEqual(move.xero_tracking_note, "Managed services: 60 % Region: North; 40 % Region: South")
+        self.assertEqual(move.ledger_tracking_note, "Managed services: 60 % Region: North; 40 % Region: South")
         notes = move.message_ids.filtered(lambda m: "as several lines" in (m.body or ""))
         self.assertEqual(len(notes), 1)
         self.assertIn("60 % Region: North", notes.body)
@@ -162,7 +162,7 @@ class TestTracking(SyncCase):
         west = self.xero_option("Region", "West")
         [line] = self.xero_lines()
         self.assertEqual([t["TrackingOptionID"] for t in line["Tracking"]], [west])
-        self.assertEqual(self.west.xero_entry_id.tracking_option_id, west)
+        self.assertEqual(self.west.ledger_entry_id.tracking_option_id, west)
         # the next document uses it, nothing is created twice
         self.tenant.tracking_missing_options = "report"
         second = self.tracked_invoice({str(self.west.id): 100}, price=10)
@@ -177,7 +177,7 @@ class TestTracking(SyncCase):
         move = self.tracked_invoice({"%s,%s" % (self.north.id, cost.id): 100})
         self.assertEqual(self.row(move).state, "done", self.row(move).last_error)
         self.assertEqual([t["Option"] for t in self.xero_lines()[0]["Tracking"]], ["North"])
-        self.north.xero_entry_id.active = False
+        self.north.ledger_entry_id.active = False
         second = self.tracked_invoice({str(self.north.id): 100}, price=5)
         self.assertEqual(self.row(second).state, "error")
         self.assertIn("archived", self.row(second).last_error)
@@ -196,7 +196,7 @@ class TestTracking(SyncCase):
         self.assertEqual(options_sent(self.tracked_invoice({str(self.north.id): 100}, price=1)),
                          [("Region", "North")])
         # remapped on the Tracking mapping screen (the account's link is written)
-        self.north.xero_entry_id = self.south.xero_entry_id
+        self.north.ledger_entry_id = self.south.ledger_entry_id
         self.assertEqual(options_sent(self.tracked_invoice({str(self.north.id): 100}, price=2)),
                          [("Region", "South")])
         # renamed in Xero, imported again (the catalogue's option is written)
@@ -208,19 +208,19 @@ class TestTracking(SyncCase):
         self.assertEqual(options_sent(self.tracked_invoice({str(self.north.id): 100}, price=3)),
                          [("Region", "Southern")])
         # the plan unmapped (its link deleted): no tracking any more
-        self.region.xero_entry_id = False
+        self.region.ledger_entry_id = False
         self.assertEqual(options_sent(self.tracked_invoice({str(self.north.id): 100}, price=4)), [])
 
     def test_kept_catalogue_never_holds_what_was_rolled_back(self):
         """The catalogue a process keeps is only reused for the row versions it was read from: one
         read inside a savepoint later rolled back (a batch built again row by row) is not served after."""
         self.import_tracking()
-        Option = self.env["xero.tracking.option"]
+        Option = self.env["ledger.tracking.option"]
         before = Option._xero_tracking_catalog(self.tenant)
         self.assertNotIn(self.west.id, before["accounts"])
         with self.assertRaises(ValueError), self.env.cr.savepoint():
-            self.west.xero_entry_id = Option.create({
-                "tenant_id": self.tenant.id, "name": "Western", "category_id": self.region.xero_entry_id.id,
+            self.west.ledger_entry_id = Option.create({
+                "tenant_id": self.tenant.id, "name": "Western", "category_id": self.region.ledger_entry_id.id,
                 "tracking_option_id": "b3f4c7a0-0000-4000-8000-000000000002"})
             self.assertIn(self.west.id, Option._xero_tracking_catalog(self.tenant)["accounts"])
             raise ValueError("rolled back")

@@ -14,7 +14,7 @@ from odoo.tests import TransactionCase, tagged
 from harness.testing import Admin
 
 from .. import const
-from ..models import xero_event
+from ..models import ledger_event
 from .common import CLIENT_ID, CLIENT_SECRET, ORG_A, start_connected_harness
 
 INVOICES = 12
@@ -34,15 +34,15 @@ class TestTwoEventWorkers(TransactionCase):
 
         def cleanup(env):
             # committed data: the other tests expect no event, log or organisation of this one
-            env["xero.event"].search([("tenant_id", "=", tenant_id)]).unlink()
-            env["xero.request.log"].search([("tenant_id", "=", tenant_id)]).unlink()
-            tenant = env["xero.tenant"].browse(tenant_id)
+            env["ledger.event"].search([("tenant_id", "=", tenant_id)]).unlink()
+            env["ledger.request.log"].search([("tenant_id", "=", tenant_id)]).unlink()
+            tenant = env["ledger.tenant"].browse(tenant_id)
             connection = tenant.connection_id
             tenant.unlink()  # its links go with it; an archived one would still hold organisation A
             connection.unlink()
         cls.addClassCleanup(cls.committed, cleanup)
         cls.committed(cls.send)
-        cls.xero_ids = cls.committed(lambda env: {link.res_id: link.xero_id for link in env["xero.link"].search([
+        cls.xero_ids = cls.committed(lambda env: {link.res_id: link.remote_id for link in env["ledger.link"].search([
             ("res_model", "=", "account.move"), ("res_id", "in", cls.move_ids + cls.spare_ids)])})
         cls.admin = Admin(cls.harness.url)
 
@@ -67,15 +67,15 @@ class TestTwoEventWorkers(TransactionCase):
         env["account.chart.template"].try_loading("generic_coa", company=company, install_demo=False)
         company.currency_id = gbp  # the chart sets its own; the organisation's base currency is GBP
         env = env(context={"allowed_company_ids": company.ids})
-        connection = env["xero.connection"].create({
+        connection = env["ledger.connection"].create({
             "name": "two workers", "access_token": cls.token["access_token"],
             "refresh_token": cls.token["refresh_token"],
             "access_expires_at": fields.Datetime.add(fields.Datetime.now(), seconds=1700)})
-        tenant = env["xero.tenant"].create({
-            "name": "Northwind", "xero_tenant_id": ORG_A, "connection_id": connection.id,
+        tenant = env["ledger.tenant"].create({
+            "name": "Northwind", "remote_id": ORG_A, "connection_id": connection.id,
             "company_id": company.id, "sync_customers": True, "sync_invoices": True})
         env["xero.importer"]._import(tenant, ["products"])
-        misc = env["xero.item"].search([("tenant_id", "=", tenant.id), ("code", "=", "MISC")])
+        misc = env["ledger.item"].search([("tenant_id", "=", tenant.id), ("code", "=", "MISC")])
         tenant.catchall_invoice_item_id = misc
         partner = env["res.partner"].create({
             "name": "Tyrell Corp", "is_company": True, "company_id": company.id,
@@ -91,9 +91,9 @@ class TestTwoEventWorkers(TransactionCase):
     @staticmethod
     def send(env):
         for _round in range(20):
-            if not env["xero.outbox"].search_count([("state", "in", ("queued", "waiting", "sending", "retry"))]):
+            if not env["ledger.outbox"].search_count([("state", "in", ("queued", "waiting", "sending", "retry"))]):
                 break
-            env["xero.outbox"]._cron_process(limit_batches=100)
+            env["ledger.outbox"]._cron_process(limit_batches=100)
 
     def store(self, move_ids, minutes):
         """Committed events of these invoices, one per invoice and minute (distinct events)."""
@@ -101,13 +101,13 @@ class TestTwoEventWorkers(TransactionCase):
             events = [{"tenant_id": ORG_A.lower(), "category": "INVOICE", "event_type": "UPDATE",
                        "resource_id": self.xero_ids[move_id], "event_date": "2026-11-27T10:%02d:00.000" % n}
                       for n in minutes for move_id in move_ids]
-            Event = env["xero.event"]
+            Event = env["ledger.event"]
             return len(Event._store(events, Event._tenants_by_xero_id({ORG_A.lower()})))
         return self.committed(store)
 
     def payments_of(self, env, move_id):
-        return env["xero.link"].search([("res_model", "=", "account.payment"), ("tenant_id", "=", self.tenant_id),
-                                        ("xero_parent_id", "=", self.xero_ids[move_id])])
+        return env["ledger.link"].search([("res_model", "=", "account.payment"), ("tenant_id", "=", self.tenant_id),
+                                        ("remote_parent_id", "=", self.xero_ids[move_id])])
 
     def test_two_workers_register_each_payment_once(self):
         if Registry._lock._is_owned():
@@ -129,9 +129,9 @@ class TestTwoEventWorkers(TransactionCase):
                 while time.monotonic() < deadline:
                     with self.registry.cursor() as cr:
                         env = api.Environment(cr, SUPERUSER_ID, {})
-                        done = env["xero.event"]._cron_process(commit=True)
+                        done = env["ledger.event"]._cron_process(commit=True)
                         processed[n] += done
-                        cr.execute("SELECT count(*) FROM xero_event WHERE tenant_id = %s AND state = 'pending'",
+                        cr.execute("SELECT count(*) FROM ledger_event WHERE tenant_id = %s AND state = 'pending'",
                                    [tenant_id])
                         if not cr.fetchone()[0]:
                             return
@@ -141,7 +141,7 @@ class TestTwoEventWorkers(TransactionCase):
                 errors.append(repr(exc))
 
         # claims of 6 events: the 36 events go in several units, shared by the two workers
-        with patch.object(xero_event, "CLAIM_SIZE", 6), patch.object(xero_event, "CLAIM_START", 6):
+        with patch.object(ledger_event, "CLAIM_SIZE", 6), patch.object(ledger_event, "CLAIM_START", 6):
             threads = [threading.Thread(target=worker, args=(n,)) for n in range(2)]
             for thread in threads:
                 thread.start()
@@ -152,13 +152,13 @@ class TestTwoEventWorkers(TransactionCase):
         self.assertTrue(processed[0] and processed[1], "both workers applied events: %s" % processed)
 
         def check(env):
-            events = env["xero.event"].search([("tenant_id", "=", tenant_id),
+            events = env["ledger.event"].search([("tenant_id", "=", tenant_id),
                                                ("resource_id", "in", [xero_ids[m] for m in move_ids])])
             self.assertEqual(set(events.mapped("state")), {"done"}, events.filtered(
                 lambda e: e.state != "done").mapped("message"))
-            links = env["xero.link"].search([("res_model", "=", "account.payment"), ("tenant_id", "=", tenant_id),
-                                             ("xero_parent_id", "in", [xero_ids[m] for m in move_ids])])
-            self.assertEqual(sorted(links.mapped("xero_id")), sorted(payment_ids), "each PaymentID linked once")
+            links = env["ledger.link"].search([("res_model", "=", "account.payment"), ("tenant_id", "=", tenant_id),
+                                             ("remote_parent_id", "in", [xero_ids[m] for m in move_ids])])
+            self.assertEqual(sorted(links.mapped("remote_id")), sorted(payment_ids), "each PaymentID linked once")
             payments = env["account.payment"].browse(links.mapped("res_id"))
             self.assertEqual(len(payments), len(payment_ids))
             self.assertFalse(payments.filtered(lambda p: p.state in ("draft", "canceled")))
@@ -188,13 +188,13 @@ class TestTwoEventWorkers(TransactionCase):
         self.assertEqual(self.store([move_id], minutes), len(minutes))
         cr_b, env_b = self.stale_worker()
         self.committed(lambda env: env["xero.inbound"]._sync_documents(
-            env["xero.tenant"].browse(self.tenant_id), "invoice", [self.xero_ids[move_id]]))
+            env["ledger.tenant"].browse(self.tenant_id), "invoice", [self.xero_ids[move_id]]))
         return payment_id, cr_b, env_b
 
     def apply_fresh(self, env, move_id):
         """Worker B's unit: claim (proving its view current), then apply — the other worker
         applied the document already, so the one event claimed finds it in line."""
-        events = env["xero.event"]._claim_documents(env["xero.tenant"].browse(self.tenant_id), 10, commit=True)
+        events = env["ledger.event"]._claim_documents(env["ledger.tenant"].browse(self.tenant_id), 10, commit=True)
         self.assertEqual(events.mapped("resource_id"), [self.xero_ids[move_id]], "one event, claimed on a fresh view")
         events._process(events.tenant_id)
         self.assertEqual(events.state, "done", events.message)
@@ -203,7 +203,7 @@ class TestTwoEventWorkers(TransactionCase):
     def check_paid_once(self, move_id, payment_id, amount):
         def check(env):
             links = self.payments_of(env, move_id)
-            self.assertEqual(links.mapped("xero_id"), [payment_id], "the Xero payment linked once")
+            self.assertEqual(links.mapped("remote_id"), [payment_id], "the Xero payment linked once")
             move = env["account.move"].browse(move_id)
             self.assertAlmostEqual(move.amount_residual, 100.0 - amount)
             self.assertEqual(len(move.matched_payment_ids), 1)
@@ -216,7 +216,7 @@ class TestTwoEventWorkers(TransactionCase):
         cr_b, env_b = self.stale_worker()
 
         def worker_a(env):  # claims the first event alone, applies it, commits
-            events = env["xero.event"]._claim_documents(env["xero.tenant"].browse(self.tenant_id), 1, commit=True)
+            events = env["ledger.event"]._claim_documents(env["ledger.tenant"].browse(self.tenant_id), 1, commit=True)
             self.assertEqual(len(events), 1)
             events._process(events.tenant_id)
         self.committed(worker_a)
@@ -239,7 +239,7 @@ class TestTwoEventWorkers(TransactionCase):
         worker), the event waits for a later try instead of failing, and that try applies it."""
         move_id = self.spare_ids[2]
         payment_id, cr_b, env_b = self.paid_then_applied_elsewhere(move_id, [30])
-        events = env_b["xero.event"]._claim(env_b["xero.tenant"].browse(self.tenant_id), 10)  # no freshness proof
+        events = env_b["ledger.event"]._claim(env_b["ledger.tenant"].browse(self.tenant_id), 10)  # no freshness proof
         self.assertEqual(len(events), 1)
         events._process(events.tenant_id)
         self.assertEqual(events.state, "pending", events.message)
@@ -248,7 +248,7 @@ class TestTwoEventWorkers(TransactionCase):
         cr_b.commit()
 
         def again(env):
-            event = env["xero.event"].browse(events.id)
+            event = env["ledger.event"].browse(events.id)
             event._process(event.tenant_id)
             self.assertEqual(event.state, "done", event.message)
         self.committed(again)
@@ -256,14 +256,14 @@ class TestTwoEventWorkers(TransactionCase):
 
     def test_poll_hands_a_document_changed_meanwhile_to_the_event_queue(self):
         move_id = self.spare_ids[3]
-        xero_id = self.xero_ids[move_id]
+        remote_id = self.xero_ids[move_id]
         payment_id, cr_b, env_b = self.paid_then_applied_elsewhere(move_id)
-        tenant_b = env_b["xero.tenant"].browse(self.tenant_id)
-        data, _headers = tenant_b._call("GET", "Invoices", params={"IDs": xero_id}, operation="test poll")
+        tenant_b = env_b["ledger.tenant"].browse(self.tenant_id)
+        data, _headers = tenant_b._call("GET", "Invoices", params={"IDs": remote_id}, operation="test poll")
         applied = []
         self.assertTrue(env_b["xero.inbound"]._poll_unit(tenant_b, "invoice", data["Invoices"], False, applied))
         self.assertEqual(applied, [], "nothing applied from the old view")
-        event = env_b["xero.event"].search([("tenant_id", "=", self.tenant_id), ("resource_id", "=", xero_id)])
+        event = env_b["ledger.event"].search([("tenant_id", "=", self.tenant_id), ("resource_id", "=", remote_id)])
         self.assertEqual((event.state, event.category), ("pending", "INVOICE"), "handed to the event queue")
         cr_b.commit()
 

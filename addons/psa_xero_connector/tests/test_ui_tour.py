@@ -54,17 +54,17 @@ class TestConnectTour(XeroHarnessCase):
             browser.stop()
             self._wait_remaining_requests()
         self.env.invalidate_all()
-        tenants = self.env["xero.tenant"].search([])
+        tenants = self.env["ledger.tenant"].search([])
         self.assertEqual(set(tenants.mapped("name")), {"Northwind IT Services", "Contoso Managed Services"})
         self.start_tour("/odoo/xero-tenants", "psa_xero_connector_tenants_tour", login="admin")
 
     def test_settings_page_lists_organisations_and_disconnects_in_the_browser(self):
         """Xero's checkpoint 3 in Chromium: the list, the count, Disconnect from Xero."""
         tenants = self.connect()
-        tenants.filtered(lambda t: t.xero_tenant_id == ORG_A).company_id = self.env.company
+        tenants.filtered(lambda t: t.remote_id == ORG_A).company_id = self.env.company
         other = self.env["res.company"].create({"name": "Contoso (Odoo)"})
         self.env.ref("base.user_admin").company_ids |= other
-        tenants.filtered(lambda t: t.xero_tenant_id == ORG_B).company_id = other  # not the active company
+        tenants.filtered(lambda t: t.remote_id == ORG_B).company_id = other  # not the active company
         self.start_tour("/odoo/settings#psa_xero_connector", "psa_xero_connector_settings_list_tour", login="admin")
         self.assertEqual({c["tenantId"] for c in self.harness.app.store.all("connection")}, {ORG_A})
-        self.assertEqual(tenants.filtered(lambda t: t.xero_tenant_id == ORG_B).state, "disconnected")
+        self.assertEqual(tenants.filtered(lambda t: t.remote_id == ORG_B).state, "disconnected")

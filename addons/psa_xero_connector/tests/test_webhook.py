@@ -33,10 +33,10 @@ class WebhookCase(XeroHarnessCase):
     def setUp(self):
         super().setUp()
         tenants = self.connect()
-        self.tenant = tenants.filtered(lambda t: t.xero_tenant_id == ORG_A)
+        self.tenant = tenants.filtered(lambda t: t.remote_id == ORG_A)
         self.tenant.company_id = self.env.company
-        self.Event = self.env["xero.event"]
-        self.Log = self.env["xero.request.log"]
+        self.Event = self.env["ledger.event"]
+        self.Log = self.env["ledger.request.log"]
 
     def post(self, raw, signature="sign", content_type="application/json"):
         headers = {"Content-Type": content_type}

@@ -1,2 +1,2 @@
-from . import xero_import_line
-from . import xero_import_wizard
+from . import ledger_import_line
+from . import ledger_import_wizard

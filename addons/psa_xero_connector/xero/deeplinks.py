@@ -36,15 +36,15 @@ def is_xero(api_url):
     return host == XERO_API_HOST
 
 
-def record_url(api_url, tenant_id, short_code, kind, xero_id):
-    """-> the URL that opens the Xero record ``xero_id`` of ``kind`` (a Xero document type
+def record_url(api_url, tenant_id, short_code, kind, remote_id):
+    """-> the URL that opens the Xero record ``remote_id`` of ``kind`` (a Xero document type
     ACCREC / ACCPAY / ACCRECCREDIT / ACCPAYCREDIT, or purchase_order / contact / item), or False."""
-    if not xero_id or kind not in PATHS:
+    if not remote_id or kind not in PATHS:
         return False
     if not is_xero(api_url):
         base = (api_url or "").split("/api.xro", 1)[0].rstrip("/")
-        return "%s/ui/%s/%s/%s" % (base, tenant_id, HARNESS_COLLECTIONS[kind], xero_id)
-    path = PATHS[kind] % xero_id
+        return "%s/ui/%s/%s/%s" % (base, tenant_id, HARNESS_COLLECTIONS[kind], remote_id)
+    path = PATHS[kind] % remote_id
     if short_code:
         # Xero's guide writes the redirect path as is (its own "?" and "=" included)
         return "%s/organisationlogin/default.aspx?shortcode=%s&redirecturl=%s" % (XERO_APP, short_code, path)

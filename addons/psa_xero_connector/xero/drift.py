@@ -36,29 +36,29 @@ def _text(value):
 
 
 def xero_entry(collection, record):
-    """A Xero list element -> (xero_id, compact entry) for the snapshot, or None without an ID.
+    """A Xero list element -> (remote_id, compact entry) for the snapshot, or None without an ID.
     Entries are lists (JSON-friendly, small): documents [kind, number (Odoo's name: a bill's
     Reference), total, status],
     contacts ["contact", name, email, tax number, status]."""
     if collection == "Contacts":
-        xero_id = record.get("ContactID")
+        remote_id = record.get("ContactID")
         entry = ["contact", record.get("Name") or "", record.get("EmailAddress") or "",
                  record.get("TaxNumber") or "", record.get("ContactStatus") or "ACTIVE"]
     else:
         if collection == "Invoices":
-            xero_id, number = record.get("InvoiceID"), record.get("InvoiceNumber")
+            remote_id, number = record.get("InvoiceID"), record.get("InvoiceNumber")
             kind = "bill" if record.get("Type") == "ACCPAY" else "invoice"
         elif collection == "CreditNotes":
-            xero_id, number, kind = record.get("CreditNoteID"), record.get("CreditNoteNumber"), "credit_note"
+            remote_id, number, kind = record.get("CreditNoteID"), record.get("CreditNoteNumber"), "credit_note"
         elif collection == "PurchaseOrders":
-            xero_id, number, kind = record.get("PurchaseOrderID"), record.get("PurchaseOrderNumber"), "purchase_order"
+            remote_id, number, kind = record.get("PurchaseOrderID"), record.get("PurchaseOrderNumber"), "purchase_order"
         else:
             raise ValueError("not a collection the drift report reads: %s" % collection)
         if record.get("Type") in ("ACCPAY", "ACCPAYCREDIT") and record.get("Reference"):
             number = record["Reference"]  # a bill's number is the supplier's; Odoo's name is its Reference
         total = _money(record.get("Total"))
         entry = [kind, number or "", str(total) if total is not None else None, record.get("Status") or ""]
-    return (xero_id.lower(), entry) if xero_id else None
+    return (remote_id.lower(), entry) if remote_id else None
 
 
 def merge(snapshot, changes):
@@ -72,7 +72,7 @@ def merge(snapshot, changes):
 
 def read_pages(get_page, collection, page_size=MAX_PAGE_SIZE):
     """Every record of a paged Xero list: ``get_page(page)`` -> the answer's body. -> (entries
-    {xero_id: entry}, calls made)."""
+    {remote_id: entry}, calls made)."""
     entries, page = {}, 1
     while True:
         data = get_page(page) or {}
@@ -94,83 +94,83 @@ def pages_needed(page, page_size, received, pagination):
     return received >= page_size
 
 
-def _difference(kind, odoo=None, xero_id=None, entry=None, odoo_value="", xero_value="", candidate=None):
+def _difference(kind, odoo=None, remote_id=None, entry=None, odoo_value="", remote_value="", candidate=None):
     odoo = odoo or {}
     return {"kind": kind, "key": odoo.get("key"), "name": odoo.get("name") or (entry[1] if entry else ""),
-            "entity": odoo.get("kind") or (entry[0] if entry else None), "xero_id": xero_id,
-            "number": entry[1] if entry else "", "odoo_value": odoo_value, "xero_value": xero_value,
+            "entity": odoo.get("kind") or (entry[0] if entry else None), "remote_id": remote_id,
+            "number": entry[1] if entry else "", "odoo_value": odoo_value, "remote_value": remote_value,
             "candidate": candidate}
 
 
 def compare(expected, snapshot, linked_ids=(), deleted=None):
     """-> the differences, one dict each: kind (see KINDS), key ((model, id) of the Odoo record
-    or None), name, entity, xero_id, number, odoo_value, xero_value, candidate (the Xero ID —
+    or None), name, entity, remote_id, number, odoo_value, remote_value, candidate (the Xero ID —
     or Odoo key — the other side probably is, by number and kind).
 
     ``expected``: dicts {key, kind (invoice | bill | credit_note | purchase_order | contact),
-    name, xero_id (the link's, or None), queued (a send is pending: not a difference yet),
+    name, remote_id (the link's, or None), queued (a send is pending: not a difference yet),
     total (documents), status ("open" | "paid" | "voided" | "deleted", None = not compared), and for
-    contacts name / email / vat as Odoo sends them}. ``snapshot``: {xero_id: entry} as made by
+    contacts name / email / vat as Odoo sends them}. ``snapshot``: {remote_id: entry} as made by
     ``xero_entry``. ``linked_ids``: every Xero ID some Odoo record is linked to (beyond
-    ``expected``): such a Xero record is not "missing in Odoo". ``deleted``: {xero_id: name}
+    ``expected``): such a Xero record is not "missing in Odoo". ``deleted``: {remote_id: name}
     of the Xero records whose Odoo document was deleted (a dangling link, nothing on its way
     to void it; the caller leaves them out of ``linked_ids``): still live in Xero, they are
     "missing in Odoo", said so."""
     found = []
     deleted = {x.lower(): name for x, name in (deleted or {}).items()}
-    claimed = {x.lower() for x in linked_ids} | {e["xero_id"].lower() for e in expected if e.get("xero_id")}
+    claimed = {x.lower() for x in linked_ids} | {e["remote_id"].lower() for e in expected if e.get("remote_id")}
     # Xero documents nobody is linked to, by (kind, number): the probable other side of an
     # Odoo document that lost its link
     orphans, by_number = [], {}
-    for xero_id, entry in snapshot.items():
-        if entry[0] in DOCUMENT_KINDS and xero_id not in claimed and STATUS_CLASS.get(entry[3]) not in GONE:
-            orphans.append(xero_id)
-            by_number.setdefault((entry[0], _text(entry[1])), xero_id)
+    for remote_id, entry in snapshot.items():
+        if entry[0] in DOCUMENT_KINDS and remote_id not in claimed and STATUS_CLASS.get(entry[3]) not in GONE:
+            orphans.append(remote_id)
+            by_number.setdefault((entry[0], _text(entry[1])), remote_id)
     paired = {}  # Xero ID -> the key of the Odoo record it probably is
     for odoo in expected:
-        xero_id = (odoo.get("xero_id") or "").lower() or None
-        entry = snapshot.get(xero_id) if xero_id else None
+        remote_id = (odoo.get("remote_id") or "").lower() or None
+        entry = snapshot.get(remote_id) if remote_id else None
         if entry is None:
             if odoo.get("queued"):
                 continue  # on its way: the outbox shows it
             candidate = by_number.get((odoo["kind"], _text(odoo.get("name")))) if odoo["kind"] != "contact" else None
             if candidate:
                 paired[candidate] = odoo["key"]
-            found.append(_difference("missing_xero", odoo, xero_id, None,
+            found.append(_difference("missing_xero", odoo, remote_id, None,
                                      odoo_value=odoo.get("name") or "",
-                                     xero_value="not found" if xero_id else "never sent",
+                                     remote_value="not found" if remote_id else "never sent",
                                      candidate=candidate))
             continue
         if odoo.get("queued"):
             continue  # an update is on its way: compare once it has arrived
         if odoo["kind"] == "contact":
-            found.extend(_contact_differences(odoo, xero_id, entry))
+            found.extend(_contact_differences(odoo, remote_id, entry))
             continue
-        found.extend(_document_differences(odoo, xero_id, entry))
-    for xero_id in orphans:
-        entry = snapshot[xero_id]
-        gone = deleted.get(xero_id)
-        found.append(_difference("missing_odoo", None, xero_id, entry,
+        found.extend(_document_differences(odoo, remote_id, entry))
+    for remote_id in orphans:
+        entry = snapshot[remote_id]
+        gone = deleted.get(remote_id)
+        found.append(_difference("missing_odoo", None, remote_id, entry,
                                  odoo_value="deleted in Odoo (%s)" % gone if gone is not None else "",
-                                 xero_value="%s %s" % (entry[1], entry[2] or ""), candidate=paired.get(xero_id)))
+                                 remote_value="%s %s" % (entry[1], entry[2] or ""), candidate=paired.get(remote_id)))
     return found
 
 
-def _document_differences(odoo, xero_id, entry):
+def _document_differences(odoo, remote_id, entry):
     out = []
     xero_status = STATUS_CLASS.get(entry[3], "open")
     if odoo.get("status") and xero_status != odoo["status"]:
-        out.append(_difference("status", odoo, xero_id, entry, odoo_value=odoo["status"], xero_value=entry[3]))
+        out.append(_difference("status", odoo, remote_id, entry, odoo_value=odoo["status"], remote_value=entry[3]))
         if xero_status in GONE:
             return out  # a deleted or voided document's total says nothing more
     if odoo.get("status") and odoo.get("total") is not None and entry[2] is not None:
         mine, theirs = _money(odoo["total"]), Decimal(entry[2])
         if mine is not None and abs(mine - theirs) >= CENT:
-            out.append(_difference("total", odoo, xero_id, entry, odoo_value=str(mine), xero_value=str(theirs)))
+            out.append(_difference("total", odoo, remote_id, entry, odoo_value=str(mine), remote_value=str(theirs)))
     return out
 
 
-def _contact_differences(odoo, xero_id, entry):
+def _contact_differences(odoo, remote_id, entry):
     _kind, name, email, vat, status = entry
     changed = []
     for label, mine, theirs in (("name", odoo.get("name"), name), ("email", odoo.get("email"), email),
@@ -181,6 +181,6 @@ def _contact_differences(odoo, xero_id, entry):
         changed.append(("status", "active", "archived"))
     if not changed:
         return []
-    return [_difference("contact", odoo, xero_id, ["contact", name], odoo_value="; ".join(
-        "%s: %s" % (label, mine) for label, mine, _t in changed), xero_value="; ".join(
+    return [_difference("contact", odoo, remote_id, ["contact", name], odoo_value="; ".join(
+        "%s: %s" % (label, mine) for label, mine, _t in changed), remote_value="; ".join(
         "%s: %s" % (label, theirs) for label, _m, theirs in changed))]

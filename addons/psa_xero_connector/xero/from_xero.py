@@ -9,15 +9,15 @@ them (Xero already enforces its own limits: contact name ≤ 255, item code ≤ 
 
 from . import matching
 
-# --- catalog rows (xero.tax.rate, xero.account, xero.item) ------------------------------------------
-# TaxRate.CanApplyTo<Class> -> xero.tax.rate field (which account classes the rate may be used with)
+# --- catalog rows (ledger.tax.rate, ledger.account, ledger.item) ------------------------------------------
+# TaxRate.CanApplyTo<Class> -> ledger.tax.rate field (which account classes the rate may be used with)
 CAN_APPLY_FIELDS = {"CanApplyToRevenue": "can_apply_to_revenue", "CanApplyToExpenses": "can_apply_to_expenses",
                     "CanApplyToAssets": "can_apply_to_assets", "CanApplyToLiabilities": "can_apply_to_liabilities",
                     "CanApplyToEquity": "can_apply_to_equity"}
 
 
 def tax_rate_row(rate):
-    """A Xero TaxRate -> xero.tax.rate values (without the tenant). A CanApplyTo flag Xero
+    """A Xero TaxRate -> ledger.tax.rate values (without the tenant). A CanApplyTo flag Xero
     leaves out allows (Xero's documentation shows them as booleans or "true"/"false")."""
     row = {"tax_type": rate["TaxType"], "name": rate.get("Name") or rate["TaxType"],
            "rate": float(rate.get("EffectiveRate") or 0.0), "kind": matching.tax_kind(rate),
@@ -29,7 +29,7 @@ def tax_rate_row(rate):
 
 
 def account_row(account):
-    """A Xero Account -> xero.account values (without the tenant)."""
+    """A Xero Account -> ledger.account values (without the tenant)."""
     return {"account_id": account["AccountID"], "code": account.get("Code") or False,
             "name": account.get("Name") or account["AccountID"], "account_type": account.get("Type"),
             "account_class": account.get("Class") or False, "system_account": account.get("SystemAccount") or False,
@@ -37,7 +37,7 @@ def account_row(account):
 
 
 def item_row(item):
-    """A Xero Item -> xero.item values (without the tenant); listed items are active."""
+    """A Xero Item -> ledger.item values (without the tenant); listed items are active."""
     sales, purchase = item.get("SalesDetails") or {}, item.get("PurchaseDetails") or {}
     return {"item_id": item["ItemID"], "code": item["Code"], "name": item.get("Name") or item["Code"],
             "sales_price": float(sales.get("UnitPrice") or 0.0),
@@ -213,41 +213,41 @@ def contact_defaults(contact):
     """Xero's defaults of a contact that Odoo's partner has no field for, kept on its link and
     used for a line without a product: default currency (sales side), sales / purchases account
     code and tax type."""
-    return {"xero_currency": contact.get("DefaultCurrency") or False,
-            "xero_sales_account_code": contact.get("SalesDefaultAccountCode") or False,
-            "xero_purchase_account_code": contact.get("PurchasesDefaultAccountCode") or False,
-            "xero_sales_tax_type": contact.get("AccountsReceivableTaxType") or False,
-            "xero_purchase_tax_type": contact.get("AccountsPayableTaxType") or False}
+    return {"remote_currency": contact.get("DefaultCurrency") or False,
+            "remote_sales_account_code": contact.get("SalesDefaultAccountCode") or False,
+            "remote_purchase_account_code": contact.get("PurchasesDefaultAccountCode") or False,
+            "remote_sales_tax_type": contact.get("AccountsReceivableTaxType") or False,
+            "remote_purchase_tax_type": contact.get("AccountsPayableTaxType") or False}
 
 
-# --- links (xero.link) -----------------------------------------------------------------------------
+# --- links (ledger.link) -----------------------------------------------------------------------------
 def tax_link(tenant_id, tax_id, rate):
-    """An Odoo tax matched to a Xero TaxRate -> xero.link values."""
+    """An Odoo tax matched to a Xero TaxRate -> ledger.link values."""
     return {"tenant_id": tenant_id, "res_model": "account.tax", "res_id": tax_id,
-            "xero_id": rate["TaxType"], "xero_code": rate["TaxType"], "xero_name": rate.get("Name")}
+            "remote_id": rate["TaxType"], "remote_code": rate["TaxType"], "remote_name": rate.get("Name")}
 
 
 def account_link(tenant_id, account_id, account):
-    """An Odoo account matched to a Xero Account -> xero.link values."""
+    """An Odoo account matched to a Xero Account -> ledger.link values."""
     return {"tenant_id": tenant_id, "res_model": "account.account", "res_id": account_id,
-            "xero_id": account["AccountID"], "xero_code": account.get("Code"), "xero_name": account.get("Name")}
+            "remote_id": account["AccountID"], "remote_code": account.get("Code"), "remote_name": account.get("Name")}
 
 
 def item_link(tenant_id, item, product_id):
-    """An Odoo product (product.template) matched to or created from a Xero Item -> xero.link values."""
+    """An Odoo product (product.template) matched to or created from a Xero Item -> ledger.link values."""
     return {"tenant_id": tenant_id, "res_model": "product.template", "res_id": product_id,
-            "xero_id": item["ItemID"], "xero_code": item["Code"], "xero_name": item.get("Name")}
+            "remote_id": item["ItemID"], "remote_code": item["Code"], "remote_name": item.get("Name")}
 
 
 def contact_link(tenant_id, contact, partner_id):
-    """An Odoo partner matched to or created from a Xero Contact -> xero.link values."""
+    """An Odoo partner matched to or created from a Xero Contact -> ledger.link values."""
     return {"tenant_id": tenant_id, "res_model": "res.partner", "res_id": partner_id,
-            "xero_id": contact["ContactID"], "xero_code": contact.get("AccountNumber") or False,
-            "xero_name": contact.get("Name")}
+            "remote_id": contact["ContactID"], "remote_code": contact.get("AccountNumber") or False,
+            "remote_name": contact.get("Name")}
 
 
 def tracking_rows(category):
-    """A Xero TrackingCategory -> (xero.tracking.category values, [xero.tracking.option values])
+    """A Xero TrackingCategory -> (ledger.tracking.category values, [ledger.tracking.option values])
     without the tenant (and without the option's category, which the caller knows). Archived
     ones are inactive: they stay in the catalogue but are refused on new lines by Xero."""
     row = {"tracking_category_id": category["TrackingCategoryID"],

@@ -3,7 +3,7 @@
 Xero checks each line of an approved invoice, bill or credit note against the organisation's
 chart and tax rates, and refuses a ledger document dated on or before a lock date. These
 functions make the same checks against what the import keeps of the organisation (the
-catalogue: xero.account, xero.tax.rate, xero.item) and return *problems* — what is wrong and
+catalogue: ledger.account, ledger.tax.rate, ledger.item) and return *problems* — what is wrong and
 on which line — so that the model can say it in the user's language, naming the Odoo
 document, line and record and the screen that fixes it, instead of Xero's bare sentence.
 

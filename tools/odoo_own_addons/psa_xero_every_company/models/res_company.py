@@ -21,11 +21,11 @@ class ResCompany(models.Model):
 
     def _psa_xero_connect(self):
         """One connected organisation per company, every switch on, on one authorisation."""
-        Connection = self.env["xero.connection"].sudo()
+        Connection = self.env["ledger.connection"].sudo()
         connection = Connection.search([("client_id", "=", "odoo-own-tests")], limit=1) or Connection.create({
             "name": "Odoo's own tests", "client_id": "odoo-own-tests", "access_token": "not-a-token",
             "refresh_token": "not-a-token", "access_expires_at": fields.Datetime.now() + timedelta(days=3650)})
-        self.env["xero.tenant"].sudo().create([dict(
-            EVERY_SWITCH, name="Xero for %s" % company.name, xero_tenant_id=str(uuid.uuid4()),
+        self.env["ledger.tenant"].sudo().create([dict(
+            EVERY_SWITCH, name="Xero for %s" % company.name, remote_id=str(uuid.uuid4()),
             connection_id=connection.id, company_id=company.id, state="connected",
-        ) for company in self.filtered(lambda c: not c.sudo().xero_tenant_ids)])
+        ) for company in self.filtered(lambda c: not c.sudo().ledger_tenant_ids)])

@@ -11,7 +11,7 @@ from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 class TestEveryCompanyConnected(AccountTestInvoicingCommon):
 
     def test_documents_of_a_test_company_queue_for_its_organisation(self):
-        tenant = self.env.company.sudo().xero_tenant_ids
+        tenant = self.env.company.sudo().ledger_tenant_ids
         self.assertEqual(tenant.state, "connected")
         self.assertTrue(all(tenant[switch] for switch in ("sync_customers", "sync_suppliers", "sync_products",
                                                           "sync_invoices", "sync_bills", "sync_credit_notes",
@@ -23,7 +23,7 @@ class TestEveryCompanyConnected(AccountTestInvoicingCommon):
             "partner_id": self.partner_a.id,
             "order_line": [Command.create({"product_id": self.product_a.id, "product_qty": 1, "price_unit": 10})]})
         order.button_confirm()
-        rows = self.env["xero.outbox"].sudo().search([("tenant_id", "=", tenant.id)])
+        rows = self.env["ledger.outbox"].sudo().search([("tenant_id", "=", tenant.id)])
         for record, entity in ((invoice, "invoice"), (bill, "invoice"), (refund, "credit_note"),
                                (order, "purchase_order")):
             row = rows.filtered(lambda r, record=record: r.res_model == record._name and r.res_id == record.id)

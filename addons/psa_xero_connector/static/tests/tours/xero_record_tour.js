@@ -6,7 +6,7 @@ import { registry } from "@web/core/registry";
 registry.category("web_tour.tours").add("psa_xero_connector_record_tour", {
     steps: () => [
         { content: "The badge says the invoice is in Xero", trigger: ".o_xero_status .o_xero_badge:contains('In Xero ✓')" },
-        { content: "… since when", trigger: ".o_xero_status div[name='xero_synced_at']:not(:empty)" },
+        { content: "… since when", trigger: ".o_xero_status div[name='ledger_synced_at']:not(:empty)" },
         {
             content: "The link opens the invoice in Xero (the harness's page)",
             trigger: ".o_xero_status .o_xero_link a[href*='/ui/'][href*='/invoices/']:contains('Open in Xero')",

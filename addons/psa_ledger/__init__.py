@@ -1,0 +1,1 @@
+from .hooks import pre_init_hook

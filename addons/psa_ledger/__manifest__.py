@@ -1,0 +1,15 @@
+{
+    "name": "PSA Ledger Sync",
+    "version": "18.0.1.0.0",
+    "summary": "Ledger-neutral core: outbox, queue, links, request log, events, drift report; ledgers plug in",
+    "category": "Accounting/Accounting",
+    "author": "psa-xero-connector",
+    "website": "https://github.com/psa-xero-connector",
+    "license": "LGPL-3",
+    "depends": ["account", "purchase", "mail"],
+    "data": [
+        "security/security.xml",
+    ],
+    # A database made before the core existed keeps every row: see hooks.py.
+    "pre_init_hook": "pre_init_hook",
+}
