@@ -135,7 +135,8 @@ def count_copies(rpc, admin, orgs):
         for contact in contacts:
             by[("contact", contact.get("Name"))] += contact.get("ContactStatus", "ACTIVE") == "ACTIVE"
         records = [("account.move", m) for m in rpc.call("account.move", "read", org.moves,
-                                                        ["name", "move_type", "ledger_sync_state", "ledger_sync_message"],
+                                                        ["name", "move_type", "ledger_sync_state",
+                                                         "ledger_sync_message"],
                                                         context=org.ctx())]
         records += [("res.partner", p) for p in rpc.call("res.partner", "read", org.contacts,
                                                         ["name", "ledger_sync_state", "ledger_sync_message"],

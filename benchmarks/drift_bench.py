@@ -100,8 +100,8 @@ def main():
                     raise SystemExit("harness refused the seed: %s" % out["errors"][:3])
                 xero_ids += out["ids"]
             seeded_xero = time.time() - started
-            execute_values(cr, """INSERT INTO ledger_link (tenant_id, company_id, res_model, res_id, remote_id, remote_name,
-                                                         create_uid, write_uid, create_date, write_date)
+            execute_values(cr, """INSERT INTO ledger_link (tenant_id, company_id, res_model, res_id, remote_id,
+                                                         remote_name, create_uid, write_uid, create_date, write_date)
                                   VALUES %s""",
                            [(tenant.id, env.company.id, "account.move", move_id, remote_id, name, 1, 1,
                              fields.Datetime.now(), fields.Datetime.now())

@@ -132,7 +132,8 @@ def main():
                     return cur.fetchall()
 
             def log_count(condition):
-                return sql("SELECT count(*) FROM ledger_request_log WHERE direction = 'outbound' AND " + condition)[0][0]
+                return sql("SELECT count(*) FROM ledger_request_log WHERE direction = 'outbound' AND "
+                           + condition)[0][0]
 
             session = requests.Session()
             adapter = requests.adapters.HTTPAdapter(pool_maxsize=args.senders)

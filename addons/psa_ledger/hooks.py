@@ -7,6 +7,8 @@ outbox rows, batches in doubt, links and logs carry on exactly where they were."
 
 import logging
 
+from odoo.tools import SQL
+
 _logger = logging.getLogger(__name__)
 
 # old model → new model (tables follow: dots become underscores)
@@ -80,22 +82,24 @@ def pre_init_hook(env):
     cr.execute("SELECT relname FROM pg_class WHERE relkind = 'r' AND relname LIKE %s", [OLD + r"\_%"])
     tables = [(old, "ledger_" + old[len(OLD) + 1:]) for (old,) in cr.fetchall()]
     for old, new in tables:
-        cr.execute('ALTER TABLE "%s" RENAME TO "%s"' % (old, new))
+        cr.execute(SQL("ALTER TABLE %s RENAME TO %s", SQL.identifier(old), SQL.identifier(new)))
     cr.execute("SELECT relname FROM pg_class WHERE relkind = 'S' AND relname LIKE %s", [OLD + r"\_%"])
     for (old,) in cr.fetchall():
-        cr.execute('ALTER SEQUENCE "%s" RENAME TO "%s"' % (old, "ledger_" + old[len(OLD) + 1:]))
+        cr.execute(SQL("ALTER SEQUENCE %s RENAME TO %s", SQL.identifier(old),
+                       SQL.identifier("ledger_" + old[len(OLD) + 1:])))
     columns = {}
     for table, renames in _COLUMNS.items():
         for old_suffix, new in renames.items():
             old = "%s_%s" % (OLD, old_suffix)
             if _exists(cr, table) and _column_exists(cr, table, old) and not _column_exists(cr, table, new):
-                cr.execute('ALTER TABLE "%s" RENAME COLUMN "%s" TO "%s"' % (table, old, new))
+                cr.execute(SQL("ALTER TABLE %s RENAME COLUMN %s TO %s", SQL.identifier(table),
+                               SQL.identifier(old), SQL.identifier(new)))
                 columns.setdefault(table, {})[old] = new
     _rename_indexes_and_constraints(cr, [new for _old, new in tables] + list(columns), columns)
     _rename_registry(cr, columns)
     for table in ("ledger_tenant", "ledger_connection"):
-        cr.execute('ALTER TABLE "%s" ADD COLUMN IF NOT EXISTS code varchar' % table)
-        cr.execute("UPDATE \"%s\" SET code = %%s WHERE code IS NULL" % table, [OLD])
+        cr.execute(SQL("ALTER TABLE %s ADD COLUMN IF NOT EXISTS code varchar", SQL.identifier(table)))
+        cr.execute(SQL("UPDATE %s SET code = %s WHERE code IS NULL", SQL.identifier(table), OLD))
 
 
 def _rename_indexes_and_constraints(cr, tables, columns):
@@ -119,9 +123,10 @@ def _rename_indexes_and_constraints(cr, tables, columns):
             if new == name:
                 continue
             if kind == "index":
-                cr.execute('ALTER INDEX "%s" RENAME TO "%s"' % (name, new))
+                cr.execute(SQL("ALTER INDEX %s RENAME TO %s", SQL.identifier(name), SQL.identifier(new)))
             else:
-                cr.execute('ALTER TABLE "%s" RENAME CONSTRAINT "%s" TO "%s"' % (table, name, new))
+                cr.execute(SQL("ALTER TABLE %s RENAME CONSTRAINT %s TO %s", SQL.identifier(table),
+                               SQL.identifier(name), SQL.identifier(new)))
                 cr.execute("UPDATE ir_model_constraint SET name = %s WHERE name = %s", [new, name])
 
 
@@ -137,7 +142,8 @@ def _rename_registry(cr, columns):
                               ("ir_attachment", "res_model"), ("ledger_outbox", "res_model"),
                               ("ledger_link", "res_model"), ("ledger_request_log", "res_model")):
             if _exists(cr, table) and _column_exists(cr, table, column):
-                cr.execute('UPDATE "%s" SET "%s" = %%s WHERE "%s" = %%s' % (table, column, column), [new, old])
+                cr.execute(SQL("UPDATE %s SET %s = %s WHERE %s = %s", SQL.identifier(table),
+                               SQL.identifier(column), new, SQL.identifier(column), old))
     for table, renames in columns.items():
         model = _model_of(table) or table.replace("_", ".")
         for old, new in renames.items():

@@ -62,7 +62,7 @@ class XeroTrackingOption(models.Model):
                     UNION ALL SELECT tableoid, id, xmin, ctid FROM ledger_tracking_category WHERE tenant_id = %(tenant)s
                     UNION ALL SELECT tableoid, id, xmin, ctid FROM ledger_tracking_option WHERE tenant_id = %(tenant)s
                     UNION ALL SELECT a.tableoid, a.id, a.xmin, a.ctid FROM account_analytic_account a
-                                JOIN ledger_link l ON l.res_model = 'account.analytic.plan' AND l.res_id = a.root_plan_id
+                           JOIN ledger_link l ON l.res_model = 'account.analytic.plan' AND l.res_id = a.root_plan_id
                                WHERE l.tenant_id = %(tenant)s) t""", tenant=tenant_id, models=TRACKED_MODELS))
         return tuple(self.env.cr.fetchone())
 

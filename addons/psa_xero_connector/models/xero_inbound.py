@@ -229,7 +229,8 @@ class XeroInbound(models.AbstractModel):
         -> what changed, a sentence per document."""
         notes, todo, announce = {}, [], []
         for _xero_id, move, link, state, recorded in items:
-            new, deleted = settlement.payment_changes(state, {pid: link.remote_status for pid, link in recorded.items()})
+            known = {pid: link.remote_status for pid, link in recorded.items()}
+            new, deleted = settlement.payment_changes(state, known)
             notes[move] = [self._cancel_payment(move, recorded[pid]) for pid in deleted]  # first: a voided
             todo += [(move, state, payment, accounts.get(payment["id"])) for payment in new]  # document lost them
             if new:

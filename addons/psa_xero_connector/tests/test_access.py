@@ -404,7 +404,8 @@ class TestAccessMatrix(XeroHarnessCase):
 
         def read(partner):
             def call(role):
-                return self.rpc(role, "res.partner", "read", [partner.ids, ["ledger_sync_state", "ledger_sync_message"]])
+                return self.rpc(role, "res.partner", "read", [partner.ids, ["ledger_sync_state",
+                        "ledger_sync_message"]])
             return call
 
         def sees_a_only(result):

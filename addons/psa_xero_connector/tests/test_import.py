@@ -147,7 +147,8 @@ class TestImport(XeroHarnessCase):
         reasons = "\n".join(sorted("%s %s %s: %s" % line for line in lines))
         self.assertIn("customers ambiguous Harbour Logistics Ltd: 2 Odoo partners have the same e-mail: "
                       "Harbour One, Harbour Two", reasons)
-        self.assertFalse(self.env["ledger.link"].search([("res_model", "=", "res.partner"), ("res_id", "in", twins.ids)]))
+        self.assertFalse(self.env["ledger.link"].search([("res_model", "=", "res.partner"), ("res_id", "in",
+                twins.ids)]))
         self.assertIn("customers skipped : contact without a name", reasons)
         self.assertIn("customers skipped Old Client: archived in Xero", reasons)
         self.assertIn("customers note Twin B: shares the e-mail same@twins.example with the Xero contact Twin A",
@@ -219,8 +220,10 @@ class TestImport(XeroHarnessCase):
         exempt = self.env["ledger.tax.rate"].search([("tenant_id", "=", self.tenant_a.id),
                                                    ("tax_type", "=", "EXEMPTOUTPUT")])
         zero.with_user(manager).with_company(self.company_a).ledger_entry_id = exempt
-        self.assertEqual(zero.with_company(self.company_a).ledger_mapping_state, "mapped")
-        self.assertEqual(self.links(self.tenant_a, "account.tax").filtered(lambda link: link.res_id == zero.id).remote_id,
+        self.assertEqual(zero.with_company(self.company_a).ledger_mapping_state,
+                "mapped")
+        zero_link = self.links(self.tenant_a, "account.tax").filtered(lambda link: link.res_id == zero.id)
+        self.assertEqual(zero_link.remote_id,
                          "EXEMPTOUTPUT")
         with self.assertRaises(AccessError):
             self.env["ledger.link"].with_user(plain).search([])

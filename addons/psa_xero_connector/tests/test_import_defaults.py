@@ -160,7 +160,8 @@ class TestImportDefaults(XeroHarnessCase):
         other = self.sale20.copy({"name": "20% other (Xero test)"})
         other.with_company(self.company).ledger_entry_id = self.sale20.with_company(self.company).ledger_entry_id
         self.env["product.template"].search([("default_code", "=", "ONSITE-VISIT")]).default_code = "OLD-ONSITE"
-        self.env["ledger.link"].search([("tenant_id", "=", self.tenant.id), ("remote_code", "=", "ONSITE-VISIT")]).unlink()
+        self.env["ledger.link"].search([("tenant_id", "=", self.tenant.id), ("remote_code", "=",
+                "ONSITE-VISIT")]).unlink()
         again = self.run_import(("products",))
         self.assertEqual(self.product("ONSITE-VISIT").taxes_id, self.sale5)
         self.assertIn("products note Onsite Visit: Xero's sales tax OUTPUT2 is mapped to several Odoo taxes: the "

@@ -55,7 +55,8 @@ class TestImportFillsBlanks(XeroHarnessCase):
         self.assertIn("Tax ID", filled.reason)
         self.assertEqual((filled.res_model, filled.res_id), ("res.partner", acme.id))
         self.assertIn("Blanks filled from Xero", wizard.summary_html)
-        self.assertFalse(self.env["ledger.outbox"].search([("res_model", "=", "res.partner"), ("res_id", "=", acme.id)]),
+        self.assertFalse(self.env["ledger.outbox"].search([("res_model", "=", "res.partner"), ("res_id", "=",
+                acme.id)]),
                          "what came from Xero is not sent back")
         # the drift report run right after has nothing to say about it
         self.assertFalse(self.drift_lines().filtered(lambda ln: ln.res_id == acme.id and ln.res_model == "res.partner"))

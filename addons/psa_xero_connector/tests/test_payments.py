@@ -403,7 +403,8 @@ class TestTwoOrganisations(PaymentCase):
         self.handle()
         self.assertEqual((move_a.payment_state, move_b.payment_state), ("paid", "paid"))
         self.assertEqual(self.payments_of(move_a).company_id, self.company)
-        pay_b = self.Payment.browse(self.env["ledger.link"].search([("remote_parent_id", "=", link_b.remote_id)]).res_id)
+        pay_b = self.Payment.browse(self.env["ledger.link"].search([("remote_parent_id", "=",
+                link_b.remote_id)]).res_id)
         self.assertEqual((pay_b.company_id, pay_b.journal_id.company_id), (company_b, company_b))
         events = self.Event.search([("state", "=", "done"), ("category", "=", "INVOICE")])
         self.assertEqual(events.tenant_id, self.tenant | other)

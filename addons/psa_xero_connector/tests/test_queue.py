@@ -154,7 +154,8 @@ class TestExactlyOnce(SyncCase):
         self.assertEqual(batch, self.row(other).batch_id)
         # a day later (the organisation needed reconnecting, say): Xero has forgotten the key
         self.admin_api.post("/clock/advance", {"seconds": 25 * 3600})
-        self.env.cr.execute("UPDATE ledger_outbox_batch SET create_date = create_date - interval '2 days' WHERE id = %s",
+        self.env.cr.execute("UPDATE ledger_outbox_batch SET create_date = create_date - interval '2 days' "
+                            "WHERE id = %s",
                             [batch.id])
         batch.invalidate_recordset(["create_date"])
         self.due_now()
@@ -170,7 +171,8 @@ class TestExactlyOnce(SyncCase):
         self.admin_api.fault("status", status=503, method="PUT", path="/Invoices")  # refused, not applied
         self.process()
         batch = self.row(bill).batch_id
-        self.env.cr.execute("UPDATE ledger_outbox_batch SET create_date = create_date - interval '2 days' WHERE id = %s",
+        self.env.cr.execute("UPDATE ledger_outbox_batch SET create_date = create_date - interval '2 days' "
+                            "WHERE id = %s",
                             [batch.id])
         batch.invalidate_recordset(["create_date"])
         self.due_now()

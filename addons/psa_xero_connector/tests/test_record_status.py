@@ -67,7 +67,8 @@ class TestRecordStatus(SyncCase):
         self.assertIn(move.name, page.text)
         partner = move.commercial_partner_id
         self.assertEqual(self.state(partner), "done")
-        self.assertEqual(partner.ledger_url, "%s/ui/%s/contacts/%s" % (self.harness.url, ORG_A, self.remote_id(partner)))
+        self.assertEqual(partner.ledger_url,
+                         "%s/ui/%s/contacts/%s" % (self.harness.url, ORG_A, self.remote_id(partner)))
         self.assertIn("Tyrell Corp", requests.get(partner.ledger_url, timeout=10).text)
         # the list's two queries serve many records at once, and the list filter finds them
         self.assertIn(move, self.env["account.move"].search([("ledger_sync_state", "=", "done")]))
