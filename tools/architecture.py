@@ -1,11 +1,11 @@
-"""The README's architecture block, made from the tree (standard library only).
+"""docs/architecture.md's architecture block, made from the tree (standard library only).
 
 Each Python module of the addon is listed with the first sentence of its docstring, each data
-folder with its files; the block sits in README.md between two markers and
+folder with its files; the block sits in docs/architecture.md between two markers and
 ``tests/repo/test_architecture.py`` fails when it no longer matches the tree.
 
     python3 tools/architecture.py          # print the block
-    python3 tools/architecture.py --write  # write it into README.md
+    python3 tools/architecture.py --write  # write it into docs/architecture.md
 """
 
 import ast
@@ -16,7 +16,7 @@ import textwrap
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ADDON_DIR = os.path.join("addons", "psa_xero_connector")
-README = os.path.join(REPO, "README.md")
+DOC = os.path.join(REPO, "docs", "architecture.md")
 START, END = "<!-- architecture: made by tools/architecture.py -->", "<!-- /architecture -->"
 COLUMN, WIDTH = 32, 112
 FOLDERS = {  # folders listed as one line: what they hold
@@ -32,7 +32,7 @@ OUTSIDE = [
     ("harness/", "the Xero simulator (plain Python, never imports Odoo) — harness/README.md"),
     ("tests/", "harness, client, pure-function, lifecycle and repository tests (plain pytest)"),
     ("tools/", "./run's implementation (standard library only)"),
-    ("benchmarks/", "scripts that print figures (README: What we measured)"),
+    ("benchmarks/", "scripts that print figures (docs/benchmarks.md)"),
     ("docker-compose.yml, docker/", "the same demo with Docker"),
     (".pre-commit-config.yaml", "OCA's checks (ruff, pylint-odoo, module checks): ./run lint"),
 ]
@@ -79,7 +79,7 @@ def render():
     return "```\n" + "\n".join(out) + "\n```"
 
 
-def readme_block(text):
+def doc_block(text):
     match = re.search(re.escape(START) + r"\n(.*?)\n" + re.escape(END), text, re.S)
     return match and match.group(1)
 
@@ -89,13 +89,13 @@ def main(argv):
     if "--write" not in argv:
         print(block)
         return 0
-    with open(README, encoding="utf-8") as fh:
+    with open(DOC, encoding="utf-8") as fh:
         text = fh.read()
-    if readme_block(text) is None:
-        raise SystemExit("README.md has no %s … %s markers" % (START, END))
+    if doc_block(text) is None:
+        raise SystemExit("docs/architecture.md has no %s … %s markers" % (START, END))
     text = re.sub(re.escape(START) + r"\n.*?\n" + re.escape(END), lambda m: START + "\n" + block + "\n" + END,
                   text, flags=re.S)
-    with open(README, "w", encoding="utf-8") as fh:
+    with open(DOC, "w", encoding="utf-8") as fh:
         fh.write(text)
     return 0
 

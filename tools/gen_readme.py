@@ -23,7 +23,6 @@ import textwrap
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ADDON_DIR = os.path.join(REPO, "addons", "psa_xero_connector")
-REPO_NAME = "psa-xero-connector"
 BRANCH = "main"
 WIDTH = 72  # pandoc's default --columns, which OCA's generator uses
 
@@ -314,11 +313,14 @@ def source_digest(addon_dir):
     return "sha256:" + digest.hexdigest()
 
 
-def github_org(manifest):
-    match = re.match(r"https://github\.com/([^/]+)", manifest.get("website", ""))
+def github_repo(manifest):
+    """(org, repository) from the manifest's website, which is the repository's address as in OCA's
+    modules (``https://github.com/OCA/<repo>``, what OCA's ``oca-fix-manifest-website`` writes)."""
+    match = re.fullmatch(r"https://github\.com/([\w.-]+)/([\w.-]+)", manifest.get("website", ""))
     if not match:
-        raise SystemExit("the manifest's website is not a GitHub address: cannot name the bug tracker")
-    return match.group(1)
+        raise SystemExit("the manifest's website is not a GitHub repository's address "
+                         "(https://github.com/<org>/<repo>): cannot name the bug tracker")
+    return match.group(1), match.group(2)
 
 
 def read_fragments(addon_dir):
@@ -338,7 +340,7 @@ def read_fragments(addon_dir):
     return fragments
 
 
-def badges(manifest, org, addon_url):
+def badges(manifest, org, repo, addon_url):
     status = manifest.get("development_status", "Beta").lower()
     found = []
     if status in STATUS_BADGES:
@@ -346,14 +348,14 @@ def badges(manifest, org, addon_url):
     if manifest.get("license") in LICENSE_BADGES:
         found.append(LICENSE_BADGES[manifest["license"]])
     found.append(("https://img.shields.io/badge/github-%s%%2F%s-lightgray.png?logo=github"
-                  % (org.replace("-", "--"), REPO_NAME.replace("-", "--")), addon_url, "%s/%s" % (org, REPO_NAME)))
+                  % (org.replace("-", "--"), repo.replace("-", "--")), addon_url, "%s/%s" % (org, repo)))
     lines = []
     for index, (image, target, alt) in enumerate(found, 1):
         lines += [".. |badge%d| image:: %s" % (index, image), "    :target: %s" % target, "    :alt: %s" % alt]
     return lines + ["", " ".join("|badge%d|" % i for i in range(1, len(found) + 1))]
 
 
-def credits(manifest, fragments, org, addon_url):
+def credits(manifest, fragments, org, repo, addon_url):
     out = ["Credits", "=======", ""]
     authors = [a.strip() for a in manifest.get("author", "").split(",") if a.strip() and "(OCA)" not in a]
     if authors:
@@ -370,7 +372,7 @@ def credits(manifest, fragments, org, addon_url):
                     "    :target: https://github.com/%s" % login, "    :alt: %s" % login]
         out += ["", "Current maintainer%s:" % ("s" if len(maintainers) > 1 else ""), "",
                 " ".join("|maintainer-%s|" % m for m in maintainers), ""]
-    return out + ["This module is part of the `%s/%s <%s>`_ project on GitHub." % (org, REPO_NAME, addon_url), "",
+    return out + ["This module is part of the `%s/%s <%s>`_ project on GitHub." % (org, repo, addon_url), "",
                   "You are welcome to contribute."]
 
 
@@ -379,8 +381,8 @@ def generate(addon_dir=ADDON_DIR):
     addon = os.path.basename(os.path.abspath(addon_dir))
     manifest = read_manifest(addon_dir)
     fragments = read_fragments(addon_dir)
-    org = github_org(manifest)
-    project_url = "https://github.com/%s/%s" % (org, REPO_NAME)
+    org, repo = github_repo(manifest)
+    project_url = "https://github.com/%s/%s" % (org, repo)
     addon_url = "%s/tree/%s/addons/%s" % (project_url, BRANCH, addon)
     title = manifest["name"]
     out = ["=" * len(title), title, "=" * len(title), "",
@@ -392,7 +394,7 @@ def generate(addon_dir=ADDON_DIR):
            "   !!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!",
            "   !! source digest: %s" % source_digest(addon_dir),
            "   !!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!", ""]
-    out += badges(manifest, org, addon_url) + ["", fragments["DESCRIPTION"].rstrip("\n"), ""]
+    out += badges(manifest, org, repo, addon_url) + ["", fragments["DESCRIPTION"].rstrip("\n"), ""]
     if manifest.get("development_status", "Beta").lower() == "alpha":
         out += [".. IMPORTANT::", "   This is an alpha version: the data model and design can change at any time.",
                 "   Only for development or testing, not for production.", ""]
@@ -406,7 +408,7 @@ def generate(addon_dir=ADDON_DIR):
             "Before reporting one, please check whether it is already there; when you",
             "report it, say which module and version, how to reproduce it, what",
             "happened and what you expected.", ""]
-    return "\n".join(out + credits(manifest, fragments, org, addon_url)) + "\n"
+    return "\n".join(out + credits(manifest, fragments, org, repo, addon_url)) + "\n"
 
 
 def check_rst(text):

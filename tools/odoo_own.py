@@ -23,7 +23,7 @@ HELPER_PATH = os.path.join(REPO, "tools", "odoo_own_addons")
 # Odoo's own test classes run by `./run test` (and CI). Chosen for what the connector overrides
 # (posting and cancelling invoices, bills and credit notes; confirming purchase orders; partners
 # and products saved) and what payments back from Xero use (Register payment, reconciliation),
-# within the CI budget. Times: the whole run on this 2-core machine, see README "The tests".
+# within the CI budget. Times: the whole run on this 2-core machine, see docs/tests.md.
 SELECTION = [
     "/" + HELPER,                                        # the test bed itself works
     "/account:TestAccountMoveOutInvoiceOnchanges",       # customer invoices: every onchange, post, cancel
@@ -44,7 +44,7 @@ SELECTION = [
 ]
 
 # Tests of the selection that fail without the connector too (proved by `./run test --part
-# odoo-own --without-connector -- <the tag without its "-">`, README "The tests"): excluded, with the reason.
+# odoo-own --without-connector -- <the tag without its "-">`, docs/tests.md): excluded, with the reason.
 EXCLUDED = [
     # renumbers a payment dated today to 'PBNK1/2025/00002' and expects the 2025 name: written in
     # 2025, it fails whenever the clock says another year (Odoo keeps the entry's year)

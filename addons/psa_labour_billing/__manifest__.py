@@ -4,8 +4,8 @@
     "summary": "Bill technicians' time by charge type: minimum charge, increments, "
     "one invoice line per charge type listing the work",
     "category": "Sales/Sales",
-    "author": "psa-xero-connector",
-    "website": "https://github.com/psa-xero-connector",
+    "author": "PSA Ledger Connectors",
+    "website": "https://github.com/psa-ledger/psa-ledger-connectors",
     "license": "LGPL-3",
     # Community only: sale_timesheet moves time to invoices; nothing Enterprise (timesheet_grid,
     # helpdesk, sale_subscription) — tests/test_manifest.py checks it.

@@ -3,8 +3,8 @@
     "version": "18.0.1.0.0",
     "summary": "Time on OCA helpdesk tickets billed by charge type; ticket number and title on the invoice line",
     "category": "Hidden",
-    "author": "psa-xero-connector",
-    "website": "https://github.com/psa-xero-connector",
+    "author": "PSA Ledger Connectors",
+    "website": "https://github.com/psa-ledger/psa-ledger-connectors",
     "license": "LGPL-3",
     # OCA's helpdesk_mgmt_timesheet (Community, from PyPI: odoo-addon-helpdesk_mgmt_timesheet);
     # installs itself when labour billing and OCA's ticket time are both present.

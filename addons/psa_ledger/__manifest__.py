@@ -3,8 +3,8 @@
     "version": "18.0.1.0.0",
     "summary": "Ledger-neutral core: outbox, queue, links, request log, events, drift report; ledgers plug in",
     "category": "Accounting/Accounting",
-    "author": "psa-xero-connector",
-    "website": "https://github.com/psa-xero-connector",
+    "author": "PSA Ledger Connectors",
+    "website": "https://github.com/psa-ledger/psa-ledger-connectors",
     "license": "LGPL-3",
     "depends": ["account", "purchase", "mail"],
     "data": [

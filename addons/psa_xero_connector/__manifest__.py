@@ -3,8 +3,8 @@
     "version": "18.0.1.3.0",
     "summary": "Keep an MSP's billing in Odoo and push it to Xero in real time",
     "category": "Accounting/Accounting",
-    "author": "psa-xero-connector",
-    "website": "https://github.com/psa-xero-connector",
+    "author": "PSA Ledger Connectors",
+    "website": "https://github.com/psa-ledger/psa-ledger-connectors",
     "license": "LGPL-3",
     # auth_oauth: Sign in with Xero keeps its provider record, login button and user fields
     "depends": ["psa_ledger", "account", "purchase", "mail", "auth_oauth"],

@@ -1,12 +1,12 @@
-"""The README's architecture block is the tree as it is (tools/architecture.py makes it)."""
+"""The architecture block of docs/architecture.md is the tree as it is (tools/architecture.py makes it)."""
 
 from tools import architecture
 
 
-def test_readme_architecture_block_matches_the_tree():
-    with open(architecture.README, encoding="utf-8") as fh:
-        block = architecture.readme_block(fh.read())
-    assert block is not None, "README.md lost its architecture markers"
+def test_docs_architecture_block_matches_the_tree():
+    with open(architecture.DOC, encoding="utf-8") as fh:
+        block = architecture.doc_block(fh.read())
+    assert block is not None, "docs/architecture.md lost its architecture markers"
     assert block == architecture.render(), "stale: python3 tools/architecture.py --write"
 
 

@@ -63,6 +63,33 @@ def test_a_changed_fragment_makes_the_readme_stale_until_regenerated(tmp_path):
     assert _check(addon, "--check").returncode == 0
 
 
+def test_a_website_that_is_not_the_repository_address_is_refused(tmp_path):
+    addon = _copy_addon(tmp_path)
+    manifest = (addon / "__manifest__.py").read_text(encoding="utf-8")
+    website = gen_readme.read_manifest(str(addon))["website"]
+    (addon / "__manifest__.py").write_text(manifest.replace(website, "https://github.com/psa-ledger"),
+                                           encoding="utf-8")
+    out = _check(addon)
+    assert out.returncode == 1 and "https://github.com/<org>/<repo>" in out.stderr, out.stdout + out.stderr
+
+
+def test_every_addon_has_the_same_real_author_and_repository():
+    """One author and one website for the repository's modules, as OCA's modules have (the website
+    is the repository's address); the modules that are not Xero's do not name Xero in their
+    author or contributors."""
+    addons = os.path.join(REPO, "addons")
+    names = sorted(n for n in os.listdir(addons) if os.path.exists(os.path.join(addons, n, "__manifest__.py")))
+    manifests = {n: gen_readme.read_manifest(os.path.join(addons, n)) for n in names}
+    assert {(m["author"], m["website"]) for m in manifests.values()} == {
+        ("PSA Ledger Connectors", "https://github.com/psa-ledger/psa-ledger-connectors")}, manifests
+    for name in names:
+        if "xero" in name:
+            continue
+        with open(os.path.join(addons, name, "readme", "CONTRIBUTORS.md"), encoding="utf-8") as fh:
+            contributors = fh.read()
+        assert "xero" not in (manifests[name]["author"] + contributors).lower(), name
+
+
 def test_a_fragment_in_unsupported_markdown_is_refused_with_its_name(tmp_path):
     addon = _copy_addon(tmp_path)
     (addon / "readme" / "ROADMAP.md").write_text("| a | table |\n", encoding="utf-8")

@@ -8,7 +8,7 @@ created later (Odoo's accounting tests create their own), gets a connected Xero 
 with every switch on, so Odoo's own flows run through the connector's overrides.
 """,
     "category": "Hidden",
-    "author": "psa-xero-connector",
+    "author": "PSA Ledger Connectors",
     "license": "LGPL-3",
     "depends": ["psa_xero_connector"],
     "post_init_hook": "post_init_hook",
