@@ -9,7 +9,7 @@ import sys
 import time
 import xml.etree.ElementTree as ET
 
-from . import odoo_env, odoo_own
+from . import odoo_env, odoo_own, shared_docs
 from .i18n_pot import normalise_pot
 from .odoo_env import ADDON, LABOUR_ADDONS, LABOUR_TESTED, REPO, Missing
 
@@ -72,7 +72,8 @@ def junit_counts(path):
 
 
 def run_pytest(odoo, args, junit, env=None):
-    cmd = [odoo.python, "-m", "pytest", "-p", "no:cacheprovider", "--junitxml", junit, "-q"] + args
+    # -rs: each skip's reason in the summary (a test needing ../shared's spec files says where it looked)
+    cmd = [odoo.python, "-m", "pytest", "-p", "no:cacheprovider", "--junitxml", junit, "-q", "-rs"] + args
     say(" ".join(cmd))
     return subprocess.run(cmd, cwd=REPO, env=odoo.env(env)).returncode
 
@@ -334,6 +335,16 @@ def cmd_pot(args):
     return 0
 
 
+def cmd_check_shared(args):
+    """CI's guard: the vendors' spec folders are where the tests will look, else exit 1 (without
+    them the checks that need them would be skipped, and CI must run them)."""
+    code = shared_docs.check(args.dir, say=say)
+    if code:
+        say("check-shared: %s must hold %s (the tests would skip what needs them)"
+            % (args.dir or shared_docs.base_dir(), " and ".join(n + "/" for n in shared_docs.FOLDERS)))
+    return code
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="./run", description="Run the demo or every test; make the README.rst "
                                      "or the translation template.")
@@ -360,8 +371,13 @@ def main(argv=None):
     pot = sub.add_parser("pot", help="export the addon's translation template (i18n/*.pot) with Odoo")
     pot.add_argument("--db", help="database name (default: a throwaway one)")
     pot.add_argument("--keep-db", action="store_true", help="keep the database afterwards")
+    shared = sub.add_parser("check-shared", help="say whether the vendors' spec folders (Xero's OpenAPI files, "
+                            "Intuit's XSDs) are found; exit 1 if not (CI runs it before the tests)")
+    shared.add_argument("--dir", help="the folder holding xero-openapi/ and intuit-qbo-xsd/ (default: $%s, "
+                        "else ../shared beside the repository)" % shared_docs.ENV)
     args = parser.parse_args(argv)
-    commands = {"test": cmd_test, "lint": cmd_lint, "demo": cmd_demo, "readme": cmd_readme, "pot": cmd_pot}
+    commands = {"test": cmd_test, "lint": cmd_lint, "demo": cmd_demo, "readme": cmd_readme, "pot": cmd_pot,
+                "check-shared": cmd_check_shared}
     try:
         return commands[args.command](args)
     except Missing as exc:

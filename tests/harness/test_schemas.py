@@ -5,6 +5,8 @@ import requests
 
 from . import openapi
 
+openapi.spec_dir()  # Xero's files live outside the repository (../shared): else the module is skipped
+
 
 class Checked:
     """Wraps the plain-HTTP client: each response is validated before the test sees it."""

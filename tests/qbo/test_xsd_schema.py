@@ -14,13 +14,11 @@ import shutil
 import jsonschema
 import pytest
 
+from tools import shared_docs
+
 from . import xsd_schema
 
-try:
-    XSD_DIR = xsd_schema.xsd_dir()
-except xsd_schema.XsdNotFound as exc:  # the vendor files live outside the repository (../shared)
-    print(exc)
-    pytest.skip(str(exc), allow_module_level=True)
+XSD_DIR = xsd_schema.xsd_dir()  # Intuit's files live outside the repository (../shared): else the module is skipped
 
 
 # A real sandbox invoice (sparse-update test notes, https://gist.github.com/cjgratacos/c84663159d7ae8ce1c6e4a6f9fe16b85,
@@ -436,14 +434,19 @@ def test_all_definitions_are_valid_json_schema():
 
 
 def test_xsd_dir_follows_the_environment(tmp_path, monkeypatch):
+    os.mkdir(tmp_path / "intuit-qbo-xsd")
     for path in glob.glob(os.path.join(XSD_DIR, "*.xsd")):
-        shutil.copy(path, tmp_path)
-    monkeypatch.setenv("QBO_XSD_DIR", str(tmp_path))
-    assert xsd_schema.xsd_dir() == str(tmp_path)
-    monkeypatch.setenv("QBO_XSD_DIR", str(tmp_path / "missing"))
-    assert xsd_schema.xsd_dir() == XSD_DIR  # falls back to ../shared
-    monkeypatch.setattr(xsd_schema, "HERE", str(tmp_path / "repo" / "tests" / "qbo"))  # a checkout without ../shared
-    with pytest.raises(xsd_schema.XsdNotFound, match="set QBO_XSD_DIR"):
+        shutil.copy(path, tmp_path / "intuit-qbo-xsd")
+    monkeypatch.setenv(shared_docs.ENV, str(tmp_path))
+    assert xsd_schema.xsd_dir() == str(tmp_path / "intuit-qbo-xsd")
+    # pointed at a folder without them: skipped, saying where it looked (no other folder tried)
+    monkeypatch.setenv(shared_docs.ENV, str(tmp_path / "missing"))
+    monkeypatch.delenv(shared_docs.REQUIRED_ENV, raising=False)
+    with pytest.raises(pytest.skip.Exception, match="looked for IntuitRestServiceDef.xsd.* in %s.*set PSA_SHARED_DIR"
+                       % re.escape(str(tmp_path / "missing" / "intuit-qbo-xsd"))):
+        xsd_schema.xsd_dir()
+    monkeypatch.setenv(shared_docs.REQUIRED_ENV, "1")  # as CI runs: a failure, not a skip
+    with pytest.raises(pytest.fail.Exception, match="PSA_SHARED_REQUIRED is set"):
         xsd_schema.xsd_dir()
 
 
