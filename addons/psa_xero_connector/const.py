@@ -1,4 +1,15 @@
-"""Xero constants: URLs, scopes, limits, and what the connector logs and retries."""
+"""Xero constants: URLs, scopes, limits. What every ledger shares is the core's (re-exported).
+"""
+
+from odoo.addons.psa_ledger.const import (  # noqa: F401
+    LOG_RETENTION_DAYS,
+    MAX_LOGGED_BODY,
+    MAX_LOGGED_REFUSED,
+    MAX_REFUSED_SOURCES_PER_MINUTE,
+    OAUTH_SECRET_FIELDS,
+    PENDING,
+    SECRET_HEADERS,
+)
 
 # Xero's real endpoints; Settings → Xero may point them at the harness (tests, demo).
 DEFAULT_AUTHORIZE_URL = "https://login.xero.com/identity/connect/authorize"
@@ -50,13 +61,6 @@ LIMIT_WINDOW_SECONDS = 60
 # ir.config_parameter row every worker of every host reads (see ledger.tenant._rest_app).
 APP_REST_PARAM = "psa_xero_connector.app_rest_until"
 
-LOG_RETENTION_DAYS = 30
-MAX_LOGGED_BODY = 200_000  # characters of a request/response body kept in the log
-# Webhook deliveries refused (bad signature, too large, malformed, replays): the log keeps only
-# this much of the body and of the headers, in one row per source, kind and minute with a count.
-MAX_LOGGED_REFUSED = 2048
-# Distinct (source, kind) rows per minute and Odoo process before further sources share one row.
-MAX_REFUSED_SOURCES_PER_MINUTE = 30
 
 # ir.config_parameter keys (system administrators only).
 PARAM_PREFIX = "psa_xero_connector."
@@ -73,12 +77,3 @@ PARAMS = {
     "webhook_key": "",
     "log_retention_days": str(LOG_RETENTION_DAYS),
 }
-
-# What never reaches the log, by where it is (not by a key name Xero's own payloads use: an
-# item's or a currency's "Code" is data, and a logged body may be sent again):
-# request and response headers that carry credentials ...
-SECRET_HEADERS = frozenset({"authorization", "x-xero-signature", "cookie", "set-cookie"})
-# ... and the fields of the OAuth2 token / revocation forms and of the token endpoint's answers.
-# Accounting API bodies carry no secret and are logged whole.
-OAUTH_SECRET_FIELDS = frozenset({"client_secret", "refresh_token", "access_token", "id_token", "code",
-                                 "code_verifier", "token"})

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from odoo.addons.psa_xero_connector import utils
+from odoo.addons.psa_ledger import utils
 from odoo.addons.psa_xero_connector.xero.client import XeroClient, limits_remaining, pkce_pair, validation_messages
 from odoo.addons.psa_xero_connector.xero.errors import (
     XeroAuthError,

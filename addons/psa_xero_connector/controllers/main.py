@@ -14,8 +14,9 @@ from werkzeug.exceptions import Forbidden
 from odoo import http
 from odoo.http import request
 
+from odoo.addons.psa_ledger.utils import jwt_claims
+
 from .. import const
-from ..utils import jwt_claims
 from ..xero.client import pkce_pair
 from ..xero.errors import XeroError
 

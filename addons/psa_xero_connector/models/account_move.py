@@ -6,7 +6,8 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..access import USER, check_caller, check_xero_owned
+from odoo.addons.psa_ledger.access import USER, check_caller, check_ledger_owned
+
 from ..xero import to_xero
 from ..xero.errors import XeroError
 
@@ -21,15 +22,15 @@ class AccountMove(models.Model):
     XERO_TYPE = {"out_invoice": "ACCREC", "in_invoice": "ACCPAY", "out_refund": "ACCRECCREDIT",
                  "in_refund": "ACCPAYCREDIT"}
     # set by the connector's code (under sudo) from what Xero says, read-only to users over RPC too
-    _xero_owned_fields = frozenset({"ledger_voided", "xero_online_invoice_url", "ledger_tracking_note"})
+    _ledger_owned_fields = frozenset({"ledger_voided", "xero_online_invoice_url", "ledger_tracking_note"})
 
     @api.model_create_multi
     def create(self, vals_list):
-        check_xero_owned(self, vals_list)
+        check_ledger_owned(self, vals_list)
         return super().create(vals_list)
 
     def write(self, vals):
-        check_xero_owned(self, [vals])
+        check_ledger_owned(self, [vals])
         return super().write(vals)
 
     def _xero_kind(self):

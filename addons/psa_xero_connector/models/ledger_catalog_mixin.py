@@ -6,7 +6,7 @@ account, item per product or labour charge type, catch-all items per document ty
 
 from odoo import api, fields, models
 
-from ..access import MANAGER, check_caller
+from odoo.addons.psa_ledger.access import MANAGER, check_caller
 
 
 class XeroCatalogMixin(models.AbstractModel):

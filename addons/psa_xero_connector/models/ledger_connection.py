@@ -17,9 +17,10 @@ from psycopg2.extensions import ISOLATION_LEVEL_READ_COMMITTED
 from odoo import api, fields, models, sql_db
 from odoo.exceptions import UserError
 
+from odoo.addons.psa_ledger.access import MANAGER, check_caller
+from odoo.addons.psa_ledger.utils import jwt_claims
+
 from .. import const
-from ..access import MANAGER, check_caller
-from ..utils import jwt_claims
 from ..xero.errors import XeroAuthError, XeroError
 
 _logger = logging.getLogger(__name__)

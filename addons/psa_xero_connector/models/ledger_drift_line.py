@@ -14,8 +14,9 @@ there → it stays (an ignored line stays ignored); gone → it is marked fixed.
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..access import MANAGER, check_caller
-from ..utils import referenced_record
+from odoo.addons.psa_ledger.access import MANAGER, check_caller
+from odoo.addons.psa_ledger.utils import referenced_record
+
 from ..xero.errors import XeroError, XeroNotFound
 
 KIND_LABELS = [("missing_xero", "Missing in Xero"), ("missing_odoo", "Missing in Odoo"),

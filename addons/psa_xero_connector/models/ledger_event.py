@@ -14,8 +14,9 @@ import time
 from odoo import api, fields, models
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
-from ..access import MANAGER, check_caller
-from ..utils import referenced_record
+from odoo.addons.psa_ledger.access import MANAGER, check_caller
+from odoo.addons.psa_ledger.utils import referenced_record
+
 from ..xero import webhook
 from ..xero.errors import XeroError, XeroRateLimited
 

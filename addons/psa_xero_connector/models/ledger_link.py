@@ -10,8 +10,8 @@ from odoo.exceptions import ValidationError
 from odoo.models import PREFETCH_MAX
 from odoo.tools import split_every
 
-from ..access import MANAGER, check_caller, check_xero_owned
-from ..utils import referenced_record
+from odoo.addons.psa_ledger.access import MANAGER, check_caller, check_ledger_owned
+from odoo.addons.psa_ledger.utils import referenced_record
 
 # their links are part of ledger.tracking.option's kept catalogue (_xero_tracking_catalog)
 TRACKED_MODELS = ("account.analytic.plan", "account.analytic.account")
@@ -37,7 +37,7 @@ class XeroLink(models.Model):
     _rec_name = "remote_name"
     # what Xero last reported about the record (a document's status, the document a payment
     # pays): set by the sync and the inbound code under sudo, never typed in
-    _xero_owned_fields = frozenset({"remote_status", "remote_parent_id"})
+    _ledger_owned_fields = frozenset({"remote_status", "remote_parent_id"})
 
     tenant_id = fields.Many2one("ledger.tenant", string="Organisation", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="tenant_id.company_id", store=True, index=True)
@@ -82,7 +82,7 @@ class XeroLink(models.Model):
              WHERE res_model = 'account.payment'""")
 
     def write(self, vals):
-        check_xero_owned(self, [vals])
+        check_ledger_owned(self, [vals])
         # record rules check the row before the write, not the organisation it is moved to
         if vals.get("tenant_id") and not self.env.su:
             check_caller(self.env["ledger.tenant"].browse(vals["tenant_id"]), MANAGER, "write")
@@ -163,7 +163,7 @@ class XeroLink(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        check_xero_owned(self, vals_list)
+        check_ledger_owned(self, vals_list)
         for vals in vals_list:
             if vals.get("ledger_item_id") and not vals.get("remote_id"):
                 item = self.env["ledger.item"].browse(vals["ledger_item_id"])

@@ -30,9 +30,10 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
+from odoo.addons.psa_ledger.access import MANAGER, check_caller
+from odoo.addons.psa_ledger.utils import referenced_record
+
 from .. import const
-from ..access import MANAGER, check_caller
-from ..utils import referenced_record
 from ..xero import duplicates
 from ..xero.client import limits_remaining
 from ..xero.errors import XeroAuthError, XeroError, XeroRateLimited, XeroTransientError

@@ -21,9 +21,10 @@ from urllib.parse import parse_qsl
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.psa_ledger.access import MANAGER, USER, check_caller
+from odoo.addons.psa_ledger.utils import log_text, pretty, redact_headers, referenced_record, to_text
+
 from .. import const
-from ..access import MANAGER, USER, check_caller
-from ..utils import log_text, pretty, redact_headers, referenced_record, to_text
 from ..xero import webhook
 from ..xero.errors import XeroError
 

@@ -6,7 +6,8 @@ from odoo import api, fields, models
 from odoo.osv import expression
 from odoo.tools import SQL
 
-from ..access import MANAGER, USER, check_caller
+from odoo.addons.psa_ledger.access import MANAGER, USER, check_caller
+
 from ..xero import deeplinks
 
 STATES = [("none", "Not in Xero"), ("queued", "Queued"), ("done", "In Xero ✓"), ("error", "Error"),

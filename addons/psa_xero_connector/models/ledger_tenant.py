@@ -12,8 +12,9 @@ from psycopg2.extensions import ISOLATION_LEVEL_READ_COMMITTED
 from odoo import api, fields, models, sql_db
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from odoo.addons.psa_ledger.access import MANAGER, USER, check_caller
+
 from .. import const
-from ..access import MANAGER, USER, check_caller
 from ..xero import presend
 from ..xero.client import XeroClient, limits_remaining
 from ..xero.errors import XeroAuthError, XeroError, XeroRateLimited
@@ -35,7 +36,7 @@ class XeroTenant(models.Model):
     _check_company_auto = True
 
     # What Xero and the connect flow own: set under sudo by their code paths, never by a user.
-    _xero_owned_fields = frozenset({"name", "remote_id", "remote_connection_id", "connection_id", "state",
+    _ledger_owned_fields = frozenset({"name", "remote_id", "remote_connection_id", "connection_id", "state",
                                     "last_error", "base_currency", "country_code", "poll_since",
                                     "xero_period_lock_date", "xero_end_of_year_lock_date", "xero_short_code",
                                     "drift_snapshot", "drift_checked_at", "drift_full_at",
@@ -171,7 +172,7 @@ class XeroTenant(models.Model):
 
     def write(self, vals):
         if not self.env.su:
-            owned = self._xero_owned_fields & set(vals)
+            owned = self._ledger_owned_fields & set(vals)
             if owned:
                 raise AccessError(self.env._("These fields are set by Xero, not by hand: %s", ", ".join(sorted(owned))))
             # A manager assigns organisations to their own companies only (the record rules

@@ -12,7 +12,8 @@ import json
 
 from odoo import api, fields, models
 
-from ..access import MANAGER, USER, check_caller
+from odoo.addons.psa_ledger.access import MANAGER, USER, check_caller
+
 from ..xero.client import limits_remaining
 from ..xero.errors import XeroError
 

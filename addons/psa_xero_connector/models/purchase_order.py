@@ -3,7 +3,8 @@ order's lines or dates goes as an update, a cancelled one is deleted there (issu
 
 from odoo import api, models
 
-from ..access import check_xero_owned
+from odoo.addons.psa_ledger.access import check_ledger_owned
+
 from ..xero import to_xero
 
 # What a purchase order sends to Xero (see _xero_payload): a change of one of these on a confirmed
@@ -17,15 +18,15 @@ class PurchaseOrder(models.Model):
     _xero_link_kind = "purchase_order"
     _xero_sync_fields = PO_SYNC_FIELDS
     # set by the connector's code (under sudo), read-only to users over RPC too
-    _xero_owned_fields = frozenset({"ledger_tracking_note"})
+    _ledger_owned_fields = frozenset({"ledger_tracking_note"})
 
     @api.model_create_multi
     def create(self, vals_list):
-        check_xero_owned(self, vals_list)
+        check_ledger_owned(self, vals_list)
         return super().create(vals_list)
 
     def write(self, vals):
-        check_xero_owned(self, [vals])
+        check_ledger_owned(self, [vals])
         return super().write(vals)
 
     def button_approve(self, force=False):

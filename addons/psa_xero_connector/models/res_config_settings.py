@@ -5,8 +5,9 @@ administrators can read."""
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.psa_ledger.access import MANAGER, USER, check_caller
+
 from .. import const
-from ..access import MANAGER, USER, check_caller
 
 P = const.PARAM_PREFIX
 

@@ -143,8 +143,8 @@ class TestRecordStatus(SyncCase):
         with self.assertRaisesRegex(UserError, "approved invoices only"):
             draft.action_xero_online_invoice()
         # Xero's own refusal comes through when Odoo's idea of the status is stale
-        self.env["ledger.link"].search([("res_model", "=", "account.move"), ("res_id", "=", draft.id)]).remote_status = \
-            "AUTHORISED"
+        link = self.env["ledger.link"].search([("res_model", "=", "account.move"), ("res_id", "=", draft.id)])
+        link.remote_status = "AUTHORISED"
         with self.assertRaisesRegex(UserError, "only available for approved sales invoices"):
             draft.action_xero_online_invoice()
         # it keeps the link on the invoice and posts it: who may only read the invoice may not

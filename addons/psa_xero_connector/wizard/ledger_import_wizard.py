@@ -4,7 +4,8 @@ from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 
-from ..access import MANAGER, check_caller
+from odoo.addons.psa_ledger.access import MANAGER, check_caller
+
 from ..xero.errors import XeroError
 from .ledger_import_line import ACTIONS, ENTITY_LABELS
 

@@ -27,8 +27,9 @@ import urllib3
 from xero_python.api_client import ApiClient, Configuration
 from xero_python.exceptions import ApiException
 
+from odoo.addons.psa_ledger.utils import redact_headers, redact_oauth
+
 from .. import const
-from ..utils import redact_headers, redact_oauth
 from .errors import XeroAuthError, XeroError, XeroNotFound, XeroRateLimited, XeroTransientError, XeroValidationError
 
 _logger = logging.getLogger(__name__)

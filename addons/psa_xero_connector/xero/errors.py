@@ -1,43 +1,35 @@
-"""The few errors the Xero client raises; callers decide from the type what to do."""
+"""The errors the Xero client raises: the core's kinds (``psa_ledger.errors``), marked as Xero's,
+so the core decides from the kind and Xero's own code may still catch Xero's alone."""
+
+from odoo.addons.psa_ledger.errors import (
+    LedgerAuthError,
+    LedgerError,
+    LedgerNotFound,
+    LedgerRateLimited,
+    LedgerTransientError,
+    LedgerValidationError,
+)
 
 
-class XeroError(Exception):
+class XeroError(LedgerError):
     """Base class. ``status`` is the HTTP status (None when no answer came)."""
 
-    def __init__(self, message, status=None, body=None):
-        super().__init__(message)
-        self.status = status
-        self.body = body
 
-
-class XeroValidationError(XeroError):
+class XeroValidationError(LedgerValidationError, XeroError):
     """Xero refused the content (400): fix the data, then retry. ``messages`` are Xero's own."""
 
-    def __init__(self, message, messages=(), status=400, body=None):
-        super().__init__(message, status, body)
-        self.messages = list(messages)
 
-
-class XeroRateLimited(XeroError):
+class XeroRateLimited(LedgerRateLimited, XeroError):
     """429: wait ``retry_after`` seconds. ``problem`` is minute / day / concurrent / appminute."""
 
-    def __init__(self, message, retry_after=60, problem=None, status=429, body=None):
-        super().__init__(message, status, body)
-        self.retry_after = retry_after
-        self.problem = problem
 
-
-class XeroAuthError(XeroError):
+class XeroAuthError(LedgerAuthError, XeroError):
     """401/403, or the identity server refused a grant (``invalid_grant``): reconnect."""
 
-    def __init__(self, message, status=None, body=None, code=None):
-        super().__init__(message, status, body)
-        self.code = code
 
-
-class XeroTransientError(XeroError):
+class XeroTransientError(LedgerTransientError, XeroError):
     """5xx, timeout, connection reset: the same request may be retried (same Idempotency-Key)."""
 
 
-class XeroNotFound(XeroError):
+class XeroNotFound(LedgerNotFound, XeroError):
     """404: the resource does not exist in that organisation."""

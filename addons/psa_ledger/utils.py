@@ -1,4 +1,4 @@
-"""Small helpers shared by the client, the models and the controllers (no Odoo import)."""
+"""Small helpers shared by the ledgers' clients, the models and the controllers (no Odoo model)."""
 
 import base64
 import json
@@ -17,12 +17,17 @@ def referenced_record(env, model, res_id):
 
 
 def redact_headers(headers):
-    return {k: (REDACTED if k.lower() in const.SECRET_HEADERS else v) for k, v in (headers or {}).items()}
+    return {k: (REDACTED if _secret_header(k) else v) for k, v in (headers or {}).items()}
+
+
+def _secret_header(name):
+    name = name.lower()
+    return name in const.SECRET_HEADERS or any(word in name for word in const.SECRET_HEADER_WORDS)
 
 
 def redact_oauth(body):
     """A copy of an OAuth2 form or token answer with its secrets replaced. Only for the identity
-    endpoints' bodies: an Accounting API body is logged as sent (its "Code" is an item's code)."""
+    endpoints' bodies: an accounting API body is logged as sent (its "Code" is an item's code)."""
     if isinstance(body, dict):
         return {k: (REDACTED if str(k).lower() in const.OAUTH_SECRET_FIELDS and v else redact_oauth(v))
                 for k, v in body.items()}
@@ -63,7 +68,7 @@ def pretty(text):
 
 def jwt_claims(token):
     """Claims of a JWT without verifying it (only to read ``exp`` / ``authentication_event_id``
-    of a token we just received over TLS from Xero). {} when it is not a JWT."""
+    of a token just received over TLS from the ledger's identity server). {} when it is not a JWT."""
     try:
         payload = token.split(".")[1]
         payload += "=" * (-len(payload) % 4)
