@@ -136,6 +136,9 @@ invoice = env["account.move"].create({{"move_type": "out_invoice", "partner_id":
     "journal_id": journal.id, "invoice_line_ids": [(0, 0, {{"name": "Support", "quantity": 2, "price_unit": 50}})]}})
 voided = env["account.move"].create({{"move_type": "out_invoice", "partner_id": customer.id, "journal_id": journal.id}})
 voided.write({{"xero_voided": True, "xero_tracking_note": "Region North was not sent: no option mapped"}})
+order = env["purchase.order"].create({{"partner_id": supplier.id, "order_line": [(0, 0, {{"name": "Spare disks",
+    "product_qty": 4, "price_unit": 80, "product_id": env["product.product"].create({{"name": "Upgrade Disk"}}).id}})]}})
+order.write({{"xero_tracking_note": "Region not sent: the plan is not mapped"}})
 account = env["account.account"].search([("company_ids", "in", company.id), ("account_type", "=", "income")], limit=1)
 tax = env["account.tax"].search([("company_id", "=", company.id), ("type_tax_use", "=", "sale")], limit=1)
 assert account and tax, "no income account or sales tax: the company has no chart of accounts"
@@ -181,7 +184,8 @@ x_tax = env["xero.tax.rate"].create({{"tenant_id": org.id, "name": "Tax on Sales
     "rate": 8.875, "kind": "sale", "component_count": 2, "can_apply_to_equity": False}})
 x_item = env["xero.item"].create({{"tenant_id": org.id, "name": "Managed service", "item_id": "item-guid-1",
     "code": "MSP-1", "sales_price": 99.0, "sales_account_code": "200", "sales_tax_type": "OUTPUT"}})
-x_cat = env["xero.tracking.category"].create({{"tenant_id": org.id, "name": "Region", "tracking_category_id": "tc-guid-1"}})
+x_cat = env["xero.tracking.category"].create({{"tenant_id": org.id, "name": "Region",
+    "tracking_category_id": "tc-guid-1"}})
 x_north = env["xero.tracking.option"].create({{"tenant_id": org.id, "name": "North", "category_id": x_cat.id,
     "tracking_option_id": "to-guid-1"}})
 env["xero.tracking.option"].create({{"tenant_id": org.id, "name": "Gone", "category_id": x_cat.id,
@@ -207,6 +211,8 @@ Link.create({{"tenant_id": org.id, "res_model": "product.category", "res_id": ca
     "account_code": "200"}})
 invoice_link = Link.create({{"tenant_id": org.id, "res_model": "account.move", "res_id": invoice.id,
     "xero_id": "inv-guid-1", "xero_name": "INV-0001", "xero_status": "AUTHORISED"}})
+Link.create({{"tenant_id": org.id, "res_model": "purchase.order", "res_id": order.id, "xero_id": "po-guid-1",
+    "xero_name": "PO-0001", "xero_status": "SUBMITTED"}})
 Link.create({{"tenant_id": org.id, "res_model": "account.move", "res_id": voided.id, "xero_id": "inv-guid-2",
     "xero_name": "INV-0002", "xero_status": "VOIDED"}})
 
@@ -412,9 +418,9 @@ def test_upgrade_from_release_keeps_every_row(odoo, base_db, workdir, version, c
                 assert not lost, "%s row %s changed: {column: (before, after)} %s" % (table, row_id, lost)
         assert {table: len(rows) for table, rows in before.items()} == {
             "xero_connection": 2, "xero_tenant": 3, "xero_outbox": 10, "xero_outbox_batch": 3,
-            "xero_link": 11, "xero_request_log": 3, "xero_event": 5, "xero_drift_line": 4, "xero_account": 4,
+            "xero_link": 12, "xero_request_log": 3, "xero_event": 5, "xero_drift_line": 4, "xero_account": 4,
             "xero_item": 1, "xero_tax_rate": 1, "xero_tracking_category": 1, "xero_tracking_option": 2,
-            "account_move": 2, "purchase_order": 0}
+            "account_move": 2, "purchase_order": 1}
 
         # a few values by name, so a failure reads plainly
         link = lambda col: db.sql("SELECT %s FROM %s WHERE id = %d" % (  # noqa: E731
@@ -422,8 +428,8 @@ def test_upgrade_from_release_keeps_every_row(odoo, base_db, workdir, version, c
         assert link("xero_id") == "contact-guid-1" and link("xero_purchase_tax_type") == "INPUT"
         assert db.sql("SELECT refresh_token FROM %s WHERE id = %d"
                       % (new_table("xero_connection"), filled["conn"])) == "upgrade-refresh-token"
-        assert db.sql("SELECT %s FROM %s WHERE id = %d" % (new_column("xero_tenant", "xero_tenant_id"),
-                                                            new_table("xero_tenant"), filled["org"])) == "tenant-aaaa-1111"
+        assert db.sql("SELECT %s FROM %s WHERE id = %d" % (
+            new_column("xero_tenant", "xero_tenant_id"), new_table("xero_tenant"), filled["org"])) == "tenant-aaaa-1111"
         # the batch in doubt is still in doubt: pending, sent once, its key and body as fixed, its row sending
         assert db.sql("SELECT state || ' ' || sends || ' ' || idempotency_key FROM %s WHERE id = %d"
                       % (new_table("xero_outbox_batch"), filled["doubt_batch"])) == "pending 1 upgrade-key-in-doubt"
@@ -436,7 +442,7 @@ def test_upgrade_from_release_keeps_every_row(odoo, base_db, workdir, version, c
             assert db.sql("SELECT value FROM ir_config_parameter WHERE key = '%s'" % key) == value
 
         # group members kept
-        for old, new in GROUPS.items():
+        for old in GROUPS:
             assert group_members(db, new_name(GROUPS, old)) == members[old], old
         # the crons are there and active, on the (renamed) models
         assert crons(db, [new_name(MODELS, m) for m in MODELS]) == Counter(
