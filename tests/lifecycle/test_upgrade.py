@@ -136,8 +136,9 @@ invoice = env["account.move"].create({{"move_type": "out_invoice", "partner_id":
     "journal_id": journal.id, "invoice_line_ids": [(0, 0, {{"name": "Support", "quantity": 2, "price_unit": 50}})]}})
 voided = env["account.move"].create({{"move_type": "out_invoice", "partner_id": customer.id, "journal_id": journal.id}})
 voided.write({{"xero_voided": True, "xero_tracking_note": "Region North was not sent: no option mapped"}})
+disk = env["product.product"].create({{"name": "Upgrade Disk"}})
 order = env["purchase.order"].create({{"partner_id": supplier.id, "order_line": [(0, 0, {{"name": "Spare disks",
-    "product_qty": 4, "price_unit": 80, "product_id": env["product.product"].create({{"name": "Upgrade Disk"}}).id}})]}})
+    "product_qty": 4, "price_unit": 80, "product_id": disk.id}})]}})
 order.write({{"xero_tracking_note": "Region not sent: the plan is not mapped"}})
 account = env["account.account"].search([("company_ids", "in", company.id), ("account_type", "=", "income")], limit=1)
 tax = env["account.tax"].search([("company_id", "=", company.id), ("type_tax_use", "=", "sale")], limit=1)
