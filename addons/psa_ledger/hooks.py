@@ -97,6 +97,7 @@ def pre_init_hook(env):
                 columns.setdefault(table, {})[old] = new
     _rename_indexes_and_constraints(cr, [new for _old, new in tables] + list(columns), columns)
     _rename_registry(cr, columns)
+    _blank_provider_view_extensions(cr)
     for table in ("ledger_tenant", "ledger_connection"):
         cr.execute(SQL("ALTER TABLE %s ADD COLUMN IF NOT EXISTS code varchar", SQL.identifier(table)))
         cr.execute(SQL("UPDATE %s SET code = %s WHERE code IS NULL", SQL.identifier(table), OLD))
@@ -161,3 +162,20 @@ def _rename_registry(cr, columns):
         cr.execute("""UPDATE ir_model_data SET name = regexp_replace(name, %s, %s)
                       WHERE module = %s AND name ~ %s""",
                    [r"(^|_)%s(_|$)" % old_u, r"\1%s\2" % new_u, PROVIDER_MODULE, r"(^|_)%s(_|$)" % old_u])
+
+
+def _blank_provider_view_extensions(cr):
+    """The provider's (and its dependents') view extensions still name the old fields until their
+    module reloads them; Odoo validates each reloaded view together with the others of the same
+    parent, so one stale sibling would fail the upgrade. They are emptied here (an extension with
+    no change) and written again from the modules' files in the same upgrade."""
+    cr.execute("""
+        UPDATE ir_ui_view SET arch_db = jsonb_build_object('en_US', '<data/>')
+         WHERE mode = 'extension' AND inherit_id IS NOT NULL
+           AND id IN (SELECT d.res_id FROM ir_model_data d
+                       WHERE d.model = 'ir.ui.view'
+                         AND (d.module = %s OR d.module IN (SELECT m.name FROM ir_module_module m
+                                                              JOIN ir_module_module_dependency dep ON dep.module_id = m.id
+                                                             WHERE dep.name = %s)))""",
+               [PROVIDER_MODULE, PROVIDER_MODULE])
+
