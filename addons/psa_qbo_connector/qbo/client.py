@@ -19,6 +19,7 @@ No Odoo import here: the client is usable (and tested) on its own.
 """
 
 import base64
+import bisect
 import json
 import threading
 import time
@@ -108,13 +109,15 @@ class Pacer:
 
     def _wait(self, realm, batch, now):
         wait = max(0.0, self._paused.get(realm, 0.0) - now)
-        windows = [(self._calls[realm], span, limit) for span, limit in self.limits]
+        checks = [(self._calls[realm], span, limit) for span, limit in self.limits]
         if batch:
-            windows.append((self._batches[realm], *self.batch_limit))
-        for times, span, limit in windows:
-            while times and times[0] <= now - span:
+            checks.append((self._batches[realm], *self.batch_limit))
+        for times in {id(t): t for t, _s, _l in checks}.values():  # one deque per realm, kept a minute
+            while times and times[0] <= now - 60.0:
                 times.popleft()
-            if len(times) >= limit:
+        for times, span, limit in checks:
+            recent = len(times) - bisect.bisect_right(times, now - span)
+            if recent >= limit:  # wait until the limit-th most recent call leaves the window
                 wait = max(wait, times[len(times) - limit] + span - now)
         return wait
 
