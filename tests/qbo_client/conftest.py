@@ -4,8 +4,9 @@ server on a free port, seeded with the demo's US (automated sales tax) and UK (V
 
 import os
 
-import odoo.addons
 import pytest
+
+import odoo.addons
 
 from harness.qbo import seed
 from harness.qbo.app import create_app

@@ -64,7 +64,7 @@ def test_a_lost_refresh_answer_does_not_lock_the_company_out(qbo, admin, us):
     retried = us.client.refresh(us.tokens["refresh_token"])
     assert retried["refresh_token"] == us.tokens["refresh_token"]
     us.tokens = retried
-    assert us.read("CompanyInfo", None)["CompanyName"] == "Northwind IT Services Inc"
+    assert us.get("CompanyInfo", None)["CompanyName"] == "Northwind IT Services Inc"
 
 
 def test_revoke_disconnects(qbo, us):
@@ -104,12 +104,12 @@ def test_create_then_sparse_update_with_synctoken_and_5010_on_a_stale_one(qbo, u
     assert stale.value.messages[0].startswith("Stale Object Error")
     assert uk.log[-1]["messages"] == stale.value.messages and uk.log[-1]["status"] == 400
     # the answer to 5010: re-read, re-apply, send again
-    current = uk.read("Customer", created["Id"])
+    current = uk.get("Customer", created["Id"])
     again = uk.save("Customer", to_qbo.party_payload({"name": "Sync Co", "email": "c@s.ex"}, remote_id=current["Id"],
                                                      sync_token=current["SyncToken"]))
     assert again["SyncToken"] == "2" and again["PrimaryEmailAddr"]["Address"] == "c@s.ex"
     with pytest.raises(QboNotFound):
-        uk.read("Customer", "999999")
+        uk.get("Customer", "999999")
 
 
 def test_uk_invoice_totals_equal_and_us_sales_tax_difference_named(qbo, uk, us):
@@ -200,9 +200,9 @@ def test_payment_read_back_into_the_settlement_state(qbo, admin, uk):
     _, payload = to_qbo.document_payload(uk_invoice(qbo.app))
     invoice = uk.save("Invoice", payload)
     admin.post("/payments", {"realmId": UK, "InvoiceId": invoice["Id"], "Amount": 100})
-    invoice = uk.read("Invoice", invoice["Id"])
+    invoice = uk.get("Invoice", invoice["Id"])
     payment_ids = [link["TxnId"] for link in invoice["LinkedTxn"] if link["TxnType"] == "Payment"]
-    payments = [uk.read("Payment", pid) for pid in payment_ids]
+    payments = [uk.get("Payment", pid) for pid in payment_ids]
     state = from_qbo.document_state(invoice, payments)
     assert state["status"] == "AUTHORISED" and str(state["amount_due"]) == "206.00"
     assert [str(p["amount"]) for p in state["payments"].values()] == ["100.00"]

@@ -3,9 +3,10 @@ test_client.py), and the per-realm pacer on a fake clock."""
 
 import pytest
 
-from harness.qbo.wire import throttle_xml
 from odoo.addons.psa_qbo_connector.qbo import errors
 from odoo.addons.psa_qbo_connector.qbo.client import Pacer
+
+from harness.qbo.wire import throttle_xml
 
 STALE = {"Fault": {"Error": [{"Message": "Stale Object Error", "Detail": "Stale Object Error : You and root were "
                               "working on this at the same time.", "code": "5010", "element": "SyncToken"}],
@@ -112,7 +113,7 @@ def test_pacer_keeps_each_realm_inside_10_per_second_and_500_per_minute():
 def test_pacer_batches_and_pause_after_429():
     t = FakeTime()
     pacer = Pacer(headroom=1.0, clock=t.clock, sleep=t.sleep)
-    for i in range(40):
+    for _ in range(40):
         t.now += 0.2
         pacer.acquire("r1", batch=True)
     assert pacer.delay("r1", batch=True) > 50 and pacer.delay("r1") == 0  # the 41st batch of the minute waits

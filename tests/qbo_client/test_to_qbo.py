@@ -93,7 +93,8 @@ def test_item_payload():
 
 def uk_invoice(**extra):
     return dict({"kind": "out_invoice", "party_id": "58", "number": "INV/2026/0001", "date": "2026-12-01",
-                 "due_date": "2026-12-31", "currency": "GBP", "base_currency": "GBP", "marker": "[odoo:db1:account.move:7]",
+                 "due_date": "2026-12-31", "currency": "GBP", "base_currency": "GBP",
+                 "marker": "[odoo:db1:account.move:7]",
                  "lines": [{"description": "Remote support", "quantity": 3, "price_unit": 85, "subtotal": 255,
                             "item_id": "1", "tax_code": "3", "class_id": "9"},
                            {"description": "Discounted visit", "quantity": 1.5, "price_unit": 120, "subtotal": 162,

@@ -229,7 +229,7 @@ class QboClient:
                 self.pacer.pause(realm, exc.retry_after)
             raise
 
-    def read(self, access_token, realm, entity, obj_id):
+    def get(self, access_token, realm, entity, obj_id):
         """``GET /<entity>/<id>`` -> the object."""
         _check(entity, READABLE)
         path = entity.lower() if entity in ("CompanyInfo", "Preferences") else "%s/%s" % (entity.lower(), obj_id)

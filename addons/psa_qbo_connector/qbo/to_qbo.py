@@ -245,31 +245,12 @@ def document_payload(doc, remote_id=None, sync_token=None):
                "Line": [line_payload(line, entity, us_ast, doc.get("default_item_id")) for line in lines]}
     if doc.get("date"):
         payload["TxnDate"] = str(doc["date"])
-    number = _text(doc.get("reference") if entity == "Bill" else doc.get("number"))
-    # sales forms: QBO numbers them itself when custom transaction numbers are off (Intuit: then
-    # send none); a bill's number is the supplier's reference, Odoo's name goes in the note
-    if number and (entity not in SALES or doc.get("custom_numbers")):
-        if len(number) > DOC_NUMBER_MAX:
-            raise MappingError("The number '%s' is longer than QuickBooks' %d characters" % (number, DOC_NUMBER_MAX))
-        payload["DocNumber"] = number
-    note = " ".join(p for p in (doc.get("marker"), _text(doc.get("number")) if entity == "Bill" else "",
-                                _text(doc.get("note"))) if p)
-    if note:
-        payload["PrivateNote"] = note[:PRIVATE_NOTE_MAX]
-    if doc.get("due_date") and entity in ("Invoice", "Bill"):
-        payload["DueDate"] = str(doc["due_date"])
-    if doc.get("due_date") and entity == "PurchaseOrder":
+    if doc.get("due_date") and entity != "CreditMemo":
         payload["DueDate"] = str(doc["due_date"])
     if not us_ast:
         payload["GlobalTaxCalculation"] = "TaxExcluded"
-    if doc.get("class_id"):
-        if entity == "Bill":  # a bill has no transaction ClassRef: the class goes on each line
-            for line in payload["Line"]:
-                line[line["DetailType"]].setdefault("ClassRef", ref(doc["class_id"]))
-        else:
-            payload["ClassRef"] = ref(doc["class_id"])
-    if doc.get("department_id"):
-        payload["DepartmentRef"] = ref(doc["department_id"])
+    _number_and_note(payload, entity, doc)
+    _tracking(payload, entity, doc)
     if doc.get("currency"):
         payload["CurrencyRef"] = ref(doc["currency"])
         if doc.get("base_currency") and doc["currency"] != doc["base_currency"]:
@@ -278,6 +259,34 @@ def document_payload(doc, remote_id=None, sync_token=None):
                 raise MappingError("No exchange rate for %s: set one in Odoo before sending" % doc["currency"])
             payload["ExchangeRate"] = rate
     return entity, update_fields(payload, remote_id, sync_token)
+
+
+def _number_and_note(payload, entity, doc):
+    """Sales forms: QBO numbers them itself when custom transaction numbers are off (Intuit:
+    then send none). A bill's number is the supplier's reference; Odoo's name goes in the
+    private note beside the marker."""
+    number = _text(doc.get("reference") if entity == "Bill" else doc.get("number"))
+    if number and (entity not in SALES or doc.get("custom_numbers")):
+        if len(number) > DOC_NUMBER_MAX:
+            raise MappingError("The number '%s' is longer than QuickBooks' %d characters" % (number, DOC_NUMBER_MAX))
+        payload["DocNumber"] = number
+    note = " ".join(p for p in (doc.get("marker"), _text(doc.get("number")) if entity == "Bill" else "",
+                                _text(doc.get("note"))) if p)
+    if note:
+        payload["PrivateNote"] = note[:PRIVATE_NOTE_MAX]
+
+
+def _tracking(payload, entity, doc):
+    """Analytic plans → ClassRef (per transaction; a bill has none in the XSD: then per line)
+    and DepartmentRef (QBO's location, per transaction)."""
+    if doc.get("class_id"):
+        if entity == "Bill":
+            for line in payload["Line"]:
+                line[line["DetailType"]].setdefault("ClassRef", ref(doc["class_id"]))
+        else:
+            payload["ClassRef"] = ref(doc["class_id"])
+    if doc.get("department_id"):
+        payload["DepartmentRef"] = ref(doc["department_id"])
 
 
 def totals_differ(odoo_total, qbo_doc, odoo_tax=None):
