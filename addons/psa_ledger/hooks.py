@@ -174,8 +174,8 @@ def _blank_provider_view_extensions(cr):
          WHERE mode = 'extension' AND inherit_id IS NOT NULL
            AND id IN (SELECT d.res_id FROM ir_model_data d
                        WHERE d.model = 'ir.ui.view'
-                         AND (d.module = %s OR d.module IN (SELECT m.name FROM ir_module_module m
-                                                              JOIN ir_module_module_dependency dep ON dep.module_id = m.id
-                                                             WHERE dep.name = %s)))""",
+                         AND (d.module = %s OR d.module IN (
+                             SELECT m.name FROM ir_module_module m
+                               JOIN ir_module_module_dependency dep ON dep.module_id = m.id
+                              WHERE dep.name = %s)))""",
                [PROVIDER_MODULE, PROVIDER_MODULE])
-
