@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 
 from . import odoo_env, odoo_own, shared_docs
 from .i18n_pot import normalise_pot
-from .odoo_env import ADDON, LABOUR_ADDONS, LABOUR_TESTED, REPO, Missing
+from .odoo_env import ADDON, CORE_ADDON, FAKE_LEDGER, LABOUR_ADDONS, LABOUR_TESTED, REPO, TEST_ADDONS, Missing
 
 DEMO_DB = "psa_xero_demo"
 
@@ -24,10 +24,11 @@ def odoo_cmd(odoo, *args):
     return odoo.launcher + list(args)
 
 
-def install_addon(odoo, db, demo=False, log_file=None, extra_modules=()):
+def install_addon(odoo, db, demo=False, log_file=None, extra_modules=(), modules=(ADDON,), addons_path=None):
     """A fresh database with the addon installed (drops ``db`` first if it exists)."""
     drop_db(db)
-    args = ["-d", db, "--addons-path", odoo.addons_path, "-i", ",".join((ADDON,) + tuple(extra_modules)),
+    args = ["-d", db, "--addons-path", addons_path or odoo.addons_path,
+            "-i", ",".join(tuple(modules) + tuple(extra_modules)),
             "--stop-after-init", "--no-http",
             "--log-level", "warn"]
     if not demo:
@@ -40,8 +41,8 @@ def install_addon(odoo, db, demo=False, log_file=None, extra_modules=()):
             fh.write(text)
     if out.returncode != 0 or " ERROR " in text or "CRITICAL" in text:
         sys.stderr.write(text[-6000:])
-        raise SystemExit("[run] installing %s into %s failed (see above)" % (ADDON, db))
-    say("installed %s into a fresh database %r in %.0f s" % (",".join((ADDON,) + tuple(extra_modules)), db,
+        raise SystemExit("[run] installing %s into %s failed (see above)" % (",".join(modules), db))
+    say("installed %s into a fresh database %r in %.0f s" % (",".join(tuple(modules) + tuple(extra_modules)), db,
                                                             time.time() - started))
 
 
@@ -127,6 +128,7 @@ def cmd_test(args):
     results = {}
     own_db = db + "_own"
     labour_db = db + "_labour"
+    core_db = db + "_core"
     specs = args.pytest_args if args.part == "odoo-own" else None  # Odoo test tags replacing the selection
     if args.without_connector and args.part != "odoo-own":
         raise SystemExit("[run] --without-connector goes with --part odoo-own")
@@ -153,6 +155,17 @@ def cmd_test(args):
                                      "--odoo-extra", "test-enable",
                                      os.path.join("addons", ADDON, "tests")] + args.pytest_args, junit, env)
             results["addon (Odoo)"] = (code, junit_counts(junit))
+        if args.part in ("all", "core"):
+            # the core with a fake ledger and no Xero at all: the core needs nothing from a real ledger
+            core_path = odoo.addons_path + "," + TEST_ADDONS
+            install_addon(odoo, core_db, log_file=os.path.join(workdir, "install-core.log"),
+                          modules=(CORE_ADDON, FAKE_LEDGER), addons_path=core_path)
+            junit = os.path.join(workdir, "core.xml")
+            code = run_pytest(odoo, ["--odoo-database", core_db, "--odoo-addons-path", core_path,
+                                     "--odoo-log-level", "warn", "--odoo-extra", "test-enable",
+                                     os.path.join("tests", "addons", FAKE_LEDGER, "tests")]
+                              + (args.pytest_args if args.part == "core" else []), junit, env)
+            results["core with a fake ledger (Odoo)"] = (code, junit_counts(junit))
         if args.part in ("all", "labour"):
             # a database of its own: labour billing brings sale_timesheet and OCA's helpdesk, which the
             # connector's tests and Odoo's own account tests run without
@@ -172,6 +185,7 @@ def cmd_test(args):
             drop_db(db)
             drop_db(own_db)
             drop_db(labour_db)
+            drop_db(core_db)
     total = {"passed": 0, "failed": 0, "skipped": 0}
     failed_runs = []
     for name, (code, counts) in results.items():
@@ -300,27 +314,15 @@ def cmd_readme(args):
     return code
 
 
-def cmd_pot(args):
-    """i18n/<addon>.pot exported by Odoo itself from a fresh database with only the addon installed
-    (and what it depends on), as the test database is: the field labels of inherited mixins depend
-    on what is installed."""
-    odoo = prepare()
-    db = args.db or "psa_xero_pot_%d" % os.getpid()
-    workdir = os.path.join(REPO, "var", "pot")
-    os.makedirs(workdir, exist_ok=True)
-    exported = os.path.join(workdir, ADDON + ".pot")
-    target = os.path.join(REPO, "addons", ADDON, "i18n", ADDON + ".pot")
-    try:
-        install_addon(odoo, db, log_file=os.path.join(workdir, "install.log"))
-        out = subprocess.run(odoo_cmd(odoo, "-d", db, "--addons-path", odoo.addons_path, "--i18n-export", exported,
-                                      "--modules", ADDON, "--stop-after-init", "--no-http", "--log-level", "warn"),
-                             env=odoo.env(), text=True, capture_output=True)
-        if out.returncode != 0 or not os.path.exists(exported):
-            sys.stderr.write((out.stdout + out.stderr)[-6000:])
-            raise SystemExit("[run] exporting the translation template failed (see above)")
-    finally:
-        if not args.keep_db:
-            drop_db(db)
+def export_pot(odoo, db, addon, workdir):
+    exported = os.path.join(workdir, addon + ".pot")
+    target = os.path.join(REPO, "addons", addon, "i18n", addon + ".pot")
+    out = subprocess.run(odoo_cmd(odoo, "-d", db, "--addons-path", odoo.addons_path, "--i18n-export", exported,
+                                  "--modules", addon, "--stop-after-init", "--no-http", "--log-level", "warn"),
+                         env=odoo.env(), text=True, capture_output=True)
+    if out.returncode != 0 or not os.path.exists(exported):
+        sys.stderr.write((out.stdout + out.stderr)[-6000:])
+        raise SystemExit("[run] exporting the translation template of %s failed (see above)" % addon)
     with open(exported, encoding="utf-8") as fh:
         text = normalise_pot(fh.read())
     os.makedirs(os.path.dirname(target), exist_ok=True)
@@ -332,6 +334,23 @@ def cmd_pot(args):
         with open(target, "w", encoding="utf-8") as fh:
             fh.write(text)
         say("wrote %s (%d strings)" % (rel, text.count("\nmsgid ") - 1))
+
+
+def cmd_pot(args):
+    """i18n/<addon>.pot exported by Odoo itself from a fresh database with only the addon installed
+    (and what it depends on), as the test database is: the field labels of inherited mixins depend
+    on what is installed."""
+    odoo = prepare()
+    db = args.db or "psa_xero_pot_%d" % os.getpid()
+    workdir = os.path.join(REPO, "var", "pot")
+    os.makedirs(workdir, exist_ok=True)
+    try:
+        install_addon(odoo, db, log_file=os.path.join(workdir, "install.log"))
+        for addon in (CORE_ADDON, ADDON):
+            export_pot(odoo, db, addon, workdir)
+    finally:
+        if not args.keep_db:
+            drop_db(db)
     return 0
 
 
@@ -350,8 +369,8 @@ def main(argv=None):
                                      "or the translation template.")
     sub = parser.add_subparsers(dest="command", required=True)
     test = sub.add_parser("test", help="run every test (harness, addon, Odoo's own) on throwaway databases")
-    test.add_argument("--part", choices=("all", "lint", "harness", "addon", "labour", "odoo-own"), default="all",
-                      help="labour: the labour billing modules' tests (OCA's helpdesk installed); "
+    test.add_argument("--part", choices=("all", "lint", "harness", "addon", "core", "labour", "odoo-own"), default="all",
+                      help="core: the ledger-neutral core's tests with a fake ledger (no Xero); labour: the labour billing modules' tests (OCA's helpdesk installed); "
                            "odoo-own: Odoo's own account and purchase tests with the connector active "
                            "(extra arguments after -- replace the selection: Odoo test tags)")
     test.add_argument("--without-connector", action="store_true",

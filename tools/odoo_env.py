@@ -18,6 +18,11 @@ from dataclasses import dataclass, field
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ADDON = "psa_xero_connector"
+# the ledger-neutral core, and the fake ledger its own tests plug in (a test fixture, not a product
+# addon: it lives under tests/addons, on the addons path of the core's test run only)
+CORE_ADDON = "psa_ledger"
+FAKE_LEDGER = "psa_ledger_fake"
+TEST_ADDONS = os.path.join(REPO, "tests", "addons")
 # labour billing: its module (it names no ledger), and what its tests install beside it — OCA's
 # ticket time (a wheel of requirements-oca.txt) — so that its glue modules auto-install
 LABOUR_ADDONS = ("psa_labour_billing", "helpdesk_mgmt_timesheet")
