@@ -369,8 +369,10 @@ def main(argv=None):
                                      "or the translation template.")
     sub = parser.add_subparsers(dest="command", required=True)
     test = sub.add_parser("test", help="run every test (harness, addon, Odoo's own) on throwaway databases")
-    test.add_argument("--part", choices=("all", "lint", "harness", "addon", "core", "labour", "odoo-own"), default="all",
-                      help="core: the ledger-neutral core's tests with a fake ledger (no Xero); labour: the labour billing modules' tests (OCA's helpdesk installed); "
+    test.add_argument("--part", choices=("all", "lint", "harness", "addon", "core", "labour", "odoo-own"),
+                      default="all",
+                      help="core: the ledger-neutral core's tests with a fake ledger (no Xero); "
+                           "labour: the labour billing modules' tests (OCA's helpdesk installed); "
                            "odoo-own: Odoo's own account and purchase tests with the connector active "
                            "(extra arguments after -- replace the selection: Odoo test tags)")
     test.add_argument("--without-connector", action="store_true",
