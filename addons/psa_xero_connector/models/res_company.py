@@ -1,5 +1,4 @@
-"""A company has at most one Xero organisation (its tenant); the link is read under sudo so that
-every user of the company sees which organisation its documents go to."""
+"""The company's organisation (the core's), labelled as Xero users know it."""
 
 from odoo import fields, models
 
@@ -7,9 +6,5 @@ from odoo import fields, models
 class ResCompany(models.Model):
     _inherit = "res.company"
 
-    ledger_tenant_ids = fields.One2many("ledger.tenant", "company_id", string="Xero organisations")
-    ledger_tenant_id = fields.Many2one("ledger.tenant", string="Xero organisation", compute="_compute_ledger_tenant_id")
-
-    def _compute_ledger_tenant_id(self):
-        for company in self:
-            company.ledger_tenant_id = company.sudo().ledger_tenant_ids[:1]
+    ledger_tenant_ids = fields.One2many(string="Xero organisations")
+    ledger_tenant_id = fields.Many2one(string="Xero organisation")
