@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
-from ..xero import settlement, webhook
+from ..xero import settlement
 from ..xero.errors import XeroError
 
 _logger = logging.getLogger(__name__)
@@ -99,18 +99,9 @@ class XeroInbound(models.AbstractModel):
 
     def _apply_later(self, tenant, kind, remote_ids):
         """Documents someone changed while the poll (or a manual pull) applied them: handed to
-        the event queue, as if Xero had sent an event — applied again on a fresh view, with
-        the queue's attempts, back-off and visible give-up."""
-        if not remote_ids:
-            return
-        Event = self.env["ledger.event"].sudo()
-        ledger_tenant = tenant.remote_id.lower()
-        now = fields.Datetime.now().strftime("%Y-%m-%dT%H:%M:%S.%f")
-        stored = Event._store([{"tenant_id": ledger_tenant, "category": webhook.EVENT_CATEGORY[kind], "event_type": "UPDATE",
-                                "resource_id": remote_id, "event_date": now} for remote_id in remote_ids],
-                              Event._tenants_by_remote_id({ledger_tenant}))
-        if stored:
-            Event._trigger_worker()
+        the event queue (the poll and the drift report sit above it; ``ledger.inbound`` never
+        calls it)."""
+        self.env["ledger.event"].sudo()._store_again(tenant, kind, remote_ids)
 
     # --- the safety net ---------------------------------------------------------------------------
     @api.model

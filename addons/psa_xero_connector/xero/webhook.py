@@ -16,7 +16,6 @@ MAX_BODY = 1024 * 1024
 OTHER_SOURCES = "(other sources)"
 # the event categories that name a document, and the kind of document to fetch for them
 DOCUMENT_KIND = {"INVOICE": "invoice", "CREDITNOTE": "credit_note"}
-EVENT_CATEGORY = {kind: category for category, kind in DOCUMENT_KIND.items()}  # the other way round
 
 _sources_lock = threading.Lock()
 _sources_seen = {}  # {minute: {(source, kind)}}: this process's refused-delivery rows of the minute

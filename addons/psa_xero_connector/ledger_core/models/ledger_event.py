@@ -128,6 +128,22 @@ class LedgerEvent(models.Model):
             ON CONFLICT DO NOTHING RETURNING id, state""", [now, now] + [list(c) for c in columns])
         return self.env.cr.fetchall()
 
+    @api.model
+    def _store_again(self, tenant, kind, remote_ids):
+        """Documents of ``kind`` someone changed while a poll or a manual pull applied them:
+        stored as events, as if the ledger had sent them — applied again on a fresh view by the
+        worker, with the queue's attempts, back-off and visible give-up."""
+        category = {k: c for c, k in self._ledger_document_kinds(tenant).items()}.get(kind)
+        if not remote_ids or not category:
+            return
+        remote_tenant = tenant.remote_id.lower()
+        now = fields.Datetime.now().strftime("%Y-%m-%dT%H:%M:%S.%f")
+        stored = self._store([{"tenant_id": remote_tenant, "category": category, "event_type": "UPDATE",
+                               "resource_id": remote_id, "event_date": now} for remote_id in remote_ids],
+                             self._tenants_by_remote_id({remote_tenant}))
+        if stored:
+            self._trigger_worker()
+
     def _outcome(self, events, stored, rejected):
         """The delivery's line in the request log."""
         if not events:
