@@ -143,8 +143,9 @@ class XeroInbound(models.AbstractModel):
         """Apply what changed in Xero since the last check. The documents of each page go in
         units sized like the event worker's claims (what fits in its unit time at this poll's
         pace; ``pace``, seconds per document, to begin with), each in a savepoint and, under
-        the cron, committed: a cron worker that outlasts limit_time_real is killed and its transaction lost, and a poll after a
-        missed month-end may have hundreds of payments to register. Out of time: -> False, the
+        the cron, committed: a cron worker that outlasts limit_time_real is killed and its
+        transaction lost, and a poll after a missed month-end may have hundreds of payments to
+        register. Out of time: -> False, the
         window is kept and the next poll reads it again (what was applied is then in line and
         costs little). Done: -> True. ``applied`` (a list) receives the Xero ids of the
         documents it changed."""
@@ -176,7 +177,8 @@ class XeroInbound(models.AbstractModel):
     def _poll_unit(self, tenant, kind, docs, commit, applied=None, run=None):
         """Apply ``docs`` in a savepoint; under the cron, commit and take the organisation's
         lock again (the commit released it); the unit's pace goes to ``run["pace"]``. Documents
-        changed meanwhile by someone else go to the event queue (``_apply_later``); those applied are added to ``applied``.
+        changed meanwhile by someone else go to the event queue (``_apply_later``); those
+        applied are added to ``applied``.
         -> False when another worker took the lock meanwhile."""
         began = time.monotonic()
         try:

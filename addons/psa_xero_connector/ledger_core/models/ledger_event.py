@@ -53,7 +53,8 @@ class LedgerEvent(models.Model):
     event_type = fields.Char(string="Event", required=True)
     resource_id = fields.Char(string="ID in the ledger", required=True)
     event_date = fields.Char(string="Event date (UTC)", required=True,
-                             help="As the ledger sent it; with the tenant, category, type and ID it identifies the event")
+                             help="As the ledger sent it; with the tenant, category, type and ID it identifies "
+                                  "the event")
     # A plain id, no foreign key (one check per inserted row): the log is purged after its
     # retention period and the link then simply shows nothing.
     delivery_log_ref = fields.Integer(string="Delivery log ID", readonly=True)

@@ -188,8 +188,9 @@ class LedgerInbound(models.AbstractModel):
             except RETRY_LATER as exc:
                 self.env.invalidate_all()
                 if self._conflict_in_view(tenant, item, exc):
-                    message = self.env._("%(doc)s: not brought in line with %(ledger)s (unexpected %(kind)s: %(error)s)",
-                                         doc=move.name, ledger=label, kind=type(exc).__name__, error=exc)
+                    message = self.env._(
+                        "%(doc)s: not brought in line with %(ledger)s (unexpected %(kind)s: %(error)s)",
+                        doc=move.name, ledger=label, kind=type(exc).__name__, error=exc)
                     results[remote_id] = ("error", message, move)
                     _logger.warning("Inbound: %s", message)
                     continue
@@ -347,6 +348,7 @@ class LedgerInbound(models.AbstractModel):
         return [self.env._("payment of %(amount)s recorded (%(payment)s)", amount=self._money(move, payment["amount"]),
                            payment=odoo_payment.name)
                 for (move, _s, payment, _a), odoo_payment in zip(todo, payments, strict=True)]
+
     def _payment_values(self, move, payment, journal):
         """The values Odoo's Register payment gives a payment of ``move`` (one document, an
         amount of its own, the difference left open)."""
