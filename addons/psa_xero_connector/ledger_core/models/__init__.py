@@ -1,1 +1,1 @@
-from . import ledger_inbound, ledger_event
+from . import ledger_drift, ledger_event, ledger_inbound
