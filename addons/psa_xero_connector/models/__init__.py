@@ -24,11 +24,8 @@ from . import res_partner
 from . import res_users
 from . import ledger_account
 from . import ledger_connection
-from . import ledger_drift
 from . import ledger_drift_line
-from . import ledger_event
 from . import xero_importer
-from . import xero_inbound
 from . import ledger_item
 from . import ledger_link
 from . import ledger_outbox
@@ -38,3 +35,6 @@ from . import ledger_tax_rate
 from . import ledger_tenant
 from . import ledger_tracking_category
 from . import ledger_tracking_option
+from . import xero_inbound
+from . import ledger_event
+from . import ledger_drift

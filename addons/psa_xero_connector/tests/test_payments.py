@@ -19,7 +19,7 @@ from odoo.tests import tagged
 from harness.testing import connect
 
 from .. import const
-from ..models import ledger_event
+from ..ledger_core.models import ledger_inbound
 from ..xero import webhook
 from .common import CLIENT_ID, ORG_A, ORG_B, WEBHOOK_KEY, SyncCase
 
@@ -334,12 +334,9 @@ class TestWebhookOrderAndLoss(PaymentCase):
             self.assertFalse(Inbound._poll(self.tenant, deadline=time.monotonic()), "out of time")
         self.assertEqual(self.tenant.poll_since, since, "the window is read again next time")
         self.assertEqual(set(m.payment_state for m in moves), {"not_paid"})
-        ledger_event._PACE[self.env.cr.dbname] = ledger_event.UNIT_SECONDS / 5  # units of 5 documents
-        try:
-            with self.odoo_side():
-                self.assertTrue(Inbound._poll(self.tenant, deadline=time.monotonic() + 600))
-        finally:
-            ledger_event._PACE.pop(self.env.cr.dbname, None)
+        with self.odoo_side():  # units of 5 documents
+            self.assertTrue(Inbound._poll(self.tenant, deadline=time.monotonic() + 600,
+                                          pace=ledger_inbound.UNIT_SECONDS / 5))
         self.assertEqual([m.payment_state for m in moves], ["paid"] * 12)
         self.assertEqual([len(self.payments_of(m)) for m in moves], [1] * 12)
         self.assertTrue(self.tenant.poll_since)

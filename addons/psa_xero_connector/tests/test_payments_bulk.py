@@ -8,11 +8,11 @@ from odoo import Command
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from ..models import ledger_event
+from ..ledger_core.models import ledger_inbound
 from .common import ORG_A
 from .test_payments import PaymentCase
 
-INBOUND_LOGGER = "odoo.addons.psa_xero_connector.models.xero_inbound"
+INBOUND_LOGGER = ledger_inbound.__name__  # the core applies the documents
 
 
 @tagged("post_install", "-at_install")
@@ -130,26 +130,24 @@ class TestPaymentsInBulk(PaymentCase):
 
     def test_a_claim_is_sized_by_the_time_the_last_one_took(self):
         """Odoo kills a cron worker whose turn outlasts limit_time_real and rolls its unit back:
-        a claim holds what fits in UNIT_SECONDS at this process's last pace — a process starts
-        (again, after a kill) with a small claim, and a slow machine gets smaller ones."""
+        a claim holds what fits in UNIT_SECONDS at the run's last pace — a run starts (a worker
+        killed starts again) with a small claim, and a slow machine gets smaller ones."""
         moves = [self.invoice(100 + n) for n in range(30)]
         self.sent(*moves)
         self.burst([(move, move.amount_total) for move in moves])
         pending = self.Event.search_count([("state", "=", "pending")])
         self.assertGreaterEqual(pending, 30)
-        db = self.env.cr.dbname
-        ledger_event._PACE.pop(db, None)  # a new process
+        Inbound = self.env["ledger.inbound"]
+        run = {"resting": set()}  # a new worker run: no pace yet
         with self.odoo_side():
-            self.assertEqual(self.Event._queue_work(self.tenant, False, {"resting": set()}), ledger_event.CLAIM_START)
-            self.assertGreater(ledger_event._PACE[db], 0.0, "the unit's pace is kept")
-            ledger_event._PACE[db] = ledger_event.UNIT_SECONDS / 7  # 7 events fit in a unit at this pace
-            self.assertEqual(self.Event._queue_work(self.tenant, False, {"resting": set()}), 7)
-            ledger_event._PACE[db] = 0.0001  # fast: as many as a claim holds
-            self.assertEqual(self.Event._claim_size(), ledger_event.CLAIM_SIZE)
-            ledger_event._PACE[db] = 1000.0  # very slow: still some progress
-            self.assertEqual(self.Event._claim_size(), ledger_event.CLAIM_MIN)
-        self.assertEqual(self.Event.search_count([("state", "=", "pending")]), pending - ledger_event.CLAIM_START - 7)
-        ledger_event._PACE.pop(db, None)
+            self.assertEqual(self.Event._queue_work(self.tenant, False, run), ledger_inbound.CLAIM_START)
+            self.assertGreater(run["pace"], 0.0, "the unit's pace is kept for the run's next claim")
+            run["pace"] = ledger_inbound.UNIT_SECONDS / 7  # 7 events fit in a unit at this pace
+            self.assertEqual(self.Event._queue_work(self.tenant, False, run), 7)
+            self.assertEqual(Inbound._claim_size(0.0001), ledger_inbound.CLAIM_SIZE, "fast: as many as a claim holds")
+            self.assertEqual(Inbound._claim_size(1000.0), ledger_inbound.CLAIM_MIN, "very slow: still some progress")
+        self.assertEqual(self.Event.search_count([("state", "=", "pending")]),
+                         pending - ledger_inbound.CLAIM_START - 7)
         self.handle()
         self.assertEqual([m.payment_state for m in moves], ["paid"] * 30)
 

@@ -14,7 +14,7 @@ from odoo.tests import TransactionCase, tagged
 from harness.testing import Admin
 
 from .. import const
-from ..models import ledger_event
+from ..ledger_core.models import ledger_inbound
 from .common import CLIENT_ID, CLIENT_SECRET, ORG_A, start_connected_harness
 
 INVOICES = 12
@@ -102,7 +102,7 @@ class TestTwoEventWorkers(TransactionCase):
                        "resource_id": self.xero_ids[move_id], "event_date": "2026-11-27T10:%02d:00.000" % n}
                       for n in minutes for move_id in move_ids]
             Event = env["ledger.event"]
-            return len(Event._store(events, Event._tenants_by_xero_id({ORG_A.lower()})))
+            return len(Event._store(events, Event._tenants_by_remote_id({ORG_A.lower()})))
         return self.committed(store)
 
     def payments_of(self, env, move_id):
@@ -141,7 +141,7 @@ class TestTwoEventWorkers(TransactionCase):
                 errors.append(repr(exc))
 
         # claims of 6 events: the 36 events go in several units, shared by the two workers
-        with patch.object(ledger_event, "CLAIM_SIZE", 6), patch.object(ledger_event, "CLAIM_START", 6):
+        with patch.object(ledger_inbound, "CLAIM_SIZE", 6), patch.object(ledger_inbound, "CLAIM_START", 6):
             threads = [threading.Thread(target=worker, args=(n,)) for n in range(2)]
             for thread in threads:
                 thread.start()

@@ -8,7 +8,9 @@ are keyed by Xero's PaymentID). Applying the same state twice changes nothing.
 
 import datetime as dt
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
+
+from odoo.addons.psa_ledger.settlement import base_amount, payment_changes  # noqa: F401 - the core's, re-exported
 
 _MS_DATE = re.compile(r"^/Date\((-?\d+)([+-]\d{4})?\)/$")
 IDS_PER_CALL = 50       # documents per GET …?IDs= (keeps the URL well under 8 kB)
@@ -49,15 +51,6 @@ def rate(value):
     return value if value > 0 else None
 
 
-def base_amount(payment):
-    """What a payment of a foreign-currency document is worth in the base currency, as Xero
-    books it: its amount at its own rate (``BankAmount`` for a base-currency bank account).
-    None when it carries no rate."""
-    if not payment.get("rate"):
-        return None
-    return (payment["amount"] / payment["rate"]).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
 def document_state(doc):
     """A Xero Invoice or CreditNote -> the parts that matter for settlement."""
     credit = "CreditNoteID" in doc
@@ -86,16 +79,6 @@ def document_state(doc):
         "payments": payments,
         "allocations": [a for a in allocations if a["other_id"]],
     }
-
-
-def payment_changes(state, recorded):
-    """``recorded``: {PaymentID: Xero status Odoo last saw} of the payments Odoo holds for this
-    document. -> (new payments to register, PaymentIDs deleted in Xero since)."""
-    new = [p for pid, p in sorted(state["payments"].items(), key=lambda kv: (kv[1]["date"] or dt.date.min, kv[0]))
-           if pid not in recorded]
-    deleted = sorted(pid for pid, status in recorded.items()
-                     if status != "DELETED" and pid not in state["payments"])
-    return new, deleted
 
 
 def chunks(values, size):

@@ -14,6 +14,8 @@ _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4
 # Xero's deliveries are a few kB (100 events are ~40 kB); a body over this is refused unread
 MAX_BODY = 1024 * 1024
 OTHER_SOURCES = "(other sources)"
+# the event categories that name a document, and the kind of document to fetch for them
+DOCUMENT_KIND = {"INVOICE": "invoice", "CREDITNOTE": "credit_note"}
 
 _sources_lock = threading.Lock()
 _sources_seen = {}  # {minute: {(source, kind)}}: this process's refused-delivery rows of the minute
