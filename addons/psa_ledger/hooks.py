@@ -55,7 +55,16 @@ MOVED_XMLIDS = {
     "group_%s_user" % OLD: "group_ledger_user",
     "group_%s_manager" % OLD: "group_ledger_manager",
     "module_category_%s" % OLD: "module_category_ledger",
+    "ir_cron_%s_events" % OLD: "ir_cron_ledger_events",
+    "ir_cron_%s_events_2" % OLD: "ir_cron_ledger_events_2",
+    "ir_cron_%s_check_connections" % OLD: "ir_cron_ledger_check_connections",
+    "ir_cron_%s_outbox" % OLD: "ir_cron_ledger_outbox",
+    "ir_cron_%s_outbox_2" % OLD: "ir_cron_ledger_outbox_2",
+    "ir_cron_%s_drift" % OLD: "ir_cron_ledger_drift",
+    "ir_cron_purge_request_log": "ir_cron_purge_request_log",
 }
+# the core's access rows and record rules keep their records (and their ids) too
+MOVED_PREFIXES = ("access_ledger_", "rule_ledger_")
 PROVIDER_MODULE = "psa_%s_connector" % OLD
 
 
@@ -156,12 +165,15 @@ def _rename_registry(cr, columns):
     for old, new in MOVED_XMLIDS.items():
         cr.execute("UPDATE ir_model_data SET module = 'psa_ledger', name = %s WHERE module = %s AND name = %s",
                    [new, PROVIDER_MODULE, old])
-    # the provider's own records whose IDs now say "ledger" (views, actions, crons, rules, access)
+    # the provider's own records whose IDs now say "ledger" (views, actions, rules, access)
     for old, new in RENAMED_MODELS.items():
         old_u, new_u = old.replace(".", "_"), new.replace(".", "_")
         cr.execute("""UPDATE ir_model_data SET name = regexp_replace(name, %s, %s)
                       WHERE module = %s AND name ~ %s""",
                    [r"(^|_)%s(_|$)" % old_u, r"\1%s\2" % new_u, PROVIDER_MODULE, r"(^|_)%s(_|$)" % old_u])
+    for prefix in MOVED_PREFIXES:
+        cr.execute("""UPDATE ir_model_data SET module = 'psa_ledger' WHERE module = %s AND name LIKE %s""",
+                   [PROVIDER_MODULE, prefix.replace("_", r"\_") + "%"])
 
 
 def _blank_provider_view_extensions(cr):
