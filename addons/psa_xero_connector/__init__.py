@@ -1,1 +1,2 @@
+from . import ledger_core
 from . import controllers, models, wizard

@@ -1,4 +1,4 @@
-"""A product category's Xero item links are the default for its products."""
+"""Xero's side of product categories: the label Xero users know."""
 
 from odoo import fields, models
 
@@ -6,6 +6,4 @@ from odoo import fields, models
 class ProductCategory(models.Model):
     _inherit = "product.category"
 
-    ledger_link_ids = fields.One2many("ledger.link", "res_id", string="Xero items (default for the category)",
-                                    domain=[("res_model", "=", "product.category")],
-                                    groups="psa_ledger.group_ledger_user")
+    ledger_link_ids = fields.One2many(string="Xero items (default for the category)")
