@@ -23,7 +23,8 @@ class LedgerSyncMixin(models.AbstractModel):
 
     ledger_sync_state = fields.Selection(STATES, string="Xero")
     ledger_sync_message = fields.Text(string="Xero message")
-    ledger_synced_at = fields.Datetime(string="In Xero since", help="When Odoo's last change of this record reached Xero")
+    ledger_synced_at = fields.Datetime(string="In Xero since",
+                                       help="When Odoo's last change of this record reached Xero")
     ledger_url = fields.Char(string="Open in Xero",
                              help="The record in Xero's web app (the harness's page when the organisation is "
                                   "the harness's)")
@@ -51,11 +52,12 @@ class LedgerSyncMixin(models.AbstractModel):
         return urls
 
     def _ledger_status_computed(self, linked):
-        super()._ledger_status_computed(linked)
+        result = super()._ledger_status_computed(linked)
         for record in self:
             links = linked.get(record.id)
             status = links[0].remote_status if links else False
             record.xero_status = status if status in dict(XERO_STATUSES) else False
+        return result
 
     def _ledger_no_sync(self):
         return super()._ledger_no_sync() or bool(self.env.context.get("xero_no_sync"))

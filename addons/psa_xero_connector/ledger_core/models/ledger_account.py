@@ -17,13 +17,13 @@ class LedgerAccount(models.Model):
     account_type = fields.Char(string="Type")
     account_class = fields.Char(string="Class", help="REVENUE, EXPENSE, ASSET, LIABILITY or EQUITY: which tax rates "
                                                      "the ledger allows with the account")
-    system_account = fields.Char(help="The ledger keeps a system account (Accounts Receivable, VAT …) for its own postings: "
-                                      "a document line cannot use it")
+    system_account = fields.Char(help="The ledger keeps a system account (Accounts Receivable, VAT …) for its own "
+                                      "postings: a document line cannot use it")
     tax_type = fields.Char()
     journal_id = fields.Many2one("account.journal", string="Odoo journal", check_company=True,
                                  domain="[('type', 'in', ('bank', 'cash')), ('company_id', '=', company_id)]",
-                                 help="Bank accounts: payments recorded in the ledger against this account land in this "
-                                      "journal (empty: the organisation's journal for its payments).")
+                                 help="Bank accounts: payments recorded in the ledger against this account land in "
+                                      "this journal (empty: the organisation's journal for its payments).")
 
     _sql_constraints = [("account_id_unique", "unique(tenant_id, account_id)", "Accounts are unique per organisation.")]
 

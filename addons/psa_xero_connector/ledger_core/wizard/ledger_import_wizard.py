@@ -97,4 +97,3 @@ class LedgerImportWizard(models.TransientModel):
         rows = rows or "<tr><td>%s</td></tr>" % escape(self.env._("Nothing to import."))
         return Markup("<table class='table table-sm o_ledger_import_summary'><thead><tr><th/>%s</tr></thead>"
                       "<tbody>%s</tbody></table>" % (head, rows))
-
