@@ -1,1 +1,2 @@
-from . import controllers, ledger_core, models, wizard
+from . import ledger_core
+from . import controllers, models, wizard

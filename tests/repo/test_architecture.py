@@ -15,4 +15,4 @@ def test_every_addon_module_is_listed_with_its_docstring():
     for path in ("models/ledger_link.py", "models/account_tax.py", "xero/to_xero.py", "xero/from_xero.py",
                  "wizard/ledger_import_line.py"):
         assert "  %s " % path in block
-    assert "Per-tenant bindings between Odoo records and Xero records" in block
+    assert "Xero's side of the links (ledger.link, the core's external IDs)" in block

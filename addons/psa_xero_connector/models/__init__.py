@@ -6,8 +6,6 @@ from .. import ledger_core  # noqa: F401
 from . import ledger_queue
 from . import ledger_sync_mixin
 from . import xero_document
-from . import ledger_mapped_mixin
-from . import ledger_catalog_mixin
 from . import ledger_tenant_dashboard
 from . import account_account
 from . import account_analytic_account
@@ -17,7 +15,6 @@ from . import account_tax
 from . import product_category
 from . import product_template
 from . import purchase_order
-from . import purchase_order_line
 from . import res_company
 from . import res_config_settings
 from . import res_partner

@@ -1,36 +1,15 @@
-"""An analytic account is mapped to an option of the Xero tracking category its root plan is
-mapped to (the Tracking mapping screen), per organisation; document lines carry it as Tracking."""
+"""Xero's side of the tracking mapping (account.analytic.account): the labels Xero users know."""
 
 from odoo import fields, models
-from odoo.exceptions import ValidationError
 
-from .ledger_mapped_mixin import MAPPING_STATES
+from .account_account import MAPPING_STATES
 
 
 class AccountAnalyticAccount(models.Model):
-    _name = "account.analytic.account"
-    _inherit = ["account.analytic.account", "ledger.mapped.mixin"]
-    _xero_catalog = "ledger.tracking.option"
-    _xero_key = "tracking_option_id"
-    _xero_code_field = "tracking_category_id"
+    _inherit = "account.analytic.account"
 
-    ledger_entry_id = fields.Many2one("ledger.tracking.option", string="Xero tracking option",
-                                    compute="_compute_xero_entry", inverse="_inverse_xero_entry",
-                                    domain="[('tenant_id.company_id', '=', company_id or current_company_id)]")
-    ledger_mapping_state = fields.Selection(MAPPING_STATES, string="Xero mapping", compute="_compute_xero_entry")
-    ledger_plan_category_id = fields.Many2one("ledger.tracking.category", string="Plan's tracking category",
-                                            compute="_compute_xero_plan_category")
+    ledger_entry_id = fields.Many2one(string="Xero tracking option")
+    ledger_mapping_state = fields.Selection(MAPPING_STATES, string="Xero mapping")
 
-    def _compute_xero_plan_category(self):
-        for account in self:
-            account.ledger_plan_category_id = account.root_plan_id.ledger_entry_id
-
-    def _inverse_xero_entry(self):
-        for account in self.filtered("ledger_entry_id"):
-            category = account.root_plan_id.ledger_entry_id
-            if account.ledger_entry_id.category_id != category:
-                raise ValidationError(self.env._(
-                    "%(option)s is not an option of the tracking category the plan %(plan)s is mapped to (%(cat)s): "
-                    "map the plan first in Xero → Tracking categories.", option=account.ledger_entry_id.display_name,
-                    plan=account.root_plan_id.name, cat=category.display_name or "-"))
-        return super()._inverse_xero_entry()
+    def _ledger_tracking_screen(self):
+        return self.env._("Xero → Tracking categories")

@@ -1,37 +1,36 @@
-"""What an invoice, bill or credit note becomes in Xero: the values the pure mapping needs,
-read through the tenant's links (contact, items, tax types, account codes, catch-alls)."""
+"""Xero's side of invoices, bills and credit notes: what one becomes in Xero (the values the pure
+mapping needs, read through the tenant's links: contact, items, tax types, account codes,
+catch-alls), its online invoice, and the deletions Xero refuses."""
 
 from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import fields, models
 from odoo.exceptions import UserError
 
-from odoo.addons.psa_ledger.access import USER, check_caller, check_ledger_owned
+from odoo.addons.psa_ledger.access import USER, check_caller
 
 from ..xero import to_xero
 from ..xero.errors import XeroError
+from .ledger_sync_mixin import is_xero
 
 CATCHALL_FIELD = {"out_invoice": "catchall_invoice_item_id", "in_invoice": "catchall_purchase_item_id",
                   "out_refund": "catchall_credit_note_item_id", "in_refund": "catchall_credit_note_item_id"}
 
 
 class AccountMove(models.Model):
-    _name = "account.move"
-    _inherit = ["account.move", "ledger.document.mixin", "ledger.sync.mixin"]
+    _inherit = "account.move"
 
     XERO_TYPE = {"out_invoice": "ACCREC", "in_invoice": "ACCPAY", "out_refund": "ACCRECCREDIT",
                  "in_refund": "ACCPAYCREDIT"}
     # set by the connector's code (under sudo) from what Xero says, read-only to users over RPC too
     _ledger_owned_fields = frozenset({"ledger_voided", "xero_online_invoice_url", "ledger_tracking_note"})
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        check_ledger_owned(self, vals_list)
-        return super().create(vals_list)
+    ledger_voided = fields.Boolean(string="Voided in Xero",
+                                   help="Xero reports this document as voided (see the organisation's setting "
+                                        "to cancel such documents in Odoo too).")
 
-    def write(self, vals):
-        check_ledger_owned(self, [vals])
-        return super().write(vals)
+    xero_online_invoice_url = fields.Char(string="Online invoice", readonly=True, copy=False,
+                                          help="The customer's page of this invoice at Xero (Get online invoice)")
 
     def _xero_kind(self):
         return self.XERO_TYPE.get(self.move_type)
@@ -53,7 +52,7 @@ class AccountMove(models.Model):
 
     def _xero_line_values(self, tenant, line, Link):
         catchall = tenant[CATCHALL_FIELD[self.move_type]]
-        item_code, account_code = self._xero_item_and_account(tenant, line.product_id, line.account_id, catchall)
+        item_code, account_code = self._ledger_item_and_account(tenant, line.product_id, line.account_id, catchall)
         taxes = line.tax_ids
         return {
             "description": line.name or line.product_id.display_name, "quantity": line.quantity,
@@ -65,21 +64,6 @@ class AccountMove(models.Model):
             "odoo_account": line.account_id.display_name, "odoo_taxes": ", ".join(taxes.mapped("name")),
             "product": line.product_id.display_name,
         }
-
-    SWITCH = {"out_invoice": "sync_invoices", "in_invoice": "sync_bills", "out_refund": "sync_credit_notes",
-              "in_refund": "sync_credit_notes"}
-
-    def _post(self, soft=True):
-        posted = super()._post(soft)
-        posted._xero_enqueue("upsert")
-        return posted
-
-    ledger_voided = fields.Boolean(string="Voided in Xero", readonly=True, copy=False,
-                                 help="Xero reports this document as voided (see the organisation's setting "
-                                      "to cancel such documents in Odoo too).")
-
-    xero_online_invoice_url = fields.Char(string="Online invoice", readonly=True, copy=False,
-                                          help="The customer's page of this invoice at Xero (Get online invoice)")
 
     def action_xero_online_invoice(self):
         """Ask Xero for the customer's online invoice link; keep it on the invoice (to copy) and in
@@ -131,89 +115,6 @@ class AccountMove(models.Model):
                     "default_partner_ids": self.partner_id.ids, "default_body": body,
                     "default_subject": self.env._("Invoice %s", self.name)}}
 
-    def button_cancel(self):
-        result = super().button_cancel()
-        if not self.env.context.get("xero_inbound"):  # cancelled because Xero voided it: nothing to send
-            self._xero_enqueue("void")  # only those that reached Xero (see _xero_enqueue)
-        return result
-
-    def unlink(self):
-        """A document deleted in Odoo after it reached Xero (posted and synced, reset to draft,
-        then deleted: Odoo allows it for the last number of a sequence, or for accountants) is
-        not left live in Xero: it is deleted there while Xero has it as a draft, voided once
-        approved — as an accountant cancelling it would — through the outbox (a "delete" row
-        that carries what it needs, since the record is gone; exactly once, in error on screen
-        if Xero refuses). Xero voids no document with a payment or credit note allocated: such
-        a deletion is refused here, saying why, while Odoo knows of the payment."""
-        deletions = self._xero_deletions()
-        ids = self.ids
-        result = super().unlink()
-        Outbox = self.env["ledger.outbox"].sudo()
-        Outbox._settle_deleted(self._name, ids)
-        for (tenant, entity), labels in deletions.items():
-            Outbox._enqueue_deletion(tenant, entity, self._name, labels)
-        return result
-
-    def _xero_deletions(self):
-        """-> {(tenant, entity): {move id: name}} of the moves being deleted that are, or may
-        be, live in an organisation's Xero (linked, or a creation in doubt). Raises UserError
-        for one Xero would refuse to void (paid there)."""
-        Link, Outbox = self.env["ledger.link"].sudo(), self.env["ledger.outbox"].sudo()
-        moves = self.filtered(lambda m: m.move_type in self.SWITCH)
-        if not moves:
-            return {}
-        links = Link.search([("res_model", "=", self._name), ("res_id", "in", moves.ids)])
-        in_doubt = Outbox.search([("res_model", "=", self._name), ("res_id", "in", moves.ids),
-                                  ("operation", "=", "upsert"), ("batch_id", "!=", False),
-                                  ("state", "in", ("sending", "retry", "error"))])
-        found = {}
-        for move in moves:
-            mine = links.filtered(lambda link, move=move: link.res_id == move.id)
-            doubt = in_doubt.filtered(lambda row, move=move: row.res_id == move.id)
-            for tenant in mine.tenant_id | doubt.tenant_id:
-                link = mine.filtered(lambda lk, tenant=tenant: lk.tenant_id == tenant)[:1]
-                if link.remote_status in ("VOIDED", "DELETED"):
-                    continue  # already gone from Xero's books
-                if link and (link.remote_status == "PAID" or Link.search_count([
-                        ("tenant_id", "=", tenant.id), ("res_model", "=", "account.payment"),
-                        ("remote_parent_id", "=ilike", link.remote_id),
-                        ("remote_status", "not in", ("DELETED",))], limit=1)):
-                    raise UserError(self.env._(
-                        "%(move)s cannot be deleted: it has a payment in Xero (%(org)s), and Xero voids no "
-                        "document with a payment. Remove the payment in Xero first, or cancel %(move)s with a "
-                        "credit note instead of deleting it.", move=move.display_name, org=tenant.name))
-                entity = "invoice" if move.move_type in ("out_invoice", "in_invoice") else "credit_note"
-                found.setdefault((tenant, entity), {})[move.id] = move.name or move.display_name
-        return found
-
-    def _xero_enqueue(self, operation="upsert"):
-        """Queue the moves for their company's organisations, grouped: posting 25 invoices at
-        once costs one look-up and one insert, not 25 (the post must stay cheap)."""
-        Tenant, Outbox = self.env["ledger.tenant"], self.env["ledger.outbox"].sudo()
-        tenants, groups = {}, {}
-        for move in self.filtered(lambda m: m.move_type in self.SWITCH):
-            switch = self.SWITCH[move.move_type]
-            if (switch, move.company_id) not in tenants:
-                tenants[switch, move.company_id] = Tenant._sync_tenants(switch, move.company_id)
-            for tenant in tenants[switch, move.company_id]:
-                if operation == "void" and not self._xero_may_be_in_xero(tenant, move, Outbox):
-                    continue  # never reached Xero, and a row still queued is not sent once cancelled
-                entity = "invoice" if move.move_type in ("out_invoice", "in_invoice") else "credit_note"
-                groups.setdefault((tenant, entity), []).append(move.id)
-        for (tenant, entity), ids in groups.items():
-            Outbox._enqueue(self.browse(ids), tenant, entity, operation)
-
-    def _xero_targets(self):
-        if self.move_type not in self.SWITCH:
-            return []
-        entity = "invoice" if self.move_type in ("out_invoice", "in_invoice") else "credit_note"
-        return [(tenant, entity) for tenant in self.env["ledger.tenant"]._sync_tenants(
-            self.SWITCH[self.move_type], self.company_id)]
-
-    def _xero_may_be_in_xero(self, tenant, move, Outbox):
-        """Linked, or in a request that may have reached Xero (its answer not known yet)."""
-        return bool(self.env["ledger.link"].sudo()._link_of(tenant, move)) or bool(Outbox._in_doubt(tenant, move))
-
     def _xero_payload(self, tenant, status="AUTHORISED", document_id=None):
         """-> (collection, payload). Raises MappingError with what to fix."""
         values = self._xero_document_values(tenant, status)
@@ -221,3 +122,17 @@ class AccountMove(models.Model):
         self._xero_with_tracking(tenant, values, products)
         values = self._xero_presend(tenant, values)
         return to_xero.document_payload(values, document_id)
+
+    def _ledger_deletion_refused(self, tenant, link):
+        """Xero voids no document with a payment or credit note allocated: such a deletion is
+        refused while Odoo knows of the payment."""
+        if not is_xero(tenant):
+            return super()._ledger_deletion_refused(tenant, link)
+        if link and (link.remote_status == "PAID" or self.env["ledger.link"].sudo().search_count([
+                ("tenant_id", "=", tenant.id), ("res_model", "=", "account.payment"),
+                ("remote_parent_id", "=ilike", link.remote_id), ("remote_status", "not in", ("DELETED",))], limit=1)):
+            return self.env._(
+                "%(move)s cannot be deleted: it has a payment in Xero (%(org)s), and Xero voids no "
+                "document with a payment. Remove the payment in Xero first, or cancel %(move)s with a "
+                "credit note instead of deleting it.", move=self.display_name, org=tenant.name)
+        return None

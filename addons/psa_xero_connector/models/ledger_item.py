@@ -1,31 +1,10 @@
-"""An item of a Xero organisation, as last imported: the choices for products, labour charge
-types and the catch-all items per document type."""
+"""Xero's side of the item catalogue (ledger.item): the labels Xero users know."""
 
-from odoo import api, fields, models
+from odoo import fields, models
 
 
-class XeroItem(models.Model):
-    _name = "ledger.item"
-    _inherit = "ledger.catalog.mixin"
+class LedgerItem(models.Model):
+    _inherit = "ledger.item"
     _description = "Xero item"
-    _order = "tenant_id, code"
 
-    item_id = fields.Char(string="Xero ItemID", required=True, index=True)
-    code = fields.Char(required=True, index=True)
-    sales_price = fields.Float()
-    sales_account_code = fields.Char()
-    sales_tax_type = fields.Char()
-    purchase_price = fields.Float()
-    purchase_account_code = fields.Char()
-    purchase_tax_type = fields.Char()
-    # tracked inventory (IsTrackedAsInventory): Odoo without stock accounting has no place for these
-    tracked = fields.Boolean(string="Tracked as inventory")
-    inventory_asset_account_code = fields.Char(string="Inventory asset account")
-    cogs_account_code = fields.Char(string="Cost of goods sold account")
-
-    _sql_constraints = [("item_id_unique", "unique(tenant_id, item_id)", "Items are unique per organisation.")]
-
-    @api.depends("name", "code")
-    def _compute_display_name(self):
-        for item in self:
-            item.display_name = "[%s] %s" % (item.code, item.name)
+    item_id = fields.Char(string="Xero ItemID")

@@ -1,63 +1,36 @@
-"""The Xero status a synced record shows (not in Xero / queued / in Xero since when / error with
-Xero's exact message / voided in Xero), its Retry, and the link that opens it in Xero — computed
-from the record's outbox rows and links, two queries for a whole list."""
+"""Xero's side of the record status (ledger.sync.mixin, the core's): the Xero labels, the
+document's own status in Xero (certification checkpoint 19), the deep link that opens the
+record in Xero's web app, and the names the views and other files call."""
 
-from odoo import api, fields, models
-from odoo.osv import expression
-from odoo.tools import SQL
-
-from odoo.addons.psa_ledger.access import MANAGER, USER, check_caller
+from odoo import fields, models
 
 from ..xero import deeplinks
 
 STATES = [("none", "Not in Xero"), ("queued", "Queued"), ("done", "In Xero ✓"), ("error", "Error"),
           ("voided", "Voided in Xero")]
-PENDING = ("queued", "waiting", "sending", "retry")
 XERO_STATUSES = [("DRAFT", "Draft"), ("SUBMITTED", "Awaiting approval"), ("AUTHORISED", "Authorised"),
                  ("PAID", "Paid"), ("BILLED", "Billed"), ("VOIDED", "Voided"), ("DELETED", "Deleted")]
-GONE = ("VOIDED", "DELETED")  # a document's Xero status once voided (approved) or deleted (draft) there
 
 
-class XeroSyncMixin(models.AbstractModel):
-    _name = "ledger.sync.mixin"
-    _description = "Record synced to Xero"
+def is_xero(tenant):
+    """Whether ``tenant`` is a Xero organisation (``code``, the core's dispatch field; before it
+    exists on ledger.tenant every organisation is Xero's)."""
+    return "code" not in tenant._fields or tenant.code == "xero"
 
-    # Fields whose change queues the record for Xero (documents queue on post / confirm instead).
-    _xero_sync_fields = frozenset()
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        records = super().create(vals_list)
-        if self._xero_sync_fields:
-            records._xero_enqueue()
-        return records
+class LedgerSyncMixin(models.AbstractModel):
+    _inherit = "ledger.sync.mixin"
 
-    # create / write / the document overrides (_post, button_confirm, button_cancel) queue under
-    # sudo only after Odoo's own create / write / state change checked the caller on the record:
-    # they do not ask for a Xero group, since any user who edits a customer or posts an invoice
-    # is meant to sync it.
-
-    def write(self, vals):
-        result = super().write(vals)
-        if self._xero_sync_fields & set(vals):
-            self._xero_enqueue()
-        return result
-
-    def _xero_enqueue(self, operation="upsert"):
-        """Queue the records for the organisations that sync them (each model says which)."""
-        raise NotImplementedError
-
-    ledger_sync_state = fields.Selection(STATES, string="Xero", compute="_compute_xero_sync_state",
-                                       search="_search_xero_sync_state")
-    ledger_sync_message = fields.Text(string="Xero message", compute="_compute_xero_sync_state")
-    ledger_synced_at = fields.Datetime(string="In Xero since", compute="_compute_xero_sync_state",
-                                     help="When Odoo's last change of this record reached Xero")
-    ledger_url = fields.Char(string="Open in Xero", compute="_compute_xero_sync_state",
-                           help="The record in Xero's web app (the harness's page when the organisation is "
-                                "the harness's)")
+    ledger_sync_state = fields.Selection(STATES, string="Xero")
+    ledger_sync_message = fields.Text(string="Xero message")
+    ledger_synced_at = fields.Datetime(string="In Xero since",
+                                       help="When Odoo's last change of this record reached Xero")
+    ledger_url = fields.Char(string="Open in Xero",
+                             help="The record in Xero's web app (the harness's page when the organisation is "
+                                  "the harness's)")
 
     # Xero's certification checkpoint 19: the document's own status in Xero, beside the sync badge
-    xero_status = fields.Selection(XERO_STATUSES, string="Status in Xero", compute="_compute_xero_sync_state",
+    xero_status = fields.Selection(XERO_STATUSES, string="Status in Xero", compute="_compute_ledger_sync_state",
                                    help="The status Xero last reported for this document")
 
     # the Xero type of the record for its deep link (see xero/deeplinks.py); documents say per record
@@ -66,145 +39,47 @@ class XeroSyncMixin(models.AbstractModel):
     def _xero_kind(self):
         return self._xero_link_kind
 
-    def _xero_visible_domain(self, domain):
-        """``domain`` (of outbox rows or links) narrowed to what the current user may learn
-        about: nothing without the Xero user group (None), else the organisations of the
-        companies they work in (``env.companies``). A shared partner syncs to every
-        organisation; its status must not show another company's organisation or Xero's
-        messages about it. Superuser (crons, code) sees everything."""
-        if self.env.su:
-            return domain
-        if not self.env.user.has_group(USER):
-            return None
-        return domain + [("company_id", "in", self.env.companies.ids)]
+    def _ledger_link_urls(self, links):
+        urls = super()._ledger_link_urls(links)
+        mine = links.filtered(lambda link: is_xero(link.tenant_id))
+        if not mine:
+            return urls
+        api_url = self.env["ledger.tenant"]._xero_settings()["api_url"]
+        records = {record.id: record for record in self.browse(mine.mapped("res_id"))}
+        for link in mine:
+            urls[link.id] = deeplinks.record_url(api_url, link.tenant_id.remote_id, link.tenant_id.xero_short_code,
+                                                 records[link.res_id]._xero_kind(), link.remote_id)
+        return urls
 
-    def _xero_visible_outbox(self, domain):
-        """Outbox rows the current user may learn about (see _xero_visible_domain)."""
-        domain = self._xero_visible_domain(domain)
-        Outbox = self.env["ledger.outbox"].sudo()
-        return Outbox.search(domain, order="id") if domain is not None else Outbox
-
-    def _xero_visible_links(self, domain):
-        """Xero links the current user may learn about, by the same rule as outbox rows."""
-        domain = self._xero_visible_domain(domain)
-        Link = self.env["ledger.link"].sudo()
-        return Link.search(domain, order="id") if domain is not None else Link
-
-    @api.depends_context("uid", "allowed_company_ids")
-    def _compute_xero_sync_state(self):
-        rows = self._xero_visible_outbox([("res_model", "=", self._name), ("res_id", "in", self.ids)])
-        latest, linked = {}, {}
-        for row in rows:
-            latest.setdefault(row.res_id, []).append(row)
-        for link in self._xero_visible_links([("res_model", "=", self._name), ("res_id", "in", self.ids)]):
-            linked.setdefault(link.res_id, []).append(link)
-        api_url = self.env["ledger.tenant"]._xero_settings()["api_url"] if linked else None
+    def _ledger_status_computed(self, linked):
+        result = super()._ledger_status_computed(linked)
         for record in self:
-            mine = latest.get(record.id, [])
-            links = linked.get(record.id, [])
-            errors = [r for r in mine if r.state == "error"]
-            pending = [r for r in mine if r.state in PENDING]
-            done = [r for r in mine if r.state == "done"]
-            link = links[0] if links else None
-            status = link.remote_status if link else False
+            links = linked.get(record.id)
+            status = links[0].remote_status if links else False
             record.xero_status = status if status in dict(XERO_STATUSES) else False
-            record.ledger_synced_at = max(r.write_date for r in done) if done else (link.write_date if link else False)
-            record.ledger_url = deeplinks.record_url(
-                api_url, link.tenant_id.remote_id, link.tenant_id.xero_short_code, record._xero_kind(),
-                link.remote_id) if link else False
-            voided = any(lk.remote_status in GONE for lk in links) or bool(
-                links and "ledger_voided" in record._fields and record.ledger_voided)
-            if errors:
-                record.ledger_sync_state = "error"
-                record.ledger_sync_message = "\n".join("%s: %s" % (r.tenant_id.name, r.last_error) for r in errors)
-            elif pending:
-                record.ledger_sync_state = "queued"
-                record.ledger_sync_message = "\n".join(r.last_error for r in pending if r.last_error) or False
-            elif voided:
-                record.ledger_sync_state = "voided"
-                record.ledger_sync_message = False
-            else:
-                # linked (sent, or matched by the import): in Xero
-                record.ledger_sync_state = "done" if done or links else "none"
-                # not sent (cancelled or back in draft before it left): say why
-                record.ledger_sync_message = False if done or links or not mine else mine[-1].last_error
+        return result
 
-    @api.model
-    def _search_xero_sync_state(self, operator, value):
-        """The records whose badge shows ``value``, by the badge's own precedence (see
-        _compute_xero_sync_state): an error first, then queued, then voided, then in Xero —
-        sent, or linked by the import. Sub-queries: no list of ids however many are synced."""
-        if operator not in ("=", "!=") or value not in ("queued", "error", "done", "voided"):
-            raise NotImplementedError(self.env._("Search Xero status with = or != and queued, error, done or "
-                                                 "voided."))
+    def _ledger_no_sync(self):
+        return super()._ledger_no_sync() or bool(self.env.context.get("xero_no_sync"))
 
-        def ids(model, domain):
-            domain = self._xero_visible_domain([("res_model", "=", self._name)] + domain)
-            if domain is None:
-                return SQL("(SELECT 1 WHERE FALSE)")
-            return self.env[model].sudo()._search(domain).subselect("res_id")
+    def _ledger_inbound(self):
+        return super()._ledger_inbound() or bool(self.env.context.get("xero_inbound"))
 
-        error = [("id", "in", ids("ledger.outbox", [("state", "=", "error")]))]
-        queued = [("id", "in", ids("ledger.outbox", [("state", "in", PENDING)]))]
-        linked = [("id", "in", ids("ledger.link", []))]
-        voided = [("id", "in", ids("ledger.link", [("remote_status", "in", GONE)]))]
-        if "ledger_voided" in self._fields:
-            voided = expression.OR([voided, expression.AND([[("ledger_voided", "=", True)], linked])])
-        done = expression.OR([[("id", "in", ids("ledger.outbox", [("state", "=", "done")]))], linked])
-        found = {"error": error, "queued": queued, "voided": voided, "done": done}[value]
-        for before in ("error", "queued", "voided", "done")[:("error", "queued", "voided", "done").index(value)]:
-            found = expression.AND([found, ["!"] + {"error": error, "queued": queued, "voided": voided}[before]])
-        return found if operator == "=" else ["!"] + found
+    def _ledger_resync_title(self):
+        return self.env._("Re-sync to Xero")
 
-    # --- Re-sync to Xero --------------------------------------------------------------------------------
+    # the names the views, the request log and the outbox call
     def _xero_targets(self):
-        """-> [(tenant, entity)]: the organisations this record goes to (their switch is on)."""
-        return []
+        return self._ledger_targets()
 
     def _xero_resync_skip(self):
-        """Why Re-sync leaves this record alone (a few words for its summary), or None."""
-        return None
+        return self._ledger_resync_skip()
 
-    def _xero_resync_records(self):
-        return self
+    def _xero_visible_links(self, domain):
+        return self._ledger_visible_links(domain)
 
     def action_xero_resync(self):
-        """Queue the records for Xero again, for those whose Odoo side changed since it last reached
-        Xero, never reached it, or failed. An unchanged record sends nothing (its payload built now
-        equals the one Xero last accepted). Anyone who may edit the records may: saving them
-        would queue them too. -> a notification with the summary."""
-        check_caller(self, USER, "write")
-        Outbox = self.env["ledger.outbox"].sudo()
-        outcome = {"queued": 0, "unchanged": 0, "pending": 0}
-        skipped = {}
-        for record in self._xero_resync_records().sudo():
-            why = record._xero_resync_skip()
-            targets = [] if why else record._xero_targets()
-            if not why and not targets:
-                why = self.env._("no organisation syncs it")
-            if why:
-                skipped[why] = skipped.get(why, 0) + 1
-                continue
-            results = {Outbox._resync(record, tenant, entity) for tenant, entity in targets}
-            outcome[next(k for k in ("queued", "pending", "unchanged") if k in results)] += 1
-        parts = []
-        if outcome["queued"] or not (outcome["unchanged"] or outcome["pending"] or skipped):
-            parts.append(self.env._("%s queued", outcome["queued"]))
-        if outcome["pending"]:
-            parts.append(self.env._("%s already queued", outcome["pending"]))
-        if outcome["unchanged"]:
-            parts.append(self.env._("%s unchanged", outcome["unchanged"]))
-        parts += [self.env._("%(n)s skipped: %(why)s", n=n, why=why) for why, n in sorted(skipped.items())]
-        return {"type": "ir.actions.client", "tag": "display_notification", "params": {
-            "title": self.env._("Re-sync to Xero"), "message": ", ".join(parts),
-            "type": "success" if outcome["queued"] else "info", "sticky": False}}
+        return self.action_ledger_resync()
 
     def action_xero_retry(self):
-        """Retry the record's failed rows for the caller's own organisations only. The record is
-        only read (a Xero manager need not be allowed to edit an invoice to resend it)."""
-        check_caller(self, MANAGER, "read")
-        rows = self._xero_visible_outbox([("res_model", "=", self._name), ("res_id", "in", self.ids),
-                                          ("state", "in", ("error", "retry"))])
-        # in the caller's env: the outbox checks its rows again (company rules)
-        rows.with_env(self.env).action_retry()
-        return True
+        return self.action_ledger_retry()

@@ -1,28 +1,8 @@
-"""A tax rate of a Xero organisation, as last imported: the choices of the Tax mapping screen."""
+"""Xero's side of the tax rate catalogue (ledger.tax.rate): the labels Xero users know."""
 
-from odoo import api, fields, models
+from odoo import models
 
 
-class XeroTaxRate(models.Model):
-    _name = "ledger.tax.rate"
-    _inherit = "ledger.catalog.mixin"
+class LedgerTaxRate(models.Model):
+    _inherit = "ledger.tax.rate"
     _description = "Xero tax rate"
-    _order = "tenant_id, name"
-
-    tax_type = fields.Char(string="Tax type", required=True, index=True)
-    rate = fields.Float(string="Effective rate (%)", digits=(16, 4))
-    kind = fields.Selection([("sale", "Sales"), ("purchase", "Purchases")])
-    component_count = fields.Integer(string="Components")
-    # which account classes Xero allows this rate with (TaxRate.CanApplyTo*)
-    can_apply_to_revenue = fields.Boolean(string="Revenue accounts", default=True)
-    can_apply_to_expenses = fields.Boolean(string="Expense accounts", default=True)
-    can_apply_to_assets = fields.Boolean(string="Asset accounts", default=True)
-    can_apply_to_liabilities = fields.Boolean(string="Liability accounts", default=True)
-    can_apply_to_equity = fields.Boolean(string="Equity accounts", default=True)
-
-    _sql_constraints = [("tax_type_unique", "unique(tenant_id, tax_type)", "Tax types are unique per organisation.")]
-
-    @api.depends("name", "tax_type", "rate")
-    def _compute_display_name(self):
-        for rate in self:
-            rate.display_name = "%s (%s, %g%%)" % (rate.name, rate.tax_type, rate.rate)

@@ -1,23 +1,16 @@
-"""A tracking category of a Xero organisation, as last imported, with its options: the
-choices of the Tracking mapping screens (Odoo analytic plans → categories). The import
-matches them to root analytic plans and analytic accounts by name."""
+"""Xero's side of the tracking categories (ledger.tracking.category): the labels Xero users
+know and the import of GET TrackingCategories (matched to analytic plans and accounts by name)."""
 
 from odoo import api, fields, models
 
 from ..xero import from_xero
 
 
-class XeroTrackingCategory(models.Model):
-    _name = "ledger.tracking.category"
-    _inherit = "ledger.catalog.mixin"
+class LedgerTrackingCategory(models.Model):
+    _inherit = "ledger.tracking.category"
     _description = "Xero tracking category"
-    _order = "tenant_id, name"
 
-    tracking_category_id = fields.Char(string="TrackingCategoryID", required=True, index=True)
-    option_ids = fields.One2many("ledger.tracking.option", "category_id", string="Options")
-
-    _sql_constraints = [("tracking_category_unique", "unique(tenant_id, tracking_category_id)",
-                         "Tracking categories are unique per organisation.")]
+    tracking_category_id = fields.Char(string="TrackingCategoryID")
 
     @api.model
     def _import_tracking(self, tenant, summary, categories):
@@ -80,8 +73,3 @@ class XeroTrackingCategory(models.Model):
                 elif same:
                     summary.count("tracking", "already")
         Link.create(new_links)
-
-    @api.model
-    def _link_values(self, tenant, record, remote_id, category_id, name):
-        return {"tenant_id": tenant.id, "res_model": record._name, "res_id": record.id, "remote_id": remote_id,
-                "remote_code": category_id, "remote_name": name}

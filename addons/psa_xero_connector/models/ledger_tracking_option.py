@@ -11,33 +11,20 @@ import hashlib
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..ledger_core.models.ledger_link import TRACKED_MODELS
 from ..xero import from_xero
 from ..xero.errors import XeroValidationError
 from ..xero.to_xero import MappingError
-from .ledger_link import TRACKED_MODELS
 
 PLAN_ACCOUNTS_AT_ONCE = 1000
 _CATALOGUES = {}  # (database, organisation id) -> (stamp, catalogue): see _xero_tracking_catalog
 
 
-class XeroTrackingOption(models.Model):
-    _name = "ledger.tracking.option"
-    _inherit = "ledger.catalog.mixin"
+class LedgerTrackingOption(models.Model):
+    _inherit = "ledger.tracking.option"
     _description = "Xero tracking option"
-    _order = "tenant_id, category_id, name"
 
-    tracking_option_id = fields.Char(string="TrackingOptionID", required=True, index=True)
-    category_id = fields.Many2one("ledger.tracking.category", string="Tracking category", required=True,
-                                  ondelete="cascade", index=True)
-    tracking_category_id = fields.Char(related="category_id.tracking_category_id", store=True)
-
-    _sql_constraints = [("tracking_option_unique", "unique(tenant_id, tracking_option_id)",
-                         "Tracking options are unique per organisation.")]
-
-    @api.depends("name", "category_id.name")
-    def _compute_display_name(self):
-        for option in self:
-            option.display_name = "%s: %s" % (option.category_id.name, option.name)
+    tracking_option_id = fields.Char(string="TrackingOptionID")
 
     def _element(self):
         self.ensure_one()

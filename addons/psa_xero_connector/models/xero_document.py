@@ -1,6 +1,6 @@
-"""What invoices, bills, credit notes and purchase orders share on their way to Xero: which
-item, account code and tax type a line carries for a tenant, and what Xero would refuse in
-them, said before sending (lines, lock dates: see xero/presend.py)."""
+"""Xero's side of documents (ledger.document.mixin, the core's): which tax type a line carries
+for a tenant, and what Xero would refuse in a document, said before sending (lines, lock dates:
+see xero/presend.py), currencies, tracking and the link back to Odoo."""
 
 from markupsafe import Markup, escape
 
@@ -16,24 +16,20 @@ ACCOUNT_MAPPING = "Invoicing → Configuration → Xero → Account mapping"
 TAX_MAPPING = "Invoicing → Configuration → Xero → Tax mapping"
 TENANTS = "Invoicing → Configuration → Xero → Tenants"
 
-# The states in which a document belongs in Xero; in any other it is not sent (its row says why).
-SENDABLE_STATES = {"account.move": ("posted",), "purchase.order": ("purchase", "done")}
 
-
-class XeroDocumentMixin(models.AbstractModel):
-    _name = "ledger.document.mixin"
+class LedgerDocumentMixin(models.AbstractModel):
+    _inherit = "ledger.document.mixin"
     _description = "Document sent to Xero"
 
     ledger_tracking_note = fields.Text(
-        string="Xero tracking note", readonly=True, copy=False,
+        string="Xero tracking note",
         help="The lines last sent to Xero as several lines because their analytic distribution spreads them "
              "over several options of one tracking category.")
 
     def _xero_not_sendable(self):
         """Why this document must not be created or updated in Xero as it is *now* (None
         when it may): what is sent is the document's state when it is sent."""
-        self.ensure_one()
-        if self.state in SENDABLE_STATES[self._name]:
+        if self._ledger_sendable():
             return None
         if self.state == "cancel":
             return self.env._("Cancelled in Odoo before it reached Xero: not sent.")
@@ -73,28 +69,6 @@ class XeroDocumentMixin(models.AbstractModel):
             "the two disagree. Correct the document in Xero (or in Odoo, then Retry) so that both totals agree.",
             doc=self.display_name, xero=total, odoo=self.amount_total, currency=self.currency_id.name)
 
-    def _xero_resync_skip(self):
-        """Why Re-sync leaves this document alone (short, for its summary), or None."""
-        if self.state in SENDABLE_STATES[self._name]:
-            return None
-        return self.env._("not posted") if self._name == "account.move" else self.env._("not confirmed")
-
-    def _xero_item_and_account(self, tenant, product, account, catchall):
-        """The product's item link, else its category's (nearest first), else the tenant's
-        catch-all item; the sales account code of a labour product's link wins over the line
-        account's mapping. -> (item code or False, account code or False)."""
-        Link = self.env["ledger.link"].sudo()
-        template = product.product_tmpl_id
-        link = template and Link._link_of(tenant, template)
-        category = template.categ_id
-        while not link and category:
-            link = Link._link_of(tenant, category)
-            category = category.parent_id
-        item_code = (link.remote_code if link else False) or catchall.code or False
-        account_link = Link._link_of(tenant, account) if account else False
-        account_code = (link.account_code if link else False) or (account_link.remote_code if account_link else False)
-        return item_code, account_code
-
     def _xero_tax_type(self, tenant, taxes, label):
         """The one Xero tax type a line's taxes map to (False when untaxed)."""
         Link = self.env["ledger.link"].sudo()
@@ -109,13 +83,6 @@ class XeroDocumentMixin(models.AbstractModel):
         return next(iter(tax_types), False)
 
     # --- say it before Xero does ------------------------------------------------------------------
-    def _xero_document_date(self):
-        """The document's own date, as sent to Xero."""
-        self.ensure_one()
-        if self._name == "account.move":
-            return self.invoice_date
-        return self.date_order.date() if self.date_order else False
-
     def _xero_presend(self, tenant, values):
         """``values`` as they may go to Xero (the document values of the pure mapping), or
         MappingError with one sentence per thing Xero would refuse. A document dated in a
@@ -216,7 +183,7 @@ class XeroDocumentMixin(models.AbstractModel):
     def _xero_note_sent(self, tenant, element):
         """Sent dated otherwise than in Odoo (the first open day after a lock date): say so."""
         self.ensure_one()
-        own = self._xero_document_date()
+        own = self._ledger_document_date()
         if own and element.get("Date") and element["Date"] != str(own):
             self.message_post(message_type="notification", body=self.env._(
                 "Sent to Xero (%(org)s) dated %(sent)s, the first open day after Xero's lock date; its date in Odoo "

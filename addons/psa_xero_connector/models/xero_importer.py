@@ -34,14 +34,14 @@ class ImportSummary:
 
     def __init__(self):
         self.counts = Counter()   # (entity, action) -> n
-        self.lines = []           # dicts: entity, action, reason, xero_ref, name, count, res_model, res_id
+        self.lines = []           # dicts: entity, action, reason, remote_ref, name, count, res_model, res_id
 
     def count(self, entity, action, n=1):
         self.counts[(entity, action)] += n
 
     def line(self, entity, action, reason, xero_ref=None, name=None, record=None, count=1):
         self.count(entity, action, count)
-        self.lines.append({"entity": entity, "action": action, "reason": reason, "xero_ref": xero_ref,
+        self.lines.append({"entity": entity, "action": action, "reason": reason, "remote_ref": xero_ref,
                            "name": name, "count": count, "res_model": record._name if record else False,
                            "res_id": record.id if record else False})
 

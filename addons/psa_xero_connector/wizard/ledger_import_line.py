@@ -1,4 +1,4 @@
-"""One line of the import's summary to review: what was created, linked, skipped or ambiguous, and why."""
+"""Import from Xero: the lines to review, with the words Xero users know."""
 
 from odoo import fields, models
 
@@ -11,17 +11,10 @@ ACTIONS = [("created", "Created"), ("linked", "Linked to existing"), ("already",
            ("differs", "Differs from Xero"), ("note", "Note")]
 
 
-class XeroImportLine(models.TransientModel):
-    _name = "ledger.import.line"
+class LedgerImportLine(models.TransientModel):
+    _inherit = "ledger.import.line"
     _description = "Import from Xero: a line to review"
-    _order = "id"
 
-    wizard_id = fields.Many2one("ledger.import.wizard", required=True, ondelete="cascade")
-    entity = fields.Selection(list(ENTITY_LABELS.items()), required=True)
-    action = fields.Selection(ACTIONS, required=True)
-    xero_ref = fields.Char(string="Xero reference")
-    name = fields.Char()
-    reason = fields.Char(required=True)
-    count = fields.Integer(default=1)
-    res_model = fields.Char()
-    res_id = fields.Many2oneReference(model_field="res_model")
+    entity = fields.Selection(list(ENTITY_LABELS.items()))
+    action = fields.Selection(ACTIONS)
+    remote_ref = fields.Char(string="Xero reference")

@@ -1,84 +1,26 @@
-"""Import from Xero (per tenant): pick what to import, run, read the summary."""
+"""Import from Xero: the core's import screen (ledger.import.wizard) runs Xero's importer
+(xero.importer) for a Xero organisation, with the words Xero users know."""
 
-from markupsafe import Markup, escape
+from odoo import models
 
-from odoo import api, fields, models
-
-from odoo.addons.psa_ledger.access import MANAGER, check_caller
-
-from ..xero.errors import XeroError
-from .ledger_import_line import ACTIONS, ENTITY_LABELS
+from ..models.ledger_sync_mixin import is_xero
 
 
-class XeroImportWizard(models.TransientModel):
-    _name = "ledger.import.wizard"
+class LedgerImportWizard(models.TransientModel):
+    _inherit = "ledger.import.wizard"
     _description = "Import from Xero"
 
-    tenant_id = fields.Many2one("ledger.tenant", string="Organisation", required=True,
-                                default=lambda self: self.env.company.ledger_tenant_id,
-                                domain="[('state', '=', 'connected'), ('company_id', '!=', False)]")
-    import_tax_rates = fields.Boolean("Tax rates", default=True)
-    import_accounts = fields.Boolean("Account codes", default=True)
-    import_tracking = fields.Boolean("Tracking categories", default=True,
-                                     help="Matched to Odoo analytic plans and analytic accounts by name.")
-    import_products = fields.Boolean("Products (items)", default=True)
-    import_customers = fields.Boolean("Customers", default=True)
-    import_suppliers = fields.Boolean("Suppliers", default=True)
-    state = fields.Selection([("draft", "Choose"), ("done", "Done")], default="draft")
-    summary_html = fields.Html(readonly=True, sanitize=False)
-    line_ids = fields.One2many("ledger.import.line", "wizard_id", string="To review")
-    error = fields.Text(readonly=True)
+    def _ledger_import(self, what):
+        if not is_xero(self.tenant_id):
+            return super()._ledger_import(what)
+        return self.env["xero.importer"]._import(self.tenant_id, what)
 
-    # The importer works on the organisation under sudo: the caller must manage it. Checked on
-    # create (and write) so that no wizard points at another company's organisation, and again
-    # before the import runs.
-    @api.model_create_multi
-    def create(self, vals_list):
-        wizards = super().create(vals_list)
-        check_caller(wizards.tenant_id, MANAGER, "write")
-        return wizards
+    def _ledger_stopped(self, error):
+        if not is_xero(self.tenant_id):
+            return super()._ledger_stopped(error)
+        return self.env._("Xero stopped the import: %s", error)
 
-    def write(self, vals):
-        result = super().write(vals)
-        if "tenant_id" in vals:
-            check_caller(self.tenant_id, MANAGER, "write")
-        return result
-
-    def _what(self):
-        return [name for name in ("tax_rates", "accounts", "tracking", "products", "customers", "suppliers")
-                if self["import_%s" % name]]
-
-    def action_import(self):
-        self.ensure_one()
-        check_caller(self, MANAGER, "write")
-        check_caller(self.tenant_id, MANAGER, "write")
-        try:
-            summary = self.env["xero.importer"]._import(self.tenant_id, self._what())
-        except XeroError as exc:
-            # keep what was imported before the failure; the request log holds the details
-            self.write({"state": "done", "error": self.env._("Xero stopped the import: %s", exc)})
-            return self._reopen()
-        self.write({
-            "state": "done",
-            "summary_html": self._render_summary(summary),
-            "line_ids": [(0, 0, line) for line in summary.lines],
-        })
-        return self._reopen()
-
-    def _reopen(self):
-        return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id,
-                "views": [(False, "form")], "target": "new", "name": self.env._("Import from Xero")}
-
-    @api.model
-    def _render_summary(self, summary):
-        shown = [a for a, _label in ACTIONS if a != "note"]
-        head = "".join("<th class='text-end'>%s</th>" % escape(label) for a, label in ACTIONS if a in shown)
-        rows = ""
-        for entity, label in ENTITY_LABELS.items():
-            cells = [summary.get(entity, a) for a in shown]
-            if any(cells):
-                rows += "<tr><td>%s</td>%s</tr>" % (escape(label), "".join(
-                    "<td class='text-end'>%s</td>" % (n or "") for n in cells))
-        rows = rows or "<tr><td>%s</td></tr>" % escape(self.env._("Nothing to import."))
-        return Markup("<table class='table table-sm o_xero_import_summary'><thead><tr><th/>%s</tr></thead>"
-                      "<tbody>%s</tbody></table>" % (head, rows))
+    def _ledger_title(self):
+        if not is_xero(self.tenant_id):
+            return super()._ledger_title()
+        return self.env._("Import from Xero")

@@ -1,10 +1,31 @@
-# Mixins first (the models below inherit them); then the organisation and what hangs off it.
+# Mixins first (the models below inherit them); then the organisation and what hangs off it;
+# then Odoo's models the core extends.
 from . import ledger_tenant_dashboard
+from . import ledger_sync_mixin
+from . import ledger_document_mixin
+from . import ledger_mapped_mixin
+from . import ledger_catalog_mixin
 from . import ledger_connection
-from . import ledger_request_log
 from . import ledger_tenant
-from . import res_company
-from . import res_config_settings
-from . import ledger_drift
+from . import ledger_request_log
+from . import ledger_link
 from . import ledger_event
 from . import ledger_inbound
+from . import ledger_drift
+from . import ledger_account
+from . import ledger_item
+from . import ledger_tax_rate
+from . import ledger_tracking_category
+from . import ledger_tracking_option
+from . import account_account
+from . import account_analytic_account
+from . import account_analytic_plan
+from . import account_move
+from . import account_tax
+from . import product_category
+from . import product_template
+from . import purchase_order
+from . import purchase_order_line
+from . import res_company
+from . import res_config_settings
+from . import res_partner

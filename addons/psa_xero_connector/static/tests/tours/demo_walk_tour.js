@@ -93,7 +93,7 @@ tours.add("psa_xero_demo_3_organisations", {
         { content: "README: Import from Xero", trigger: ".o_form_view button[name=action_open_import]",
           run: "click" },
         { content: "README: Import", trigger: ".modal button.o_xero_import", run: "click" },
-        { content: "the summary", trigger: ".modal .o_xero_import_summary", timeout: 60000 },
+        { content: "the summary", trigger: ".modal .o_ledger_import_summary", timeout: 60000 },
         { content: "README: Close", trigger: ".modal .modal-footer button:contains('Close')", run: "click" },
         { content: "the dialog closed", trigger: "body:not(:has(.modal))" },
         // closing the dialog reloads the organisation's form: a click before that reload

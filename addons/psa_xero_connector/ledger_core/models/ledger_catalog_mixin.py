@@ -1,4 +1,4 @@
-"""What an organisation has in Xero, as last imported: tax rates, accounts and items.
+"""What an organisation has in its ledger, as last imported: tax rates, accounts and items.
 
 These are the choices the mapping screens offer (tax type per Odoo tax, account code per Odoo
 account, item per product or labour charge type, catch-all items per document type).
@@ -9,14 +9,14 @@ from odoo import api, fields, models
 from odoo.addons.psa_ledger.access import MANAGER, check_caller
 
 
-class XeroCatalogMixin(models.AbstractModel):
+class LedgerCatalogMixin(models.AbstractModel):
     _name = "ledger.catalog.mixin"
-    _description = "Record imported from a Xero organisation"
+    _description = "Record imported from an organisation's ledger"
 
     tenant_id = fields.Many2one("ledger.tenant", string="Organisation", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="tenant_id.company_id", store=True, index=True)
     name = fields.Char(required=True)
-    active = fields.Boolean(default=True, help="Archived when Xero no longer lists it as active")
+    active = fields.Boolean(default=True, help="Archived when the ledger no longer lists it as active")
 
     def write(self, vals):
         # record rules check the row before the write, not the organisation it is moved to

@@ -1,0 +1,2 @@
+from . import ledger_import_line
+from . import ledger_import_wizard
