@@ -107,6 +107,8 @@ def pre_init_hook(env):
     _rename_indexes_and_constraints(cr, [new for _old, new in tables] + list(columns), columns)
     _rename_registry(cr, columns)
     _blank_provider_view_extensions(cr)
+    # a drift line "missing in <the ledger>" said which one in its kind's value
+    cr.execute("UPDATE ledger_drift_line SET kind = 'missing_ledger' WHERE kind = %s", ["missing_%s" % OLD])
     for table in ("ledger_tenant", "ledger_connection"):
         cr.execute(SQL("ALTER TABLE %s ADD COLUMN IF NOT EXISTS code varchar", SQL.identifier(table)))
         cr.execute(SQL("UPDATE %s SET code = %s WHERE code IS NULL", SQL.identifier(table), OLD))

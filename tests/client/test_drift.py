@@ -68,15 +68,15 @@ def test_agreement_is_no_difference():
 def test_missing_in_xero():
     # linked, but Xero no longer has it (a full run: removed altogether)
     [found] = drift.compare([doc()], {})
-    assert found["kind"] == "missing_xero" and found["key"] == ("account.move", 1)
+    assert found["kind"] == "missing_ledger" and found["key"] == ("account.move", 1)
     assert found["remote_value"] == "not found"
     # never sent (no link, not queued)
     [found] = drift.compare([doc(remote_id=None)], {})
-    assert found["kind"] == "missing_xero" and found["remote_value"] == "never sent" and found["candidate"] is None
+    assert found["kind"] == "missing_ledger" and found["remote_value"] == "never sent" and found["candidate"] is None
     # queued: on its way, not a difference
     assert drift.compare([doc(remote_id=None, queued=True)], {}) == []
     # a contact too
-    assert kinds(drift.compare([partner()], {})) == ["missing_xero"]
+    assert kinds(drift.compare([partner()], {})) == ["missing_ledger"]
 
 
 def test_missing_in_odoo_and_the_pair_of_a_lost_link():
@@ -91,7 +91,7 @@ def test_missing_in_odoo_and_the_pair_of_a_lost_link():
     # an Odoo document without a link and a Xero one with its number: each names the other
     xero = snapshot(invoice(OTHER, "INV/2026/00001"))
     found = {d["kind"]: d for d in drift.compare([doc(remote_id=None)], xero)}
-    assert found["missing_xero"]["candidate"] == OTHER
+    assert found["missing_ledger"]["candidate"] == OTHER
     assert found["missing_odoo"]["candidate"] == ("account.move", 1)
     # same number, other kind: no pair
     xero = snapshot(invoice(OTHER, "INV/2026/00001", type_="ACCPAY"))
@@ -154,7 +154,7 @@ def test_every_kind_at_once():
                                                            "Total": 10, "Status": "VOIDED"}),
                     ("PurchaseOrders", {"PurchaseOrderID": PO, "PurchaseOrderNumber": "P00001", "Total": 99.5,
                                         "Status": "AUTHORISED"}), contact(), invoice(OTHER, "INV-0099"))
-    assert kinds(drift.compare(expected, xero)) == ["contact", "missing_odoo", "missing_xero", "status", "total"]
+    assert kinds(drift.compare(expected, xero)) == ["contact", "missing_odoo", "missing_ledger", "status", "total"]
 
 
 def test_a_rerun_lays_the_changes_over_the_snapshot():

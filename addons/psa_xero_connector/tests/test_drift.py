@@ -63,7 +63,7 @@ class TestDrift(SyncCase):
         self.assertEqual(result["res_model"], "ledger.drift.line")
         found = self.lines()
         self.assertEqual(self.by_kind(found), sorted([
-            ("contact", "Tyrell Corp"), ("missing_odoo", "X-1"), ("missing_xero", removed.name),
+            ("contact", "Tyrell Corp"), ("missing_odoo", "X-1"), ("missing_ledger", removed.name),
             ("status", deleted.name), ("status", paid.name), ("total", changed.name)]))
         line = {(x.kind, x.number): x for x in found}
         self.assertEqual(line[("status", deleted.name)].remote_value, "DELETED")
@@ -71,7 +71,7 @@ class TestDrift(SyncCase):
         self.assertEqual(line[("total", changed.name)].remote_value, "999.00")
         self.assertEqual(line[("contact", "Tyrell Corp")].remote_value, "email: new@tyrell.example")
         self.assertEqual(line[("missing_odoo", "X-1")].remote_id, other["InvoiceID"].lower())
-        self.assertEqual(line[("missing_xero", removed.name)].record_name, removed.display_name)
+        self.assertEqual(line[("missing_ledger", removed.name)].record_name, removed.display_name)
         # few calls: one page of invoices, one of credit notes, one of contacts
         calls = self.drift_calls()
         self.assertEqual(len(calls), 3, [c["path"] for c in calls])
@@ -81,9 +81,9 @@ class TestDrift(SyncCase):
         self.assertEqual(self.tenant.dash_drift_open, 6)
         self.assertIn("Total differs 1", self.tenant.dash_drift_summary)
         # the fixes: re-push the three Odoo has right, pull the payment, ignore the Xero-only one
-        (line[("missing_xero", removed.name)] | line[("status", deleted.name)] | line[("total", changed.name)]
+        (line[("missing_ledger", removed.name)] | line[("status", deleted.name)] | line[("total", changed.name)]
          | line[("contact", "Tyrell Corp")]).action_repush()
-        self.assertEqual(set(self.lines("queued").mapped("kind")), {"missing_xero", "status", "total", "contact"})
+        self.assertEqual(set(self.lines("queued").mapped("kind")), {"missing_ledger", "status", "total", "contact"})
         self.process()
         line[("status", paid.name)].action_pull()
         self.assertIn(paid.payment_state, ("paid", "in_payment"))
@@ -136,8 +136,8 @@ class TestDrift(SyncCase):
         remote_id = link.remote_id
         link.unlink()
         self.Drift._run(self.tenant)
-        missing = self.lines().filtered(lambda x: x.kind == "missing_xero")
-        self.assertEqual(self.by_kind(self.lines()), [("missing_odoo", move.name), ("missing_xero", move.name)])
+        missing = self.lines().filtered(lambda x: x.kind == "missing_ledger")
+        self.assertEqual(self.by_kind(self.lines()), [("missing_odoo", move.name), ("missing_ledger", move.name)])
         self.assertEqual(missing.candidate, remote_id.lower())
         missing.action_link()
         self.assertEqual(self.remote_id(move).lower(), remote_id.lower())
@@ -198,7 +198,7 @@ class TestDrift(SyncCase):
         edit = self.admin_api.edit_document
         edit(ORG_A, "Invoices", self.remote_id(move), remove=True)
         self.Drift._run(self.tenant)
-        [line] = self.lines().filtered(lambda ln: ln.kind == "missing_xero")
+        [line] = self.lines().filtered(lambda ln: ln.kind == "missing_ledger")
         other = self.env["res.company"].create({"name": "Other Co"})
         secret = self.env["res.partner"].create({"name": "Secret Customer", "company_id": other.id,
                                                  "email": "ceo@secret.example"})
@@ -308,7 +308,7 @@ class TestDriftFixesAreSafe(SyncCase):
         # removed from Xero behind Odoo's back: the report says so
         self.admin_api.edit_document(ORG_A, "Invoices", self.link(bill).remote_id, remove=True)
         self.Drift._run(self.tenant)
-        line = self.open_line("missing_xero")
+        line = self.open_line("missing_ledger")
         self.assertEqual(line.res_id, bill.id)
         line.action_repush()
         self.assertEqual(line.state, "queued")
@@ -331,7 +331,7 @@ class TestDriftFixesAreSafe(SyncCase):
         self.assertEqual(row.state, "error", row.last_error)
         self.harness.app.faults.clear()
         self.Drift._run(self.tenant)
-        line = self.open_line("missing_xero")
+        line = self.open_line("missing_ledger")
         self.assertEqual((line.res_id, line.remote_value), (bill.id, "never sent"))
         # the outbox's Retry resends the request as it was, with its key: Xero replays, the bill is linked
         row.action_retry()
@@ -355,7 +355,7 @@ class TestDriftFixesAreSafe(SyncCase):
         first = link.remote_id
         link.unlink()  # the link is lost
         self.Drift._run(self.tenant)
-        line = self.open_line("missing_xero")
+        line = self.open_line("missing_ledger")
         self.assertEqual(line.candidate, first.lower())
         # Re-push would create a second bill of the same number: refused, it says to link instead
         self.assertIn("link it instead", line.action_repush()["params"]["message"])
@@ -371,7 +371,7 @@ class TestDriftFixesAreSafe(SyncCase):
         first = link.remote_id
         link.unlink()  # the link is lost
         self.Drift._run(self.tenant)
-        line = self.open_line("missing_xero")
+        line = self.open_line("missing_ledger")
         self.assertEqual(line.candidate, first.lower())
         # since the report ran, the bill was linked to another Xero bill
         other = self.harness.app.books.invoices.write(ORG_A.lower(), [{

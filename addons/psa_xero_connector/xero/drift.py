@@ -14,7 +14,7 @@ queued for one.
 
 from decimal import Decimal, InvalidOperation
 
-KINDS = ("missing_xero", "missing_odoo", "total", "status", "contact")
+KINDS = ("missing_ledger", "missing_odoo", "total", "status", "contact")
 DOCUMENT_KINDS = ("invoice", "bill", "credit_note", "purchase_order")
 # Xero's document statuses, by what they mean for the comparison
 STATUS_CLASS = {"DRAFT": "open", "SUBMITTED": "open", "AUTHORISED": "open", "BILLED": "open",
@@ -136,7 +136,7 @@ def compare(expected, snapshot, linked_ids=(), deleted=None):
             candidate = by_number.get((odoo["kind"], _text(odoo.get("name")))) if odoo["kind"] != "contact" else None
             if candidate:
                 paired[candidate] = odoo["key"]
-            found.append(_difference("missing_xero", odoo, remote_id, None,
+            found.append(_difference("missing_ledger", odoo, remote_id, None,
                                      odoo_value=odoo.get("name") or "",
                                      remote_value="not found" if remote_id else "never sent",
                                      candidate=candidate))

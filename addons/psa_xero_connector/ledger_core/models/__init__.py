@@ -12,6 +12,7 @@ from . import ledger_link
 from . import ledger_event
 from . import ledger_inbound
 from . import ledger_drift
+from . import ledger_drift_line
 from . import ledger_account
 from . import ledger_item
 from . import ledger_tax_rate

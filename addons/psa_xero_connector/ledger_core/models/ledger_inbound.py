@@ -480,11 +480,3 @@ class LedgerInbound(models.AbstractModel):
     @staticmethod
     def _money(move, value):
         return formatLang(move.env, float(value), currency_obj=move.currency_id)
-
-
-class LedgerTenant(models.Model):
-    _inherit = "ledger.tenant"
-
-    def _ledger_label(self):
-        """The ledger's name in messages ("paid in <label>"): each ledger overrides it."""
-        return self.env._("the ledger")
