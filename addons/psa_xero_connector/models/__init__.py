@@ -28,9 +28,9 @@ from . import xero_inbound
 from . import ledger_item
 from . import ledger_link
 from . import ledger_outbox
-from . import ledger_outbox_batch
 from . import ledger_request_log
 from . import ledger_tax_rate
 from . import ledger_tenant
+from . import ledger_tenant_code
 from . import ledger_tracking_category
 from . import ledger_tracking_option
