@@ -248,7 +248,7 @@ class LedgerQueue(models.AbstractModel):
         """The ledger said "too many calls": the organisation rests for Retry-After (every worker,
         both queues) — or, on a limit wider than it, the ledger has paused every organisation
         itself — and these rows wait without spending an attempt: the limit is not their fault."""
-        if self._ledger_rests_tenant(tenant, exc):
+        if tenant and self._ledger_rests_tenant(tenant, exc):
             tenant._rest(fields.Datetime.now() + timedelta(seconds=exc.retry_after))
         self._queue_postpone(str(exc), retry_after=exc.retry_after, count=False)
 
