@@ -115,8 +115,8 @@ class LedgerOutbox(models.Model):
         raise NotImplementedError("No ledger adapter builds %s for %s" % (self.entity, tenant.display_name))
 
     def _ledger_not_sendable(self, record):
-        """Why a document must not be created or updated in the ledger as it is now (None if it may)."""
-        return None
+        """Why a document must not be created or updated in the ledger as it is now (False if it may)."""
+        return False
 
     def _ledger_void_element(self, tenant, link):
         """The element voiding (or deleting) the linked document; may settle the row instead
