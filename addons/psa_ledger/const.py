@@ -21,3 +21,16 @@ SECRET_HEADER_WORDS = ("signature",)
 # Accounting API bodies carry no secret and are logged whole.
 OAUTH_SECRET_FIELDS = frozenset({"client_secret", "refresh_token", "access_token", "id_token", "code",
                                  "code_verifier", "token"})
+
+# What the outbox sends: its entities (the selection of ledger.outbox.entity), and the
+# documents among them (they can be cancelled, voided, totalled).
+ENTITIES = [("contact", "Contact"), ("item", "Item"), ("invoice", "Invoice / bill"),
+            ("credit_note", "Credit note"), ("purchase_order", "Purchase order")]
+DOCUMENT_ENTITIES = ("invoice", "credit_note", "purchase_order")
+# Outbox rows claimable when next_try has come (rows outside a batch), and the states an edit
+# brings back to "queued" (coalescing).
+DUE = ("queued", "retry")
+REUSABLE = ("queued", "retry", "waiting", "error", "cancelled")
+# Which organisation switch sends which kind of journal entry.
+MOVE_TYPE_SWITCH = {"out_invoice": "sync_invoices", "in_invoice": "sync_bills", "out_refund": "sync_credit_notes",
+                    "in_refund": "sync_credit_notes"}

@@ -48,3 +48,11 @@ class LedgerNotFound(LedgerError):
 class LedgerConflict(LedgerError):
     """The record changed in the ledger since it was read (a stale version token): read it again,
     re-apply the change, send again."""
+
+
+class LedgerMappingError(LedgerValidationError):
+    """The record cannot be expressed in the ledger as it is (no request was made): the message
+    says what to fix. Raised by a ledger's mapping; the outbox fails the row alone with it."""
+
+    def __init__(self, message, messages=None):
+        super().__init__(message, messages if messages is not None else [message], status=None)

@@ -26,7 +26,6 @@ from . import xero_importer
 from . import ledger_item
 from . import ledger_link
 from . import ledger_outbox
-from . import ledger_outbox_batch
 from . import ledger_request_log
 from . import ledger_tax_rate
 from . import ledger_tenant

@@ -664,7 +664,8 @@ class TestAccessMatrix(XeroHarnessCase):
                     "model": "account.move", "method": "write", "args": [move.ids, {"xero_online_invoice_url": forged}],
                     "kwargs": {}}}), headers={"Content-Type": "application/json"}).json()
             self.assertEqual(answer["error"]["data"]["message"],
-                             "These fields are set by the ledger, not by hand: xero_online_invoice_url (Journal Entry).")
+                             "These fields are set by the ledger, not by hand: "
+                             "xero_online_invoice_url (Journal Entry).")
         # the same users still edit the rest; the connector's code (sudo) sets Xero's fields
         self.rpc("accountant", "account.move", "write", [move.ids, {"ref": "PO-7"}])
         self.assertEqual(move.ref, "PO-7")

@@ -260,7 +260,7 @@ class TestTotalsChecked(SyncCase):
         self.admin_api.edit_document(ORG_A, "Invoices", link.remote_id, UnitAmount=100.01)
         result = self.tenant._call("GET", "Invoices/%s" % link.remote_id)[0]["Invoices"][0]
         row = self.row(move)
-        row._apply_result(self.tenant, result, {})
+        row._apply_result(self.tenant, row._ledger_result(result), {})
         self.assertEqual(row.state, "error")
         self.assertIn("100.01", row.last_error)
         self.assertIn("100.0", row.last_error)

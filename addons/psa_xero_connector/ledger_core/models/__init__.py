@@ -1,6 +1,7 @@
 # Mixins first (the models below inherit them); then the organisation and what hangs off it;
 # then Odoo's models the core extends.
 from . import ledger_tenant_dashboard
+from . import ledger_queue
 from . import ledger_sync_mixin
 from . import ledger_document_mixin
 from . import ledger_mapped_mixin
@@ -9,6 +10,8 @@ from . import ledger_connection
 from . import ledger_tenant
 from . import ledger_request_log
 from . import ledger_link
+from . import ledger_outbox
+from . import ledger_outbox_batch
 from . import ledger_event
 from . import ledger_inbound
 from . import ledger_drift

@@ -1,11 +1,14 @@
 """A batch of the outbox, fixed before it is sent.
 
-The rows, the exact request body and its Idempotency-Key are committed *before* the request
-leaves, so whatever happens next — a timeout, a lost answer, the worker SIGKILLed while
-Xero holds the request — the next worker resends the identical request with the identical
-key, and Xero answers with its original result instead of applying it twice. A batch is
-only ever dissolved (its rows built again from the documents' state) when Xero certainly
-applied nothing: a 429 on its first send.
+The rows, the exact request body and its idempotency key are committed *before* the request
+leaves, so whatever happens next — a timeout, a lost answer, the worker SIGKILLed while the
+ledger holds the request — the next worker resends the identical request with the identical
+key, and the ledger answers with its original result instead of applying it twice. A batch is
+only ever dissolved (its rows built again from the documents' state) when the ledger certainly
+applied nothing: a rate limit on its first send.
+
+The body is kept as ``{collection: [elements]}``; what goes over the wire is the ledger
+adapter's (``ledger.outbox._ledger_send_batch``).
 """
 
 import hashlib
@@ -16,15 +19,16 @@ import psycopg2.errors
 from odoo import api, fields, models
 
 
-class XeroOutboxBatch(models.Model):
+class LedgerOutboxBatch(models.Model):
     _name = "ledger.outbox.batch"
-    _description = "Xero outbox batch (one request, fixed before it is sent)"
+    _description = "Ledger outbox batch (one request, fixed before it is sent)"
     _order = "id"
 
     tenant_id = fields.Many2one("ledger.tenant", string="Organisation", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="tenant_id.company_id", store=True, index=True)
     entity = fields.Char(required=True)
-    collection = fields.Char(required=True, help="Xero collection: Contacts, Invoices, …")
+    collection = fields.Char(required=True, help="The ledger's collection (resource) the batch is sent to")
+    # the HTTP method the ledger's adapter chose (the values are kept across versions)
     method = fields.Selection([("PUT", "PUT (create)"), ("POST", "POST (update)")], required=True)
     idempotency_key = fields.Char(required=True, index=True, readonly=True)
     body = fields.Text(required=True, readonly=True, help="The request body, exactly as sent (and resent)")
