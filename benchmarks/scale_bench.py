@@ -304,7 +304,7 @@ def main():
         with registry.cursor() as cr:
             # warm-up: each cron worker loads the registry on its first job
             env = api.Environment(cr, SUPERUSER_ID, {})
-            for xml_id in ("ir_cron_ledger_outbox", "ir_cron_ledger_outbox_2", "ir_cron_xero_events"):
+            for xml_id in ("ir_cron_ledger_outbox", "ir_cron_ledger_outbox_2", "ir_cron_ledger_events"):
                 env.ref("psa_xero_connector." + xml_id)._trigger()
         server.wake_crons(timeout=120)
         time.sleep(3)

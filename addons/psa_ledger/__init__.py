@@ -1,1 +1,2 @@
+from . import models, wizard
 from .hooks import pre_init_hook

@@ -9,6 +9,8 @@
     "depends": ["account", "purchase", "mail"],
     "data": [
         "security/security.xml",
+        "security/ir.model.access.csv",
+        "data/ir_cron_data.xml",
     ],
     # A database made before the core existed keeps every row: see hooks.py.
     "pre_init_hook": "pre_init_hook",

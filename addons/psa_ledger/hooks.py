@@ -1,9 +1,10 @@
-"""A database made before the core existed (psa_xero_connector ≤ 18.0.1.2.0 kept everything in
-``xero_*`` tables) upgrades without losing a row: when the core is installed into it — Odoo installs
-it as the new dependency during ``-u psa_xero_connector`` — its tables, columns, sequences,
-indexes and constraints are renamed in place, the model registry and external IDs follow, and every
-existing organisation is marked as a Xero one (the only ledger there was). Nothing is copied, so
-outbox rows, batches in doubt, links and logs carry on exactly where they were."""
+"""A database made before the core existed (the first ledger's addon, up to 18.0.1.2.0, kept
+everything in tables named after that ledger) upgrades without losing a row: when the core is
+installed into it — Odoo installs it as the new dependency while upgrading that addon — its
+tables, columns, sequences, indexes and constraints are renamed in place, the model registry and
+external IDs follow, and every existing organisation is marked as one of that ledger (the only
+one there was). Nothing is copied, so outbox rows, batches in doubt, links and logs carry on
+exactly where they were."""
 
 import logging
 

@@ -1,2 +1,1 @@
-from . import ledger_core
 from . import controllers, models, wizard

@@ -10,8 +10,6 @@
     "depends": ["psa_ledger", "account", "purchase", "mail", "auth_oauth"],
     "external_dependencies": {"python": ["xero_python", "cryptography"]},
     "data": [
-        "security/security.xml",
-        "security/ir.model.access.csv",
         "data/ir_cron_data.xml",
         "data/auth_oauth_provider_data.xml",
         "views/ledger_request_log_views.xml",

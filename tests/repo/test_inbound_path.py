@@ -6,7 +6,7 @@ to one worker run)."""
 import ast
 from pathlib import Path
 
-CORE = Path(__file__).resolve().parents[2] / "addons" / "psa_xero_connector" / "ledger_core" / "models"
+CORE = Path(__file__).resolve().parents[2] / "addons" / "psa_ledger" / "models"
 
 
 def _models_called(path):

@@ -1,6 +1,3 @@
-# The ledger-neutral models (staged for the core addon) first: the Xero ones extend them, and a
-# controller may import this package before the addon imports ledger_core.
-from .. import ledger_core  # noqa: F401
 
 # Mixins first (the models below inherit them); then one module per model, alphabetically.
 from . import ledger_queue

@@ -20,7 +20,6 @@ _logger = logging.getLogger(__name__)
 class LedgerEvent(models.Model):
     _inherit = "ledger.event"
     # two workers: one organisation's events are applied by both at once, document by document
-    _queue_crons = ("psa_xero_connector.ir_cron_xero_events", "psa_xero_connector.ir_cron_xero_events_2")
     _description = "Xero webhook event"
 
     remote_tenant_id = fields.Char(string="Xero tenant ID")

@@ -16,9 +16,9 @@ from datetime import timedelta
 from odoo import fields, models
 
 from odoo.addons.psa_ledger.errors import LedgerError, LedgerMappingError
+from odoo.addons.psa_ledger.models.ledger_outbox import SLOT_LOCK  # noqa: F401 - the tests' name for it
 
 from .. import const
-from ..ledger_core.models.ledger_outbox import SLOT_LOCK  # noqa: F401 - the tests' name for it
 from ..xero import duplicates
 from ..xero.client import limits_remaining
 from ..xero.to_xero import MappingError
@@ -36,8 +36,6 @@ NOTE_MIN_BUDGET = 5  # calls left this minute under which notes wait for nobody:
 
 class LedgerOutbox(models.Model):
     _inherit = "ledger.outbox"
-
-    _queue_crons = ("psa_xero_connector.ir_cron_ledger_outbox", "psa_xero_connector.ir_cron_ledger_outbox_2")
 
     # the labels Xero users know
     depends_on_id = fields.Many2one(help="The row (a contact, the invoice a credit note reverses, the document to "

@@ -11,7 +11,8 @@ import hashlib
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..ledger_core.models.ledger_link import TRACKED_MODELS
+from odoo.addons.psa_ledger.models.ledger_link import TRACKED_MODELS
+
 from ..xero import from_xero
 from ..xero.errors import XeroValidationError
 from ..xero.to_xero import MappingError

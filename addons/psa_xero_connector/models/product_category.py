@@ -3,7 +3,7 @@
 from odoo import fields, models
 
 
-# the core's part lives in ledger_core/ until it moves to psa_ledger (then the two are two modules)
+# the core's part is psa_ledger's
 class ProductCategory(models.Model):
     _inherit = "product.category"  # pylint: disable=consider-merging-classes-inherited
 

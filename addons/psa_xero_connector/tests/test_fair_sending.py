@@ -101,7 +101,7 @@ class TestFairSending(XeroHarnessCase):
         worker, which its watchdog kills after limit_time_real: the run reports nothing left
         and triggers its own job instead (a new turn) — only when it made progress."""
         self.customers(ORG_A, 100, "Big")  # 2 batches
-        cron = self.env.ref("psa_xero_connector.ir_cron_ledger_outbox_2")
+        cron = self.env.ref("psa_ledger.ir_cron_ledger_outbox_2")
         Trigger = self.env["ir.cron.trigger"].sudo()
         Trigger.search([("cron_id", "=", cron.id)]).unlink()
         cron, progress = cron._add_progress()
@@ -130,7 +130,7 @@ class TestFairSending(XeroHarnessCase):
         self.assertTrue(rest and rest > fields.Datetime.now() + timedelta(seconds=20), rest)
         self.assertFalse(any(self.env["ledger.tenant"].browse(t.id).rest_until
                              for t in self.tenants.values()), "the app rests, not one organisation")
-        cron = self.env.ref("psa_xero_connector.ir_cron_ledger_outbox")
+        cron = self.env.ref("psa_ledger.ir_cron_ledger_outbox")
         self.assertTrue(self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id), ("call_at", "=", rest)]),
                         "the worker is woken when the app's minute is over")
         # resting: nothing is served, for any organisation

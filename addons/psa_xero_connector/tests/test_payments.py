@@ -16,10 +16,11 @@ import requests
 from odoo import Command
 from odoo.tests import tagged
 
+from odoo.addons.psa_ledger.models import ledger_inbound
+
 from harness.testing import connect
 
 from .. import const
-from ..ledger_core.models import ledger_inbound
 from ..xero import webhook
 from .common import CLIENT_ID, ORG_A, ORG_B, WEBHOOK_KEY, SyncCase
 

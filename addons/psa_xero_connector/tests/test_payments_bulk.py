@@ -8,7 +8,8 @@ from odoo import Command
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from ..ledger_core.models import ledger_inbound
+from odoo.addons.psa_ledger.models import ledger_inbound
+
 from .common import ORG_A
 from .test_payments import PaymentCase
 

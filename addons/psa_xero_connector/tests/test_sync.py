@@ -328,7 +328,7 @@ class TestCreditNotesAndPacing(SyncCase):
         rows = self.Outbox.search([("res_model", "=", "account.move"), ("res_id", "in", [m.id for m in moves])])
         self.assertEqual(set(rows.mapped("state")), {"queued"})
         self.assertFalse(self.env["ledger.request.log"].search([("status_code", "=", 429)]))
-        cron = self.env.ref("psa_xero_connector.ir_cron_ledger_outbox")
+        cron = self.env.ref("psa_ledger.ir_cron_ledger_outbox")
         self.assertGreater(self.env["ir.cron.trigger"].search_count([]), triggers_before)
         self.assertTrue(self.env["ir.cron.trigger"].search([
             ("cron_id", "=", cron.id), ("call_at", ">", fields.Datetime.now() + timedelta(seconds=50))]),

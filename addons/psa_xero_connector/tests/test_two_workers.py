@@ -11,10 +11,11 @@ from odoo import SUPERUSER_ID, Command, api, fields
 from odoo.modules.registry import Registry
 from odoo.tests import TransactionCase, tagged
 
+from odoo.addons.psa_ledger.models import ledger_inbound
+
 from harness.testing import Admin
 
 from .. import const
-from ..ledger_core.models import ledger_inbound
 from .common import CLIENT_ID, CLIENT_SECRET, ORG_A, start_connected_harness
 
 INVOICES = 12

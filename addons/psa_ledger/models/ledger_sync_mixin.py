@@ -55,7 +55,7 @@ class LedgerSyncMixin(models.AbstractModel):
         in Odoo): nothing is sent back."""
         return bool(self.env.context.get("ledger_inbound"))
 
-    ledger_sync_state = fields.Selection(STATES, string="Ledger", compute="_compute_ledger_sync_state",
+    ledger_sync_state = fields.Selection(STATES, string="Ledger sync", compute="_compute_ledger_sync_state",
                                          search="_search_ledger_sync_state")
     ledger_sync_message = fields.Text(string="Ledger message", compute="_compute_ledger_sync_state")
     ledger_synced_at = fields.Datetime(string="In the ledger since", compute="_compute_ledger_sync_state",

@@ -35,6 +35,7 @@ class LedgerEvent(models.Model):
     _name = "ledger.event"
     _inherit = ["ledger.queue"]
     # tenant_id, attempts and next_try are the queue's (ledger.queue)
+    _queue_crons = ("psa_ledger.ir_cron_ledger_events", "psa_ledger.ir_cron_ledger_events_2")
     _queue_due_states = ("pending",)
     _queue_max_attempts = MAX_ATTEMPTS
     _queue_backoff_base = 5

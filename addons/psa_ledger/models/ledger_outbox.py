@@ -61,8 +61,9 @@ class LedgerOutbox(models.Model):
     _inherit = ["ledger.queue"]
     _description = "Ledger outbox (records waiting to be sent)"
     _order = "id"
-    # two crons (named by each ledger's addon): Odoo never runs one cron job twice at once, and
-    # a backlog of several organisations is worth two cron threads (or hosts)
+    # two crons: Odoo never runs one cron job twice at once, and a backlog of several
+    # organisations is worth two cron threads (or hosts)
+    _queue_crons = ("psa_ledger.ir_cron_ledger_outbox", "psa_ledger.ir_cron_ledger_outbox_2")
     _queue_due_states = ("queued", "sending", "retry")
     _queue_max_attempts = 8
     _queue_backoff_base = 1
