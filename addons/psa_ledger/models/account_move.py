@@ -4,8 +4,7 @@ cancelled (voided there) and when deleted after they reached the ledger."""
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from odoo.addons.psa_ledger.access import check_ledger_owned
-
+from ..access import check_ledger_owned
 from .ledger_sync_mixin import GONE
 
 

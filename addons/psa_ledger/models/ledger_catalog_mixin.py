@@ -6,7 +6,7 @@ account, item per product or labour charge type, catch-all items per document ty
 
 from odoo import api, fields, models
 
-from odoo.addons.psa_ledger.access import MANAGER, check_caller
+from ..access import MANAGER, check_caller
 
 
 class LedgerCatalogMixin(models.AbstractModel):

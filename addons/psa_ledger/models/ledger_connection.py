@@ -18,8 +18,8 @@ from psycopg2.extensions import ISOLATION_LEVEL_READ_COMMITTED
 from odoo import api, fields, models, sql_db
 from odoo.exceptions import UserError
 
-from odoo.addons.psa_ledger.access import MANAGER, check_caller
-from odoo.addons.psa_ledger.errors import LedgerAuthError, LedgerError
+from ..access import MANAGER, check_caller
+from ..errors import LedgerAuthError, LedgerError
 
 _logger = logging.getLogger(__name__)
 

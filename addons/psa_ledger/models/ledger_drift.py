@@ -12,8 +12,8 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
-from odoo.addons.psa_ledger.const import PENDING
-from odoo.addons.psa_ledger.errors import LedgerError
+from ..const import PENDING
+from ..errors import LedgerError
 
 _logger = logging.getLogger(__name__)
 

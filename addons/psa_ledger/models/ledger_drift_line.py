@@ -14,10 +14,10 @@ there → it stays (an ignored line stays ignored); gone → it is marked fixed.
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from odoo.addons.psa_ledger.access import MANAGER, check_caller
-from odoo.addons.psa_ledger.const import PENDING
-from odoo.addons.psa_ledger.errors import LedgerError
-from odoo.addons.psa_ledger.utils import referenced_record
+from ..access import MANAGER, check_caller
+from ..const import PENDING
+from ..errors import LedgerError
+from ..utils import referenced_record
 
 KIND_LABELS = [("missing_ledger", "Missing in the ledger"), ("missing_odoo", "Missing in Odoo"),
                ("total", "Total differs"), ("status", "Status differs"), ("contact", "Contact details differ")]

@@ -20,9 +20,9 @@ import time
 from odoo import api, fields, models
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
-from odoo.addons.psa_ledger.access import MANAGER, check_caller
-from odoo.addons.psa_ledger.errors import LedgerError, LedgerRateLimited
-from odoo.addons.psa_ledger.utils import referenced_record
+from ..access import MANAGER, check_caller
+from ..errors import LedgerError, LedgerRateLimited
+from ..utils import referenced_record
 
 _logger = logging.getLogger(__name__)
 

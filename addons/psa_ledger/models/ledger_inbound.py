@@ -29,7 +29,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools.misc import formatLang
 
-from odoo.addons.psa_ledger.settlement import PAYMENT_DELETED, PAYMENT_LIVE, base_amount, payment_changes
+from ..settlement import PAYMENT_DELETED, PAYMENT_LIVE, base_amount, payment_changes
 
 _logger = logging.getLogger(__name__)
 

@@ -10,8 +10,8 @@ from odoo.exceptions import ValidationError
 from odoo.models import PREFETCH_MAX
 from odoo.tools import split_every
 
-from odoo.addons.psa_ledger.access import MANAGER, check_caller, check_ledger_owned
-from odoo.addons.psa_ledger.utils import referenced_record
+from ..access import MANAGER, check_caller, check_ledger_owned
+from ..utils import referenced_record
 
 # their links are part of the tracking catalogue a ledger keeps (ledger.tracking.option)
 TRACKED_MODELS = ("account.analytic.plan", "account.analytic.account")

@@ -39,16 +39,16 @@ import logging
 
 from odoo import api, fields, models
 
-from odoo.addons.psa_ledger.access import MANAGER, check_caller
-from odoo.addons.psa_ledger.const import DOCUMENT_ENTITIES, DUE, ENTITIES, PENDING, REUSABLE
-from odoo.addons.psa_ledger.errors import (
+from ..access import MANAGER, check_caller
+from ..const import DOCUMENT_ENTITIES, DUE, ENTITIES, PENDING, REUSABLE
+from ..errors import (
     LedgerAuthError,
     LedgerError,
     LedgerMappingError,
     LedgerRateLimited,
     LedgerTransientError,
 )
-from odoo.addons.psa_ledger.utils import referenced_record
+from ..utils import referenced_record
 
 _logger = logging.getLogger(__name__)
 

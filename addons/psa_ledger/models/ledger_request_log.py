@@ -19,10 +19,10 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from odoo.addons.psa_ledger.access import MANAGER, USER, check_caller
-from odoo.addons.psa_ledger.const import LOG_RETENTION_DAYS, MAX_LOGGED_BODY, MAX_LOGGED_REFUSED
-from odoo.addons.psa_ledger.errors import LedgerError
-from odoo.addons.psa_ledger.utils import log_text, pretty, redact_headers, referenced_record, to_text
+from ..access import MANAGER, USER, check_caller
+from ..const import LOG_RETENTION_DAYS, MAX_LOGGED_BODY, MAX_LOGGED_REFUSED
+from ..errors import LedgerError
+from ..utils import log_text, pretty, redact_headers, referenced_record, to_text
 
 
 class LedgerRequestLog(models.Model):

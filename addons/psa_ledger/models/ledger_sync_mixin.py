@@ -7,8 +7,8 @@ from odoo import api, fields, models
 from odoo.osv import expression
 from odoo.tools import SQL
 
-from odoo.addons.psa_ledger.access import MANAGER, USER, check_caller
-from odoo.addons.psa_ledger.const import PENDING
+from ..access import MANAGER, USER, check_caller
+from ..const import PENDING
 
 STATES = [("none", "Not in the ledger"), ("queued", "Queued"), ("done", "In the ledger ✓"), ("error", "Error"),
           ("voided", "Voided in the ledger")]

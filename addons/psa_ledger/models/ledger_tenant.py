@@ -13,8 +13,8 @@ from psycopg2.extensions import ISOLATION_LEVEL_READ_COMMITTED
 from odoo import api, fields, models, sql_db
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from odoo.addons.psa_ledger.access import MANAGER, USER, check_caller
-from odoo.addons.psa_ledger.errors import LedgerAuthError, LedgerError
+from ..access import MANAGER, USER, check_caller
+from ..errors import LedgerAuthError, LedgerError
 
 _logger = logging.getLogger(__name__)
 

@@ -13,8 +13,8 @@ import json
 
 from odoo import api, fields, models
 
-from odoo.addons.psa_ledger.access import MANAGER, USER, check_caller
-from odoo.addons.psa_ledger.errors import LedgerError
+from ..access import MANAGER, USER, check_caller
+from ..errors import LedgerError
 
 SETUP_STEPS = ("connected", "company", "imported", "mapped", "catchalls", "switches")
 

@@ -3,7 +3,7 @@ goes as an update, a cancelled one is deleted there."""
 
 from odoo import api, models
 
-from odoo.addons.psa_ledger.access import check_ledger_owned
+from ..access import check_ledger_owned
 
 # What a purchase order sends (see the ledger's payload): a change of one of these on a confirmed
 # order is sent as an update. Its lines' fields: purchase_order_line.py.

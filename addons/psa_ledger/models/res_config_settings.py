@@ -3,8 +3,8 @@ ledger's app, URLs and keys are its addon's)."""
 
 from odoo import api, fields, models
 
-from odoo.addons.psa_ledger.access import USER
-from odoo.addons.psa_ledger.const import LOG_RETENTION_DAYS
+from ..access import USER
+from ..const import LOG_RETENTION_DAYS
 
 
 class ResConfigSettings(models.TransientModel):

@@ -5,8 +5,8 @@ from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 
-from odoo.addons.psa_ledger.access import MANAGER, check_caller
-from odoo.addons.psa_ledger.errors import LedgerError
+from ..access import MANAGER, check_caller
+from ..errors import LedgerError
 
 
 class LedgerImportWizard(models.TransientModel):
