@@ -416,7 +416,7 @@ def test_upgrade_from_release_keeps_every_row(odoo, base_db, workdir, version, c
             assert sorted(after) == sorted(rows), "%s: rows %s before, %s after" % (table, sorted(rows), sorted(after))
             for row_id, row in rows.items():
                 kept = after[row_id]
-                row = {col: VALUES.get((table, col), {}).get(value, value) if RENAMED else value
+                row = {col: VALUES[(table, col)].get(value, value) if RENAMED and (table, col) in VALUES else value
                        for col, value in row.items()}
                 lost = {col: (value, kept.get(new_column(table, col), "<no column>")) for col, value in row.items()
                         if kept.get(new_column(table, col), "<no column>") != value}
