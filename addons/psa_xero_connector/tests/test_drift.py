@@ -137,7 +137,7 @@ class TestDrift(SyncCase):
         link.unlink()
         self.Drift._run(self.tenant)
         missing = self.lines().filtered(lambda x: x.kind == "missing_ledger")
-        self.assertEqual(self.by_kind(self.lines()), [("missing_odoo", move.name), ("missing_ledger", move.name)])
+        self.assertEqual(self.by_kind(self.lines()), [("missing_ledger", move.name), ("missing_odoo", move.name)])
         self.assertEqual(missing.candidate, remote_id.lower())
         missing.action_link()
         self.assertEqual(self.remote_id(move).lower(), remote_id.lower())
