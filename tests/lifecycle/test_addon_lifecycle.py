@@ -96,8 +96,14 @@ def test_install_upgrade_neutralize_uninstall_without_demo(make_db):
     db.shell("env['ir.module.module'].search([('name', '=', %r)]).button_immediate_uninstall()\n"
              "env.cr.commit()\n" % ADDON)
     assert module_state(db) == "uninstalled"
-    assert db.sql("SELECT to_regclass('ledger_tenant') IS NULL AND to_regclass('ledger_request_log') IS NULL") == "t"
+    # the core stays (another ledger may use it); Xero's organisations and authorisations go with
+    # their ledger's code, and the menus with the Xero addon
+    assert db.sql("SELECT state FROM ir_module_module WHERE name = 'psa_ledger'") == "installed"
+    assert db.sql("SELECT (SELECT count(*) FROM ledger_tenant) + (SELECT count(*) FROM ledger_connection)") == "0"
     assert db.sql("SELECT count(*) FROM ir_ui_menu WHERE name::text LIKE '%Request log%'") == "0"
+    db.shell("env['ir.module.module'].search([('name', '=', 'psa_ledger')]).button_immediate_uninstall()\n"
+             "env.cr.commit()\n")
+    assert db.sql("SELECT to_regclass('ledger_tenant') IS NULL AND to_regclass('ledger_request_log') IS NULL") == "t"
     # the Xero provider goes; its user stays (unlinked), auth_oauth stays for the other providers
     assert db.sql("SELECT count(*) FROM auth_oauth_provider WHERE body::text LIKE '%Sign in with Xero%'") == "0"
     assert db.sql("SELECT coalesce(oauth_provider_id, 0) FROM res_users WHERE login = 'xp@example.com'") == "0"
