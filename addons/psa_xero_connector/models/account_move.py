@@ -9,9 +9,9 @@ from odoo.exceptions import UserError
 
 from odoo.addons.psa_ledger.access import USER, check_caller
 
+from ..dispatch import is_xero
 from ..xero import to_xero
 from ..xero.errors import XeroError
-from .ledger_sync_mixin import is_xero
 
 CATCHALL_FIELD = {"out_invoice": "catchall_invoice_item_id", "in_invoice": "catchall_purchase_item_id",
                   "out_refund": "catchall_credit_note_item_id", "in_refund": "catchall_credit_note_item_id"}

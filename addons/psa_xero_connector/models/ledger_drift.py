@@ -11,8 +11,8 @@ import functools
 
 from odoo import api, models
 
+from ..dispatch import is_xero
 from ..xero import drift
-from .xero_inbound import is_xero
 
 PAGE_SIZE = drift.MAX_PAGE_SIZE
 INVOICE_STATUSES = "DRAFT,SUBMITTED,AUTHORISED,PAID,VOIDED,DELETED"

@@ -2,8 +2,8 @@
 
 from odoo import fields, models
 
+from ..dispatch import is_xero
 from ..xero.errors import XeroNotFound
-from .xero_inbound import is_xero
 
 # the Xero collection a line's record lives in
 COLLECTION = {"invoice": "Invoices", "bill": "Invoices", "credit_note": "CreditNotes",

@@ -11,8 +11,8 @@ import logging
 
 from odoo import api, fields, models
 
+from ..dispatch import is_xero
 from ..xero import webhook
-from .xero_inbound import is_xero
 
 _logger = logging.getLogger(__name__)
 

@@ -4,18 +4,13 @@ record in Xero's web app, and the names the views and other files call."""
 
 from odoo import fields, models
 
+from ..dispatch import is_xero
 from ..xero import deeplinks
 
 STATES = [("none", "Not in Xero"), ("queued", "Queued"), ("done", "In Xero ✓"), ("error", "Error"),
           ("voided", "Voided in Xero")]
 XERO_STATUSES = [("DRAFT", "Draft"), ("SUBMITTED", "Awaiting approval"), ("AUTHORISED", "Authorised"),
                  ("PAID", "Paid"), ("BILLED", "Billed"), ("VOIDED", "Voided"), ("DELETED", "Deleted")]
-
-
-def is_xero(tenant):
-    """Whether ``tenant`` is a Xero organisation (``code``, the core's dispatch field; before it
-    exists on ledger.tenant every organisation is Xero's)."""
-    return "code" not in tenant._fields or tenant.code == "xero"
 
 
 class LedgerSyncMixin(models.AbstractModel):

@@ -14,6 +14,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
+from ..dispatch import is_xero
 from ..xero import settlement
 from ..xero.errors import XeroError
 
@@ -27,26 +28,11 @@ PAGE_SIZE = 100  # Xero's page of invoices / credit notes
 POLL_SECONDS = 25  # no new page or unit after this (a cron worker's turn ends within limit_time_real)
 
 
-def is_xero(tenant):
-    """Dispatch guard of the overrides below: the tenant's ledger is Xero (every tenant is,
-    until ``ledger.tenant.code`` exists)."""
-    return "code" not in tenant._fields or tenant.code == "xero"
-
-
 def document_state(doc):
     """A Xero Invoice or CreditNote -> the core's neutral document state."""
     state = settlement.document_state(doc)
     state["voided"] = state["status"] == "VOIDED"
     return state
-
-
-class LedgerTenant(models.Model):
-    _inherit = "ledger.tenant"
-
-    def _ledger_label(self):
-        if not is_xero(self):
-            return super()._ledger_label()
-        return "Xero"
 
 
 class LedgerInbound(models.AbstractModel):

@@ -3,7 +3,7 @@
 
 from odoo import models
 
-from ..models.ledger_sync_mixin import is_xero
+from ..dispatch import is_xero
 
 
 class LedgerImportWizard(models.TransientModel):
