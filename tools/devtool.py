@@ -344,13 +344,18 @@ def cmd_pot(args):
     db = args.db or "psa_xero_pot_%d" % os.getpid()
     workdir = os.path.join(REPO, "var", "pot")
     os.makedirs(workdir, exist_ok=True)
+    core_db = db + "_core"
     try:
+        # each template from a database with only that addon (and what it depends on): the labels
+        # a provider gives the core's fields are the provider's strings, not the core's
+        install_addon(odoo, core_db, log_file=os.path.join(workdir, "install-core.log"), modules=(CORE_ADDON,))
+        export_pot(odoo, core_db, CORE_ADDON, workdir)
         install_addon(odoo, db, log_file=os.path.join(workdir, "install.log"))
-        for addon in (CORE_ADDON, ADDON):
-            export_pot(odoo, db, addon, workdir)
+        export_pot(odoo, db, ADDON, workdir)
     finally:
         if not args.keep_db:
             drop_db(db)
+            drop_db(core_db)
     return 0
 
 
