@@ -95,7 +95,7 @@ class LedgerTenant(models.Model):
         "ledger.item", check_company=True, string="Catch-all item (credit notes)", domain="[('tenant_id', '=', id)]")
 
     _sql_constraints = [
-        ("remote_id_unique", "unique(remote_id)", "This organisation is already connected."),
+        ("remote_id_unique", "unique(code, remote_id)", "This organisation is already connected."),
         ("company_unique", "unique(company_id)", "A company can sync to one organisation only."),
     ]
 

@@ -118,7 +118,7 @@ class LedgerTenant(models.Model):
              "date, and its chatter says so.")
 
     _sql_constraints = [
-        ("remote_id_unique", "unique(remote_id)", "This Xero organisation is already connected."),
+        ("remote_id_unique", "unique(code, remote_id)", "This Xero organisation is already connected."),
         ("company_unique", "unique(company_id)", "A company can sync to one Xero organisation only."),
     ]
 
