@@ -2,10 +2,9 @@
 
 import math
 
-# A ledger caps an invoice line's text: Xero's LineItem Description is 4000 characters (Xero's
-# developer docs; psa_xero_connector's to_xero cuts at the same length; the OpenAPI file states no
-# maxLength). The module names no ledger: this is its default for the system parameter
-# ``psa_labour_billing.description_max``.
+# A ledger caps an invoice line's text (the first connector's ledger at 4000 characters, the
+# length its mapping cuts at). The module names no ledger: this is the default of the system
+# parameter ``psa_labour_billing.description_max``, to set for a ledger that allows less.
 DESCRIPTION_MAX = 4000
 
 
