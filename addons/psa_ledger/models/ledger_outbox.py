@@ -464,23 +464,20 @@ class LedgerOutbox(models.Model):
     def _void_payload(self, tenant, record, link):
         if record.state != "cancel":
             return self._settle("cancelled", self.env._("Confirmed again in Odoo before the void left: not voided."))
-        if not link:
-            upsert = self._in_doubt(tenant, record)
-            if upsert:  # its creation may be reaching the ledger right now: void it once we know
-                return self._wait_for(upsert, self.env._("its creation in %(ledger)s",
-                                                         ledger=self._ledger_name(tenant)))
-            return self._settle("cancelled", self.env._("Never reached %(ledger)s: nothing to void there.",
-                                                        ledger=self._ledger_name(tenant)))
-        return self._ledger_void_element(tenant, link)
+        return self._void_linked(tenant, record, link)
 
     def _delete_payload(self, tenant):
         """A document deleted in Odoo: voided (or deleted) in the ledger, by the ledger's rules.
         Its link (kept, by the deleted record's id) names it."""
         gone = self.env[self.res_model].browse(self.res_id)  # not read: only its id is used
-        link = self.env["ledger.link"].sudo()._link_of(tenant, gone)
+        return self._void_linked(tenant, gone, self.env["ledger.link"].sudo()._link_of(tenant, gone))
+
+    def _void_linked(self, tenant, record, link):
+        """The element voiding ``record`` through its link. Not linked: its creation may be reaching
+        the ledger right now (void it once we know), or it never did (nothing to void)."""
         if not link:
-            upsert = self._in_doubt(tenant, gone)
-            if upsert:  # its creation may be reaching the ledger right now: void it once we know
+            upsert = self._in_doubt(tenant, record)
+            if upsert:
                 return self._wait_for(upsert, self.env._("its creation in %(ledger)s",
                                                          ledger=self._ledger_name(tenant)))
             return self._settle("cancelled", self.env._("Never reached %(ledger)s: nothing to void there.",
