@@ -176,16 +176,6 @@ class LedgerOutbox(models.Model):
         """How many calls the ledger allows at once for one organisation."""
         return 1
 
-    def _ledger_audience(self, tenant, users):
-        """Of ``users``, those who may be told about ``tenant``: active internal users of its
-        company, or, while it has none, the manager whose authorisation brought it in."""
-        tenant = tenant.sudo()
-        # the superuser (code run as such, crons) counts as internal: it is no person to spare
-        users = users.sudo().filtered(lambda u: u._is_superuser() or (u.active and u._is_internal()))
-        if tenant.company_id:
-            return users.filtered(lambda u: tenant.company_id in u.company_ids)
-        return users & tenant.connection_id.user_id
-
     # --- enqueue (in the user's transaction) -------------------------------------------------------
     @api.model
     def _enqueue(self, records, tenant, entity, operation="upsert"):
@@ -708,7 +698,7 @@ class LedgerOutbox(models.Model):
         if not tenant.notify_success:
             return
         by_user = {}
-        audience = self._ledger_audience(tenant, self.user_id)  # never another company's users
+        audience = tenant._ledger_audience(self.user_id)  # never another company's users
         for row in self:
             user = row.user_id
             if user in audience and not user._is_superuser():
@@ -795,7 +785,7 @@ class LedgerOutbox(models.Model):
             if not record:
                 message = self.env._("%(record)s, deleted in Odoo, is still in %(ledger)s (%(org)s): %(error)s",
                                      record=self.record_label, ledger=ledger, org=tenant.name, error=error)
-            for user in self._ledger_audience(tenant, record.write_uid if record else self.user_id):
+            for user in tenant._ledger_audience(record.write_uid if record else self.user_id):
                 user.partner_id._bus_send("simple_notification", {
                     "title": ledger, "type": "danger", "sticky": True, "message": message})
 

@@ -111,11 +111,6 @@ class LedgerOutbox(models.Model):
             return super()._ledger_max_concurrent(tenant)
         return const.MAX_CONCURRENT_PER_TENANT  # Xero's limit of concurrent calls per organisation
 
-    def _ledger_audience(self, tenant, users):
-        if tenant.code != "xero":
-            return super()._ledger_audience(tenant, users)
-        return tenant._xero_audience(users)
-
     # --- sending and reading the answer ------------------------------------------------------------------
     def _ledger_send_batch(self, tenant, batch):
         if tenant.code != "xero":

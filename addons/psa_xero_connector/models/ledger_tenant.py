@@ -241,9 +241,6 @@ class LedgerTenant(models.Model):
                              for c in organisations if c.get("tenantType", "ORGANISATION") == "ORGANISATION"]
         return super()._register_connections(connection, organisations, company=company, refused=refused)
 
-    def _xero_audience(self, users):
-        return self._ledger_audience(users)
-
     # --- Xero's own settings ----------------------------------------------------------------------
     def _xero_read_lock_dates(self, org=None):
         """Keep Xero's lock dates (from ``org``, a GET /Organisation answer's organisation, or
